@@ -1,0 +1,106 @@
+"""Settings read from the environment. The defaults run the embedded set-up with no set-up.
+
+Settings are instances, read when created, so that tests can pass their own environment.
+"""
+import os
+
+DEFAULT_SECRET_KEY = "dev-only-not-secret"
+
+
+class Config:
+    ENV_NAME = "development"
+    LOAD_DEMO_DATA_DEFAULT = "1"
+
+    API_TITLE = "Carers Emergency Line"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+    API_SPEC_OPTIONS = {
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearerAuth": []}],
+    }
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    def __init__(self, environ=None):
+        self._environ = os.environ if environ is None else environ
+        # None means SQLite under the instance folder; create_app fills in the path.
+        self.SQLALCHEMY_DATABASE_URI = self._text("DATABASE_URL")
+        self.SECRET_KEY = self._text("SECRET_KEY", DEFAULT_SECRET_KEY)
+        self.PUBLIC_BASE_URL = self._text("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        self.LOCAL_TIMEZONE = self._text("LOCAL_TIMEZONE", "Europe/London")
+
+        # Without an account SID and auth token, outbound messages go to the local outbox.
+        self.TWILIO_ACCOUNT_SID = self._text("TWILIO_ACCOUNT_SID")
+        self.TWILIO_AUTH_TOKEN = self._text("TWILIO_AUTH_TOKEN")
+        self.TWILIO_AUTH_TOKEN_SECONDARY = self._text("TWILIO_AUTH_TOKEN_SECONDARY")
+        self.TWILIO_FROM_NUMBER = self._text("TWILIO_FROM_NUMBER")
+        self.TWILIO_API_URL = self._text("TWILIO_API_URL")
+        self.FALLBACK_PHONE_NUMBER = self._text("FALLBACK_PHONE_NUMBER")
+
+        # Seconds, so that demos and acceptance runs can shorten them.
+        self.ESCALATION_WAIT_SECONDS = self._whole_number("ESCALATION_WAIT_SECONDS", 600)
+        self.ESCALATION_ROUNDS = self._whole_number("ESCALATION_ROUNDS", 3)
+        self.ENGINE_TICK_SECONDS = self._whole_number("ENGINE_TICK_SECONDS", 5)
+
+        self.PLAN_REVIEW_MONTHS = self._whole_number("PLAN_REVIEW_MONTHS", 12)
+        self.LOAD_DEMO_DATA = self._text("LOAD_DEMO_DATA", self.LOAD_DEMO_DATA_DEFAULT) == "1"
+
+    def _text(self, name, default=None):
+        value = self._environ.get(name)
+        return default if value in (None, "") else value
+
+    def _whole_number(self, name, default):
+        value = self._text(name)
+        if value is None:
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            raise RuntimeError(f"{name} must be a whole number, got {value!r}") from None
+        if number < 0:
+            raise RuntimeError(f"{name} must not be negative, got {number}")
+        return number
+
+    def check(self):
+        """Refuse settings that would be unsafe. Development accepts the defaults."""
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    LOAD_DEMO_DATA_DEFAULT = "0"
+
+    def check(self):
+        if self._text("SECRET_KEY") in (None, DEFAULT_SECRET_KEY):
+            raise RuntimeError(
+                "SECRET_KEY is missing or is the development default: set a long random "
+                "SECRET_KEY in the environment before starting in production"
+            )
+        if len(self.SECRET_KEY) < 32:
+            raise RuntimeError("SECRET_KEY is too short: use at least 32 random characters")
+        if not self.SQLALCHEMY_DATABASE_URI:
+            raise RuntimeError("DATABASE_URL is missing: production needs a database URL")
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+
+    def __init__(self, environ=None):
+        super().__init__(environ)
+        self.SECRET_KEY = "test-secret-key"
+        self.LOAD_DEMO_DATA = False
+        self.PUBLIC_BASE_URL = "https://line.example.org"
+
+
+CONFIG_CLASSES = {"development": Config, "production": ProductionConfig, "test": TestConfig}
+
+
+def config_from_environment(environ=None):
+    environ = os.environ if environ is None else environ
+    name = environ.get("APP_ENV") or "development"
+    if name not in CONFIG_CLASSES:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIG_CLASSES)}, got {name!r}")
+    return CONFIG_CLASSES[name](environ)

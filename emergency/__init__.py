@@ -1,0 +1,56 @@
+"""The Carers Emergency Line service. create_app reads as a table of contents."""
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, config_from_environment
+
+MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config: Config | dict | None = None) -> Flask:
+    """config: a settings object, or a dict of overrides on the environment's settings."""
+    app = Flask(__name__, instance_relative_config=True)
+    settings = config if isinstance(config, Config) else config_from_environment()
+    settings.check()
+    app.config.from_object(settings)
+    if isinstance(config, dict):
+        app.config.update(config)
+
+    register_database(app)
+    register_api(app)
+    register_pages(app)
+    register_commands(app)
+    return app
+
+
+def register_database(app):
+    from emergency import database, models  # noqa: F401  SQLite pragmas; every table
+    from emergency.db_types import render_type_for_migrations
+    from emergency.extensions import db, migrate
+
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'emergency.db'}"
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True, compare_type=True,
+                     render_item=render_type_for_migrations)
+
+
+def register_api(app):
+    from emergency.api import register_api as register
+
+    register(app)
+
+
+def register_pages(app):
+    from emergency import pages
+
+    app.register_blueprint(pages.blp)
+
+
+def register_commands(app):
+    from emergency.commands import demo_cli, users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,24 @@
+"""The REST API under /api/v1, documented at /api/openapi.json and /api/docs."""
+from emergency.api import plans, users
+from emergency.errors import DomainError
+from emergency.extensions import api, db
+
+
+def domain_error_response(error: DomainError):
+    db.session.rollback()
+    field = error.field
+    body = {
+        "code": error.status_code,
+        "status": {404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity"}.get(error.status_code, "Bad Request"),
+        "message": f"{field}: {error.message}" if field else error.message,
+    }
+    if field:
+        body["errors"] = {field: [error.message]}
+    return body, error.status_code
+
+
+def register_api(app):
+    api.init_app(app)
+    api.register_blueprint(plans.blp)
+    api.register_blueprint(users.blp)
+    app.register_error_handler(DomainError, domain_error_response)

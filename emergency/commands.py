@@ -1,0 +1,89 @@
+"""Command-line verbs: `flask users ...` and `flask demo load`."""
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from emergency import demo
+from emergency.clock import utc_now
+from emergency.errors import DomainError
+from emergency.extensions import db
+from emergency.users import service as users
+from emergency.users.models import ROLES, ApiToken, User
+
+users_cli = AppGroup("users", help="Users, roles and API tokens.")
+demo_cli = AppGroup("demo", help="Demonstration data for the embedded set-up.")
+
+
+def _fail_on_domain_error(action):
+    try:
+        return action()
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--name", "full_name", required=True, help="The person's full name.")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+def create_user(username, full_name, role):
+    """Create a user with a role."""
+    user = _fail_on_domain_error(lambda: users.create_user(username, full_name, role, utc_now()))
+    db.session.commit()
+    click.echo(f"created {user.role} {user.username}")
+
+
+@users_cli.command("token")
+@click.argument("username")
+@click.option("--label", default="api", show_default=True, help="What the token is for.")
+def issue_token(username, label):
+    """Issue an API token; it is printed once and stored only as a hash."""
+    def issue():
+        return users.issue_token(users.get_user(username), label, utc_now())
+
+    row, token = _fail_on_domain_error(issue)
+    db.session.commit()
+    click.echo(f"token {row.id} for {username} ({label}); keep it now, it is not shown again:")
+    click.echo(token)
+
+
+@users_cli.command("revoke-token")
+@click.argument("token_id", type=int)
+def revoke_token(token_id):
+    """Revoke a token by its id (see `flask users list`)."""
+    row = _fail_on_domain_error(lambda: users.revoke_token(token_id, utc_now()))
+    db.session.commit()
+    click.echo(f"revoked token {row.id} ({row.token_prefix}...) of {row.user.username}")
+
+
+@users_cli.command("set-active")
+@click.argument("username")
+@click.argument("active", type=click.Choice(["yes", "no"]))
+def set_active(username, active):
+    """Let a user in or keep them out; their tokens follow."""
+    user = _fail_on_domain_error(lambda: users.get_user(username))
+    user.active = active == "yes"
+    db.session.commit()
+    click.echo(f"{username} is {'active' if user.active else 'inactive'}")
+
+
+@users_cli.command("list")
+def list_users():
+    """Users with their roles and tokens."""
+    for user in db.session.scalars(select(User).order_by(User.username)):
+        click.echo(f"{user.username}\t{user.role}\t{'active' if user.active else 'inactive'}\t{user.full_name}")
+        for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)):
+            state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "live"
+            click.echo(f"\ttoken {token.id}\t{token.token_prefix}...\t{token.label}\t{state}")
+
+
+@demo_cli.command("load")
+def load_demo():
+    """Load a demo coordinator and plan, once, into an empty database."""
+    if db.session.scalar(select(func.count()).select_from(User)):
+        click.echo("demo: data already present; to get a new token: flask --app wsgi users token demo")
+        return
+    token, plan = demo.load(utc_now())
+    db.session.commit()
+    click.echo(f"demo: coordinator 'demo' created; API token (shown once): {token}")
+    click.echo(f"demo: active plan for {plan.carer_name}, card number {plan.card_number}")

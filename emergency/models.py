@@ -1,0 +1,10 @@
+"""Imports every model, so that metadata (and so Alembic) sees every table."""
+from emergency.audit.models import AuditEvent  # noqa: F401
+from emergency.plans.models import (  # noqa: F401
+    CaredForPerson,
+    ContingencyPlan,
+    EmergencyContact,
+    KeySafeCode,
+    PlanVersion,
+)
+from emergency.users.models import ApiToken, User  # noqa: F401

@@ -1,0 +1,37 @@
+"""The front door and the health check."""
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import text
+
+from emergency.clock import utc_now
+from emergency.extensions import db
+
+blp = Blueprint("pages", __name__)
+
+_FRONT_DOOR = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Carers Emergency Line</title></head>
+<body><h1>Carers Emergency Line</h1>
+<p>The service is running.</p>
+<ul>
+<li><a href="/api/docs">API documentation</a> (log in with a bearer token:
+<code>flask --app wsgi users token USERNAME</code>)</li>
+<li><a href="/api/openapi.json">OpenAPI description</a></li>
+<li><a href="/health">Health</a></li>
+</ul></body></html>"""
+
+
+@blp.get("/")
+def front_door():
+    return _FRONT_DOOR
+
+
+@blp.get("/health")
+def health():
+    """Whether the database answers; 503 when it does not, for load balancers."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception as error:  # any failure here means "not healthy", whatever its kind
+        current_app.logger.warning("health check: database unreachable: %s", error)
+        database = "unreachable"
+    body = {"database": database, "time": utc_now().isoformat()}
+    return jsonify(body), 200 if database == "ok" else 503

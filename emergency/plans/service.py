@@ -1,0 +1,310 @@
+"""The plan registry: create, change, archive, review, search; every change versioned and
+audited."""
+import calendar
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from emergency.audit import service as audit
+from emergency.clock import LONDON
+from emergency.errors import Conflict, NotFound, RuleBroken
+from emergency.extensions import db
+from emergency.plans.cards import new_card_number
+from emergency.plans.models import (
+    CaredForPerson,
+    ContingencyPlan,
+    EmergencyContact,
+    KeySafeCode,
+    PlanVersion,
+)
+from emergency.plans.snapshot import changed_fields, plan_to_dict
+
+# Primary keys are 32-bit on PostgreSQL; a larger id can only be a miss.
+_LARGEST_ID = 2**31 - 1
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def local_date(now) -> date:
+    return now.astimezone(LONDON).date()
+
+
+def get_plan(plan_id: int) -> ContingencyPlan:
+    plan = db.session.get(ContingencyPlan, plan_id) if 0 < plan_id <= _LARGEST_ID else None
+    if plan is None:
+        raise NotFound(f"no plan with id {plan_id}", field="plan_id")
+    return plan
+
+
+def find_by_card_number(card_number: str) -> ContingencyPlan:
+    plan = db.session.scalar(select(ContingencyPlan).where(ContingencyPlan.card_number == card_number))
+    if plan is None:
+        raise NotFound(f"no plan has card number {card_number}", field="card_number")
+    return plan
+
+
+def create_plan(data: dict, *, by, now) -> ContingencyPlan:
+    plan = ContingencyPlan(card_number=_unused_card_number(), created_at=now, updated_at=now)
+    _apply(plan, data, now)
+    db.session.add(plan)
+    db.session.flush()
+    _record_version(plan, None, change="created", by=by, now=now)
+    audit.record("plan.created", user=by, now=now, plan_id=plan.id)
+    return plan
+
+
+def update_plan(plan: ContingencyPlan, data: dict, *, expected_version: int, by, now) -> ContingencyPlan:
+    _refuse_if_archived(plan)
+    if expected_version != plan.version:
+        raise Conflict(
+            f"the plan has changed since version {expected_version} (it is now version "
+            f"{plan.version}); reload it and make your change again",
+            field="version",
+        )
+    before = plan_to_dict(plan)
+    _apply(plan, data, now)
+    if _record_version(plan, before, change="updated", by=by, now=now):
+        audit.record("plan.updated", user=by, now=now, plan_id=plan.id)
+    return plan
+
+
+def archive_plan(plan: ContingencyPlan, *, reason: str, by, now) -> ContingencyPlan:
+    _refuse_if_archived(plan)
+    before = plan_to_dict(plan)
+    plan.status = "archived"
+    _record_version(plan, before, change="archived", by=by, now=now, reason=reason)
+    audit.record("plan.archived", user=by, now=now, plan_id=plan.id, detail=reason)
+    return plan
+
+
+def mark_reviewed(plan: ContingencyPlan, *, by, now) -> ContingencyPlan:
+    """The plan was gone through with the carer today; the next review falls due a term later."""
+    _refuse_if_archived(plan)
+    before = plan_to_dict(plan)
+    today = local_date(now)
+    plan.last_reviewed_on = today
+    plan.review_due_on = add_months(today, current_app.config["PLAN_REVIEW_MONTHS"])
+    _record_version(plan, before, change="reviewed", by=by, now=now)
+    audit.record("plan.reviewed", user=by, now=now, plan_id=plan.id)
+    return plan
+
+
+def record_view(plan: ContingencyPlan, *, by, now, what: str = "plan.viewed") -> None:
+    audit.record(what, user=by, now=now, plan_id=plan.id)
+
+
+def read_key_safe_code(plan: ContingencyPlan, *, by, now) -> str | None:
+    audit.record("plan.key_safe_viewed", user=by, now=now, plan_id=plan.id)
+    return plan.key_safe.code if plan.key_safe else None
+
+
+def set_key_safe_code(plan: ContingencyPlan, code: str | None, *, by, now) -> None:
+    _refuse_if_archived(plan)
+    before = plan_to_dict(plan)
+    if code is None:
+        plan.key_safe = None
+    elif plan.key_safe is None:
+        plan.key_safe = KeySafeCode(code=code, updated_at=now)
+    else:
+        plan.key_safe.code, plan.key_safe.updated_at = code, now
+    # The code itself never goes into a version; the change of a code is still a change.
+    _record_version(plan, before, change="key_safe_changed", by=by, now=now, force=True)
+    audit.record("plan.key_safe_changed", user=by, now=now, plan_id=plan.id,
+                 detail="removed" if code is None else "set")
+
+
+def versions_of(plan: ContingencyPlan) -> list[PlanVersion]:
+    return list(
+        db.session.scalars(
+            select(PlanVersion).where(PlanVersion.plan_id == plan.id).order_by(PlanVersion.number.desc())
+        )
+    )
+
+
+def search_plans(*, name=None, card_number=None, phone=None, postcode=None, status=None):
+    """A query, for the caller to page. Arguments arrive normalised (E.164, LS6 2AB / LS6).
+    Without a status, archived plans are left out."""
+    query = select(ContingencyPlan)
+    if status:
+        query = query.where(ContingencyPlan.status == status)
+    else:
+        query = query.where(ContingencyPlan.status != "archived")
+    if card_number:
+        query = query.where(ContingencyPlan.card_number == card_number)
+    if name:
+        wanted = name.strip().lower()
+        query = query.where(
+            or_(
+                func.lower(ContingencyPlan.carer_name).contains(wanted, autoescape=True),
+                exists().where(
+                    CaredForPerson.plan_id == ContingencyPlan.id,
+                    func.lower(CaredForPerson.name).contains(wanted, autoescape=True),
+                ),
+            )
+        )
+    if phone:
+        query = query.where(
+            or_(
+                ContingencyPlan.carer_mobile == phone,
+                ContingencyPlan.carer_landline == phone,
+                exists().where(
+                    EmergencyContact.plan_id == ContingencyPlan.id,
+                    or_(EmergencyContact.mobile == phone, EmergencyContact.landline == phone),
+                ),
+            )
+        )
+    if postcode:
+        if " " in postcode:
+            carer_match = ContingencyPlan.carer_postcode == postcode
+            cared_for_match = CaredForPerson.postcode == postcode
+        else:
+            carer_match = ContingencyPlan.carer_postcode.startswith(postcode + " ")
+            cared_for_match = CaredForPerson.postcode.startswith(postcode + " ")
+        query = query.where(
+            or_(carer_match, exists().where(CaredForPerson.plan_id == ContingencyPlan.id, cared_for_match))
+        )
+    return query.order_by(ContingencyPlan.carer_name, ContingencyPlan.id)
+
+
+def plans_due_for_review(*, today: date, within_days: int):
+    """A query of live plans whose review falls due by `today + within_days`, soonest first."""
+    return (
+        select(ContingencyPlan)
+        .where(
+            ContingencyPlan.status != "archived",
+            ContingencyPlan.review_due_on <= today + timedelta(days=within_days),
+        )
+        .order_by(ContingencyPlan.review_due_on, ContingencyPlan.id)
+    )
+
+
+def _unused_card_number() -> str:
+    while True:
+        card_number = new_card_number()
+        taken = db.session.scalar(
+            select(ContingencyPlan.id).where(ContingencyPlan.card_number == card_number)
+        )
+        if taken is None:
+            return card_number
+
+
+def _refuse_if_archived(plan: ContingencyPlan) -> None:
+    if plan.status == "archived":
+        raise Conflict("the plan is archived and can no longer be changed", field="status")
+
+
+def _record_version(plan, before, *, change, by, now, reason="", force=False) -> PlanVersion | None:
+    """Flush the change, bump the plan's version, and keep what changed. None if nothing did."""
+    try:
+        db.session.flush()
+        after = plan_to_dict(plan)
+        changes = changed_fields(before, after)
+        if not changes and not force:
+            return None
+        if before is not None:
+            plan.updated_at = now
+            flag_modified(plan, "updated_at")  # an UPDATE of the plan row bumps its version
+            db.session.flush()
+    except StaleDataError:
+        raise Conflict(
+            "someone else changed the plan at the same moment; reload it and make your change again",
+            field="version",
+        ) from None
+    version = PlanVersion(
+        plan_id=plan.id,
+        number=plan.version,
+        changed_at=now,
+        changed_by_id=by.id if by else None,
+        changed_by=by.username if by else audit.SYSTEM_ACTOR,
+        change=change,
+        reason=reason,
+        snapshot=after,
+        changes=changes,
+    )
+    db.session.add(version)
+    return version
+
+
+def _apply(plan: ContingencyPlan, data: dict, now) -> None:
+    carer = data["carer"]
+    address = carer["address"]
+    plan.status = data.get("status", plan.status or "draft")
+    plan.carer_name = carer["name"]
+    plan.carer_mobile = carer.get("mobile")
+    plan.carer_landline = carer.get("landline")
+    plan.carer_address_line1 = address["line1"]
+    plan.carer_address_line2 = address.get("line2")
+    plan.carer_town = address["town"]
+    plan.carer_postcode = address["postcode"]
+    plan.carer_preferred_language = carer.get("preferred_language") or "English"
+    access = data.get("home_access") or {}
+    plan.how_to_get_in = access.get("how_to_get_in", "")
+    plan.key_holders = access.get("key_holders", "")
+    plan.instructions = data.get("instructions", "")
+
+    plan.last_reviewed_on = data.get("last_reviewed_on")
+    start = plan.last_reviewed_on or local_date(now)
+    plan.review_due_on = data.get("review_due_on") or add_months(
+        start, current_app.config["PLAN_REVIEW_MONTHS"]
+    )
+
+    plan.cared_for = _merge_children(plan.cared_for, data["cared_for"], CaredForPerson, _apply_cared_for, "cared_for")
+    plan.contacts = _merge_children(plan.contacts, data.get("contacts", []), EmergencyContact, _apply_contact, "contacts")
+
+
+def _merge_children(existing, items, model, apply, field):
+    """Items with an id update that child (ids stay stable for pages and history); items
+    without one are new; children left out are removed. List order is the new order."""
+    by_id = {child.id: child for child in existing}
+    merged = []
+    for position, item in enumerate(items):
+        child_id = item.get("id")
+        if child_id is None:
+            child = model()
+        elif child_id in by_id:
+            child = by_id.pop(child_id)
+        else:
+            raise RuleBroken(f"this plan has no entry with id {child_id}", field=f"{field}[{position}].id")
+        child.position = position
+        apply(child, item)
+        merged.append(child)
+    return merged
+
+
+def _apply_cared_for(person: CaredForPerson, item: dict) -> None:
+    address = item.get("address") or {}
+    gp = item.get("gp") or {}
+    person.name = item["name"]
+    person.date_of_birth = item.get("date_of_birth")
+    person.lives_with_carer = item.get("lives_with_carer", True)
+    person.address_line1 = address.get("line1")
+    person.address_line2 = address.get("line2")
+    person.town = address.get("town")
+    person.postcode = address.get("postcode")
+    for field in ("needs", "conditions", "medication", "medication_location", "allergies",
+                  "mobility_needs", "communication_needs", "other_care", "routines", "pets"):
+        setattr(person, field, item.get(field, ""))
+    person.gp_name = gp.get("name", "")
+    person.gp_practice = gp.get("practice", "")
+    person.gp_phone = gp.get("phone")
+    person.can_be_left_alone = item.get("can_be_left_alone", False)
+    person.safe_alone_minutes = item.get("safe_alone_minutes")
+
+
+def _apply_contact(contact: EmergencyContact, item: dict) -> None:
+    consent = item.get("consent") or {}
+    contact.name = item["name"]
+    contact.relationship_to_carer = item["relationship"]
+    contact.mobile = item.get("mobile")
+    contact.landline = item.get("landline")
+    contact.availability = [dict(window) for window in item.get("availability", [])]
+    contact.holds_key = item.get("holds_key", False)
+    contact.consent_status = consent.get("status", "pending")
+    contact.consent_recorded_on = consent.get("recorded_on")

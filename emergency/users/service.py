@@ -1,0 +1,62 @@
+"""Users and their API tokens."""
+import hashlib
+import secrets
+
+from sqlalchemy import select
+
+from emergency.errors import Conflict, NotFound, RuleBroken
+from emergency.extensions import db
+from emergency.users.models import ROLES, ApiToken, User
+
+TOKEN_PREFIX = "cel_"
+
+
+def hash_token(token: str) -> str:
+    # Tokens are 256 random bits, so a fast hash is enough; no salt or stretching needed.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user(username: str, full_name: str, role: str, now) -> User:
+    if role not in ROLES:
+        raise RuleBroken(f"role must be one of {', '.join(ROLES)}", field="role")
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise Conflict(f"a user called {username!r} already exists", field="username")
+    user = User(username=username, full_name=full_name, role=role, active=True, created_at=now)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def get_user(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user called {username!r}", field="username")
+    return user
+
+
+def issue_token(user: User, label: str, now) -> tuple[ApiToken, str]:
+    """Returns the stored token row and the token itself, which is shown only this once."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        user=user, label=label, token_hash=hash_token(token), token_prefix=token[:12], created_at=now
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row, token
+
+
+def revoke_token(token_id: int, now) -> ApiToken:
+    row = db.session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound(f"no token with id {token_id}", field="token_id")
+    if row.revoked_at is None:
+        row.revoked_at = now
+    return row
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a live token belongs to, or None."""
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    return row.user

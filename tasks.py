@@ -1,0 +1,318 @@
+#!/usr/bin/env python3
+"""Developer tasks for the carers' emergency line. Standard library only.
+
+    python3 tasks.py serve
+        Set up .venv, migrate the database, load demo data, run the dev server
+        on 127.0.0.1:${PORT:-5000}.
+
+    python3 tasks.py test [--sqlite-only | --postgres-only] [pytest args...]
+        Set up .venv, run the test suite on SQLite, then again on a throwaway
+        PostgreSQL server if its binaries are installed. REQUIRE_POSTGRES=1
+        makes a missing PostgreSQL a failure.
+"""
+import contextlib
+import glob
+import hashlib
+import os
+import pwd
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+VENV_BIN = VENV / "bin"
+VENV_PYTHON = VENV_BIN / "python"
+INSTALL_STAMP = VENV / "pyproject.sha256"
+PYPROJECT = ROOT / "pyproject.toml"
+
+TEST_DB_NAME = "emergency_test"
+PG_SUPERUSER = "postgres"
+PG_SYSTEM_USER = "postgres"
+PYTEST_NO_TESTS_COLLECTED = 5
+
+USAGE = """\
+usage: python3 tasks.py serve
+       python3 tasks.py test [--sqlite-only | --postgres-only] [pytest args...]
+
+  serve   install into .venv, run migrations and demo data, start the dev server
+          on 127.0.0.1:$PORT (default 5000)
+  test    install into .venv, run pytest on SQLite and then on a throwaway
+          PostgreSQL server (if installed; REQUIRE_POSTGRES=1 makes it mandatory)
+"""
+
+
+class PostgresError(Exception):
+    pass
+
+
+def show_command(cmd):
+    print("+ " + shlex.join(str(part) for part in cmd), flush=True)
+
+
+def run(cmd, **kwargs):
+    show_command(cmd)
+    subprocess.run([str(part) for part in cmd], check=True, **kwargs)
+
+
+def venv_environment():
+    env = dict(os.environ)
+    env["VIRTUAL_ENV"] = str(VENV)
+    env["PATH"] = str(VENV_BIN) + os.pathsep + env.get("PATH", "")
+    env.pop("PYTHONHOME", None)
+    return env
+
+
+def pyproject_digest():
+    return hashlib.sha256(PYPROJECT.read_bytes()).hexdigest()
+
+
+def ensure_venv():
+    # A half-made venv (e.g. ensurepip missing on Debian) has python but no pip.
+    if not VENV_PYTHON.exists() or not (VENV_BIN / "pip").exists():
+        run([sys.executable, "-m", "venv", VENV])
+    digest = pyproject_digest()
+    if INSTALL_STAMP.exists() and INSTALL_STAMP.read_text().strip() == digest:
+        return
+    run([VENV_PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-e", ".[test]"], cwd=ROOT)
+    INSTALL_STAMP.write_text(digest + "\n")
+
+
+# --- serve ------------------------------------------------------------------
+
+def serve():
+    ensure_venv()
+    port = os.environ.get("PORT", "5000")
+    flask = str(VENV_BIN / "flask")
+    env = venv_environment()
+    os.chdir(ROOT)
+    run([flask, "--app", "wsgi", "db", "upgrade"], env=env)
+    run([flask, "--app", "wsgi", "demo", "load"], env=env)
+    print(f"Open http://127.0.0.1:{port}/ (API docs: http://127.0.0.1:{port}/api/docs)", flush=True)
+    os.execve(flask, [flask, "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", port], env)
+
+
+# --- throwaway PostgreSQL -----------------------------------------------------
+
+def postgres_version(bin_dir):
+    """(major, minor) from `postgres --version`, e.g. (15, 8)."""
+    output = subprocess.run([os.path.join(bin_dir, "postgres"), "--version"],
+                            capture_output=True, text=True).stdout
+    match = re.search(r"(\d+)(?:\.(\d+))?", output)
+    return (int(match.group(1)), int(match.group(2) or 0)) if match else (0, 0)
+
+
+def find_postgres_bin_dir():
+    """The bin dir of the newest PostgreSQL server install, or None."""
+    candidates = glob.glob("/usr/lib/postgresql/*/bin")
+    pg_ctl_on_path = shutil.which("pg_ctl")
+    if pg_ctl_on_path:
+        # PATH often holds symlinks (/usr/local/bin/pg_ctl); the real dir has the rest.
+        candidates.append(os.path.dirname(os.path.realpath(pg_ctl_on_path)))
+    complete = {
+        os.path.realpath(d) for d in candidates
+        if all(os.access(os.path.join(d, name), os.X_OK) for name in ("initdb", "pg_ctl", "postgres"))
+    }
+    return max(complete, key=postgres_version, default=None)
+
+
+def free_loopback_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def as_server_user(cmd):
+    """PostgreSQL refuses to run as root, so root runs it as the postgres system user."""
+    cmd = [str(part) for part in cmd]
+    if os.geteuid() != 0:
+        return cmd
+    if shutil.which("runuser"):
+        return ["runuser", "-u", PG_SYSTEM_USER, "--", *cmd]
+    return ["su", PG_SYSTEM_USER, "-s", "/bin/sh", "-c", shlex.join(cmd)]
+
+
+def run_quietly(cmd, **kwargs):
+    """Run cmd with its output hidden unless it fails."""
+    result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        sys.stdout.write(result.stdout + result.stderr)
+        raise PostgresError(f"command failed (exit {result.returncode}): {shlex.join(cmd)}")
+
+
+def log_tail(path, lines=40):
+    try:
+        return "".join(Path(path).read_text(errors="replace").splitlines(keepends=True)[-lines:])
+    except OSError as error:
+        return f"(no server log: {error})\n"
+
+
+def give_data_dir_to_server_user(data_dir):
+    try:
+        pwd.getpwnam(PG_SYSTEM_USER)
+    except KeyError:
+        raise PostgresError(f"running as root but there is no '{PG_SYSTEM_USER}' system user to run PostgreSQL")
+    shutil.chown(data_dir, user=PG_SYSTEM_USER)
+
+
+def start_postgres(bin_dir, data_dir, port):
+    if os.geteuid() == 0:
+        give_data_dir_to_server_user(data_dir)
+    # The server user may not be able to enter our cwd.
+    cwd = os.path.dirname(data_dir)
+    # --no-locale: the host's locale may be missing, and C collation sorts like SQLite.
+    run_quietly(as_server_user([
+        os.path.join(bin_dir, "initdb"), "-D", data_dir, "-A", "trust", "-U", PG_SUPERUSER,
+        "--no-sync", "-E", "UTF8", "--no-locale",
+    ]), cwd=cwd)
+    server_options = (
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {data_dir} -c fsync=off"
+        " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
+    log_file = os.path.join(data_dir, "server.log")
+    try:
+        run_quietly(as_server_user([
+            os.path.join(bin_dir, "pg_ctl"), "-D", data_dir, "-w", "-t", "60",
+            "-l", log_file, "-o", server_options, "start",
+        ]), cwd=cwd)
+    except PostgresError:
+        sys.stdout.write(f"--- tail of {log_file} ---\n{log_tail(log_file)}")
+        raise
+    createdb = os.path.join(bin_dir, "createdb")
+    if not os.access(createdb, os.X_OK):
+        createdb = shutil.which("createdb") or createdb
+    run_quietly([createdb, "-h", "127.0.0.1", "-p", str(port), "-U", PG_SUPERUSER, TEST_DB_NAME])
+
+
+def stop_postgres(bin_dir, data_dir):
+    # Ctrl-C during cleanup would leave a server running and the dir behind.
+    previous_handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        # Harmless if the server never started.
+        subprocess.run(
+            as_server_user([os.path.join(bin_dir, "pg_ctl"), "-D", data_dir, "-m", "immediate", "-w", "stop"]),
+            capture_output=True, cwd=os.path.dirname(data_dir),
+        )
+        shutil.rmtree(data_dir, ignore_errors=True)
+    finally:
+        signal.signal(signal.SIGINT, previous_handler)
+
+
+@contextlib.contextmanager
+def throwaway_postgres(bin_dir):
+    """Yield the port of a fresh server that has an empty TEST_DB_NAME database."""
+    # Under /tmp so the postgres system user can reach it when we are root.
+    data_dir = tempfile.mkdtemp(prefix="emergency-pg-", dir="/tmp")
+    port = free_loopback_port()
+    try:
+        start_postgres(bin_dir, data_dir, port)
+        yield port
+    finally:
+        stop_postgres(bin_dir, data_dir)
+
+
+# --- test -------------------------------------------------------------------
+
+def run_pytest(pytest_args, database_url=None):
+    env = venv_environment()
+    env.pop("TEST_DATABASE_URL", None)
+    if database_url:
+        env["TEST_DATABASE_URL"] = database_url
+    cmd = [str(VENV_PYTHON), "-m", "pytest", *pytest_args]
+    show_command(cmd)
+    return subprocess.run(cmd, cwd=ROOT, env=env).returncode
+
+
+def describe_pytest_exit(code):
+    if code == 0:
+        return "passed"
+    if code == PYTEST_NO_TESTS_COLLECTED:
+        return "FAILED (no tests collected)"
+    return f"FAILED (pytest exit code {code})"
+
+
+def run_tests_on_postgres(pytest_args, required):
+    """Return (label, exit code, description) for the PostgreSQL run."""
+    bin_dir = find_postgres_bin_dir()
+    if bin_dir is None:
+        if required:
+            print("PostgreSQL server binaries not found", flush=True)
+            return "PostgreSQL", 1, "FAILED (server binaries not found, but PostgreSQL is required)"
+        print("PostgreSQL server binaries not found: ran on SQLite only", flush=True)
+        return "PostgreSQL", 0, "skipped (server binaries not found)"
+    label = f"PostgreSQL {postgres_version(bin_dir)[0]}"
+    try:
+        with throwaway_postgres(bin_dir) as port:
+            print(f"\n== tests on {label} (127.0.0.1:{port}) ==", flush=True)
+            url = f"postgresql+psycopg://{PG_SUPERUSER}@127.0.0.1:{port}/{TEST_DB_NAME}"
+            code = run_pytest(pytest_args, database_url=url)
+    except PostgresError as error:
+        print(f"{label}: {error}", flush=True)
+        return label, 1, "FAILED (server could not be started)"
+    return label, code, describe_pytest_exit(code)
+
+
+def test(args):
+    sqlite_only = "--sqlite-only" in args
+    postgres_only = "--postgres-only" in args
+    if sqlite_only and postgres_only:
+        usage_error("--sqlite-only and --postgres-only exclude each other")
+    pytest_args = [arg for arg in args if arg not in ("--sqlite-only", "--postgres-only")]
+
+    ensure_venv()
+    results = []
+    if not postgres_only:
+        print("\n== tests on SQLite ==", flush=True)
+        code = run_pytest(pytest_args)
+        results.append(("SQLite", code, describe_pytest_exit(code)))
+    if not sqlite_only:
+        required = postgres_only or os.environ.get("REQUIRE_POSTGRES") == "1"
+        results.append(run_tests_on_postgres(pytest_args, required))
+
+    print("\n== summary ==")
+    for label, _, description in results:
+        print(f"{label}: {description}")
+    return next((code for _, code, _ in results if code != 0), 0)
+
+
+# --- command line -------------------------------------------------------------
+
+def usage_error(message):
+    sys.stderr.write(f"tasks.py: {message}\n{USAGE}")
+    sys.exit(2)
+
+
+def main(argv):
+    if not argv:
+        usage_error("missing command")
+    command, args = argv[0], argv[1:]
+    if command in ("-h", "--help", "help"):
+        sys.stdout.write(USAGE)
+        return 0
+    if command == "serve":
+        if args:
+            usage_error(f"serve takes no arguments, got: {shlex.join(args)}")
+        serve()
+        return 0
+    if command == "test":
+        return test(args)
+    usage_error(f"unknown command: {command}")
+
+
+if __name__ == "__main__":
+    # Turn SIGTERM (e.g. a cancelled CI job) into SystemExit so cleanup in finally blocks runs.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except subprocess.CalledProcessError as error:
+        sys.stderr.write(f"tasks.py: command failed (exit {error.returncode}): {shlex.join(map(str, error.cmd))}\n")
+        sys.exit(error.returncode)
+    except KeyboardInterrupt:
+        sys.stderr.write("tasks.py: interrupted\n")
+        sys.exit(130)
