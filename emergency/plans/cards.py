@@ -48,6 +48,8 @@ def new_card_number() -> str:
 def parse_card_number(text: str) -> str:
     """Digits of a card number typed with any spaces or dashes; raises CardNumberError."""
     digits = _SEPARATORS.sub("", text or "")
+    if not digits:
+        raise CardNumberError("no card number was given")
     if not digits.isascii() or not digits.isdigit():
         raise CardNumberError("a card number has digits only (spaces and dashes are ignored)")
     if len(digits) != CARD_NUMBER_LENGTH:

@@ -201,22 +201,22 @@ def _refuse_if_archived(plan: ContingencyPlan) -> None:
 
 
 def _record_version(plan, before, *, change, by, now, reason="", force=False) -> PlanVersion | None:
-    """Flush the change, bump the plan's version, and keep what changed. None if nothing did."""
+    """Save the change as one new version of the plan. None if nothing changed."""
+    if before is not None:
+        with db.session.no_autoflush:
+            unchanged = not changed_fields(before, plan_to_dict(plan))
+        if unchanged and not force:
+            return None
+        plan.updated_at = now
+        flag_modified(plan, "updated_at")  # exactly one UPDATE of the plan row: one version step
     try:
         db.session.flush()
-        after = plan_to_dict(plan)
-        changes = changed_fields(before, after)
-        if not changes and not force:
-            return None
-        if before is not None:
-            plan.updated_at = now
-            flag_modified(plan, "updated_at")  # an UPDATE of the plan row bumps its version
-            db.session.flush()
     except StaleDataError:
         raise Conflict(
             "someone else changed the plan at the same moment; reload it and make your change again",
             field="version",
         ) from None
+    after = plan_to_dict(plan)
     version = PlanVersion(
         plan_id=plan.id,
         number=plan.version,
@@ -226,7 +226,7 @@ def _record_version(plan, before, *, change, by, now, reason="", force=False) ->
         change=change,
         reason=reason,
         snapshot=after,
-        changes=changes,
+        changes=changed_fields(before, after),
     )
     db.session.add(version)
     return version

@@ -1,0 +1,33 @@
+import flask_migrate
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import exc, text
+
+from emergency.audit import service as audit
+from emergency.extensions import db
+from tests.conftest import NOW
+
+
+def test_the_migrations_build_exactly_the_schema_the_models_describe(app):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+
+
+def test_the_migrations_go_down_to_nothing_and_up_again(app):
+    flask_migrate.downgrade(revision="base")
+    tables = set(db.inspect(db.engine).get_table_names()) - {"alembic_version"}
+    assert tables == set()
+    flask_migrate.upgrade()
+    assert "contingency_plan" in db.inspect(db.engine).get_table_names()
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_event SET action = 'forged'", "DELETE FROM audit_event"])
+def test_the_database_refuses_to_rewrite_or_delete_the_audit_log(app, statement):
+    audit.record("plan.viewed", user=None, now=NOW, plan_id=None)
+    db.session.commit()
+    with pytest.raises(exc.DatabaseError, match="append-only"):
+        db.session.execute(text(statement))
+    db.session.rollback()
+    assert db.session.execute(text("SELECT action FROM audit_event")).scalars().all() == ["plan.viewed"]
