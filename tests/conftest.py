@@ -157,3 +157,7 @@ def plan_payload(**overrides):
     }
     payload.update(overrides)
     return payload
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL at ' + POSTGRES_URL if on_postgres() else 'SQLite (a migrated copy per test)'}"

@@ -1,0 +1,59 @@
+"""The command line a council's admin uses, and the service's front door."""
+from tests.conftest import plan_payload
+
+
+def test_a_token_made_on_the_command_line_opens_the_api_and_revoking_it_closes_it(app, client):
+    cli = app.test_cli_runner()
+    created = cli.invoke(args=["users", "create", "cora", "--name", "Cora Jones", "--role", "coordinator"])
+    assert created.exit_code == 0 and "created coordinator cora" in created.output
+    issued = cli.invoke(args=["users", "token", "cora", "--label", "laptop"])
+    token = issued.output.strip().splitlines()[-1]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    made = client.post("/api/v1/plans", json=plan_payload(), headers=headers)
+    assert made.status_code == 201
+    assert client.get(f"/api/v1/plans/by-card/{made.json['card_number']}", headers=headers).status_code == 200
+
+    listing = cli.invoke(args=["users", "list"])
+    assert "cora\tcoordinator\tactive" in listing.output and "laptop\tlive" in listing.output
+    assert token not in listing.output  # only a prefix is ever shown again
+    assert cli.invoke(args=["users", "revoke-token", "1"]).exit_code == 0
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_the_command_line_explains_its_refusals(app):
+    cli = app.test_cli_runner()
+    assert "already exists" in (
+        cli.invoke(args=["users", "create", "x", "--name", "X", "--role", "admin"]).output
+        + cli.invoke(args=["users", "create", "x", "--name", "X", "--role", "admin"]).output
+    )
+    assert "no user called 'nobody'" in cli.invoke(args=["users", "token", "nobody"]).output
+    assert cli.invoke(args=["users", "create", "y", "--name", "Y", "--role", "king"]).exit_code != 0
+
+
+def test_deactivating_a_user_shuts_out_their_tokens(app, coordinator):
+    cli = app.test_cli_runner()
+    assert cli.invoke(args=["users", "set-active", "cora", "no"]).exit_code == 0
+    assert coordinator.get("/api/v1/me").status_code == 401
+
+
+def test_demo_data_loads_once_with_a_working_token_and_an_active_plan(app, client):
+    cli = app.test_cli_runner()
+    first = cli.invoke(args=["demo", "load"])
+    token = first.output.split("(shown once): ")[1].split()[0]
+    card = first.output.split("card number ")[1].split()[0]
+    plan = client.get(f"/api/v1/plans/by-card/{card}", headers={"Authorization": f"Bearer {token}"}).json
+    assert plan["status"] == "active" and plan["home_access"]["has_key_safe_code"] is True
+    assert "already present" in cli.invoke(args=["demo", "load"]).output
+
+
+def test_the_front_door_points_to_the_docs_and_health_reports_the_database(client):
+    assert "/api/docs" in client.get("/").get_data(as_text=True)
+    health = client.get("/health")
+    assert health.status_code == 200 and health.json["database"] == "ok"
+    assert client.get("/api/openapi.json").json["openapi"] == "3.0.3"
+
+
+def test_a_wrong_method_is_405_with_the_allowed_methods(coordinator):
+    response = coordinator.delete("/api/v1/plans")
+    assert response.status_code == 405 and set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
