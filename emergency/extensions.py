@@ -19,17 +19,32 @@ class Model(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class ApiWithAllowHeader(Api):
-    """flask-smorest drops the Allow header of a 405; HTTP requires it."""
+def _error_lines(errors, path=""):
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            yield from _error_lines(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(errors, list) and all(isinstance(item, str) for item in errors):
+        yield f"{path}: {' '.join(errors)}"
+    else:
+        yield f"{path}: {errors}"
+
+
+class ServiceApi(Api):
+    """flask-smorest's Api with two fixes: a 405 keeps its Allow header (HTTP requires it),
+    and a validation error also gets a one-line message naming each field and what is wrong."""
 
     def handle_http_exception(self, error):
         payload, code, headers = super().handle_http_exception(error)
         allowed = getattr(error, "valid_methods", None)
         if code == 405 and allowed:
             headers = {**headers, "Allow": ", ".join(allowed)}
+        if "errors" in payload and "message" not in payload:
+            by_location = payload["errors"]
+            lines = [line for location in by_location.values() for line in _error_lines(location)]
+            payload["message"] = "; ".join(lines)
         return payload, code, headers
 
 
 db = SQLAlchemy(model_class=Model)
 migrate = Migrate()
-api = ApiWithAllowHeader()
+api = ServiceApi()

@@ -204,3 +204,10 @@ def test_plans_due_for_review_are_listed_soonest_first(coordinator):
         due = coordinator.get("/api/v1/plans/due-for-review").json
         assert [p["id"] for p in due] == [soon["id"]]
         assert later["id"] not in [p["id"] for p in due]
+
+
+def test_a_validation_error_also_says_in_one_line_which_fields_are_wrong(coordinator):
+    response = coordinator.post("/api/v1/plans", json={"carer": {"name": "Ann", "mobile": "0123"}})
+    message = response.json["message"]
+    assert "cared_for: Missing data for required field." in message
+    assert "carer.mobile: '0123' is not a valid phone number" in message
