@@ -10,6 +10,7 @@ DEFAULT_SECRET_KEY = "dev-only-not-secret"
 class Config:
     ENV_NAME = "development"
     LOAD_DEMO_DATA_DEFAULT = "1"
+    RUN_SCHEDULER_DEFAULT = "1"
 
     API_TITLE = "Carers Emergency Line"
     API_VERSION = "v1"
@@ -46,6 +47,16 @@ class Config:
         self.ENGINE_TICK_SECONDS = self._whole_number("ENGINE_TICK_SECONDS", 5)
 
         self.PLAN_REVIEW_MONTHS = self._whole_number("PLAN_REVIEW_MONTHS", 12)
+
+        # Office hours; everything else, and bank holidays, is out of hours.
+        self.OFFICE_DAYS = self._text("OFFICE_DAYS", "mon,tue,wed,thu,fri")
+        self.OFFICE_OPENS = self._text("OFFICE_OPENS", "09:00")
+        self.OFFICE_CLOSES = self._text("OFFICE_CLOSES", "17:00")
+        # A subdivision of the holidays package's GB calendar: ENG, WLS, SCT or NIR.
+        self.BANK_HOLIDAY_REGION = self._text("BANK_HOLIDAY_REGION", "ENG")
+        self.ROTA_GAP_DAYS = self._whole_number("ROTA_GAP_DAYS", 14)
+        self.ROTA_GAP_CHECK_AT = self._text("ROTA_GAP_CHECK_AT", "08:00")
+        self.RUN_SCHEDULER = self._text("RUN_SCHEDULER", self.RUN_SCHEDULER_DEFAULT) == "1"
         self.LOAD_DEMO_DATA = self._text("LOAD_DEMO_DATA", self.LOAD_DEMO_DATA_DEFAULT) == "1"
 
     def _text(self, name, default=None):
@@ -65,7 +76,15 @@ class Config:
         return number
 
     def check(self):
-        """Refuse settings that would be unsafe. Development accepts the defaults."""
+        """Refuse settings that would be unsafe or cannot be understood."""
+        self.check_rota_settings()
+
+    def check_rota_settings(self):
+        from emergency.rota.settings import office_hours_from, validate_region
+
+        office_hours_from(self.OFFICE_DAYS, self.OFFICE_OPENS, self.OFFICE_CLOSES)
+        validate_region(self.BANK_HOLIDAY_REGION)
+        office_hours_from("mon", self.ROTA_GAP_CHECK_AT, "23:59")
 
 
 class ProductionConfig(Config):
@@ -73,6 +92,7 @@ class ProductionConfig(Config):
     LOAD_DEMO_DATA_DEFAULT = "0"
 
     def check(self):
+        super().check()
         if self._text("SECRET_KEY") in (None, DEFAULT_SECRET_KEY):
             raise RuntimeError(
                 "SECRET_KEY is missing or is the development default: set a long random "
@@ -87,6 +107,7 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     __test__ = False  # not a pytest test class
     ENV_NAME = "test"
+    RUN_SCHEDULER_DEFAULT = "0"  # tests call the jobs with a frozen `now` instead
     TESTING = True
 
     def __init__(self, environ=None):

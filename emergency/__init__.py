@@ -21,6 +21,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     register_api(app)
     register_pages(app)
     register_commands(app)
+    register_scheduler(app)
     return app
 
 
@@ -45,12 +46,21 @@ def register_api(app):
 
 def register_pages(app):
     from emergency import pages
+    from emergency.rota import feed_views
 
     app.register_blueprint(pages.blp)
+    app.register_blueprint(feed_views.blp)
+
+
+def register_scheduler(app):
+    from emergency.scheduling import register_scheduler as register
+
+    register(app)
 
 
 def register_commands(app):
-    from emergency.commands import demo_cli, users_cli
+    from emergency.commands import demo_cli, rota_cli, users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(rota_cli)

@@ -1,5 +1,8 @@
 """Command-line verbs: `flask users ...` and `flask demo load`."""
+from datetime import timedelta
+
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
@@ -7,11 +10,13 @@ from emergency import demo
 from emergency.clock import utc_now
 from emergency.errors import DomainError
 from emergency.extensions import db
+from emergency.phones import PhoneNumberError, normalise_phone
 from emergency.users import service as users
 from emergency.users.models import ROLES, ApiToken, User
 
 users_cli = AppGroup("users", help="Users, roles and API tokens.")
 demo_cli = AppGroup("demo", help="Demonstration data for the embedded set-up.")
+rota_cli = AppGroup("rota", help="The out-of-hours rota.")
 
 
 def _fail_on_domain_error(action):
@@ -26,9 +31,15 @@ def _fail_on_domain_error(action):
 @click.argument("username")
 @click.option("--name", "full_name", required=True, help="The person's full name.")
 @click.option("--role", type=click.Choice(ROLES), required=True)
-def create_user(username, full_name, role):
+@click.option("--mobile", default=None, help="Where alerts such as rota gaps are texted.")
+def create_user(username, full_name, role, mobile):
     """Create a user with a role."""
-    user = _fail_on_domain_error(lambda: users.create_user(username, full_name, role, utc_now()))
+    def create():
+        user = users.create_user(username, full_name, role, utc_now())
+        user.mobile = _phone_or_fail(mobile) if mobile else None
+        return user
+
+    user = _fail_on_domain_error(create)
     db.session.commit()
     click.echo(f"created {user.role} {user.username}")
 
@@ -67,6 +78,38 @@ def set_active(username, active):
     click.echo(f"{username} is {'active' if user.active else 'inactive'}")
 
 
+@users_cli.command("set-mobile")
+@click.argument("username")
+@click.argument("mobile")
+def set_mobile(username, mobile):
+    """Set where a user's alerts are texted ("none" to stop them)."""
+    user = _fail_on_domain_error(lambda: users.get_user(username))
+    user.mobile = None if mobile.lower() == "none" else _phone_or_fail(mobile)
+    db.session.commit()
+    click.echo(f"{username}'s alerts go to {user.mobile or 'nowhere'}")
+
+
+def _phone_or_fail(text):
+    try:
+        return normalise_phone(text)
+    except PhoneNumberError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@rota_cli.command("check-gaps")
+def check_gaps():
+    """Text coordinators the coming days' tier-1 gaps (the scheduler does this daily)."""
+    from emergency.rota import service as rota
+
+    now = utc_now()
+    holes = rota.gaps(now, now + timedelta(days=current_app.config["ROTA_GAP_DAYS"]))
+    for start, end in holes:
+        click.echo(rota.describe_span(start, end, rota.local_zone()))
+    queued = rota.alert_coordinators_of_gaps(now)
+    db.session.commit()
+    click.echo(f"{len(holes)} gap(s); {len(queued)} alert(s) in the outbox")
+
+
 @users_cli.command("list")
 def list_users():
     """Users with their roles and tokens."""
@@ -83,7 +126,8 @@ def load_demo():
     if db.session.scalar(select(func.count()).select_from(User)):
         click.echo("demo: data already present; to get a new token: flask --app wsgi users token demo")
         return
-    token, plan = demo.load(utc_now())
+    token, plan, officers = demo.load(utc_now())
     db.session.commit()
     click.echo(f"demo: coordinator 'demo' created; API token (shown once): {token}")
     click.echo(f"demo: active plan for {plan.carer_name}, card number {plan.card_number}")
+    click.echo(f"demo: rota of {len(officers)} duty officers: nights and weekends, tiers 1 and 2")

@@ -36,8 +36,8 @@ def aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def render_type_for_migrations(type_, obj, autogen_context):
+def render_type_for_migrations(kind, obj, autogen_context):
     """Alembic renders UTCDateTime as the plain column type: migrations never import the app."""
-    if isinstance(type_, UTCDateTime):
+    if kind == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False

@@ -1,8 +1,9 @@
 """Demonstration data: one coordinator and one active plan, so the embedded set-up has
 something to show. Phone numbers are in Ofcom's drama ranges (0113 496 0xxx, 020 7946 0xxx), which reach nobody."""
-from datetime import date
+from datetime import date, time, timedelta
 
 from emergency.plans import service as plans
+from emergency.rota import service as rota
 from emergency.users import service as users
 
 DEMO_PLAN = {
@@ -57,9 +58,42 @@ DEMO_PLAN = {
 }
 
 
+DEMO_OFFICERS = [
+    ("Priya Shah", "+442079460101", "social worker"),
+    ("Joe Bloggs", "+442079460102", "social worker"),
+    ("Ann Lee", "+442079460103", "social worker"),
+    ("Sam Patel", "+442079460104", "senior practitioner"),
+]
+EVERY_DAY = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
 def load(now):
     coordinator = users.create_user("demo", "Demo Coordinator", "coordinator", now)
+    coordinator.mobile = "+441134960999"
     _, token = users.issue_token(coordinator, "demo", now)
     plan = plans.create_plan(DEMO_PLAN, by=coordinator, now=now)
     plans.set_key_safe_code(plan, "4321", by=coordinator, now=now)
-    return token, plan
+    officers = load_rota(now.date() - timedelta(days=now.weekday()))
+    return token, plan, officers
+
+
+def load_rota(monday: date):
+    """Three social workers take weekly turns at first call for nights and weekend days; a
+    senior practitioner covers the same hours at tier 2. Bank-holiday daytimes are left
+    uncovered, so the gap report has something to show."""
+    officers = [
+        rota.save_officer(None, {"name": name, "mobile": mobile, "role": role, "active": True,
+                                 "contact_preference": "both"})
+        for name, mobile, role in DEMO_OFFICERS
+    ]
+    first_call = [officer.id for officer in officers[:3]]
+    senior = [officers[3].id]
+    for name, tier, days, starts, ends, turns in [
+        ("Nights, first call", 1, EVERY_DAY, time(17), time(9), first_call),
+        ("Weekend days, first call", 1, ["sat", "sun"], time(9), time(17), first_call),
+        ("Nights, senior", 2, EVERY_DAY, time(17), time(9), senior),
+        ("Weekend days, senior", 2, ["sat", "sun"], time(9), time(17), senior),
+    ]:
+        rota.save_pattern(None, {"name": name, "tier": tier, "days": days, "starts": starts, "ends": ends,
+                                 "officer_ids": turns, "starts_on": monday, "ends_on": None, "rotate_every_weeks": 1})
+    return officers

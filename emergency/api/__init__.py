@@ -1,5 +1,5 @@
 """The REST API under /api/v1, documented at /api/openapi.json and /api/docs."""
-from emergency.api import plans, users
+from emergency.api import outbox, plans, rota, users
 from emergency.errors import DomainError
 from emergency.extensions import api, db
 
@@ -21,4 +21,6 @@ def register_api(app):
     api.init_app(app)
     api.register_blueprint(plans.blp)
     api.register_blueprint(users.blp)
+    api.register_blueprint(rota.blp)
+    api.register_blueprint(outbox.blp)
     app.register_error_handler(DomainError, domain_error_response)

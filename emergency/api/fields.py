@@ -1,9 +1,15 @@
 """Marshmallow fields that turn what a person types into the forms the service stores."""
+import re
+from datetime import date, time, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 from marshmallow import ValidationError, fields, validate
 
 from emergency.phones import PhoneNumberError, normalise_phone
 from emergency.plans.cards import CardNumberError, parse_card_number
 from emergency.postcodes import PostcodeError, normalise_postcode, normalise_postcode_or_district
+from emergency.rota.localtime import LocalTimeError, parse_instant
 
 LARGEST_ID = 2**31 - 1
 
@@ -62,3 +68,47 @@ class CardNumber(fields.String):
 
 def Id(**kwargs):
     return fields.Integer(strict=True, validate=validate.Range(min=1, max=LARGEST_ID), **kwargs)
+
+
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+_CLOCK_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def plausible_date(value):
+    """Keeps date arithmetic far from the calendar's ends."""
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(f"must be between {EARLIEST_DATE} and {LATEST_DATE}")
+
+
+class ClockTime(fields.String):
+    """A wall-clock time written HH:MM."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.strftime("%H:%M")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not _CLOCK_TIME.match(text):
+            raise ValidationError("must be HH:MM, 00:00 to 23:59")
+        return time(int(text[:2]), int(text[3:]))
+
+
+class Instant(fields.String):
+    """A moment, written with an offset (2026-12-01T17:00:00+00:00) or as local time in the
+    service's time zone (2026-12-01 17:00); always UTC inside."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("format", "date-time")
+        super().__init__(**kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.astimezone(timezone.utc).isoformat()
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            instant = parse_instant(text, ZoneInfo(current_app.config["LOCAL_TIMEZONE"]))
+        except (LocalTimeError, OverflowError) as error:
+            raise ValidationError(str(error)) from None
+        plausible_date(instant.date())
+        return instant

@@ -1,0 +1,38 @@
+"""What the service has queued to send: with no Twilio account, this is where texts land."""
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from emergency.api.auth import EDITORS, authenticate, requires_role
+from emergency.api.fields import PhoneNumber
+from emergency.api.paging import page_of
+from emergency.outbox import service
+
+blp = Blueprint("outbox", __name__, url_prefix="/api/v1/outbox", description="Outbound texts and calls")
+blp.before_request(authenticate)
+
+
+class OutboxQuery(Schema):
+    purpose = fields.String(metadata={"example": "rota_gap_alert"})
+    to_number = PhoneNumber()
+
+
+class OutboxMessageSchema(Schema):
+    id = fields.Integer()
+    channel = fields.String()
+    to_number = fields.String()
+    body = fields.String()
+    purpose = fields.String()
+    status = fields.String()
+    created_at = fields.DateTime()
+
+
+@blp.route("")
+class Outbox(MethodView):
+    @requires_role(*EDITORS)
+    @blp.arguments(OutboxQuery, location="query")
+    @blp.response(200, OutboxMessageSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """Outbound messages, newest first"""
+        return page_of(service.messages(**args), pagination_parameters)

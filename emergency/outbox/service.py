@@ -1,0 +1,31 @@
+"""Queue outbound texts and calls. Sending them is the telephony sender's job."""
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from emergency.extensions import db
+from emergency.outbox.models import OutboxMessage
+
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def queue_message(*, key: str, channel: str, to_number: str, body: str, purpose: str, now) -> OutboxMessage:
+    """Record a message to send, once per key: a second call with the same key, from this
+    process or another at the same moment, returns the message already queued."""
+    insert = _INSERT[db.session.get_bind().dialect.name]
+    db.session.execute(
+        insert(OutboxMessage)
+        .values(idempotency_key=key, channel=channel, to_number=to_number, body=body,
+                purpose=purpose, status="pending", created_at=now)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+    )
+    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == key))
+
+
+def messages(*, purpose: str | None = None, to_number: str | None = None):
+    """A query, newest first, for the caller to page."""
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    if purpose:
+        query = query.where(OutboxMessage.purpose == purpose)
+    if to_number:
+        query = query.where(OutboxMessage.to_number == to_number)
+    return query

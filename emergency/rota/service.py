@@ -1,0 +1,228 @@
+"""The out-of-hours rota: officers, patterns, overrides; who is on duty; where the holes are."""
+import hashlib
+import secrets
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from emergency.errors import NotFound, RuleBroken
+from emergency.extensions import db
+from emergency.outbox.service import queue_message
+from emergency.rota import calendar
+from emergency.rota.models import CalendarFeed, DutyOfficer, RotaOverride, RotaPattern, RotaPatternTurn
+from emergency.rota.settings import bank_holidays, office_hours
+from emergency.users.models import User
+
+_LARGEST_ID = 2**31 - 1
+ALERT_LISTS_AT_MOST = 5
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["LOCAL_TIMEZONE"])
+
+
+def _get(model, item_id: int, what: str, field: str):
+    item = db.session.get(model, item_id) if 0 < item_id <= _LARGEST_ID else None
+    if item is None:
+        raise NotFound(f"no {what} with id {item_id}", field=field)
+    return item
+
+
+# Officers
+
+def get_officer(officer_id: int, field: str = "officer_id") -> DutyOfficer:
+    return _get(DutyOfficer, officer_id, "duty officer", field)
+
+
+def officers(active: bool | None = None):
+    query = select(DutyOfficer).order_by(DutyOfficer.name, DutyOfficer.id)
+    return query if active is None else query.where(DutyOfficer.active == active)
+
+
+def save_officer(officer: DutyOfficer | None, data: dict) -> DutyOfficer:
+    officer = officer or DutyOfficer()
+    clash = db.session.scalar(select(DutyOfficer).where(DutyOfficer.mobile == data["mobile"], DutyOfficer.id != officer.id))
+    if clash is not None:
+        raise RuleBroken(f"{clash.name} already has this mobile number", field="mobile")
+    for name in ("name", "mobile", "role", "active", "contact_preference"):
+        setattr(officer, name, data[name])
+    db.session.add(officer)
+    db.session.flush()
+    return officer
+
+
+# Patterns
+
+def get_pattern(pattern_id: int) -> RotaPattern:
+    return _get(RotaPattern, pattern_id, "rota pattern", "pattern_id")
+
+
+def patterns():
+    return select(RotaPattern).order_by(RotaPattern.tier, RotaPattern.id)
+
+
+def save_pattern(pattern: RotaPattern | None, data: dict) -> RotaPattern:
+    pattern = pattern or RotaPattern()
+    for position, officer_id in enumerate(data["officer_ids"]):
+        get_officer(officer_id, field=f"officer_ids[{position}]")
+    if data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+        raise RuleBroken("must not be before starts_on", field="ends_on")
+    for name in ("name", "tier", "days", "starts", "ends", "starts_on", "ends_on", "rotate_every_weeks"):
+        setattr(pattern, name, data.get(name))
+    pattern.turns = [RotaPatternTurn(position=p, officer_id=o) for p, o in enumerate(data["officer_ids"])]
+    db.session.add(pattern)
+    db.session.flush()
+    return pattern
+
+
+def delete_pattern(pattern: RotaPattern) -> None:
+    db.session.delete(pattern)
+
+
+# Overrides
+
+def get_override(override_id: int) -> RotaOverride:
+    return _get(RotaOverride, override_id, "rota override", "override_id")
+
+
+def overrides_between(start, end):
+    return (
+        select(RotaOverride)
+        .where(RotaOverride.starts_at < end, RotaOverride.ends_at > start)
+        .order_by(RotaOverride.starts_at, RotaOverride.id)
+    )
+
+
+def add_override(data: dict, *, by, now) -> RotaOverride:
+    get_officer(data["officer_id"])
+    if data["kind"] == "replace":
+        if not data.get("replaces_officer_id"):
+            raise RuleBroken("say which officer is replaced", field="replaces_officer_id")
+        get_officer(data["replaces_officer_id"], field="replaces_officer_id")
+    elif data.get("replaces_officer_id"):
+        raise RuleBroken("only a replace override replaces someone", field="replaces_officer_id")
+    if data["ends_at"] <= data["starts_at"]:
+        raise RuleBroken("must be after starts_at", field="ends_at")
+    override = RotaOverride(
+        kind=data["kind"], tier=data["tier"], officer_id=data["officer_id"],
+        replaces_officer_id=data.get("replaces_officer_id"), starts_at=data["starts_at"], ends_at=data["ends_at"],
+        note=data.get("note", ""), created_by=by.username, created_at=now,
+    )
+    db.session.add(override)
+    db.session.flush()
+    return override
+
+
+def delete_override(override: RotaOverride) -> None:
+    db.session.delete(override)
+
+
+# Questions the rest of the service asks
+
+def _rota_inputs(start, end):
+    pattern_specs = [
+        calendar.Pattern(
+            id=p.id, tier=p.tier, days=tuple(p.days), starts=p.starts, ends=p.ends,
+            officer_ids=tuple(turn.officer_id for turn in p.turns), starts_on=p.starts_on, ends_on=p.ends_on,
+            rotate_every_weeks=p.rotate_every_weeks,
+        )
+        for p in db.session.scalars(patterns())
+    ]
+    override_specs = [
+        calendar.Override(id=o.id, kind=o.kind, tier=o.tier, officer_id=o.officer_id, starts_at=o.starts_at,
+                          ends_at=o.ends_at, replaces_officer_id=o.replaces_officer_id)
+        for o in db.session.scalars(overrides_between(start, end))
+    ]
+    inactive = frozenset(db.session.scalars(select(DutyOfficer.id).where(DutyOfficer.active.is_(False))))
+    return pattern_specs, override_specs, inactive
+
+
+def on_duty(at) -> dict[int, list[DutyOfficer]]:
+    """Active officers on duty at an instant, per tier (1, 2, 3), in the rota's order."""
+    pattern_specs, override_specs, inactive = _rota_inputs(at, at + timedelta(seconds=1))
+    ids = calendar.on_duty_at(at, pattern_specs, override_specs, local_zone(), inactive)
+    return {tier: [db.session.get(DutyOfficer, officer_id) for officer_id in officer_ids] for tier, officer_ids in ids.items()}
+
+
+def is_out_of_hours(at) -> bool:
+    config = current_app.config
+    return calendar.is_out_of_hours(at, office_hours(config), bank_holidays(config["BANK_HOLIDAY_REGION"]), local_zone())
+
+
+def gaps(start, end, tier: int = 1):
+    config = current_app.config
+    pattern_specs, override_specs, inactive = _rota_inputs(start, end)
+    return calendar.gaps(start, end, pattern_specs, override_specs, office_hours(config),
+                         bank_holidays(config["BANK_HOLIDAY_REGION"]), local_zone(), tier, inactive)
+
+
+def duty_runs(start, end, officer_id: int | None = None) -> list[calendar.Shift]:
+    pattern_specs, override_specs, inactive = _rota_inputs(start, end)
+    runs = calendar.duty_runs(calendar.timeline(start, end, pattern_specs, override_specs, local_zone(), inactive))
+    return [run for run in runs if officer_id is None or run.officer_id == officer_id]
+
+
+def describe_span(start, end, zone: ZoneInfo) -> str:
+    a, b = start.astimezone(zone), end.astimezone(zone)
+    same_day = a.date() == b.date()
+    return f"{a:%a %d %b %H:%M}-{b:%H:%M}" if same_day else f"{a:%a %d %b %H:%M}-{b:%a %d %b %H:%M}"
+
+
+def alert_coordinators_of_gaps(now) -> list:
+    """The daily check: text each coordinator with a mobile the tier-1 holes of the coming
+    days. Once a day per coordinator, however often it runs."""
+    days = current_app.config["ROTA_GAP_DAYS"]
+    holes = gaps(now, now + timedelta(days=days))
+    if not holes:
+        return []
+    zone = local_zone()
+    listed = "; ".join(describe_span(a, b, zone) for a, b in holes[:ALERT_LISTS_AT_MOST])
+    more = f"; and {len(holes) - ALERT_LISTS_AT_MOST} more" if len(holes) > ALERT_LISTS_AT_MOST else ""
+    body = (f"Carers Emergency Line: nobody is on first call for {len(holes)} out-of-hours "
+            f"period{'s' if len(holes) > 1 else ''} in the next {days} days: {listed}{more}. Please arrange cover.")
+    recipients = db.session.scalars(
+        select(User).where(User.role.in_(("coordinator", "admin")), User.active.is_(True), User.mobile.is_not(None))
+    ).all()
+    if not recipients:
+        current_app.logger.warning("rota gaps found but no coordinator has a mobile number to alert: %s", body)
+    today = now.astimezone(zone).date()
+    return [
+        queue_message(key=f"rota-gaps:{today}:{user.id}", channel="sms", to_number=user.mobile, body=body,
+                      purpose="rota_gap_alert", now=now)
+        for user in recipients
+    ]
+
+
+# Calendar feeds
+
+def _feed_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_feed(officer_id: int | None, now) -> tuple[CalendarFeed, str]:
+    if officer_id is not None:
+        get_officer(officer_id)
+    token = secrets.token_urlsafe(24)
+    feed = CalendarFeed(officer_id=officer_id, token_hash=_feed_hash(token), created_at=now)
+    db.session.add(feed)
+    db.session.flush()
+    return feed, token
+
+
+def feeds():
+    return select(CalendarFeed).order_by(CalendarFeed.id)
+
+
+def get_feed(feed_id: int) -> CalendarFeed:
+    return _get(CalendarFeed, feed_id, "calendar feed", "feed_id")
+
+
+def revoke_feed(feed: CalendarFeed, now) -> None:
+    feed.revoked_at = feed.revoked_at or now
+
+
+def feed_for_token(token: str) -> CalendarFeed | None:
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == _feed_hash(token)))
+    return feed if feed is not None and feed.revoked_at is None else None
