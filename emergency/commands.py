@@ -122,7 +122,10 @@ def list_users():
 
 @demo_cli.command("load")
 def load_demo():
-    """Load a demo coordinator and plan, once, into an empty database."""
+    """Load a demo coordinator, plan and rota, once, into an empty database."""
+    if not current_app.config["LOAD_DEMO_DATA"]:
+        click.echo("demo: not loaded (LOAD_DEMO_DATA is off)")
+        return
     if db.session.scalar(select(func.count()).select_from(User)):
         click.echo("demo: data already present; to get a new token: flask --app wsgi users token demo")
         return

@@ -9,9 +9,9 @@ from marshmallow import ValidationError, fields, validate
 from emergency.phones import PhoneNumberError, normalise_phone
 from emergency.plans.cards import CardNumberError, parse_card_number
 from emergency.postcodes import PostcodeError, normalise_postcode, normalise_postcode_or_district
+from emergency.records import LARGEST_ID
 from emergency.rota.localtime import LocalTimeError, parse_instant
 
-LARGEST_ID = 2**31 - 1
 
 
 class Text(fields.String):

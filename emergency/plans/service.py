@@ -21,10 +21,7 @@ from emergency.plans.models import (
     PlanVersion,
 )
 from emergency.plans.snapshot import changed_fields, plan_to_dict
-
-# Primary keys are 32-bit on PostgreSQL; a larger id can only be a miss.
-_LARGEST_ID = 2**31 - 1
-
+from emergency.records import get_or_not_found
 
 def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
@@ -37,10 +34,7 @@ def local_date(now) -> date:
 
 
 def get_plan(plan_id: int) -> ContingencyPlan:
-    plan = db.session.get(ContingencyPlan, plan_id) if 0 < plan_id <= _LARGEST_ID else None
-    if plan is None:
-        raise NotFound(f"no plan with id {plan_id}", field="plan_id")
-    return plan
+    return get_or_not_found(ContingencyPlan, plan_id, "plan", "plan_id")
 
 
 def find_by_card_number(card_number: str) -> ContingencyPlan:

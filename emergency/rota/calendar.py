@@ -176,13 +176,7 @@ def out_of_hours_periods(start: datetime, end: datetime, office: OfficeHours, ba
         else:
             pieces = [(midnight, next_midnight)]
         for a, b in pieces:
-            a, b = max(a, start), min(b, end)
-            if a >= b:
-                continue
-            if periods and periods[-1][1] == a:
-                periods[-1] = (periods[-1][0], b)
-            else:
-                periods.append((a, b))
+            _append_joined(periods, max(a, start), min(b, end))
     return periods
 
 
@@ -194,11 +188,15 @@ def gaps(start: datetime, end: datetime, patterns, overrides, office: OfficeHour
     holes: list[tuple[datetime, datetime]] = []
     for period_start, period_end in out_of_hours_periods(start, end, office, bank_holidays, zone):
         for a, b in uncovered:
-            a, b = max(a, period_start), min(b, period_end)
-            if a >= b:
-                continue
-            if holes and holes[-1][1] == a:
-                holes[-1] = (holes[-1][0], b)
-            else:
-                holes.append((a, b))
+            _append_joined(holes, max(a, period_start), min(b, period_end))
     return holes
+
+
+def _append_joined(spans: list, a: datetime, b: datetime) -> None:
+    """Append [a, b) to time-ordered spans, joining it to the last one if they touch."""
+    if a >= b:
+        return
+    if spans and spans[-1][1] == a:
+        spans[-1] = (spans[-1][0], b)
+    else:
+        spans.append((a, b))

@@ -7,15 +7,15 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
-from emergency.errors import NotFound, RuleBroken
+from emergency.errors import RuleBroken
 from emergency.extensions import db
 from emergency.outbox.service import queue_message
+from emergency.records import get_or_not_found
 from emergency.rota import calendar
 from emergency.rota.models import CalendarFeed, DutyOfficer, RotaOverride, RotaPattern, RotaPatternTurn
 from emergency.rota.settings import bank_holidays, office_hours
 from emergency.users.models import User
 
-_LARGEST_ID = 2**31 - 1
 ALERT_LISTS_AT_MOST = 5
 
 
@@ -23,17 +23,10 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["LOCAL_TIMEZONE"])
 
 
-def _get(model, item_id: int, what: str, field: str):
-    item = db.session.get(model, item_id) if 0 < item_id <= _LARGEST_ID else None
-    if item is None:
-        raise NotFound(f"no {what} with id {item_id}", field=field)
-    return item
-
-
 # Officers
 
 def get_officer(officer_id: int, field: str = "officer_id") -> DutyOfficer:
-    return _get(DutyOfficer, officer_id, "duty officer", field)
+    return get_or_not_found(DutyOfficer, officer_id, "duty officer", field)
 
 
 def officers(active: bool | None = None):
@@ -56,7 +49,7 @@ def save_officer(officer: DutyOfficer | None, data: dict) -> DutyOfficer:
 # Patterns
 
 def get_pattern(pattern_id: int) -> RotaPattern:
-    return _get(RotaPattern, pattern_id, "rota pattern", "pattern_id")
+    return get_or_not_found(RotaPattern, pattern_id, "rota pattern", "pattern_id")
 
 
 def patterns():
@@ -84,7 +77,7 @@ def delete_pattern(pattern: RotaPattern) -> None:
 # Overrides
 
 def get_override(override_id: int) -> RotaOverride:
-    return _get(RotaOverride, override_id, "rota override", "override_id")
+    return get_or_not_found(RotaOverride, override_id, "rota override", "override_id")
 
 
 def overrides_between(start, end):
@@ -216,7 +209,7 @@ def feeds():
 
 
 def get_feed(feed_id: int) -> CalendarFeed:
-    return _get(CalendarFeed, feed_id, "calendar feed", "feed_id")
+    return get_or_not_found(CalendarFeed, feed_id, "calendar feed", "feed_id")
 
 
 def revoke_feed(feed: CalendarFeed, now) -> None:

@@ -37,13 +37,23 @@ def test_deactivating_a_user_shuts_out_their_tokens(app, coordinator):
     assert coordinator.get("/api/v1/me").status_code == 401
 
 
-def test_demo_data_loads_once_with_a_working_token_and_an_active_plan(app, client):
+def test_demo_data_is_not_loaded_when_switched_off(app):
+    app.config["LOAD_DEMO_DATA"] = False
+    assert "not loaded" in app.test_cli_runner().invoke(args=["demo", "load"]).output
+    assert "demo" not in app.test_cli_runner().invoke(args=["users", "list"]).output
+
+
+def test_demo_data_loads_once_with_a_working_token_an_active_plan_and_a_rota(app, client):
+    app.config["LOAD_DEMO_DATA"] = True
     cli = app.test_cli_runner()
     first = cli.invoke(args=["demo", "load"])
     token = first.output.split("(shown once): ")[1].split()[0]
     card = first.output.split("card number ")[1].split()[0]
     plan = client.get(f"/api/v1/plans/by-card/{card}", headers={"Authorization": f"Bearer {token}"}).json
     assert plan["status"] == "active" and plan["home_access"]["has_key_safe_code"] is True
+    night = client.get("/api/v1/rota/on-duty", query_string={"at": "2027-01-05 22:00"},
+                       headers={"Authorization": f"Bearer {token}"}).json
+    assert [len(tier["officers"]) for tier in night["tiers"]] == [1, 1, 0]
     assert "already present" in cli.invoke(args=["demo", "load"]).output
 
 
