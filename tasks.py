@@ -92,8 +92,8 @@ def serve():
     flask = str(VENV_BIN / "flask")
     env = venv_environment()
     os.chdir(ROOT)
-    run([flask, "--app", "wsgi", "db", "upgrade"], env=env)
-    run([flask, "--app", "wsgi", "demo", "load"], env=env)
+    run([flask, "--app", "emergency", "db", "upgrade"], env=env)
+    run([flask, "--app", "emergency", "demo", "load"], env=env)
     print(f"Open http://127.0.0.1:{port}/ (API docs: http://127.0.0.1:{port}/api/docs)", flush=True)
     os.execve(flask, [flask, "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", port], env)
 

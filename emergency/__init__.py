@@ -21,7 +21,6 @@ def create_app(config: Config | dict | None = None) -> Flask:
     register_api(app)
     register_pages(app)
     register_commands(app)
-    register_scheduler(app)
     return app
 
 
@@ -50,12 +49,6 @@ def register_pages(app):
 
     app.register_blueprint(pages.blp)
     app.register_blueprint(feed_views.blp)
-
-
-def register_scheduler(app):
-    from emergency.scheduling import register_scheduler as register
-
-    register(app)
 
 
 def register_commands(app):

@@ -127,7 +127,7 @@ def load_demo():
         click.echo("demo: not loaded (LOAD_DEMO_DATA is off)")
         return
     if db.session.scalar(select(func.count()).select_from(User)):
-        click.echo("demo: data already present; to get a new token: flask --app wsgi users token demo")
+        click.echo("demo: data already present; to get a new token: flask --app emergency users token demo")
         return
     token, plan, officers = demo.load(utc_now())
     db.session.commit()

@@ -13,7 +13,7 @@ _FRONT_DOOR = """<!doctype html>
 <p>The service is running.</p>
 <ul>
 <li><a href="/api/docs">API documentation</a> (log in with a bearer token:
-<code>flask --app wsgi users token USERNAME</code>)</li>
+<code>flask --app emergency users token USERNAME</code>)</li>
 <li><a href="/api/openapi.json">OpenAPI description</a></li>
 <li><a href="/health">Health</a></li>
 </ul></body></html>"""

@@ -1,7 +1,5 @@
 """The in-process clock: APScheduler with its in-memory job store calls jobs that read and
 write the database. The database holds all state, so a lost process loses nothing."""
-import threading
-
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
@@ -34,19 +32,12 @@ def build_scheduler(app) -> BackgroundScheduler:
     return scheduler
 
 
-def register_scheduler(app):
-    """Start the scheduler with the first request the web process serves, so that CLI
-    commands (which build the same app) never start one."""
-    if not app.config["RUN_SCHEDULER"]:
-        return
-    lock = threading.Lock()
-
-    @app.before_request
-    def start_scheduler_once():
-        if "scheduler" in app.extensions:
-            return
-        with lock:
-            if "scheduler" not in app.extensions:
-                scheduler = build_scheduler(app)
-                scheduler.start()
-                app.extensions["scheduler"] = scheduler
+def start_scheduler(app):
+    """Start the in-process scheduler, unless RUN_SCHEDULER is off. Jobs due while the
+    process was down run at once: their state is in the database, not in the scheduler."""
+    if not app.config["RUN_SCHEDULER"] or "scheduler" in app.extensions:
+        return None
+    scheduler = build_scheduler(app)
+    scheduler.start()
+    app.extensions["scheduler"] = scheduler
+    return scheduler

@@ -231,14 +231,14 @@ def test_spans_longer_than_92_days_are_refused(coordinator):
     assert response.status_code == 422 and response.json["message"].startswith("to:")
 
 
-def test_the_scheduler_starts_with_the_first_request_and_checks_gaps_at_eight_london_time(database_url):
+def test_the_web_process_scheduler_checks_gaps_at_eight_london_time(database_url):
     from config import TestConfig
     from emergency import create_app
+    from emergency.scheduling import start_scheduler
 
+    assert start_scheduler(create_app(TestConfig(environ={"DATABASE_URL": database_url}))) is None  # off in tests
     app = create_app(TestConfig(environ={"DATABASE_URL": database_url, "RUN_SCHEDULER": "1"}))
-    assert "scheduler" not in app.extensions
-    app.test_client().get("/health")
-    scheduler = app.extensions["scheduler"]
+    scheduler = start_scheduler(app)
     try:
         job = scheduler.get_job("rota-gap-check")
         next_run = job.next_run_time.astimezone(rota_zone())
