@@ -216,8 +216,8 @@ def run(database_url: str, lookups: int) -> None:
         print(f"seed: {OFFICERS} officers; {len(pattern_specs)} patterns in tiers 1-3 ({turns} turns, 3-6 officers each); "
               f"{len(override_specs)} overrides ({', '.join(f'{n} {k}' for k, n in kinds.most_common())}) "
               f"over {YEAR_DAYS} days from {YEAR_START}")
-        print("session: one session reused for every service call (not removed or expired between calls), "
-              "so patterns, their turns and officers stay in its identity map after the first call")
+        print("session: reused, one session for every service call (never removed or expired between calls); "
+              "its identity map holds objects weakly, so rows the previous call let go of are read again")
         print("pure: given all the patterns and all the overrides of the year; the service reads only the overrides "
               "overlapping the instant")
         print()

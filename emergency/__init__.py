@@ -45,15 +45,18 @@ def register_api(app):
 
 def register_pages(app):
     from emergency import pages
+    from emergency.incidents import details_views
     from emergency.rota import feed_views
 
     app.register_blueprint(pages.blp)
     app.register_blueprint(feed_views.blp)
+    app.register_blueprint(details_views.blp)
 
 
 def register_commands(app):
-    from emergency.commands import demo_cli, rota_cli, users_cli
+    from emergency.commands import demo_cli, engine_cli, rota_cli, users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(rota_cli)
+    app.cli.add_command(engine_cli)

@@ -17,6 +17,31 @@ from emergency.users.models import ROLES, ApiToken, User
 users_cli = AppGroup("users", help="Users, roles and API tokens.")
 demo_cli = AppGroup("demo", help="Demonstration data for the embedded set-up.")
 rota_cli = AppGroup("rota", help="The out-of-hours rota.")
+engine_cli = AppGroup("engine", help="The escalation engine, for running it apart from the web process.")
+
+
+@engine_cli.command("run")
+def run_engine():
+    """Run the escalation engine and daily jobs in this process until stopped (start web
+    workers with RUN_SCHEDULER=0 when using this)."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from emergency.scheduling import add_jobs
+
+    click.echo(f"engine: ticking every {current_app.config['ENGINE_TICK_SECONDS']} s; Ctrl-C stops it")
+    scheduler = add_jobs(BlockingScheduler(timezone=current_app.config["LOCAL_TIMEZONE"]), current_app._get_current_object())
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        scheduler.shutdown(wait=False)
+
+
+@engine_cli.command("tick")
+def tick_once():
+    """Take every step that is due now, once."""
+    from emergency.incidents import engine
+
+    click.echo(f"engine: {engine.tick(utc_now())} incident(s) handled")
 
 
 def _fail_on_domain_error(action):
@@ -108,6 +133,23 @@ def check_gaps():
     queued = rota.alert_coordinators_of_gaps(now)
     db.session.commit()
     click.echo(f"{len(holes)} gap(s); {len(queued)} alert(s) in the outbox")
+
+
+@users_cli.command("link-officer")
+@click.argument("username")
+@click.argument("officer_id", type=int)
+def link_officer(username, officer_id):
+    """Tie a duty_officer login to a rota officer, so they see the incidents they were asked about."""
+    from emergency.rota import service as rota
+
+    def link():
+        user, officer = users.get_user(username), rota.get_officer(officer_id)
+        officer.user_id = user.id
+        return officer
+
+    officer = _fail_on_domain_error(link)
+    db.session.commit()
+    click.echo(f"{username} is duty officer {officer.name}")
 
 
 @users_cli.command("list")

@@ -16,3 +16,10 @@ from emergency.rota.models import (  # noqa: F401
     RotaPattern,
     RotaPatternTurn,
 )
+from emergency.incidents.models import (  # noqa: F401
+    DetailsLink,
+    EngineHeartbeat,
+    Incident,
+    IncidentEvent,
+    Page,
+)

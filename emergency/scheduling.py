@@ -2,6 +2,7 @@
 write the database. The database holds all state, so a lost process loses nothing."""
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from emergency.clock import utc_now
 from emergency.extensions import db
@@ -18,18 +19,37 @@ def daily_rota_gap_check(app):
         except Exception:
             db.session.rollback()
             app.logger.exception("rota gap check failed; it runs again tomorrow, or run `flask rota check-gaps`")
-            raise
 
 
-def build_scheduler(app) -> BackgroundScheduler:
+def escalation_tick(app):
+    from emergency.incidents import engine
+
+    with app.app_context():
+        try:
+            engine.tick(utc_now())
+        except Exception:
+            db.session.rollback()
+            app.logger.exception("engine tick failed; the next tick retries")
+
+
+def add_jobs(scheduler, app):
     zone = app.config["LOCAL_TIMEZONE"]
     hour, minute = (int(part) for part in app.config["ROTA_GAP_CHECK_AT"].split(":"))
-    scheduler = BackgroundScheduler(timezone=zone)
+    every = max(app.config["ENGINE_TICK_SECONDS"], 1)
+    # First run at once: whatever fell due while no engine ran is done straight away.
+    scheduler.add_job(
+        escalation_tick, IntervalTrigger(seconds=every), args=[app], id="escalation-tick",
+        next_run_time=utc_now(), coalesce=True, max_instances=1, misfire_grace_time=2 * every,
+    )
     scheduler.add_job(
         daily_rota_gap_check, CronTrigger(hour=hour, minute=minute, timezone=zone), args=[app],
         id="rota-gap-check", coalesce=True, max_instances=1, misfire_grace_time=6 * 3600,
     )
     return scheduler
+
+
+def build_scheduler(app) -> BackgroundScheduler:
+    return add_jobs(BackgroundScheduler(timezone=app.config["LOCAL_TIMEZONE"]), app)
 
 
 def start_scheduler(app):

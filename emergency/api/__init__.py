@@ -1,5 +1,5 @@
 """The REST API under /api/v1, documented at /api/openapi.json and /api/docs."""
-from emergency.api import outbox, plans, rota, users
+from emergency.api import incidents, outbox, plans, rota, users
 from emergency.errors import DomainError
 from emergency.extensions import api, db
 
@@ -23,4 +23,5 @@ def register_api(app):
     api.register_blueprint(users.blp)
     api.register_blueprint(rota.blp)
     api.register_blueprint(outbox.blp)
+    api.register_blueprint(incidents.blp)
     app.register_error_handler(DomainError, domain_error_response)

@@ -144,6 +144,14 @@ class HomeAccessSchema(Schema):
     has_key_safe_code = fields.Boolean(dump_only=True)
 
 
+class EscalationSchema(Schema):
+    wait_minutes = fields.Integer(strict=True, allow_none=True, load_default=None,
+                                  validate=validate.Range(min=1, max=120),
+                                  metadata={"description": "Wait for an answer before asking the next; empty: the service's"})
+    rounds = fields.Integer(strict=True, allow_none=True, load_default=None, validate=validate.Range(min=1, max=10))
+    channels = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(("sms", "call", "both")))
+
+
 class PlanSchema(Schema):
     status = fields.String(load_default="draft", validate=validate.OneOf(("draft", "active")))
     carer = fields.Nested(CarerSchema, required=True)
@@ -152,6 +160,7 @@ class PlanSchema(Schema):
     contacts = fields.List(fields.Nested(ContactSchema), load_default=list, validate=validate.Length(max=10),
                            metadata={"description": "In the order they are to be asked"})
     instructions = Text(max_length=10000, load_default="")
+    escalation = fields.Nested(EscalationSchema, load_default=dict)
     last_reviewed_on = CalendarDate(allow_none=True, load_default=None, validate=[_not_in_future, _plausible])
     review_due_on = CalendarDate(allow_none=True, load_default=None, validate=_plausible,
                                  metadata={"description": "Default: 12 months after the last review"})

@@ -30,6 +30,10 @@ class ContingencyPlan(db.Model):
     how_to_get_in: Mapped[str] = mapped_column(Text, default="")
     key_holders: Mapped[str] = mapped_column(Text, default="")
     instructions: Mapped[str] = mapped_column(Text, default="")
+    # Escalation for this plan; empty means the service's settings.
+    escalation_wait_minutes: Mapped[int | None]
+    escalation_rounds: Mapped[int | None]
+    escalation_channels: Mapped[str | None] = mapped_column(String(4))
 
     last_reviewed_on: Mapped[date | None]
     review_due_on: Mapped[date] = mapped_column(index=True)

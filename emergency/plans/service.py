@@ -242,6 +242,10 @@ def _apply(plan: ContingencyPlan, data: dict, now) -> None:
     plan.how_to_get_in = access.get("how_to_get_in", "")
     plan.key_holders = access.get("key_holders", "")
     plan.instructions = data.get("instructions", "")
+    escalation = data.get("escalation") or {}
+    plan.escalation_wait_minutes = escalation.get("wait_minutes")
+    plan.escalation_rounds = escalation.get("rounds")
+    plan.escalation_channels = escalation.get("channels")
 
     plan.last_reviewed_on = data.get("last_reviewed_on")
     start = plan.last_reviewed_on or local_date(now)

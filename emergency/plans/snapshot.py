@@ -72,6 +72,11 @@ def plan_to_dict(plan) -> dict:
         },
         "contacts": [contact_to_dict(contact) for contact in plan.contacts],
         "instructions": plan.instructions,
+        "escalation": {
+            "wait_minutes": plan.escalation_wait_minutes,
+            "rounds": plan.escalation_rounds,
+            "channels": plan.escalation_channels,
+        },
         "last_reviewed_on": _iso(plan.last_reviewed_on),
         "review_due_on": _iso(plan.review_due_on),
     }

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from emergency.errors import RuleBroken
 from emergency.extensions import db
@@ -121,7 +122,7 @@ def _rota_inputs(start, end):
             officer_ids=tuple(turn.officer_id for turn in p.turns), starts_on=p.starts_on, ends_on=p.ends_on,
             rotate_every_weeks=p.rotate_every_weeks,
         )
-        for p in db.session.scalars(patterns())
+        for p in db.session.scalars(patterns().options(selectinload(RotaPattern.turns)))
     ]
     override_specs = [
         calendar.Override(id=o.id, kind=o.kind, tier=o.tier, officer_id=o.officer_id, starts_at=o.starts_at,
@@ -136,7 +137,9 @@ def on_duty(at) -> dict[int, list[DutyOfficer]]:
     """Active officers on duty at an instant, per tier (1, 2, 3), in the rota's order."""
     pattern_specs, override_specs, inactive = _rota_inputs(at, at + timedelta(seconds=1))
     ids = calendar.on_duty_at(at, pattern_specs, override_specs, local_zone(), inactive)
-    return {tier: [db.session.get(DutyOfficer, officer_id) for officer_id in officer_ids] for tier, officer_ids in ids.items()}
+    wanted = {officer_id for officer_ids in ids.values() for officer_id in officer_ids}
+    officers = {o.id: o for o in db.session.scalars(select(DutyOfficer).where(DutyOfficer.id.in_(wanted)))} if wanted else {}
+    return {tier: [officers[officer_id] for officer_id in officer_ids] for tier, officer_ids in ids.items()}
 
 
 def is_out_of_hours(at) -> bool:

@@ -1,0 +1,130 @@
+"""The escalation engine: a clock calls tick(now); the database holds every incident's state.
+
+Due incidents are claimed so that several engines never take the same step twice: on
+PostgreSQL with row locks (FOR UPDATE SKIP LOCKED) in batches; on SQLite, which has no row
+locks and serves one instance, with a conditional update per incident (a lease).
+"""
+import os
+import socket
+import time
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+
+from emergency.extensions import db
+from emergency.incidents import service
+from emergency.incidents.models import EngineHeartbeat, Incident
+
+BATCH = 200
+MOST_BATCHES_PER_TICK = 100
+LEASE = timedelta(seconds=60)
+OVERDUE = timedelta(minutes=1)
+INSTANCE = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _due(now):
+    return (Incident.next_action_at <= now, Incident.status.in_(("open", "resolved")))
+
+
+def tick(now) -> int:
+    """Take every due step; returns how many incidents were handled."""
+    started = time.perf_counter()
+    overdue = db.session.scalar(
+        select(func.count(Incident.id)).where(Incident.next_action_at < now - OVERDUE, *_due(now)[1:])
+    )
+    db.session.commit()
+    if overdue:
+        current_app.logger.warning("engine: %d incident(s) overdue by more than a minute at %s", overdue, now)
+    if db.session.get_bind().dialect.name == "postgresql":
+        handled = _tick_with_row_locks(now)
+    else:
+        handled = _tick_with_leases(now)
+    elapsed_ms = int((time.perf_counter() - started) * 1000)
+    slow = elapsed_ms > current_app.config["ENGINE_TICK_SECONDS"] * 1000
+    if slow:
+        current_app.logger.warning("engine: tick took %d ms for %d incident(s)", elapsed_ms, handled)
+    _heartbeat(now, elapsed_ms, slow, overdue)
+    return handled
+
+
+class _SharedLookups:
+    """Who is on duty and which numbers refuse texts, read once per tick, not per incident."""
+
+    def __init__(self, now):
+        self.now, self._on_duty, self._blocked = now, None, None
+
+    def step(self, incident):
+        """One incident's due work, in a savepoint: a fault in one incident is logged and
+        retried shortly, and never holds up the others."""
+        try:
+            with db.session.begin_nested():
+                if incident.status == "resolved":
+                    service.send_survey(incident, self.now)
+                    return
+                if self._on_duty is None:
+                    self._on_duty, self._blocked = service.officers_on_duty(self.now), service.sms_blocked_numbers()
+                service.take_next_step(incident, self.now, self._on_duty, self._blocked)
+        except Exception:
+            current_app.logger.exception("engine: incident %s failed its step; retrying in a minute", incident.id)
+            incident.next_action_at = self.now + OVERDUE
+            service.note(incident, self.now, "engine error", "the step failed and will be retried in a minute")
+
+
+def _tick_with_row_locks(now) -> int:
+    handled, lookups = 0, _SharedLookups(now)
+    for _ in range(MOST_BATCHES_PER_TICK):
+        batch = db.session.scalars(
+            select(Incident).where(*_due(now)).order_by(Incident.next_action_at, Incident.id)
+            .limit(BATCH).with_for_update(skip_locked=True)
+        ).all()
+        if not batch:
+            break
+        for incident in batch:
+            lookups.step(incident)
+        db.session.commit()
+        handled += len(batch)
+    return handled
+
+
+def _tick_with_leases(now) -> int:
+    handled, lookups = 0, _SharedLookups(now)
+    due_ids = db.session.scalars(
+        select(Incident.id).where(*_due(now)).order_by(Incident.next_action_at, Incident.id)
+        .limit(BATCH * MOST_BATCHES_PER_TICK)
+    ).all()
+    db.session.commit()
+    for incident_id in due_ids:
+        # The claim is the transaction's first write, so it also takes SQLite's write lock
+        # before the incident is read: nobody can change it between reading and writing.
+        claimed = db.session.execute(
+            update(Incident)
+            .where(Incident.id == incident_id, *_due(now),
+                   or_(Incident.claimed_until.is_(None), Incident.claimed_until < now))
+            .values(claimed_until=now + LEASE)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            db.session.rollback()
+            continue
+        incident = db.session.get(Incident, incident_id, populate_existing=True)
+        lookups.step(incident)
+        incident.claimed_until = None
+        db.session.commit()
+        handled += 1
+    return handled
+
+
+def _heartbeat(now, elapsed_ms: int, slow: bool, overdue: int) -> None:
+    beat = db.session.get(EngineHeartbeat, INSTANCE)
+    if beat is None:
+        beat = EngineHeartbeat(instance=INSTANCE, slow_ticks=0, overdue_seen=0)
+        db.session.add(beat)
+    beat.last_tick_at, beat.last_tick_ms = now, elapsed_ms
+    beat.slow_ticks += int(slow)
+    beat.overdue_seen += overdue
+    db.session.commit()
+
+
+def last_tick():
+    return db.session.scalar(select(EngineHeartbeat).order_by(EngineHeartbeat.last_tick_at.desc()))

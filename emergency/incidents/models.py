@@ -1,0 +1,129 @@
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from emergency.db_types import UTCDateTime
+from emergency.extensions import db
+
+INCIDENT_STATUSES = ("open", "accepted", "resolved", "cancelled", "exhausted")
+LIVE_STATUSES = ("open", "accepted", "exhausted")
+PAGE_STATUSES = ("open", "accepted", "declined", "failed", "no_answer", "covered", "too_late", "closed")
+STAGES = ("contacts", "rota", "done")
+
+
+class Incident(db.Model):
+    """One emergency. Holds the plan as it was when opened, so editing the plan mid-emergency
+    does not change who is asked, and its place in the escalation."""
+
+    __tablename__ = "incident"
+    __table_args__ = (
+        CheckConstraint(f"status IN {INCIDENT_STATUSES}", name="status_known"),
+        CheckConstraint(f"stage IN {STAGES}", name="stage_known"),
+        # The engine's question: what is due? Only rows with work to do are in the index.
+        Index("ix_incident_due", "next_action_at", postgresql_where="next_action_at IS NOT NULL"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("contingency_plan.id"), index=True)
+    plan_snapshot: Mapped[dict] = mapped_column(JSON)
+    caller_number: Mapped[str | None] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+    # Escalation position: the next contact to try, or the rota round and next tier.
+    stage: Mapped[str] = mapped_column(String(10), default="contacts")
+    next_contact: Mapped[int] = mapped_column(SmallInteger, default=0)
+    rota_round: Mapped[int] = mapped_column(SmallInteger, default=1)
+    next_tier: Mapped[int] = mapped_column(SmallInteger, default=1)
+    # Steps taken so far; pages carry the step that sent them.
+    step: Mapped[int] = mapped_column(SmallInteger, default=0)
+    next_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # SQLite has no row locks: an engine leases a due incident until this moment.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    wait_seconds: Mapped[int] = mapped_column(Integer)
+    rounds: Mapped[int] = mapped_column(SmallInteger)
+    channels: Mapped[str] = mapped_column(String(4))
+
+    accepted_page_id: Mapped[int | None] = mapped_column(Integer)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by: Mapped[str | None] = mapped_column(String(80))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    survey_rating: Mapped[int | None] = mapped_column(SmallInteger)
+
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    pages: Mapped[list["Page"]] = relationship(order_by="Page.id", back_populates="incident")
+    events: Mapped[list["IncidentEvent"]] = relationship(order_by="IncidentEvent.id", back_populates="incident")
+
+    # Any two writers of one incident row (the engine, an accept) cannot both succeed unseen.
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Page(db.Model):
+    """One ask to one person within an incident, answered with its code."""
+
+    __tablename__ = "page"
+    __table_args__ = (
+        CheckConstraint(f"status IN {PAGE_STATUSES}", name="status_known"),
+        Index("ix_page_phone_code", "phone", "code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    code: Mapped[str] = mapped_column(String(4))
+    who: Mapped[str] = mapped_column(String(10))  # contact, officer, fallback
+    contact_index: Mapped[int | None] = mapped_column(SmallInteger)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("duty_officer.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(20))
+    channels: Mapped[str] = mapped_column(String(4))
+    step: Mapped[int] = mapped_column(SmallInteger)
+    tier: Mapped[int | None] = mapped_column(SmallInteger)
+    rota_round: Mapped[int | None] = mapped_column(SmallInteger)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    incident: Mapped[Incident] = relationship(back_populates="pages")
+
+
+class IncidentEvent(db.Model):
+    """The incident's timeline."""
+
+    __tablename__ = "incident_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    incident: Mapped[Incident] = relationship(back_populates="events")
+
+
+class DetailsLink(db.Model):
+    """An expiring link that shows the accepter the plan's details; the token is stored hashed."""
+
+    __tablename__ = "details_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("page.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class EngineHeartbeat(db.Model):
+    """Each engine's last tick, for /health."""
+
+    __tablename__ = "engine_heartbeat"
+
+    instance: Mapped[str] = mapped_column(String(100), primary_key=True)
+    last_tick_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_tick_ms: Mapped[int] = mapped_column(Integer)
+    slow_ticks: Mapped[int] = mapped_column(Integer, default=0)
+    overdue_seen: Mapped[int] = mapped_column(Integer, default=0)

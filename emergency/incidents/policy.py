@@ -1,0 +1,141 @@
+"""The escalation policy: given where an incident stands, who is on duty and the time, decide
+what to do next. Pure: no session, no Flask, time passed in. The service applies decisions.
+
+1. The plan's contacts in order, skipping those who refused consent, are outside their
+   availability window, or cannot be reached; SMS and call; wait.
+2. The rota: everyone on duty in tier 1 at once; wait; tier 2; tier 3.
+3. Repeat the rota steps for the configured rounds, alerting coordinators after each.
+4. Nobody accepts: exhausted; call the fallback number.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from emergency.incidents.availability import is_available
+
+TIERS = (1, 2, 3)
+
+
+@dataclass(frozen=True)
+class Position:
+    stage: str  # contacts, rota, done
+    next_contact: int = 0
+    rota_round: int = 1
+    next_tier: int = 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    wait_seconds: int
+    rounds: int
+    channels: str  # sms, call, both
+
+
+@dataclass(frozen=True)
+class OfficerOnDuty:
+    id: int
+    name: str
+    mobile: str
+    contact_preference: str  # sms, call, both
+
+
+@dataclass(frozen=True)
+class Ask:
+    who: str  # contact, officer, fallback
+    name: str
+    phone: str
+    channels: str  # sms, call, both
+    contact_index: int | None = None
+    officer_id: int | None = None
+    tier: int | None = None
+    rota_round: int | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    position: Position
+    asks: tuple[Ask, ...] = ()
+    next_action_at: datetime | None = None
+    exhausted: bool = False
+    rounds_completed: tuple[int, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+def reachable_channels(wanted: str, mobile: str | None, phone: str | None, sms_blocked) -> str | None:
+    """What can actually be used: texts need a mobile that has not opted out; calls any number."""
+    can_text = wanted in ("sms", "both") and mobile is not None and mobile not in sms_blocked
+    can_call = wanted in ("call", "both") and phone is not None
+    if can_text and can_call:
+        return "both"
+    if can_text:
+        return "sms"
+    if can_call:
+        return "call"
+    # Asked for texts only but texts are impossible: a call beats silence in an emergency.
+    return "call" if phone is not None else None
+
+
+def _narrow(service_channels: str, preference: str) -> str:
+    """An officer's preference counts where the service (or plan) allows both channels."""
+    return preference if service_channels == "both" else service_channels
+
+
+def _contact_ask(index: int, contact: dict, settings: Settings, sms_blocked, local: datetime):
+    if contact["consent"]["status"] == "refused":
+        return None, f"skipped {contact['name']}: refused consent to be contacted"
+    if not is_available(contact.get("availability") or [], local):
+        return None, f"skipped {contact['name']}: outside their availability window"
+    phone = contact.get("mobile") or contact.get("landline")
+    channels = reachable_channels(settings.channels, contact.get("mobile"), phone, sms_blocked)
+    if channels is None:
+        return None, f"skipped {contact['name']}: no number that can be reached"
+    return Ask("contact", contact["name"], phone, channels, contact_index=index), None
+
+
+def _officer_asks(officers, tier: int, rota_round: int, settings: Settings, sms_blocked):
+    asks = []
+    for officer in officers:
+        wanted = _narrow(settings.channels, officer.contact_preference)
+        channels = reachable_channels(wanted, officer.mobile, officer.mobile, sms_blocked)
+        asks.append(Ask("officer", officer.name, officer.mobile, channels, officer_id=officer.id,
+                        tier=tier, rota_round=rota_round))
+    return asks
+
+
+def decide(position: Position, contacts: list[dict], on_duty: dict[int, list[OfficerOnDuty]], now: datetime,
+           zone: ZoneInfo, settings: Settings, sms_blocked=frozenset(), fallback_number: str | None = None) -> Decision:
+    """The next step after `position`. Called when the incident is due: at opening, when the
+    wait is over, or at once after a decline or a failed delivery."""
+    notes = []
+    wait_until = now + timedelta(seconds=settings.wait_seconds)
+    if position.stage == "contacts":
+        local = now.astimezone(zone)
+        for index in range(position.next_contact, len(contacts)):
+            ask, skipped = _contact_ask(index, contacts[index], settings, sms_blocked, local)
+            if ask:
+                return Decision(Position("contacts", index + 1), (ask,), wait_until, notes=tuple(notes))
+            notes.append(skipped)
+        position = Position("rota", len(contacts), 1, 1)
+
+    rounds_completed = []
+    rota_round, next_tier = position.rota_round, position.next_tier
+    while position.stage == "rota" and rota_round <= settings.rounds:
+        for tier in range(next_tier, len(TIERS) + 1):
+            officers = on_duty.get(tier, [])
+            if officers:
+                asks = _officer_asks(officers, tier, rota_round, settings, sms_blocked)
+                moved = Position("rota", position.next_contact, rota_round, tier + 1)
+                return Decision(moved, tuple(asks), wait_until, rounds_completed=tuple(rounds_completed),
+                                notes=tuple(notes))
+            notes.append(f"nobody on duty in tier {tier}")
+        if next_tier == 1:
+            # A whole round from tier 1 with nobody on duty: more rounds would find nobody too.
+            notes.append("nobody on the rota to ask")
+            break
+        rounds_completed.append(rota_round)
+        rota_round, next_tier = rota_round + 1, 1
+
+    fallback = () if fallback_number is None else (Ask("fallback", "fallback number", fallback_number, "call"),)
+    notes.append("nobody accepted: exhausted" + ("" if fallback else "; no fallback number is configured"))
+    return Decision(Position("done", position.next_contact, rota_round, 1), fallback, None, exhausted=True,
+                    rounds_completed=tuple(rounds_completed), notes=tuple(notes))

@@ -1,0 +1,295 @@
+"""Incidents: open, step through the escalation, accept (first wins), decline, fail, resolve,
+cancel. Each public function changes the database only; the caller commits."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from emergency.audit import service as audit
+from emergency.errors import Conflict, RuleBroken
+from emergency.extensions import db
+from emergency.incidents import messages
+from emergency.incidents.models import LIVE_STATUSES, DetailsLink, Incident, IncidentEvent, Page
+from emergency.incidents.policy import OfficerOnDuty, Position, Settings, decide
+from emergency.outbox.service import queue_message
+from emergency.plans.snapshot import plan_to_dict
+from emergency.records import get_or_not_found
+from emergency.rota import service as rota
+from emergency.rota.models import DutyOfficer
+from emergency.users.models import User
+
+DETAILS_LINK_HOURS = 24
+SURVEY_AFTER = timedelta(days=1)
+
+
+def get_incident(incident_id: int) -> Incident:
+    return get_or_not_found(Incident, incident_id, "incident", "incident_id")
+
+
+def live_incident_for(plan_id: int) -> Incident | None:
+    return db.session.scalar(
+        select(Incident).where(Incident.plan_id == plan_id, Incident.status.in_(LIVE_STATUSES)).order_by(Incident.id)
+    )
+
+
+def note(incident: Incident, now, kind: str, detail: str = "") -> None:
+    db.session.add(IncidentEvent(incident=incident, at=now, kind=kind, detail=detail))
+
+
+def open_incident(plan, *, caller_number: str | None, channel: str, now, opened_by: str | None = None):
+    """(incident, joined): a second call or text for a plan with a live incident joins it.
+    The first asks are queued at once, in the same transaction."""
+    if plan.status != "active":
+        raise RuleBroken(f"the plan is {plan.status}, not active", field="plan_id")
+    existing = live_incident_for(plan.id)
+    if existing is not None:
+        note(existing, now, "joined", f"another {channel} from {caller_number or opened_by or 'unknown'}")
+        return existing, True
+    config = current_app.config
+    incident = Incident(
+        plan_id=plan.id, plan_snapshot=plan_to_dict(plan), caller_number=caller_number, channel=channel,
+        status="open", opened_at=now, stage="contacts", next_contact=0, rota_round=1, next_tier=1, step=0,
+        wait_seconds=(plan.escalation_wait_minutes * 60 if plan.escalation_wait_minutes else config["ESCALATION_WAIT_SECONDS"]),
+        rounds=plan.escalation_rounds or config["ESCALATION_ROUNDS"],
+        channels=plan.escalation_channels or "both",
+    )
+    db.session.add(incident)
+    note(incident, now, "opened", f"by {channel}" + (f" from {caller_number}" if caller_number else "")
+         + (f" ({opened_by})" if opened_by else ""))
+    db.session.flush()
+    take_next_step(incident, now)
+    return incident, False
+
+
+def officers_on_duty(now) -> dict[int, list[OfficerOnDuty]]:
+    return {
+        tier: [OfficerOnDuty(o.id, o.name, o.mobile, o.contact_preference) for o in officers]
+        for tier, officers in rota.on_duty(now).items()
+    }
+
+
+def sms_blocked_numbers() -> frozenset[str]:
+    return frozenset(db.session.scalars(select(DutyOfficer.mobile).where(DutyOfficer.sms_opted_out_at.is_not(None))))
+
+
+def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None) -> None:
+    """Decide and apply the incident's next step. `on_duty` and `sms_blocked` may be shared
+    by a tick handling many incidents at the same `now`."""
+    position = Position(incident.stage, incident.next_contact, incident.rota_round, incident.next_tier)
+    decision = decide(
+        position, incident.plan_snapshot["contacts"], officers_on_duty(now) if on_duty is None else on_duty, now,
+        rota.local_zone(), Settings(incident.wait_seconds, incident.rounds, incident.channels),
+        sms_blocked_numbers() if sms_blocked is None else sms_blocked, current_app.config["FALLBACK_PHONE_NUMBER"],
+    )
+    for text in decision.notes:
+        note(incident, now, "note", text)
+    incident.stage = decision.position.stage
+    incident.next_contact = decision.position.next_contact
+    incident.rota_round = decision.position.rota_round
+    incident.next_tier = decision.position.next_tier
+    incident.next_action_at = decision.next_action_at
+    for rota_round in decision.rounds_completed:
+        _alert_coordinators(incident, now, f"round-{rota_round}",
+                            messages.round_alert(incident.id, incident.plan_snapshot, rota_round, incident.rounds))
+    if decision.exhausted:
+        incident.status = "exhausted"
+        note(incident, now, "exhausted", "nobody accepted; it stays on the console until a coordinator closes it")
+        _alert_coordinators(incident, now, "exhausted", messages.exhausted_alert(incident.id, incident.plan_snapshot))
+    if decision.asks:
+        incident.step += 1
+        for ask in decision.asks:
+            _send_ask(incident, ask, now)
+
+
+def _send_ask(incident: Incident, ask, now) -> Page:
+    page = Page(
+        incident=incident, code=_unused_code(ask.phone), who=ask.who, contact_index=ask.contact_index,
+        officer_id=ask.officer_id, name=ask.name, phone=ask.phone, channels=ask.channels, step=incident.step,
+        tier=ask.tier, rota_round=ask.rota_round, status="open", sent_at=now,
+    )
+    db.session.add(page)
+    db.session.flush()
+    snapshot = incident.plan_snapshot
+    if ask.who == "fallback":
+        _queue(page, "call", messages.exhausted_alert(incident.id, snapshot), "fallback", now)
+    else:
+        if ask.channels in ("sms", "both"):
+            _queue(page, "sms", messages.ask_text(snapshot, page.code, ask.who), "ask", now)
+        if ask.channels in ("call", "both"):
+            _queue(page, "call", messages.ask_call(snapshot, page.code, ask.who), "ask", now)
+    tier = f", tier {ask.tier} round {ask.rota_round}" if ask.tier else ""
+    note(incident, now, "asked", f"{ask.name} ({ask.who}{tier}) by {ask.channels}, code {page.code}")
+    return page
+
+
+def _queue(page: Page, channel: str, body: str, purpose: str, now, attempt: int = 1):
+    return queue_message(key=f"page:{page.id}:{channel}:{purpose}:{attempt}", channel=channel, to_number=page.phone,
+                         body=body, purpose=purpose, now=now)
+
+
+def _unused_code(phone: str) -> str:
+    while True:
+        code = str(secrets.randbelow(900) + 100)
+        clash = db.session.scalar(select(Page.id).where(Page.phone == phone, Page.code == code, Page.status == "open"))
+        if clash is None:
+            return code
+
+
+def _alert_coordinators(incident: Incident, now, what: str, body: str) -> None:
+    note(incident, now, "coordinators alerted", body)
+    coordinators = db.session.scalars(
+        select(User).where(User.role.in_(("coordinator", "admin")), User.active.is_(True), User.mobile.is_not(None))
+    )
+    for user in coordinators:
+        queue_message(key=f"incident:{incident.id}:{what}:user:{user.id}", channel="sms", to_number=user.mobile,
+                      body=body, purpose="coordinator_alert", now=now)
+
+
+def open_pages_for(phone: str) -> list[Page]:
+    return list(db.session.scalars(select(Page).where(Page.phone == phone, Page.status == "open").order_by(Page.id)))
+
+
+def page_for_reply(phone: str, code: str) -> Page | None:
+    """The newest page sent to this number with this code."""
+    return db.session.scalar(select(Page).where(Page.phone == phone, Page.code == code).order_by(Page.id.desc()))
+
+
+def accept(page: Page, now) -> tuple[bool, str]:
+    """First accept wins: a conditional update of the incident row decides. Returns (won,
+    the accepter's name)."""
+    won = db.session.execute(
+        update(Incident)
+        .where(Incident.id == page.incident_id, Incident.status.in_(("open", "exhausted")))
+        .values(status="accepted", accepted_page_id=page.id, accepted_at=now, next_action_at=None,
+                version=Incident.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    incident = page.incident
+    db.session.refresh(incident)
+    if not won:
+        accepter = db.session.get(Page, incident.accepted_page_id) if incident.accepted_page_id else None
+        if page.status == "open":
+            page.status, page.answered_at = "too_late", now
+        note(incident, now, "late accept", f"{page.name} accepted after it was covered")
+        name = accepter.name if accepter else None
+        if page.channels in ("sms", "both"):
+            text = messages.too_late_text(name) if name else messages.no_longer_needed_text()
+            _queue(page, "sms", text, "too_late", now)
+        return False, name
+    page.status, page.answered_at = "accepted", now
+    note(incident, now, "accepted", f"{page.name} ({page.who}) accepted, code {page.code}")
+    snapshot = incident.plan_snapshot
+    for other in incident.pages:
+        if other.id != page.id and other.status == "open":
+            other.status = "covered"
+            if other.channels in ("sms", "both") and other.who != "fallback":
+                _queue(other, "sms", messages.covered_text(snapshot, other.code, page.name), "covered", now)
+    if incident.caller_number:
+        queue_message(key=f"incident:{incident.id}:caller-confirmation", channel="sms", to_number=incident.caller_number,
+                      body=messages.caller_confirmation(snapshot, page.name), purpose="caller_confirmation", now=now)
+    link = _details_link(incident, page, now)
+    _queue(page, "sms", messages.accepter_details(snapshot, page.code, link, DETAILS_LINK_HOURS), "details", now)
+    return True, page.name
+
+
+def _details_link(incident: Incident, page: Page, now) -> str:
+    token = secrets.token_urlsafe(24)
+    db.session.add(DetailsLink(incident_id=incident.id, page_id=page.id, token_hash=_hash(token),
+                               expires_at=now + timedelta(hours=DETAILS_LINK_HOURS)))
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/details/{token}"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def details_for_link(token: str, now):
+    """(incident, page) for a live details link, or None. Every view is audited."""
+    link = db.session.scalar(select(DetailsLink).where(DetailsLink.token_hash == _hash(token)))
+    if link is None or link.expires_at <= now:
+        return None
+    incident, page = db.session.get(Incident, link.incident_id), db.session.get(Page, link.page_id)
+    audit.record("plan.details_viewed_by_accepter", user=None, now=now, plan_id=incident.plan_id,
+                 detail=f"incident {incident.id}, {page.name} ({page.phone})")
+    note(incident, now, "details viewed", page.name)
+    return incident, page
+
+
+def decline(page: Page, now) -> None:
+    _close_page(page, "declined", now, f"{page.name} declined")
+
+
+def page_failed(page: Page, now, why: str) -> None:
+    """A failed delivery or an unanswered call: as good as a decline for moving on."""
+    _close_page(page, "failed" if why != "no answer" else "no_answer", now, f"{page.name}: {why}")
+
+
+def _close_page(page: Page, status: str, now, detail: str) -> None:
+    if page.status != "open":
+        return
+    page.status, page.answered_at = status, now
+    incident = page.incident
+    note(incident, now, status, detail)
+    # Nobody left to answer this step: move on at once rather than wait out the step.
+    still_waiting = any(p.status == "open" and p.step == incident.step for p in incident.pages)
+    if incident.status == "open" and page.step == incident.step and not still_waiting:
+        incident.next_action_at = now
+
+
+def resolve(incident: Incident, now, by: str, detail: str = "") -> Incident:
+    if incident.status not in LIVE_STATUSES:
+        raise Conflict(f"the incident is already {incident.status}", field="status")
+    incident.status, incident.closed_at, incident.closed_by = "resolved", now, by
+    _close_open_pages(incident)
+    # The carer is asked how it went a day later; the engine sends it when due.
+    incident.next_action_at = now + SURVEY_AFTER
+    note(incident, now, "resolved", f"by {by}" + (f": {detail}" if detail else ""))
+    return incident
+
+
+def cancel(incident: Incident, reason: str, now, by: str) -> Incident:
+    if incident.status not in LIVE_STATUSES:
+        raise Conflict(f"the incident is already {incident.status}", field="status")
+    incident.status, incident.closed_at, incident.closed_by, incident.cancel_reason = "cancelled", now, by, reason
+    incident.next_action_at = None
+    _close_open_pages(incident)
+    note(incident, now, "cancelled", f"by {by}: {reason}")
+    return incident
+
+
+def _close_open_pages(incident: Incident) -> None:
+    for page in incident.pages:
+        if page.status == "open":
+            page.status = "closed"
+
+
+def send_survey(incident: Incident, now) -> None:
+    incident.next_action_at = None
+    mobile = incident.plan_snapshot["carer"].get("mobile")
+    if mobile:
+        queue_message(key=f"incident:{incident.id}:survey", channel="sms", to_number=mobile,
+                      body=messages.survey_text(incident.plan_snapshot), purpose="survey", now=now)
+        note(incident, now, "survey sent", "asked the carer how well the needs were met")
+
+
+def record_survey(incident: Incident, rating: int, now) -> None:
+    if not 1 <= rating <= 5:
+        raise RuleBroken("a rating is 1 to 5", field="rating")
+    incident.survey_rating = rating
+    note(incident, now, "survey answered", f"rated {rating} of 5")
+
+
+def incidents(*, status=None, opened_from=None, opened_to=None, officer_id=None):
+    """A query, newest first. With officer_id, only incidents that officer was asked to help with."""
+    query = select(Incident).order_by(Incident.opened_at.desc(), Incident.id.desc())
+    if status:
+        query = query.where(Incident.status == status)
+    if opened_from:
+        query = query.where(Incident.opened_at >= opened_from)
+    if opened_to:
+        query = query.where(Incident.opened_at < opened_to)
+    if officer_id is not None:
+        query = query.where(Incident.id.in_(select(Page.incident_id).where(Page.officer_id == officer_id)))
+    return query
