@@ -27,8 +27,9 @@ def _due(now):
     return (Incident.next_action_at <= now, Incident.status.in_(("open", "resolved")))
 
 
-def tick(now) -> int:
-    """Take every due step; returns how many incidents were handled."""
+def tick(now, instance: str = INSTANCE) -> int:
+    """Take every due step; returns how many incidents were handled. `instance` names this
+    engine in the heartbeat table."""
     started = time.perf_counter()
     overdue = db.session.scalar(
         select(func.count(Incident.id)).where(Incident.next_action_at < now - OVERDUE, *_due(now)[1:])
@@ -44,7 +45,7 @@ def tick(now) -> int:
     slow = elapsed_ms > current_app.config["ENGINE_TICK_SECONDS"] * 1000
     if slow:
         current_app.logger.warning("engine: tick took %d ms for %d incident(s)", elapsed_ms, handled)
-    _heartbeat(now, elapsed_ms, slow, overdue)
+    _heartbeat(instance, now, elapsed_ms, slow, overdue)
     return handled
 
 
@@ -115,10 +116,10 @@ def _tick_with_leases(now) -> int:
     return handled
 
 
-def _heartbeat(now, elapsed_ms: int, slow: bool, overdue: int) -> None:
-    beat = db.session.get(EngineHeartbeat, INSTANCE)
+def _heartbeat(instance: str, now, elapsed_ms: int, slow: bool, overdue: int) -> None:
+    beat = db.session.get(EngineHeartbeat, instance)
     if beat is None:
-        beat = EngineHeartbeat(instance=INSTANCE, slow_ticks=0, overdue_seen=0)
+        beat = EngineHeartbeat(instance=instance, slow_ticks=0, overdue_seen=0)
         db.session.add(beat)
     beat.last_tick_at, beat.last_tick_ms = now, elapsed_ms
     beat.slow_ticks += int(slow)

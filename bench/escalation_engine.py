@@ -1,0 +1,453 @@
+"""How the escalation engine keeps up with many open incidents, and how fast a burst of
+incidents gets its first asks into the outbox.
+
+    .venv/bin/python bench/escalation_engine.py [--database-url URL] [--incidents N] [--burst N]
+                                                [--only engine|burst]
+
+Two targets from the issue, measured and printed (nothing here asserts or exits non-zero):
+
+  engine: "10,000 open incidents: each step executed within 2 s of its due time at p99 with
+          a 1 s tick." N plans and N incidents are seeded, opened so that their second steps
+          fall due evenly over one escalation wait (600 s), then engine.tick(now) runs once a
+          simulated second, each in its own app context as the scheduler runs it, and every
+          tick's real duration is measured. Lateness is worked out on a virtual timeline built
+          from those durations (see LATENESS below).
+  burst:  "A burst of 6,000 incidents opened at once: every first ask in the outbox within
+          10 s." N incidents are opened back to back on fresh plans, each by find_by_card_number
+          + open_incident + commit in its own app context, as a webhook request would.
+
+The schema is built with the Alembic migrations; plans, rota and coordinator are seeded through
+the service layer (timed, but not counted). Without --database-url each part gets a fresh SQLite
+file in a temporary directory; a URL given must point at an empty database, which is migrated,
+filled, emptied (every table truncated) between the two parts, and left filled.
+"""
+import argparse
+import logging
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import date, datetime, time as clock, timedelta, timezone
+from pathlib import Path
+
+# The editable install does not make `emergency` importable from a script outside the
+# project root (it comes out as a namespace package), so put the root first.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import flask_migrate  # noqa: E402
+from sqlalchemy import event, func, select, text  # noqa: E402
+
+from config import TestConfig  # noqa: E402
+from emergency import create_app  # noqa: E402
+from emergency.api.plan_schemas import PlanSchema  # noqa: E402
+from emergency.extensions import db  # noqa: E402
+from emergency.incidents import engine  # noqa: E402
+from emergency.incidents import service as incidents  # noqa: E402
+from emergency.incidents.models import Incident, Page  # noqa: E402
+from emergency.outbox.models import OutboxMessage  # noqa: E402
+from emergency.plans import service as plans  # noqa: E402
+from emergency.plans.models import ContingencyPlan  # noqa: E402
+from emergency.rota import service as rota  # noqa: E402
+from emergency.users import service as users  # noqa: E402
+from emergency.users.models import User  # noqa: E402
+
+PLANS_CREATED_AT = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
+# Thursday 22:00 London (GMT in December): nights 17:00-09:00 have tiers 1 and 2 on duty.
+ENGINE_T0 = datetime(2026, 12, 3, 22, 0, tzinfo=timezone.utc)
+BURST_AT = datetime(2026, 12, 4, 23, 0, tzinfo=timezone.utc)
+TICK_SECONDS = 1
+SEED_COMMIT_EVERY = 250
+OPEN_COMMIT_EVERY = 200
+COUNTED_OPENS = 20  # opened after the timed burst, with the statement counter on
+
+# Ofcom drama ranges (020 7946 0xxx, 0113 496 0xxx): valid to phonenumbers, reach nobody.
+PHONES = [f"+44207946{j:04d}" for j in range(1000)] + [f"+44113496{j:04d}" for j in range(1000)]
+OFFICERS = [  # name, tier, mobile
+    ("Priya Shah", 1, "+441134960990"),
+    ("Joe Bloggs", 1, "+441134960991"),
+    ("Sam Patel", 2, "+441134960992"),
+]
+COORDINATOR_MOBILE = "+441134960999"
+PEOPLE_PHONES = PHONES[:1980]  # carers, contacts, callers; officers and coordinator kept apart
+
+# Every ONE_CONTACT_EVERY-th plan has one contact (the rest two), so its second step goes to
+# the rota: both tier-1 officers are asked. At most MOST_ONE_CONTACT_PLANS of them, because a
+# page's reply code is 3 digits (100-999) and must be unused among the phone's *open* pages:
+# an officer with 900 open pages would make incidents.service._unused_code loop for ever.
+ONE_CONTACT_EVERY = 20
+MOST_ONE_CONTACT_PLANS = 500
+
+LATENESS = """lateness of a step = (virtual start of the tick that took it) - (its due time), where
+  tick k is due at S + k*1 s (S = when the first step falls due) and starts, on a virtual
+  timeline built from the measured real tick durations, at max(S + k*1 s, end of tick k-1):
+  the 0-1 s wait for the 1 s tick, plus any backlog left by ticks that took longer than 1 s.
+  The engine is given now = that virtual start. "to tick end" adds the real duration of the
+  tick that took the step: an upper bound on when its transaction was committed."""
+
+
+def payload(i: int, contacts: int) -> dict:
+    """A valid plan as a coordinator would send it, varied by i."""
+    return {
+        "status": "active",
+        "carer": {
+            "name": f"Margaret Hughes {i:05d}",
+            "mobile": PEOPLE_PHONES[(3 * i) % len(PEOPLE_PHONES)],
+            "address": {"line1": f"{i % 200 + 1} Brudenell Grove", "town": "Leeds", "postcode": "ls6 1hr"},
+        },
+        "cared_for": [{
+            "name": f"Arthur Hughes {i:05d}", "date_of_birth": "1941-03-02", "conditions": "Alzheimer's disease",
+            "medication": "Donepezil 10 mg at night", "medication_location": "kitchen cupboard",
+            "can_be_left_alone": True, "safe_alone_minutes": 60,
+        }],
+        "home_access": {"how_to_get_in": "Key safe by the back door"},
+        "contacts": [
+            {"name": f"{('Susan', 'Tom')[c]} {i:05d}", "relationship": ("daughter", "neighbour")[c],
+             "mobile": PEOPLE_PHONES[(2 * i + c) % len(PEOPLE_PHONES)], "holds_key": c == 0,
+             "consent": {"status": "given", "recorded_on": "2026-01-10"}}
+            for c in range(contacts)
+        ],
+        "instructions": "Tell Arthur that Margaret is safe.",
+    }
+
+
+def seed_rota_and_coordinator():
+    coordinator = users.create_user("bench", "Bench Coordinator", "coordinator", PLANS_CREATED_AT)
+    coordinator.mobile = COORDINATOR_MOBILE
+    every_day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    for name, tier, mobile in OFFICERS:
+        officer = rota.save_officer(None, {"name": name, "mobile": mobile, "role": "social worker", "active": True,
+                                           "contact_preference": "both"})
+        rota.save_pattern(None, {"name": f"nights tier {tier}, {name}", "tier": tier, "days": every_day,
+                                 "starts": clock(17), "ends": clock(9), "officer_ids": [officer.id],
+                                 "starts_on": date(2026, 11, 30), "ends_on": None, "rotate_every_weeks": 1})
+    db.session.commit()
+    return coordinator
+
+
+def seed_plans(count: int, coordinator) -> tuple[list[int], list[str], int]:
+    """(plan ids, card numbers, plans with one contact), through PlanSchema and create_plan."""
+    schema = PlanSchema()
+    ids, cards, one_contact = [], [], 0
+    coordinator_id = coordinator.id
+    for i in range(count):
+        contacts = 2
+        if i % ONE_CONTACT_EVERY == 0 and one_contact < MOST_ONE_CONTACT_PLANS:
+            contacts, one_contact = 1, one_contact + 1
+        plan = plans.create_plan(schema.load(payload(i, contacts)), by=coordinator, now=PLANS_CREATED_AT)
+        ids.append(plan.id)
+        cards.append(plan.card_number)
+        if (i + 1) % SEED_COMMIT_EVERY == 0:
+            db.session.commit()
+            db.session.expunge_all()  # keep the session small, as separate requests would
+            coordinator = db.session.get(User, coordinator_id)
+    db.session.commit()
+    db.session.expunge_all()
+    return ids, cards, one_contact
+
+
+class StatementCounter:
+    """Counts SQL statements (by the first table they read) and commits, while switched on."""
+
+    def __init__(self, bind):
+        self.tables, self.commits, self.on = Counter(), 0, False
+        event.listen(bind, "before_cursor_execute", self._count)
+        event.listen(bind, "commit", self._commit)
+
+    def _count(self, _connection, _cursor, statement, *_args):
+        if not self.on:
+            return
+        if statement.startswith("SELECT page.id") and "page.code" in statement:
+            key = "page (reply-code probe)"
+        else:
+            found = re.search(r"\b(?:FROM|INTO|UPDATE)\s+(\w+)", statement, re.IGNORECASE)
+            key = f"{statement.split()[0].upper()} {found.group(1)}" if found else statement.split()[0].upper()
+        self.tables[key] += 1
+
+    def _commit(self, _connection):
+        if self.on:
+            self.commits += 1
+
+    def reset(self):
+        self.tables.clear()
+        self.commits = 0
+
+    def total(self) -> int:
+        return self.tables.total()
+
+    def listing(self, per: float = 1) -> str:
+        return ", ".join(f"{count / per:.4g} {table}" for table, count in self.tables.most_common())
+
+
+def figures(values: list[float]) -> tuple[float, float, float, float]:
+    if len(values) == 1:
+        return values[0], values[0], values[0], values[0]
+    percentiles = statistics.quantiles(values, n=100, method="inclusive")
+    return statistics.median(values), percentiles[89], percentiles[98], max(values)
+
+
+def row(label: str, values: list[float], scale: float = 1, fmt: str = ">10.3f") -> str:
+    return f"{label:<46}{len(values):>7}" + "".join(f"{v * scale:{fmt}}" for v in figures(values))
+
+
+def header(unit: str) -> str:
+    return f"{unit:<46}{'count':>7}{'median':>10}{'p90':>10}{'p99':>10}{'max':>10}"
+
+
+def make_app(database_url: str):
+    app = create_app(TestConfig(environ={"DATABASE_URL": database_url, "ENGINE_TICK_SECONDS": str(TICK_SECONDS)}))
+    # The engine warns of overdue incidents and slow ticks; the figures below say it better.
+    app.logger.setLevel(logging.ERROR)
+    return app
+
+
+def describe_database() -> str:
+    kind = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(db.engine.dialect.name, db.engine.dialect.name)
+    server = db.engine.dialect.server_version_info or ()
+    return f"database: {kind} {'.'.join(map(str, server))} at {db.engine.url.render_as_string(hide_password=True)}"
+
+
+def migrate_empty(app, database_url: str) -> None:
+    with app.app_context():
+        flask_migrate.upgrade()
+        if db.session.scalar(select(func.count()).select_from(ContingencyPlan)):
+            sys.exit(f"{database_url}: already has plans; give an empty database")
+
+
+def empty_every_table(app) -> None:
+    with app.app_context():
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as connection:
+            if db.engine.dialect.name == "postgresql":
+                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(text(f"DELETE FROM {table}"))
+        db.engine.dispose()
+
+
+# --- engine ----------------------------------------------------------------------------------
+
+def run_engine(app, count: int) -> dict:
+    with app.app_context():
+        print(describe_database())
+        wait = app.config["ESCALATION_WAIT_SECONDS"]
+        coordinator = seed_rota_and_coordinator()
+        started = time.perf_counter()
+        plan_ids, _, one_contact = seed_plans(count, coordinator)
+        seed_seconds = time.perf_counter() - started
+        counter = StatementCounter(db.engine)
+
+        # Incident i opens at T0 + i*wait/N: its second step falls due at S + i*wait/N.
+        started = time.perf_counter()
+        counter.on = True
+        for i, plan_id in enumerate(plan_ids):
+            opened_at = ENGINE_T0 + timedelta(seconds=i * wait / count)
+            incidents.open_incident(db.session.get(ContingencyPlan, plan_id), caller_number=PEOPLE_PHONES[i % 1980],
+                                    channel="sms", now=opened_at)
+            if (i + 1) % OPEN_COMMIT_EVERY == 0:
+                db.session.commit()
+                db.session.expunge_all()
+        db.session.commit()
+        counter.on = False
+        open_seconds = time.perf_counter() - started
+        open_statements = counter.total() / count
+        open_listing = counter.listing(per=count)
+        counter.reset()
+        db.session.remove()
+
+    first_due = ENGINE_T0 + timedelta(seconds=wait)
+    durations, late_start, late_end, handled_per_tick = [], [], [], []
+    mismatches, backlog_ticks, statements_per_tick = 0, 0, []
+    sample_tick = None  # (steps, statement listing, commits) of a tick in mid-window
+    k, previous_end = 0, 0.0
+    sim_started = time.perf_counter()
+    while True:
+        start = max(float(k * TICK_SECONDS), previous_end)  # virtual seconds since first_due
+        backlog_ticks += start > k * TICK_SECONDS
+        now = first_due + timedelta(seconds=start)
+        with app.app_context():  # untimed: which steps are due, and since when
+            due = [(at - first_due).total_seconds() for at in db.session.scalars(
+                select(Incident.next_action_at).where(*engine._due(now)))]
+        counter.reset()
+        counter.on = True
+        tick_started = time.perf_counter()
+        with app.app_context():  # as scheduling.escalation_tick runs it
+            handled = engine.tick(now)
+        duration = time.perf_counter() - tick_started
+        counter.on = False
+        mismatches += handled != len(due)
+        durations.append(duration)
+        handled_per_tick.append(handled)
+        statements_per_tick.append((counter.total(), counter.commits, handled))
+        end = start + duration
+        late_start.extend(start - at for at in due)
+        late_end.extend(end - at for at in due)
+        if sample_tick is None and start >= wait / 2 and handled:
+            sample_tick = (handled, counter.listing(per=handled), counter.commits, counter.total())
+        previous_end, k = end, k + 1
+        if start >= wait:
+            break
+    sim_seconds = time.perf_counter() - sim_started
+
+    with app.app_context():
+        behind = db.session.scalar(select(func.count()).select_from(Incident).where(Incident.step < 2))
+        officer_pages = dict(db.session.execute(
+            select(Page.phone, func.count()).where(Page.who == "officer", Page.status == "open").group_by(Page.phone)
+        ).all())
+        steps = sum(handled_per_tick)
+        total_statements = sum(s for s, _, _ in statements_per_tick)
+        total_commits = sum(c for _, c, _ in statements_per_tick)
+        idle = [s for s, _, h in statements_per_tick if h == 0]
+
+        print(f"seed: 1 coordinator, {len(OFFICERS)} officers on nights (tiers 1 and 2), {count} plans "
+              f"({one_contact} with one contact, the rest two) in {seed_seconds:.1f} s "
+              f"({seed_seconds / count * 1000:.2f} ms a plan; not counted)")
+        print(f"opened {count} incidents from {ENGINE_T0:%Y-%m-%d %H:%M} UTC, one every {wait / count * 1000:.1f} ms of "
+              f"simulated time, in {open_seconds:.1f} s real ({open_seconds / count * 1000:.2f} ms each, "
+              f"committed every {OPEN_COMMIT_EVERY}; not counted); {open_statements:.1f} SQL statements an open: "
+              f"{open_listing}")
+        print(f"simulated: {k} ticks of {TICK_SECONDS} s from {first_due:%H:%M:%S} (the first due step) to "
+              f"+{start:.1f} s, each engine.tick(now) in its own app context; {steps} steps taken "
+              f"({steps / k:.1f} a tick); {sim_seconds:.1f} s real in all")
+        print(f"incidents whose second step had not run at the end: {behind}; ticks whose count of steps "
+              f"differed from those due at their start: {mismatches}; ticks that started late (backlog): "
+              f"{backlog_ticks}")
+        print()
+        print(header("real tick duration, milliseconds"))
+        print(row("every tick", durations, 1000))
+        busy = [d for d, h in zip(durations, handled_per_tick) if h]
+        if busy:
+            print(row("ticks that took a step", busy, 1000))
+        print()
+        print(LATENESS)
+        print(header("lateness, seconds"))
+        print(row("to tick start (the target's measure)", late_start))
+        print(row("to tick end (upper bound)", late_end))
+        p99_start, p99_end = figures(late_start)[2], figures(late_end)[2]
+        verdict = "target met" if p99_start <= 2 else "target missed"
+        print(f"p99 lateness {p99_start:.3f} s to tick start ({p99_end:.3f} s to tick end) against 2 s: {verdict}"
+              + ("" if (p99_end <= 2) == (p99_start <= 2) else
+                 f" (to tick end: target {'met' if p99_end <= 2 else 'missed'})"))
+        print()
+        print(f"SQL statements: {total_statements} over {k} ticks, {total_statements / max(steps, 1):.1f} a step "
+              f"(tick overheads included); {total_commits} commits ({total_commits / max(steps, 1):.2f} a step); "
+              f"a tick with nothing due: {statistics.median(idle) if idle else 'n/a'} statements")
+        if sample_tick:
+            handled, listing, commits, total = sample_tick
+            print(f"  one mid-window tick, {handled} steps: {total} statements, {commits} commits; per step (its overheads spread over its steps): {listing}")
+        if officer_pages:
+            pages = max(officer_pages.values())
+            print(f"open pages per tier-1 officer at the end: {pages} of the 900 reply codes "
+                  f"(a new ask then probes {900 / (900 - pages):.2f} codes on average, one SELECT each)")
+        db.session.remove()
+        return {"p99_start": p99_start, "p99_end": p99_end, "durations": durations, "late_start": late_start}
+
+
+# --- burst -----------------------------------------------------------------------------------
+
+def run_burst(app, count: int) -> dict:
+    with app.app_context():
+        print(describe_database())
+        coordinator = seed_rota_and_coordinator()
+        started = time.perf_counter()
+        _, cards, _ = seed_plans(count + COUNTED_OPENS, coordinator)
+        seed_seconds = time.perf_counter() - started
+        db.session.remove()
+
+    def open_by_card(card: str, i: int):
+        with app.app_context():  # one webhook request
+            plan = plans.find_by_card_number(card)
+            incidents.open_incident(plan, caller_number=PEOPLE_PHONES[(7 * i) % 1980], channel="sms", now=BURST_AT)
+            db.session.commit()
+
+    per_open = []
+    first_started = time.perf_counter()
+    for i, card in enumerate(cards[:count]):
+        started = time.perf_counter()
+        open_by_card(card, i)
+        per_open.append(time.perf_counter() - started)
+    total_seconds = time.perf_counter() - first_started
+
+    with app.app_context():
+        counter = StatementCounter(db.engine)
+        counter.on = True
+        for i, card in enumerate(cards[count:], start=count):
+            open_by_card(card, i)
+        counter.on = False
+        statements = counter.total() / COUNTED_OPENS
+        listing = counter.listing(per=COUNTED_OPENS)
+        commits = counter.commits / COUNTED_OPENS
+
+        # What the first step does not need: who is on duty and who refuses texts.
+        lookups = []
+        for _ in range(200):
+            started = time.perf_counter()
+            incidents.officers_on_duty(BURST_AT)
+            incidents.sms_blocked_numbers()
+            lookups.append(time.perf_counter() - started)
+        counter.reset()
+        counter.on = True
+        incidents.officers_on_duty(BURST_AT)
+        incidents.sms_blocked_numbers()
+        counter.on = False
+        lookup_statements = counter.total()
+        db.session.rollback()
+
+        asks = db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.purpose == "ask"))
+        with_ask = db.session.scalar(select(func.count(func.distinct(Page.incident_id))))
+        print(f"seed: 1 coordinator, {len(OFFICERS)} officers, {count + COUNTED_OPENS} plans in {seed_seconds:.1f} s "
+              f"({seed_seconds / (count + COUNTED_OPENS) * 1000:.2f} ms a plan; not counted)")
+        print(f"burst: {count} incidents opened back to back at {BURST_AT:%Y-%m-%d %H:%M} UTC, each "
+              f"find_by_card_number + open_incident + commit in its own app context (a webhook request)")
+        print(f"outbox: {asks} first-ask rows (SMS and call) for {with_ask} incidents "
+              f"({COUNTED_OPENS} of them opened after the timed burst, to count statements)")
+        print()
+        print(f"first open to last first ask committed: {total_seconds:.2f} s for {count} incidents "
+              f"({count / total_seconds:.0f} a second) against 10 s: "
+              f"{'target met' if total_seconds <= 10 else 'target missed'}")
+        print(header("one open, milliseconds"))
+        print(row("find + open_incident + commit", per_open, 1000))
+        print(row("officers_on_duty + sms_blocked_numbers alone", lookups, 1000))
+        print()
+        print(f"SQL statements an open: {statements:.1f}, {commits:.0f} commit(s): {listing}")
+        print(f"  of which officers_on_duty + sms_blocked_numbers, read although the first step asks a contact: "
+              f"{lookup_statements}")
+        db.session.remove()
+        return {"total": total_seconds, "per_open": per_open}
+
+
+def run(database_url: str | None, only: str | None, count: int, burst: int) -> None:
+    parts = [p for p in ("engine", "burst") if only in (None, p)]
+    with tempfile.TemporaryDirectory(prefix="engine-bench-") as directory:
+        for index, part in enumerate(parts):
+            url = database_url or f"sqlite:///{Path(directory) / f'{part}.db'}"
+            app = make_app(url)
+            if database_url and index:
+                empty_every_table(app)
+            migrate_empty(app, url)
+            print(f"== {part}: " + ("engine.tick on open incidents" if part == "engine" else "a burst of incidents"))
+            if part == "engine":
+                run_engine(app, count)
+            else:
+                run_burst(app, burst)
+            with app.app_context():
+                db.engine.dispose()
+            print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", help="an empty database to migrate and fill (default: SQLite in a temp dir)")
+    parser.add_argument("--incidents", type=int, default=10000, help="open incidents for the engine (default 10000)")
+    parser.add_argument("--burst", type=int, default=6000, help="incidents opened at once (default 6000)")
+    parser.add_argument("--only", choices=("engine", "burst"), help="run one part only")
+    args = parser.parse_args()
+    if args.incidents < 2 or args.burst < 2:
+        parser.error("--incidents and --burst must be at least 2")
+    run(args.database_url, args.only, args.incidents, args.burst)
+
+
+if __name__ == "__main__":
+    main()

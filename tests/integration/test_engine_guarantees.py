@@ -1,0 +1,152 @@
+"""The engine's promises under concurrency and crashes. Row locks are only real on
+PostgreSQL, so the concurrent tests run there (tasks.py test runs the suite on both)."""
+import os
+import subprocess
+import sys
+import threading
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from emergency.api.plan_schemas import PlanSchema
+from emergency.extensions import db
+from emergency.incidents import engine, service as incidents
+from emergency.incidents.models import Incident, Page
+from emergency.outbox.models import OutboxMessage
+from emergency.plans import service as plans
+from emergency.rota import service as rota
+from emergency.rota.models import RotaOverride
+from tests.conftest import NOW, on_postgres, plan_payload
+
+OPENED = datetime(2026, 12, 3, 22, 0, tzinfo=timezone.utc)  # a Thursday night
+DUE = OPENED + timedelta(minutes=10)
+PRIYA = "+442079460101"
+postgres_only = pytest.mark.skipif(not on_postgres(), reason="row locks and concurrent writers need PostgreSQL")
+
+
+def seed_rota():
+    priya = rota.save_officer(None, {"name": "Priya Shah", "mobile": PRIYA, "role": "social worker", "active": True,
+                                     "contact_preference": "both"})
+    rota.save_pattern(None, {"name": "nights", "tier": 1, "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                             "starts": time(17), "ends": time(9), "officer_ids": [priya.id],
+                             "starts_on": date(2026, 11, 30), "ends_on": None, "rotate_every_weeks": 1})
+    return priya
+
+
+def seed_incidents(count):
+    """`count` incidents whose first ask (to their one contact) went out at OPENED; the
+    next step (Priya, tier 1) falls due at DUE."""
+    seed_rota()
+    payload = PlanSchema().load(plan_payload(contacts=plan_payload()["contacts"][:1]))
+    for _ in range(count):
+        plan = plans.create_plan(payload, by=None, now=NOW)
+        incidents.open_incident(plan, caller_number=None, channel="sms", now=OPENED)
+    db.session.commit()
+
+
+def asks_to(phone):
+    return db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.to_number == phone, OutboxMessage.purpose == "ask"))
+
+
+def assert_second_step_taken_exactly_once(count):
+    db.session.expire_all()
+    assert db.session.scalars(select(Incident.step)).all() == [2] * count
+    per_incident = db.session.execute(
+        select(Page.incident_id, func.count(Page.id)).where(Page.phone == PRIYA).group_by(Page.incident_id)).all()
+    assert len(per_incident) == count and {n for _, n in per_incident} == {1}
+    assert asks_to(PRIYA) == 2 * count  # a text and a call each, never twice
+
+
+def run_in_threads(app, count, work):
+    barrier, results, errors = threading.Barrier(count), [None] * count, []
+
+    def runner(index):
+        with app.app_context():
+            try:
+                barrier.wait()
+                results[index] = work(index)
+            except Exception as error:  # reported below, so a failure is not silent
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return results
+
+
+@postgres_only
+def test_two_engines_ticking_together_over_500_due_incidents_take_each_step_once(app):
+    seed_incidents(500)
+    handled = run_in_threads(app, 2, lambda i: engine.tick(DUE, instance=f"engine-{i}"))
+    assert sum(handled) == 500  # between them; how they shared it depends on timing
+    assert_second_step_taken_exactly_once(500)
+
+
+@postgres_only
+def test_fifty_simultaneous_accepts_leave_exactly_one_winner(app):
+    priya = seed_rota()
+    others = [rota.save_officer(None, {"name": f"Officer {i}", "mobile": f"+4420794602{i:02d}", "role": "social worker",
+                                       "active": True, "contact_preference": "sms"}) for i in range(49)]
+    for officer in others:
+        db.session.add(RotaOverride(kind="add", tier=1, officer_id=officer.id, starts_at=OPENED - timedelta(hours=1),
+                                    ends_at=OPENED + timedelta(hours=1), note="", created_by="t", created_at=NOW))
+    plan = plans.create_plan(PlanSchema().load(plan_payload(contacts=[])), by=None, now=NOW)
+    incident, _ = incidents.open_incident(plan, caller_number="+441134960321", channel="sms", now=OPENED)
+    db.session.commit()
+    page_ids = [page.id for page in incident.pages]
+    assert len(page_ids) == 50 and priya.id in {page.officer_id for page in incident.pages}
+
+    def accept(index):
+        won, _ = incidents.accept(db.session.get(Page, page_ids[index]), OPENED + timedelta(minutes=1))
+        db.session.commit()
+        return won
+
+    assert run_in_threads(app, 50, accept).count(True) == 1
+    db.session.expire_all()
+    incident = db.session.get(Incident, incident.id)
+    assert incident.status == "accepted"
+    assert [p.status for p in incident.pages].count("accepted") == 1
+    confirmations = db.session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "caller_confirmation")).all()
+    assert len(confirmations) == 1
+
+
+ENGINE_PROCESS = """
+import sys
+from datetime import datetime
+from config import TestConfig
+from emergency import create_app
+from emergency.incidents import engine
+
+app = create_app(TestConfig(environ={"DATABASE_URL": sys.argv[1]}))
+with app.app_context():
+    engine.tick(datetime.fromisoformat(sys.argv[2]), instance="doomed")
+"""
+
+
+def test_an_engine_killed_mid_run_loses_nothing_and_sends_no_step_twice(app, database_url):
+    count = 400
+    seed_incidents(count)
+    root = Path(__file__).resolve().parents[2]
+    doomed = subprocess.Popen([sys.executable, "-c", ENGINE_PROCESS, database_url, DUE.isoformat()], cwd=root,
+                              env={**os.environ, "PYTHONPATH": str(root)}, stderr=subprocess.PIPE)
+    # Wait for the engine to be part-way through, then kill it without warning.
+    done_before_kill = 0
+    while doomed.poll() is None and done_before_kill == 0:
+        db.session.rollback()
+        done_before_kill = db.session.scalar(select(func.count(Incident.id)).where(Incident.step == 2))
+    doomed.kill()
+    doomed.wait()
+    db.session.rollback()
+    done_at_kill = db.session.scalar(select(func.count(Incident.id)).where(Incident.step == 2))
+    assert 0 < done_at_kill < count, f"the engine was not killed part-way ({done_at_kill} of {count} done)"
+
+    engine.tick(DUE + timedelta(seconds=30), instance="restarted")
+    assert_second_step_taken_exactly_once(count)
