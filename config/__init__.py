@@ -77,6 +77,9 @@ class Config:
 
     def check(self):
         """Refuse settings that would be unsafe or cannot be understood."""
+        for name in ("ESCALATION_WAIT_SECONDS", "ESCALATION_ROUNDS", "ENGINE_TICK_SECONDS"):
+            if getattr(self, name) < 1:
+                raise RuntimeError(f"{name} must be at least 1")
         self.check_rota_settings()
 
     def check_rota_settings(self):

@@ -33,7 +33,11 @@ def test_settings_are_read_from_the_environment():
 
 
 @pytest.mark.parametrize("environ, says", [({"APP_ENV": "staging"}, "APP_ENV"),
-                                           ({"ESCALATION_WAIT_SECONDS": "ten"}, "ESCALATION_WAIT_SECONDS")])
+                                           ({"ESCALATION_WAIT_SECONDS": "ten"}, "ESCALATION_WAIT_SECONDS"),
+                                           ({"ESCALATION_WAIT_SECONDS": "0"}, "ESCALATION_WAIT_SECONDS"),
+                                           ({"OFFICE_OPENS": "9am"}, "OFFICE_OPENS"),
+                                           ({"OFFICE_DAYS": "mon,funday"}, "OFFICE_DAYS"),
+                                           ({"BANK_HOLIDAY_REGION": "XX"}, "BANK_HOLIDAY_REGION")])
 def test_a_mistyped_setting_stops_start_up_with_its_name(environ, says):
     with pytest.raises(RuntimeError, match=says):
-        config_from_environment(environ)
+        config_from_environment(environ).check()
