@@ -18,6 +18,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
         app.config.update(config)
 
     register_database(app)
+    register_gateway(app)
     register_api(app)
     register_pages(app)
     register_commands(app)
@@ -37,6 +38,12 @@ def register_database(app):
                      render_item=render_type_for_migrations)
 
 
+def register_gateway(app):
+    from emergency.telephony.gateway import gateway_from_config
+
+    app.extensions["gateway"] = gateway_from_config(app.config)
+
+
 def register_api(app):
     from emergency.api import register_api as register
 
@@ -47,16 +54,19 @@ def register_pages(app):
     from emergency import pages
     from emergency.incidents import details_views
     from emergency.rota import feed_views
+    from emergency.telephony import webhooks
 
     app.register_blueprint(pages.blp)
+    app.register_blueprint(webhooks.blp)
     app.register_blueprint(feed_views.blp)
     app.register_blueprint(details_views.blp)
 
 
 def register_commands(app):
-    from emergency.commands import demo_cli, engine_cli, rota_cli, users_cli
+    from emergency.commands import demo_cli, engine_cli, phone_cli, rota_cli, users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(rota_cli)
     app.cli.add_command(engine_cli)
+    app.cli.add_command(phone_cli)

@@ -20,6 +20,34 @@ rota_cli = AppGroup("rota", help="The out-of-hours rota.")
 engine_cli = AppGroup("engine", help="The escalation engine, for running it apart from the web process.")
 
 
+phone_cli = AppGroup("phone", help="Play the phone side locally, with no Twilio account.")
+
+
+@phone_cli.command("text")
+@click.argument("sender")
+@click.argument("body")
+def text_the_line(sender, body):
+    """Text the line as SENDER (e.g. 07911 123456) and print its reply; what the line sends
+    out lands in the outbox (`flask phone outbox`)."""
+    from emergency.telephony import inbound, sender as outbox_sender
+
+    number = _phone_or_fail(sender)
+    reply = inbound.handle_text(number, body, utc_now())
+    db.session.commit()
+    outbox_sender.send_due(utc_now(), current_app.extensions["gateway"])
+    click.echo(f"reply: {reply}" if reply else "reply: (none)")
+
+
+@phone_cli.command("outbox")
+@click.option("--last", default=10, show_default=True, help="How many messages.")
+def show_outbox(last):
+    """The newest messages the line has sent (or queued)."""
+    from emergency.outbox import service as outbox
+
+    for message in reversed(db.session.scalars(outbox.messages().limit(last)).all()):
+        click.echo(f"{message.created_at:%H:%M:%S} {message.status:9} {message.channel:4} {message.to_number}: {message.body}")
+
+
 @engine_cli.command("run")
 def run_engine():
     """Run the escalation engine and daily jobs in this process until stopped (start web

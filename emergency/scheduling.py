@@ -32,6 +32,17 @@ def escalation_tick(app):
             app.logger.exception("engine tick failed; the next tick retries")
 
 
+def send_outbox(app):
+    from emergency.telephony import sender
+
+    with app.app_context():
+        try:
+            sender.send_due(utc_now(), app.extensions["gateway"])
+        except Exception:
+            db.session.rollback()
+            app.logger.exception("outbox sending failed; the next run retries")
+
+
 def add_jobs(scheduler, app):
     zone = app.config["LOCAL_TIMEZONE"]
     hour, minute = (int(part) for part in app.config["ROTA_GAP_CHECK_AT"].split(":"))
@@ -39,6 +50,10 @@ def add_jobs(scheduler, app):
     # First run at once: whatever fell due while no engine ran is done straight away.
     scheduler.add_job(
         escalation_tick, IntervalTrigger(seconds=every), args=[app], id="escalation-tick",
+        next_run_time=utc_now(), coalesce=True, max_instances=1, misfire_grace_time=2 * every,
+    )
+    scheduler.add_job(
+        send_outbox, IntervalTrigger(seconds=every), args=[app], id="outbox-send",
         next_run_time=utc_now(), coalesce=True, max_instances=1, misfire_grace_time=2 * every,
     )
     scheduler.add_job(

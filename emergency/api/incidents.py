@@ -67,8 +67,8 @@ class EventSchema(Schema):
 
 class IncidentSummarySchema(Schema):
     id = fields.Integer()
-    plan_id = fields.Integer()
-    card_number = fields.String()
+    plan_id = fields.Integer(allow_none=True)
+    card_number = fields.String(allow_none=True)
     cared_for = fields.String(metadata={"description": "First names"})
     district = fields.String()
     status = fields.String()
@@ -92,10 +92,11 @@ class IncidentSchema(IncidentSummarySchema):
 
 
 def incident_out(incident, detail=False):
-    _, cared_for, district = who_and_where(incident.plan_snapshot)
+    snapshot = incident.plan_snapshot
+    _, cared_for, district = who_and_where(snapshot) if snapshot else (None, "unknown (no plan)", "")
     accepter = next((p for p in incident.pages if p.id == incident.accepted_page_id), None)
     body = {
-        "id": incident.id, "plan_id": incident.plan_id, "card_number": incident.plan_snapshot["card_number"],
+        "id": incident.id, "plan_id": incident.plan_id, "card_number": snapshot["card_number"] if snapshot else None,
         "cared_for": cared_for, "district": district, "status": incident.status, "channel": incident.channel,
         "caller_number": incident.caller_number, "opened_at": incident.opened_at,
         "next_action_at": incident.next_action_at, "accepted_by": accepter.name if accepter else None,

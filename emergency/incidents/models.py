@@ -25,8 +25,9 @@ class Incident(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("contingency_plan.id"), index=True)
-    plan_snapshot: Mapped[dict] = mapped_column(JSON)
+    # Empty for a call that could not be tied to a plan (unknown card): it is still listed.
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("contingency_plan.id"), index=True)
+    plan_snapshot: Mapped[dict | None] = mapped_column(JSON)
     caller_number: Mapped[str | None] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)

@@ -17,7 +17,7 @@ from emergency.outbox.service import queue_message
 from emergency.plans.snapshot import plan_to_dict
 from emergency.records import get_or_not_found
 from emergency.rota import service as rota
-from emergency.rota.models import DutyOfficer
+from emergency.telephony import opt_outs
 from emergency.users.models import User
 
 DETAILS_LINK_HOURS = 24
@@ -71,7 +71,7 @@ def officers_on_duty(now) -> dict[int, list[OfficerOnDuty]]:
 
 
 def sms_blocked_numbers() -> frozenset[str]:
-    return frozenset(db.session.scalars(select(DutyOfficer.mobile).where(DutyOfficer.sms_opted_out_at.is_not(None))))
+    return opt_outs.blocked_numbers()
 
 
 def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None) -> None:
@@ -126,7 +126,7 @@ def _send_ask(incident: Incident, ask, now) -> Page:
 
 def _queue(page: Page, channel: str, body: str, purpose: str, now, attempt: int = 1):
     return queue_message(key=f"page:{page.id}:{channel}:{purpose}:{attempt}", channel=channel, to_number=page.phone,
-                         body=body, purpose=purpose, now=now)
+                         body=body, purpose=purpose, now=now, page_id=page.id)
 
 
 def _unused_code(phone: str) -> str:

@@ -1,13 +1,15 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from emergency.db_types import UTCDateTime
 from emergency.extensions import db
 
 CHANNELS = ("sms", "call")
-STATUSES = ("pending", "sending", "sent", "delivered", "failed")
+# pending: waiting to go; sending: handed to the provider, answer not yet recorded (a crash
+# here leaves it "unknown", never resent); sent/delivered/failed as the provider reports.
+STATUSES = ("pending", "sending", "sent", "delivered", "failed", "unknown")
 
 
 class OutboxMessage(db.Model):
@@ -28,4 +30,12 @@ class OutboxMessage(db.Model):
     purpose: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    provider_id: Mapped[str | None] = mapped_column(String(64))
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("page.id"), index=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    provider_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    provider_status: Mapped[str | None] = mapped_column(String(20))
+    # Status callbacks can arrive out of order: only a later one may change the status.
+    provider_sequence: Mapped[int] = mapped_column(Integer, default=-1)

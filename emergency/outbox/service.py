@@ -8,14 +8,16 @@ from emergency.outbox.models import OutboxMessage
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def queue_message(*, key: str, channel: str, to_number: str, body: str, purpose: str, now) -> OutboxMessage:
+def queue_message(*, key: str, channel: str, to_number: str, body: str, purpose: str, now,
+                  page_id: int | None = None) -> OutboxMessage:
     """Record a message to send, once per key: a second call with the same key, from this
     process or another at the same moment, returns the message already queued."""
     insert = _INSERT[db.session.get_bind().dialect.name]
     db.session.execute(
         insert(OutboxMessage)
-        .values(idempotency_key=key, channel=channel, to_number=to_number, body=body,
-                purpose=purpose, status="pending", created_at=now)
+        .values(idempotency_key=key, channel=channel, to_number=to_number, body=body, purpose=purpose,
+                status="pending", created_at=now, next_attempt_at=now, attempts=0, page_id=page_id,
+                provider_sequence=-1)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
     )
     return db.session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == key))

@@ -1,0 +1,65 @@
+"""The port through which texts and calls leave, with its two transports: Twilio (the real
+SDK) and the local outbox (no account: messages are logged and stay visible in the outbox)."""
+import logging
+
+import requests
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+log = logging.getLogger(__name__)
+OPTED_OUT = 21610  # Twilio: the number texted STOP
+
+
+class SendFailed(Exception):
+    def __init__(self, message: str, *, transient: bool, code: int | None = None):
+        super().__init__(message)
+        self.transient, self.code = transient, code
+
+
+class TwilioGateway:
+    def __init__(self, account_sid, auth_token, from_number, *, api_url=None, http_client=None, timeout=10):
+        self.from_number = from_number
+        # TwilioHttpClient waits forever unless told otherwise.
+        self.client = Client(account_sid, auth_token, http_client=http_client or TwilioHttpClient(timeout=timeout))
+        if api_url:
+            self.client.api.base_url = api_url.rstrip("/")
+
+    def send_sms(self, to: str, body: str, status_callback: str) -> str:
+        return self._create(lambda: self.client.messages.create(
+            to=to, from_=self.from_number, body=body, status_callback=status_callback))
+
+    def start_call(self, to: str, twiml_url: str, status_callback: str) -> str:
+        return self._create(lambda: self.client.calls.create(
+            to=to, from_=self.from_number, url=twiml_url, status_callback=status_callback,
+            status_callback_event=["initiated", "ringing", "answered", "completed"], timeout=30))
+
+    @staticmethod
+    def _create(call) -> str:
+        try:
+            return call().sid
+        except TwilioRestException as error:
+            transient = error.status >= 500 or error.status == 429
+            raise SendFailed(f"Twilio {error.status} {error.code}: {error.msg}", transient=transient,
+                             code=error.code) from None
+        except (TwilioException, requests.RequestException, OSError) as error:
+            raise SendFailed(f"no answer from Twilio: {error}", transient=True) from None
+
+
+class LocalOutboxGateway:
+    """No Twilio account: nothing leaves the machine. The outbox row is the message."""
+
+    def send_sms(self, to: str, body: str, status_callback: str) -> str:
+        log.info("outbox (local): text to %s: %s", to, body)
+        return "local"
+
+    def start_call(self, to: str, twiml_url: str, status_callback: str) -> str:
+        log.info("outbox (local): call to %s, script at %s", to, twiml_url)
+        return "local"
+
+
+def gateway_from_config(config):
+    if config["TWILIO_ACCOUNT_SID"] and config["TWILIO_AUTH_TOKEN"] and config["TWILIO_FROM_NUMBER"]:
+        return TwilioGateway(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], config["TWILIO_FROM_NUMBER"],
+                             api_url=config["TWILIO_API_URL"])
+    return LocalOutboxGateway()

@@ -1,0 +1,170 @@
+"""Twilio's webhooks. They verify, translate, and answer TwiML; they never call Twilio's API
+(the sender does). The same request delivered twice has one effect: its answer is kept."""
+from functools import wraps
+
+from flask import Blueprint, Response, current_app, request, url_for
+from twilio.request_validator import RequestValidator
+
+from emergency.clock import utc_now
+from emergency.extensions import db
+from emergency.incidents.models import Page
+from emergency.outbox.models import OutboxMessage
+from emergency.phones import PhoneNumberError, normalise_phone
+from emergency.telephony import inbound, twiml
+from emergency.telephony.models import InboundRequest
+from emergency.telephony.replies import keypad_digits
+
+blp = Blueprint("twilio", __name__, url_prefix="/twilio")
+_LARGEST_ID = 2**31 - 1
+
+
+def public_url() -> str:
+    """The URL exactly as Twilio called it. Behind a proxy request.url has the wrong scheme and
+    host, and Werkzeug re-encodes the query string, so build it from the configured base."""
+    query = request.environ.get("QUERY_STRING", "")
+    path = request.environ.get("SCRIPT_NAME", "") + request.environ.get("PATH_INFO", "")
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path + (f"?{query}" if query else "")
+
+
+def signed_by_twilio(view):
+    @wraps(view)
+    def checked(*args, **kwargs):
+        signature = request.headers.get("X-Twilio-Signature", "")
+        tokens = [t for t in (current_app.config["TWILIO_AUTH_TOKEN"], current_app.config["TWILIO_AUTH_TOKEN_SECONDARY"]) if t]
+        url = public_url()
+        if not signature or not any(RequestValidator(token).validate(url, request.form, signature) for token in tokens):
+            current_app.logger.warning("twilio webhook refused: no valid signature for %s", url)
+            return Response("signature required", status=403, mimetype="text/plain")
+        return view(*args, **kwargs)
+
+    return checked
+
+
+def xml(body: str) -> Response:
+    return Response(body, mimetype="text/xml")
+
+
+def once(key: str, answer):
+    """Answer a Twilio request; a repeat of the same request gets the first answer again."""
+    done = db.session.get(InboundRequest, key)
+    if done is not None:
+        return xml(done.answer)
+    body = answer()
+    db.session.add(InboundRequest(key=key, received_at=utc_now(), answer=body))
+    db.session.commit()
+    return xml(body)
+
+
+def sender_number() -> str | None:
+    try:
+        return normalise_phone(request.form.get("From", ""))
+    except PhoneNumberError:
+        return None
+
+
+@blp.post("/sms")
+@signed_by_twilio
+def sms():
+    sid, sender = request.form.get("MessageSid", ""), sender_number()
+    if not sid or sender is None:
+        return xml(twiml.text_reply(None))
+
+    def answer():
+        try:
+            return twiml.text_reply(inbound.handle_text(sender, request.form.get("Body", ""), utc_now()))
+        except Exception:
+            db.session.rollback()
+            current_app.logger.exception("sms from %s could not be handled", sender)
+            return twiml.text_reply("Carers Emergency Line: sorry, something went wrong. Please call this number; "
+                                    "if anyone is in danger, call 999.")
+
+    return once(f"sms:{sid}", answer)
+
+
+@blp.post("/voice")
+@signed_by_twilio
+def voice():
+    return xml(twiml.ask_for_card(url_for("twilio.voice_card", attempt=1), retry=False))
+
+
+@blp.post("/voice/card")
+@signed_by_twilio
+def voice_card():
+    attempt = 2 if request.args.get("attempt") == "2" else 1
+    caller, call = sender_number(), request.form.get("CallSid", "")
+
+    def answer():
+        now = utc_now()
+        try:
+            outcome, said = inbound.card_by_keypad(caller, keypad_digits(request.form.get("Digits")), attempt == 1, now)
+        except Exception:
+            db.session.rollback()
+            current_app.logger.exception("call from %s could not be handled", caller)
+            outcome, said = "connect", inbound.connect_after_error(caller, now)
+        if outcome == "retry":
+            return twiml.ask_for_card(url_for("twilio.voice_card", attempt=2), retry=True)
+        if outcome == "opened":
+            return twiml.say_and_hang_up(said)
+        words, numbers = said
+        return twiml.connect_to_people(words, numbers)
+
+    return once(f"voice:{call}:card:{attempt}", answer)
+
+
+def _page(page_id: int) -> Page | None:
+    return db.session.get(Page, page_id) if 0 < page_id <= _LARGEST_ID else None
+
+
+@blp.post("/ask/<int:page_id>")
+@signed_by_twilio
+def ask(page_id):
+    page = _page(page_id)
+    if page is None or page.incident.status not in ("open", "exhausted"):
+        return xml(twiml.say_and_hang_up("Thank you. This emergency is already covered. Goodbye."))
+    attempt = 2 if request.args.get("attempt") == "2" else 1
+    return xml(twiml.ask_by_phone(inbound.ask_words(page), url_for("twilio.ask_answer", page_id=page_id, attempt=attempt)))
+
+
+@blp.post("/ask/<int:page_id>/answer")
+@signed_by_twilio
+def ask_answer(page_id):
+    page = _page(page_id)
+    if page is None:
+        return xml(twiml.say_and_hang_up("Thank you. Goodbye."))
+    attempt = 2 if request.args.get("attempt") == "2" else 1
+    digit = keypad_digits(request.form.get("Digits"))[:1]
+
+    def answer():
+        now = utc_now()
+        if digit in ("1", "2"):
+            words = inbound.keypress(page, digit, now)
+            db.session.commit()
+            return twiml.say_and_hang_up(words)
+        if attempt == 1:
+            return twiml.repeat_ask(url_for("twilio.ask", page_id=page_id, attempt=2))
+        inbound.unanswered_call(page, now)
+        db.session.commit()
+        return twiml.say_and_hang_up("We did not hear a key press, so we will ask someone else. Goodbye.")
+
+    return once(f"ask:{request.form.get('CallSid', '')}:{page_id}:{attempt}", answer)
+
+
+@blp.post("/say/<int:message_id>")
+@signed_by_twilio
+def say(message_id):
+    message = db.session.get(OutboxMessage, message_id) if 0 < message_id <= _LARGEST_ID else None
+    return xml(twiml.say_and_hang_up(message.body if message else "Carers Emergency Line. Goodbye."))
+
+
+@blp.post("/status")
+@signed_by_twilio
+def status():
+    form = request.form
+    provider_id = form.get("MessageSid") or form.get("CallSid")
+    state = form.get("MessageStatus") or form.get("CallStatus")
+    sequence = form.get("SequenceNumber", "")
+    if provider_id and state:
+        inbound.delivery_report(provider_id, state, form.get("ErrorCode") or None,
+                                int(sequence) if sequence.isdigit() and len(sequence) < 9 else None, utc_now())
+        db.session.commit()
+    return Response("", status=204)
