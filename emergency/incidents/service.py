@@ -221,9 +221,9 @@ def decline(page: Page, now) -> None:
     _close_page(page, "declined", now, f"{page.name} declined")
 
 
-def page_failed(page: Page, now, why: str) -> None:
+def page_failed(page: Page, now, why: str, unanswered: bool = False) -> None:
     """A failed delivery or an unanswered call: as good as a decline for moving on."""
-    _close_page(page, "failed" if why != "no answer" else "no_answer", now, f"{page.name}: {why}")
+    _close_page(page, "no_answer" if unanswered else "failed", now, f"{page.name}: {why}")
 
 
 def _close_page(page: Page, status: str, now, detail: str) -> None:

@@ -218,7 +218,7 @@ def _essentials(page: Page, now) -> str:
 
 
 def unanswered_call(page: Page, now) -> None:
-    incidents.page_failed(page, now, "no answer on the call")
+    incidents.page_failed(page, now, "no key pressed on the call", unanswered=True)
 
 
 # Delivery reports

@@ -1,5 +1,6 @@
 """Twilio's webhooks. They verify, translate, and answer TwiML; they never call Twilio's API
 (the sender does). The same request delivered twice has one effect: its answer is kept."""
+import re
 from functools import wraps
 
 from flask import Blueprint, Response, current_app, request, url_for
@@ -16,6 +17,14 @@ from emergency.telephony.replies import keypad_digits
 
 blp = Blueprint("twilio", __name__, url_prefix="/twilio")
 _LARGEST_ID = 2**31 - 1
+_PLAIN_NUMBER = re.compile(r"^\+?[0-9]{3,15}$")
+_TWILIO_ID = re.compile(r"^[A-Za-z0-9]{2,64}$")
+
+
+def twilio_id(field: str) -> str | None:
+    """A MessageSid or CallSid, or None for anything that is not one."""
+    value = request.form.get(field, "")
+    return value if _TWILIO_ID.match(value) else None
 
 
 def public_url() -> str:
@@ -44,8 +53,11 @@ def xml(body: str) -> Response:
     return Response(body, mimetype="text/xml")
 
 
-def once(key: str, answer):
-    """Answer a Twilio request; a repeat of the same request gets the first answer again."""
+def once(key: str | None, answer):
+    """Answer a Twilio request; a repeat of the same request gets the first answer again.
+    Without a key (no valid Sid) there is nothing to recognise a repeat by."""
+    if key is None:
+        return xml(answer())
     done = db.session.get(InboundRequest, key)
     if done is not None:
         return xml(done.answer)
@@ -56,16 +68,19 @@ def once(key: str, answer):
 
 
 def sender_number() -> str | None:
+    """E.164 where possible; a number phonenumbers does not know (a new range, a foreign
+    network) is kept as sent rather than dropping someone's emergency."""
+    raw = request.form.get("From", "").strip()
     try:
-        return normalise_phone(request.form.get("From", ""))
+        return normalise_phone(raw)
     except PhoneNumberError:
-        return None
+        return raw if _PLAIN_NUMBER.match(raw) else None
 
 
 @blp.post("/sms")
 @signed_by_twilio
 def sms():
-    sid, sender = request.form.get("MessageSid", ""), sender_number()
+    sid, sender = twilio_id("MessageSid"), sender_number()
     if not sid or sender is None:
         return xml(twiml.text_reply(None))
 
@@ -91,7 +106,7 @@ def voice():
 @signed_by_twilio
 def voice_card():
     attempt = 2 if request.args.get("attempt") == "2" else 1
-    caller, call = sender_number(), request.form.get("CallSid", "")
+    caller, call = sender_number(), twilio_id("CallSid")
 
     def answer():
         now = utc_now()
@@ -108,7 +123,7 @@ def voice_card():
         words, numbers = said
         return twiml.connect_to_people(words, numbers)
 
-    return once(f"voice:{call}:card:{attempt}", answer)
+    return once(f"voice:{call}:card:{attempt}" if call else None, answer)
 
 
 def _page(page_id: int) -> Page | None:
@@ -146,7 +161,8 @@ def ask_answer(page_id):
         db.session.commit()
         return twiml.say_and_hang_up("We did not hear a key press, so we will ask someone else. Goodbye.")
 
-    return once(f"ask:{request.form.get('CallSid', '')}:{page_id}:{attempt}", answer)
+    call = twilio_id("CallSid")
+    return once(f"ask:{call}:{page_id}:{attempt}" if call else None, answer)
 
 
 @blp.post("/say/<int:message_id>")
@@ -160,11 +176,12 @@ def say(message_id):
 @signed_by_twilio
 def status():
     form = request.form
-    provider_id = form.get("MessageSid") or form.get("CallSid")
-    state = form.get("MessageStatus") or form.get("CallStatus")
+    provider_id = twilio_id("MessageSid") or twilio_id("CallSid")
+    state = (form.get("MessageStatus") or form.get("CallStatus") or "").lower()
     sequence = form.get("SequenceNumber", "")
-    if provider_id and state:
-        inbound.delivery_report(provider_id, state, form.get("ErrorCode") or None,
+    error_code = form.get("ErrorCode", "")
+    if provider_id and re.fullmatch(r"[a-z\-]{1,20}", state):
+        inbound.delivery_report(provider_id, state, error_code if error_code.isdigit() else None,
                                 int(sequence) if sequence.isdigit() and len(sequence) < 9 else None, utc_now())
         db.session.commit()
     return Response("", status=204)

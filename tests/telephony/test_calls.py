@@ -1,0 +1,116 @@
+"""Calling the line, and the line calling contacts and duty officers."""
+from xml.etree import ElementTree
+
+from freezegun import freeze_time
+from sqlalchemy import select
+
+from emergency.audit.models import AuditEvent
+from emergency.extensions import db
+from emergency.incidents.models import Incident, Page
+from tests.scenarios.conftest import THURSDAY_NIGHT
+from tests.telephony.conftest import query
+
+CALLER = "07911 123456"
+
+
+def twiml(response):
+    assert response.status_code == 200 and response.mimetype == "text/xml"
+    return ElementTree.fromstring(response.data)
+
+
+def said(root):
+    return " ".join(element.text or "" for element in root.iter("Say"))
+
+
+def dialled(root):
+    return [number.text for number in root.iter("Number")]
+
+
+def test_the_line_greets_and_gathers_the_card_number_by_keypad(world, phone):
+    root = twiml(phone.call_step("/twilio/voice", CALLER))
+    gather = root.find("Gather")
+    assert gather.get("finishOnKey") == "#" and gather.get("action") == "/twilio/voice/card?attempt=1"
+    assert "card" in said(root)
+
+
+def test_a_valid_card_opens_an_incident_and_says_what_happens_next(world, phone):
+    with freeze_time(THURSDAY_NIGHT):
+        root = twiml(phone.call_step(query("/twilio/voice/card", attempt=1), CALLER, digits=world.plan.card_number + "#"))
+    assert "contacting Margaret's emergency contacts" in said(root) and "text" in said(root)
+    assert db.session.scalar(select(Incident.channel)) == "voice"
+
+
+def test_a_mistyped_card_gets_one_retry_then_the_duty_officer_then_the_fallback(world, phone):
+    typo = "1234567890"
+    with freeze_time(THURSDAY_NIGHT):
+        first = twiml(phone.call_step(query("/twilio/voice/card", attempt=1), CALLER, digits=typo))
+        assert first.find("Gather").get("action") == "/twilio/voice/card?attempt=2" and "not recognised" in said(first)
+        second = twiml(phone.call_step(query("/twilio/voice/card", attempt=2), CALLER, digits=typo))
+    assert dialled(second) == ["+442079460101", "+442079460104", "+441134960000"]  # tier 1, tier 2, fallback
+    assert "999" in said(second)  # if nobody can be reached, the caller is told what to do
+    [incident] = db.session.scalars(select(Incident)).all()
+    assert incident.plan_id is None and "could not be read" in incident.events[0].detail
+
+
+def test_silence_twice_also_reaches_a_person(world, phone):
+    with freeze_time(THURSDAY_NIGHT):
+        twiml(phone.call_step(query("/twilio/voice/card", attempt=1), CALLER, digits=""))
+        root = twiml(phone.call_step(query("/twilio/voice/card", attempt=2), CALLER))
+    assert dialled(root)[0] == "+442079460101"
+
+
+def test_a_fault_inside_the_line_still_puts_the_caller_through(world, phone, monkeypatch):
+    from emergency.telephony import inbound
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated fault")
+
+    monkeypatch.setattr(inbound, "card_by_keypad", broken)
+    with freeze_time(THURSDAY_NIGHT):
+        root = twiml(phone.call_step(query("/twilio/voice/card", attempt=1), CALLER, digits=world.plan.card_number))
+    assert dialled(root) == ["+442079460101", "+442079460104", "+441134960000"]
+
+
+def open_incident(world, phone):
+    with freeze_time(THURSDAY_NIGHT):
+        phone.text(CALLER, world.plan.card_number)
+    return db.session.scalar(select(Page).where(Page.phone == "+442079460456"))
+
+
+def test_an_ask_call_says_the_ask_and_pressing_1_accepts_and_reads_the_essentials(world, phone):
+    page = open_incident(world, phone)
+    root = twiml(phone.call_step(f"/twilio/ask/{page.id}", "+441134960500"))
+    assert "Press 1 to accept" in said(root) and root.find("Gather").get("numDigits") == "1"
+    with freeze_time(THURSDAY_NIGHT):
+        answer = twiml(phone.call_step(query(f"/twilio/ask/{page.id}/answer", attempt=1), "+441134960500", digits="1"))
+    words = said(answer)
+    assert "14 Brudenell Grove" in words and "8 6 4 2" in words and "Donepezil" in words
+    assert db.session.scalar(select(Incident.status)) == "accepted"
+    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "plan.details_read_to_accepter"))
+
+
+def test_pressing_2_declines_and_no_key_twice_counts_as_no_answer(world, phone):
+    page = open_incident(world, phone)
+    first = twiml(phone.call_step(query(f"/twilio/ask/{page.id}/answer", attempt=1), "+441134960500", digits=""))
+    assert first.find("Redirect").text == "/twilio/ask/%d?attempt=2" % page.id
+    with freeze_time(THURSDAY_NIGHT):
+        phone.call_step(query(f"/twilio/ask/{page.id}/answer", attempt=2), "+441134960500", digits="")
+    db.session.refresh(page)
+    assert page.status == "no_answer" and page.incident.next_action_at == THURSDAY_NIGHT
+
+
+def test_pressing_2_declines(world, phone):
+    page = open_incident(world, phone)
+    with freeze_time(THURSDAY_NIGHT):
+        root = twiml(phone.call_step(query(f"/twilio/ask/{page.id}/answer", attempt=1), "+441134960500", digits="2"))
+    assert "ask someone else" in said(root)
+    db.session.refresh(page)
+    assert page.status == "declined"
+
+
+def test_an_ask_for_an_incident_already_covered_just_says_so(world, phone):
+    page = open_incident(world, phone)
+    page.incident.status = "accepted"
+    db.session.commit()
+    assert "already covered" in said(twiml(phone.call_step(f"/twilio/ask/{page.id}", "+441134960500")))
+    assert "Goodbye" in said(twiml(phone.call_step("/twilio/ask/99999", "+441134960500")))

@@ -1,0 +1,144 @@
+"""Texting the line: from a card number to asks in the outbox to ACCEPT and the caller's text."""
+from xml.etree import ElementTree
+
+from freezegun import freeze_time
+from sqlalchemy import func, select
+
+from emergency.extensions import db
+from emergency.incidents.models import Incident, Page
+from emergency.outbox.models import OutboxMessage
+from emergency.telephony.models import SmsOptOut
+from tests.scenarios.conftest import THURSDAY_NIGHT
+from tests.telephony.conftest import OLD_AUTH_TOKEN
+
+CALLER, SUE, PRIYA = "07911 123456", "+442079460456", "+442079460101"
+
+
+def reply_text(response):
+    assert response.status_code == 200 and response.mimetype == "text/xml"
+    root = ElementTree.fromstring(response.data)
+    assert root.tag == "Response"
+    return " ".join(message.text or "" for message in root.iter("Message"))
+
+
+def queued(purpose=None, to=None):
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if purpose:
+        query = query.where(OutboxMessage.purpose == purpose)
+    if to:
+        query = query.where(OutboxMessage.to_number == to)
+    return db.session.scalars(query).all()
+
+
+def incidents_count():
+    return db.session.scalar(select(func.count(Incident.id)))
+
+
+def test_a_text_with_a_card_number_opens_an_incident_and_asks_the_first_contact(world, phone):
+    card = world.plan.card_number
+    with freeze_time(THURSDAY_NIGHT):
+        response = phone.text(CALLER, f"Margaret collapsed, card {card[:4]} {card[4:8]} {card[8:]}")
+    assert "We are contacting Margaret's emergency contacts now" in reply_text(response)
+    assert [(m.channel, m.to_number) for m in queued("ask")] == [("sms", SUE), ("call", SUE)]
+    [incident] = db.session.scalars(select(Incident)).all()
+    assert (incident.caller_number, incident.channel) == ("+447911123456", "sms")
+
+
+def test_unsigned_or_wrongly_signed_requests_are_refused_and_change_nothing(world, phone):
+    card = world.plan.card_number
+    assert phone.text(CALLER, card, signed=False).status_code == 403
+    assert phone.text(CALLER, card, token="someone-elses-token").status_code == 403
+    assert incidents_count() == 0
+    assert phone.text(CALLER, card, token=OLD_AUTH_TOKEN).status_code == 200  # during a token rotation
+    assert incidents_count() == 1
+
+
+def test_the_same_message_delivered_twice_has_one_effect(world, phone):
+    first = phone.text(CALLER, world.plan.card_number, sid="SM" + "7" * 32)
+    second = phone.text(CALLER, world.plan.card_number, sid="SM" + "7" * 32)
+    assert first.data == second.data
+    assert incidents_count() == 1 and len(queued("ask")) == 2
+
+
+def test_accept_with_the_code_wins_and_the_caller_hears_help_is_arranged(world, phone):
+    with freeze_time(THURSDAY_NIGHT):
+        phone.text(CALLER, world.plan.card_number)
+    code = db.session.scalar(select(Page.code))
+    assert reply_text(phone.text("020 7946 0456", f"accept {code}")) == ""
+    assert [m.body for m in queued("caller_confirmation")] == [
+        "Carers Emergency Line: help is arranged. Susan is on the way to Arthur."]
+    assert "Reply DONE" in queued("details", SUE)[0].body
+    assert "closed" in reply_text(phone.text("020 7946 0456", f"DONE {code}"))
+    assert db.session.scalar(select(Incident.status)) == "resolved"
+
+
+def test_a_bare_accept_works_with_one_open_ask_and_asks_for_the_code_with_two(world, phone):
+    with freeze_time(THURSDAY_NIGHT):
+        phone.text(CALLER, world.plan.card_number)
+    other = world.plan  # a second plan naming Susan too
+    from tests.conftest import plan_payload
+    from emergency.api.plan_schemas import PlanSchema
+    from emergency.plans import service as plans
+
+    second = plans.create_plan(PlanSchema().load(plan_payload(carer={**plan_payload()["carer"], "name": "Ann Other"})),
+                               by=None, now=THURSDAY_NIGHT)
+    db.session.commit()
+    with freeze_time(THURSDAY_NIGHT):
+        phone.text("07911 123457", second.card_number)
+    answer = reply_text(phone.text("020 7946 0456", "ACCEPT"))
+    codes = db.session.scalars(select(Page.code).where(Page.phone == SUE)).all()
+    assert "2 open asks" in answer and all(code in answer for code in codes)
+    assert other.id != second.id
+
+
+def test_a_decline_thanks_the_person_and_the_next_tick_asks_the_rota(world, phone):
+    from emergency.clock import utc_now
+    from emergency.incidents import engine
+
+    with freeze_time(THURSDAY_NIGHT):
+        phone.text(CALLER, world.plan.card_number)
+        assert "asking someone else" in reply_text(phone.text("020 7946 0456", "DECLINE"))
+        engine.tick(utc_now())
+    assert [m.channel for m in queued("ask", PRIYA)] == ["sms", "call"]
+
+
+def test_a_mistyped_card_gets_a_clear_reply_and_opens_nothing(world, phone):
+    card = world.plan.card_number
+    typo = card[:-1] + str((int(card[-1]) + 1) % 10)
+    assert "a digit may be mistyped" in reply_text(phone.text(CALLER, typo))
+    assert incidents_count() == 0
+
+
+def test_a_card_whose_plan_is_suspended_goes_to_the_duty_officer(world, phone):
+    world.plan.status = "suspended"
+    db.session.commit()
+    with freeze_time(THURSDAY_NIGHT):
+        answer = reply_text(phone.text(CALLER, world.plan.card_number))
+    assert "duty officer is being told" in answer
+    [hand_over] = queued("hand_over")
+    assert hand_over.to_number == PRIYA and "+447911123456" in hand_over.body and "suspended" in hand_over.body
+    [incident] = db.session.scalars(select(Incident)).all()
+    assert incident.status == "open" and incident.events[0].kind == "needs a person"
+
+
+def test_strangers_get_no_reply_to_chatter_but_known_numbers_get_help(world, phone):
+    assert reply_text(phone.text("07911 123459", "hello?")) == ""
+    with freeze_time(THURSDAY_NIGHT):
+        phone.text(CALLER, world.plan.card_number)
+    assert "ACCEPT or DECLINE" in reply_text(phone.text("020 7946 0456", "what is this?"))
+    assert "ACCEPT or DECLINE" in reply_text(phone.text("07911 123459", "HELP"))
+
+
+def test_stop_means_asks_go_by_call_only_until_start(world, phone):
+    assert reply_text(phone.text("020 7946 0456", "STOP")) == ""
+    assert db.session.get(SmsOptOut, SUE) is not None
+    with freeze_time(THURSDAY_NIGHT):
+        phone.text(CALLER, world.plan.card_number)
+    assert [m.channel for m in queued("ask", SUE)] == ["call"]
+    phone.text("020 7946 0456", "start")
+    assert db.session.get(SmsOptOut, SUE) is None
+
+
+def test_missing_fields_get_valid_twiml_not_an_error(world, phone):
+    response = phone.post("/twilio/sms", {"Body": "hello"})
+    assert response.status_code == 200 and ElementTree.fromstring(response.data).tag == "Response"
