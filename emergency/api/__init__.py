@@ -23,5 +23,6 @@ def register_api(app):
     api.register_blueprint(users.blp)
     api.register_blueprint(rota.blp)
     api.register_blueprint(outbox.blp)
+    api.register_blueprint(outbox.opt_outs_blp)
     api.register_blueprint(incidents.blp)
     app.register_error_handler(DomainError, domain_error_response)

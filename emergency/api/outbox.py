@@ -7,6 +7,7 @@ from emergency.api.auth import EDITORS, authenticate, requires_role
 from emergency.api.fields import PhoneNumber
 from emergency.api.paging import page_of
 from emergency.outbox import service
+from emergency.telephony import opt_outs
 
 blp = Blueprint("outbox", __name__, url_prefix="/api/v1/outbox", description="Outbound texts and calls")
 blp.before_request(authenticate)
@@ -36,3 +37,23 @@ class Outbox(MethodView):
     def get(self, args, pagination_parameters):
         """Outbound messages, newest first"""
         return page_of(service.messages(**args), pagination_parameters)
+
+
+opt_outs_blp = Blueprint("opt_outs", __name__, url_prefix="/api/v1/opt-outs",
+                         description="Numbers that texted STOP: asks to them go by call only")
+opt_outs_blp.before_request(authenticate)
+
+
+class OptOutSchema(Schema):
+    phone = fields.String()
+    opted_out_at = fields.DateTime()
+
+
+@opt_outs_blp.route("")
+class OptOuts(MethodView):
+    @requires_role(*EDITORS)
+    @opt_outs_blp.response(200, OptOutSchema(many=True))
+    @opt_outs_blp.paginate()
+    def get(self, pagination_parameters):
+        """Numbers that have opted out of texts, newest first"""
+        return page_of(opt_outs.opt_outs(), pagination_parameters)

@@ -129,9 +129,13 @@ def test_strangers_get_no_reply_to_chatter_but_known_numbers_get_help(world, pho
     assert "ACCEPT or DECLINE" in reply_text(phone.text("07911 123459", "HELP"))
 
 
-def test_stop_means_asks_go_by_call_only_until_start(world, phone):
+def test_stop_means_asks_go_by_call_only_until_start(app, world, phone):
+    from tests.conftest import make_api_user
+
     assert reply_text(phone.text("020 7946 0456", "STOP")) == ""
     assert db.session.get(SmsOptOut, SUE) is not None
+    coordinator = make_api_user(app, "cora2", "coordinator")
+    assert [o["phone"] for o in coordinator.get("/api/v1/opt-outs").json] == [SUE]
     with freeze_time(THURSDAY_NIGHT):
         phone.text(CALLER, world.plan.card_number)
     assert [m.channel for m in queued("ask", SUE)] == ["call"]
