@@ -63,6 +63,18 @@ def open_incident(plan, *, caller_number: str | None, channel: str, now, opened_
     return incident, False
 
 
+def record_for_a_person(*, caller_number: str | None, channel: str, why: str, now, plan=None) -> Incident:
+    """A call or text the line cannot act on by itself (unknown card, plan not active, a
+    fault): listed as an open incident, with no escalation, for a person to pick up."""
+    incident = Incident(plan_id=plan.id if plan else None, plan_snapshot=None, caller_number=caller_number,
+                        channel=channel, status="open", opened_at=now, stage="done", wait_seconds=0, rounds=0,
+                        channels="both", next_action_at=None)
+    db.session.add(incident)
+    note(incident, now, "needs a person", f"{channel} from {caller_number or 'an unknown number'}: {why}")
+    db.session.flush()
+    return incident
+
+
 def officers_on_duty(now) -> dict[int, list[OfficerOnDuty]]:
     return {
         tier: [OfficerOnDuty(o.id, o.name, o.mobile, o.contact_preference) for o in officers]
@@ -272,6 +284,18 @@ def send_survey(incident: Incident, now) -> None:
         queue_message(key=f"incident:{incident.id}:survey", channel="sms", to_number=mobile,
                       body=messages.survey_text(incident.plan_snapshot), purpose="survey", now=now)
         note(incident, now, "survey sent", "asked the carer how well the needs were met")
+
+
+def awaiting_rating_from(phone: str, now) -> Incident | None:
+    """The newest incident whose carer, at this number, was sent the survey in the last two
+    weeks and has not answered it."""
+    asked = db.session.scalars(
+        select(Incident).join(IncidentEvent)
+        .where(IncidentEvent.kind == "survey sent", IncidentEvent.at >= now - timedelta(days=14),
+               Incident.survey_rating.is_(None))
+        .order_by(Incident.id.desc())
+    ).all()
+    return next((i for i in asked if i.plan_snapshot and i.plan_snapshot["carer"].get("mobile") == phone), None)
 
 
 def record_survey(incident: Incident, rating: int, now) -> None:

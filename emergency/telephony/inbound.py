@@ -7,7 +7,7 @@ from emergency.audit import service as audit
 from emergency.extensions import db
 from emergency.incidents import service as incidents
 from emergency.incidents.messages import LINE, first_name, who_and_where
-from emergency.incidents.models import Incident, IncidentEvent, Page
+from emergency.incidents.models import Page
 from emergency.outbox.models import OutboxMessage
 from emergency.outbox.service import queue_message
 from emergency.plans.cards import CardNumberError, parse_card_number
@@ -106,14 +106,9 @@ def _card_by_text(sender: str, digits: str, now) -> str:
 def _hand_to_duty_officer(caller: str, channel: str, why: str, now, plan=None) -> list[str]:
     """A contact we cannot act on by ourselves: record it on the incident list and tell the
     people on duty. Returns the numbers to put a caller through to, in order."""
-    incident = Incident(plan_id=plan.id if plan else None, plan_snapshot=None, caller_number=caller, channel=channel,
-                        status="open", opened_at=now, stage="done", wait_seconds=0, rounds=0, channels="both",
-                        next_action_at=None)
-    db.session.add(incident)
-    incidents.note(incident, now, "needs a person", f"{channel} from {caller}: {why}")
+    incident = incidents.record_for_a_person(caller_number=caller, channel=channel, why=why, now=now, plan=plan)
     numbers = [officer.mobile for tier in (1, 2, 3) for officer in rota.on_duty(now)[tier]]
     fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
-    db.session.flush()
     body = f"{LINE}: {channel} from {caller} with {why}. Please call them back now (incident {incident.id})."
     for number in (numbers[:1] or ([fallback] if fallback else [])):
         queue_message(key=f"incident:{incident.id}:hand-over:{number}", channel="sms", to_number=number, body=body,
@@ -122,15 +117,11 @@ def _hand_to_duty_officer(caller: str, channel: str, why: str, now, plan=None) -
 
 
 def _record_rating(sender: str, rating: int, now) -> bool:
-    asked = db.session.scalars(
-        select(Incident).join(IncidentEvent).where(IncidentEvent.kind == "survey sent", Incident.survey_rating.is_(None))
-        .order_by(Incident.id.desc())
-    ).all()
-    for incident in asked:
-        if incident.plan_snapshot and incident.plan_snapshot["carer"].get("mobile") == sender:
-            incidents.record_survey(incident, rating, now)
-            return True
-    return False
+    incident = incidents.awaiting_rating_from(sender, now)
+    if incident is None:
+        return False
+    incidents.record_survey(incident, rating, now)
+    return True
 
 
 def _is_known(sender: str) -> bool:

@@ -146,3 +146,20 @@ def test_stop_means_asks_go_by_call_only_until_start(app, world, phone):
 def test_missing_fields_get_valid_twiml_not_an_error(world, phone):
     response = phone.post("/twilio/sms", {"Body": "hello"})
     assert response.status_code == 200 and ElementTree.fromstring(response.data).tag == "Response"
+
+
+def test_the_carer_answers_the_survey_with_a_digit(world, phone):
+    from datetime import timedelta
+
+    from emergency.clock import utc_now
+    from emergency.incidents import engine
+
+    with freeze_time(THURSDAY_NIGHT):
+        phone.text(CALLER, world.plan.card_number)
+        code = db.session.scalar(select(Page.code))
+        phone.text("020 7946 0456", f"ACCEPT {code}")
+        phone.text("020 7946 0456", f"DONE {code}")
+    with freeze_time(THURSDAY_NIGHT + timedelta(days=1)):
+        engine.tick(utc_now())
+        assert "thank you" in reply_text(phone.text("0113 496 0100", "4"))
+    assert db.session.scalar(select(Incident.survey_rating)) == 4
