@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import date, datetime, time as clock, timedelta, timezone
+from datetime import date, time as clock, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 

@@ -10,6 +10,7 @@ from emergency.incidents import service as incidents
 from emergency.incidents.models import Page
 from emergency.plans import service as plans
 from emergency.plans.snapshot import plan_to_dict
+from emergency.rota import service as rota
 from emergency.api.plan_schemas import PlanSchema
 from tests.scenarios.conftest import CALLER, COORDINATOR_MOBILE, FALLBACK, THURSDAY_NIGHT
 
@@ -132,12 +133,14 @@ def test_a_failed_delivery_moves_on_at_once(world):
     assert any(e.kind == "failed" and "30003" in e.detail for e in incident.events)
 
 
-def test_a_tier_waits_while_anyone_in_it_might_still_answer(world):
-    from emergency.rota.models import RotaOverride
-
-    db.session.add(RotaOverride(kind="add", tier=1, officer_id=world.officers["joe"].id, starts_at=minutes(-60),
-                                ends_at=minutes(120), note="", created_by="cora", created_at=minutes(-60)))
+def override_tonight(world, kind, officer):
+    rota.add_override({"kind": kind, "tier": 1, "officer_id": world.officers[officer].id, "starts_at": minutes(-60),
+                       "ends_at": minutes(120)}, by=world.coordinator, now=minutes(-60))
     db.session.commit()
+
+
+def test_a_tier_waits_while_anyone_in_it_might_still_answer(world):
+    override_tonight(world, "add", "joe")
     incident, _ = open_by_text(world)
     world.new_messages()
     world.tick_at(minutes(10))
@@ -160,11 +163,7 @@ def test_a_contact_outside_their_window_is_skipped_and_the_timeline_says_why(wor
 
 
 def test_a_rota_gap_in_tier_1_goes_straight_to_tier_2(world):
-    from emergency.rota.models import RotaOverride
-
-    db.session.add(RotaOverride(kind="remove", tier=1, officer_id=world.officers["priya"].id, starts_at=minutes(-60),
-                                ends_at=minutes(120), note="", created_by="cora", created_at=minutes(-60)))
-    db.session.commit()
+    override_tonight(world, "remove", "priya")
     incident, _ = open_by_text(world)
     world.new_messages()
     world.tick_at(minutes(10))
