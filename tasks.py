@@ -91,6 +91,8 @@ def serve():
     port = os.environ.get("PORT", "5000")
     flask = str(VENV_BIN / "flask")
     env = venv_environment()
+    # Links the line texts out (details pages, calendar feeds) should point at this server.
+    env.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
     os.chdir(ROOT)
     run([flask, "--app", "emergency", "db", "upgrade"], env=env)
     run([flask, "--app", "emergency", "demo", "load"], env=env)
