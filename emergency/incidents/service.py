@@ -170,7 +170,9 @@ def page_for_reply(phone: str, code: str) -> Page | None:
 
 def accept(page: Page, now) -> tuple[bool, str]:
     """First accept wins: a conditional update of the incident row decides. Returns (won,
-    the accepter's name)."""
+    the accepter's name). The winner accepting again changes nothing."""
+    if page.incident.accepted_page_id == page.id:
+        return True, page.name
     won = db.session.execute(
         update(Incident)
         .where(Incident.id == page.incident_id, Incident.status.in_(("open", "exhausted")))

@@ -56,6 +56,8 @@ def _answer(sender: str, verb: str, code: str | None, now) -> str | None:
         won, _ = incidents.accept(page, now)
         return None  # the details text (or "already covered") goes out through the outbox
     if verb == "decline":
+        if page.status == "accepted":
+            return f"{LINE}: you have accepted this ask. If you can no longer go, please call this number now."
         incidents.decline(page, now)
         return f"{LINE}: thank you for letting us know. We are asking someone else."
     incident = page.incident

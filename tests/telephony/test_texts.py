@@ -68,6 +68,9 @@ def test_accept_with_the_code_wins_and_the_caller_hears_help_is_arranged(world, 
     assert [m.body for m in queued("caller_confirmation")] == [
         "Carers Emergency Line: help is arranged. Susan is on the way to Arthur."]
     assert "Reply DONE" in queued("details", SUE)[0].body
+    phone.text("020 7946 0456", f"ACCEPT {code}")  # said twice: nothing new is sent
+    assert len(queued("details", SUE)) == 1 and queued("too_late") == []
+    assert "call this number now" in reply_text(phone.text("020 7946 0456", f"DECLINE {code}"))
     assert "closed" in reply_text(phone.text("020 7946 0456", f"DONE {code}"))
     assert db.session.scalar(select(Incident.status)) == "resolved"
 
