@@ -53,7 +53,7 @@ class _SharedLookups:
     """Who is on duty and which numbers refuse texts, read once per tick, not per incident."""
 
     def __init__(self, now):
-        self.now, self._on_duty, self._blocked = now, None, None
+        self.now, self._on_duty, self._blocked = now, service.OnDutyWhenAsked(now), None
 
     def step(self, incident):
         """One incident's due work, in a savepoint: a fault in one incident is logged and
@@ -63,8 +63,8 @@ class _SharedLookups:
                 if incident.status == "resolved":
                     service.send_survey(incident, self.now)
                     return
-                if self._on_duty is None:
-                    self._on_duty, self._blocked = service.officers_on_duty(self.now), service.sms_blocked_numbers()
+                if self._blocked is None:
+                    self._blocked = service.sms_blocked_numbers()
                 service.take_next_step(incident, self.now, self._on_duty, self._blocked)
         except Exception:
             current_app.logger.exception("engine: incident %s failed its step; retrying in a minute", incident.id)

@@ -75,7 +75,7 @@ class Page(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
-    code: Mapped[str] = mapped_column(String(4))
+    code: Mapped[str] = mapped_column(String(8))
     who: Mapped[str] = mapped_column(String(10))  # contact, officer, fallback
     contact_index: Mapped[int | None] = mapped_column(SmallInteger)
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("duty_officer.id"), index=True)

@@ -102,10 +102,11 @@ def _officer_asks(officers, tier: int, rota_round: int, settings: Settings, sms_
     return asks
 
 
-def decide(position: Position, contacts: list[dict], on_duty: dict[int, list[OfficerOnDuty]], now: datetime,
+def decide(position: Position, contacts: list[dict], on_duty, now: datetime,
            zone: ZoneInfo, settings: Settings, sms_blocked=frozenset(), fallback_number: str | None = None) -> Decision:
     """The next step after `position`. Called when the incident is due: at opening, when the
-    wait is over, or at once after a decline or a failed delivery."""
+    wait is over, or at once after a decline or a failed delivery. `on_duty` maps tier to the
+    officers on duty (anything with .get(tier, default))."""
     notes = []
     wait_until = now + timedelta(seconds=settings.wait_seconds)
     if position.stage == "contacts":

@@ -75,6 +75,19 @@ def record_for_a_person(*, caller_number: str | None, channel: str, why: str, no
     return incident
 
 
+class OnDutyWhenAsked:
+    """Who is on duty at `now`, read from the rota only if a decision reaches the rota (most
+    first steps ask a contact), then kept for every incident handled at the same `now`."""
+
+    def __init__(self, now):
+        self.now, self._tiers = now, None
+
+    def get(self, tier, default=None):
+        if self._tiers is None:
+            self._tiers = officers_on_duty(self.now)
+        return self._tiers.get(tier, default)
+
+
 def officers_on_duty(now) -> dict[int, list[OfficerOnDuty]]:
     return {
         tier: [OfficerOnDuty(o.id, o.name, o.mobile, o.contact_preference) for o in officers]
@@ -91,7 +104,7 @@ def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None) -> N
     by a tick handling many incidents at the same `now`."""
     position = Position(incident.stage, incident.next_contact, incident.rota_round, incident.next_tier)
     decision = decide(
-        position, incident.plan_snapshot["contacts"], officers_on_duty(now) if on_duty is None else on_duty, now,
+        position, incident.plan_snapshot["contacts"], OnDutyWhenAsked(now) if on_duty is None else on_duty, now,
         rota.local_zone(), Settings(incident.wait_seconds, incident.rounds, incident.channels),
         sms_blocked_numbers() if sms_blocked is None else sms_blocked, current_app.config["FALLBACK_PHONE_NUMBER"],
     )
@@ -116,6 +129,10 @@ def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None) -> N
 
 
 def _send_ask(incident: Incident, ask, now) -> Page:
+    # Asked again in a later round: the new ask replaces the old, so one open ask per person.
+    for earlier in incident.pages:
+        if earlier.phone == ask.phone and earlier.status == "open":
+            earlier.status = "closed"
     page = Page(
         incident=incident, code=_unused_code(ask.phone), who=ask.who, contact_index=ask.contact_index,
         officer_id=ask.officer_id, name=ask.name, phone=ask.phone, channels=ask.channels, step=incident.step,
@@ -142,11 +159,15 @@ def _queue(page: Page, channel: str, body: str, purpose: str, now, attempt: int 
 
 
 def _unused_code(phone: str) -> str:
-    while True:
-        code = str(secrets.randbelow(900) + 100)
-        clash = db.session.scalar(select(Page.id).where(Page.phone == phone, Page.code == code, Page.status == "open"))
-        if clash is None:
-            return code
+    """A code this number has no open ask with: three digits while they are easy to find, then
+    longer, so a busy officer with hundreds of open asks never exhausts them."""
+    in_use = set(db.session.scalars(select(Page.code).where(Page.phone == phone, Page.status == "open")))
+    for digits in (3, 4, 5, 6, 7, 8):
+        for _ in range(10):
+            code = str(secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1))
+            if code not in in_use:
+                return code
+    raise RuntimeError(f"no free reply code for {phone}")  # 8-digit codes: cannot happen in practice
 
 
 def _alert_coordinators(incident: Incident, now, what: str, body: str) -> None:

@@ -11,7 +11,7 @@ from emergency.plans.cards import CARD_NUMBER_LENGTH
 OPT_OUT_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
 OPT_IN_WORDS = {"START", "UNSTOP"}
 HELP_WORDS = {"HELP", "INFO"}
-_ANSWER = re.compile(r"^(ACCEPT|A|DECLINE|D|DONE)(?:\s*#?\s*(\d{1,4}))?[.!]*$")
+_ANSWER = re.compile(r"^(ACCEPT|A|DECLINE|D|DONE)(?:\s*#?\s*(\d{1,8}))?[.!]*$")
 _ANSWER_KINDS = {"ACCEPT": "accept", "A": "accept", "DECLINE": "decline", "D": "decline", "DONE": "done"}
 # Ten digits in a row, allowing spaces and dashes between them.
 _CARD = re.compile(r"(?<![\d])(\d(?:[\s\-]*\d){%d})(?![\d])" % (CARD_NUMBER_LENGTH - 1))

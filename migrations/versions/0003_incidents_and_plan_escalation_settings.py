@@ -77,7 +77,7 @@ def upgrade():
     op.create_table('page',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('incident_id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=4), nullable=False),
+    sa.Column('code', sa.String(length=8), nullable=False),
     sa.Column('who', sa.String(length=10), nullable=False),
     sa.Column('contact_index', sa.SmallInteger(), nullable=True),
     sa.Column('officer_id', sa.Integer(), nullable=True),

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from freezegun import freeze_time
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from emergency.clock import utc_now
 from emergency.extensions import db
@@ -232,3 +232,24 @@ def test_done_resolves_and_the_carer_is_asked_a_day_later_how_it_went(world):
     incidents.record_survey(incident, 4, minutes(5) + timedelta(hours=25))
     db.session.commit()
     assert incident.survey_rating == 4 and incident.status == "resolved"
+
+
+def test_an_officer_with_every_three_digit_code_in_use_still_gets_an_ask_with_a_longer_code(world):
+    incident, _ = open_by_text(world)
+    other = incidents.record_for_a_person(caller_number=None, channel="sms", why="busy night", now=minutes(0))
+    for code in range(100, 1000):  # Priya's open asks from 900 other emergencies
+        db.session.add(Page(incident=other, code=str(code), who="officer", name="Priya Shah", phone=PRIYA,
+                            channels="sms", step=0, status="open", sent_at=minutes(0)))
+    db.session.commit()
+    world.tick_at(minutes(10))
+    newest = db.session.scalar(select(Page).where(Page.phone == PRIYA).order_by(Page.id.desc()))
+    assert newest.status == "open" and len(newest.code) == 4
+    assert db.session.scalar(select(func.count(Page.id)).where(Page.phone == PRIYA, Page.incident_id == incident.id)) == 1
+
+
+def test_an_officer_asked_again_in_the_next_round_has_one_open_ask(world):
+    incident, _ = open_by_text(world)
+    for at in (10, 20, 30):  # Priya in round 1, Sam, then Priya again in round 2
+        world.tick_at(minutes(at))
+    priya = db.session.scalars(select(Page).where(Page.phone == PRIYA).order_by(Page.id)).all()
+    assert [page.status for page in priya] == ["closed", "open"]
