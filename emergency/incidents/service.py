@@ -18,7 +18,7 @@ from emergency.plans.snapshot import plan_to_dict
 from emergency.records import get_or_not_found
 from emergency.rota import service as rota
 from emergency.telephony import opt_outs
-from emergency.users.models import User
+from emergency.users.service import alert_recipients
 
 DETAILS_LINK_HOURS = 24
 SURVEY_AFTER = timedelta(days=1)
@@ -172,10 +172,7 @@ def _unused_code(phone: str) -> str:
 
 def _alert_coordinators(incident: Incident, now, what: str, body: str) -> None:
     note(incident, now, "coordinators alerted", body)
-    coordinators = db.session.scalars(
-        select(User).where(User.role.in_(("coordinator", "admin")), User.active.is_(True), User.mobile.is_not(None))
-    )
-    for user in coordinators:
+    for user in alert_recipients():
         queue_message(key=f"incident:{incident.id}:{what}:user:{user.id}", channel="sms", to_number=user.mobile,
                       body=body, purpose="coordinator_alert", now=now)
 

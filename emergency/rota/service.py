@@ -15,7 +15,7 @@ from emergency.records import get_or_not_found
 from emergency.rota import calendar
 from emergency.rota.models import CalendarFeed, DutyOfficer, RotaOverride, RotaPattern, RotaPatternTurn
 from emergency.rota.settings import bank_holidays, office_hours
-from emergency.users.models import User
+from emergency.users.service import alert_recipients
 
 ALERT_LISTS_AT_MOST = 5
 
@@ -178,9 +178,7 @@ def alert_coordinators_of_gaps(now) -> list:
     more = f"; and {len(holes) - ALERT_LISTS_AT_MOST} more" if len(holes) > ALERT_LISTS_AT_MOST else ""
     body = (f"Carers Emergency Line: nobody is on first call for {len(holes)} out-of-hours "
             f"period{'s' if len(holes) > 1 else ''} in the next {days} days: {listed}{more}. Please arrange cover.")
-    recipients = db.session.scalars(
-        select(User).where(User.role.in_(("coordinator", "admin")), User.active.is_(True), User.mobile.is_not(None))
-    ).all()
+    recipients = alert_recipients()
     if not recipients:
         current_app.logger.warning("rota gaps found but no coordinator has a mobile number to alert: %s", body)
     today = now.astimezone(zone).date()

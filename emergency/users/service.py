@@ -60,3 +60,10 @@ def user_for_token(token: str) -> User | None:
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     return row.user
+
+
+def alert_recipients() -> list[User]:
+    """Active coordinators and admins with a mobile: who is texted about gaps and incidents."""
+    return list(db.session.scalars(
+        select(User).where(User.role.in_(("coordinator", "admin")), User.active.is_(True), User.mobile.is_not(None))
+    ))
