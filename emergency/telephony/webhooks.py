@@ -54,10 +54,13 @@ def xml(body: str) -> Response:
 
 
 def once(key: str | None, answer):
-    """Answer a Twilio request; a repeat of the same request gets the first answer again.
-    Without a key (no valid Sid) there is nothing to recognise a repeat by."""
+    """Answer a Twilio request; a repeat of the same request gets the first answer again. The
+    effect and the record of the answer commit together. Without a key (no valid Sid) there is
+    nothing to recognise a repeat by."""
     if key is None:
-        return xml(answer())
+        body = answer()
+        db.session.commit()
+        return xml(body)
     done = db.session.get(InboundRequest, key)
     if done is not None:
         return xml(done.answer)
@@ -152,13 +155,10 @@ def ask_answer(page_id):
     def answer():
         now = utc_now()
         if digit in ("1", "2"):
-            words = inbound.keypress(page, digit, now)
-            db.session.commit()
-            return twiml.say_and_hang_up(words)
+            return twiml.say_and_hang_up(inbound.keypress(page, digit, now))
         if attempt == 1:
             return twiml.repeat_ask(url_for("twilio.ask", page_id=page_id, attempt=2))
         inbound.unanswered_call(page, now)
-        db.session.commit()
         return twiml.say_and_hang_up("We did not hear a key press, so we will ask someone else. Goodbye.")
 
     call = twilio_id("CallSid")
