@@ -54,12 +54,14 @@ def open_incident(plan, *, caller_number: str | None, channel: str, now, opened_
         wait_seconds=(plan.escalation_wait_minutes * 60 if plan.escalation_wait_minutes else config["ESCALATION_WAIT_SECONDS"]),
         rounds=plan.escalation_rounds or config["ESCALATION_ROUNDS"],
         channels=plan.escalation_channels or "both",
+        pages=[],  # a new incident has none: saying so spares a query
     )
     db.session.add(incident)
     note(incident, now, "opened", f"by {channel}" + (f" from {caller_number}" if caller_number else "")
          + (f" ({opened_by})" if opened_by else ""))
-    db.session.flush()
+    # Not flushed yet: the first step's changes go into the incident's INSERT, not an UPDATE.
     take_next_step(incident, now)
+    db.session.flush()
     return incident, False
 
 
@@ -103,11 +105,13 @@ def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None) -> N
     """Decide and apply the incident's next step. `on_duty` and `sms_blocked` may be shared
     by a tick handling many incidents at the same `now`."""
     position = Position(incident.stage, incident.next_contact, incident.rota_round, incident.next_tier)
-    decision = decide(
-        position, incident.plan_snapshot["contacts"], OnDutyWhenAsked(now) if on_duty is None else on_duty, now,
-        rota.local_zone(), Settings(incident.wait_seconds, incident.rounds, incident.channels),
-        sms_blocked_numbers() if sms_blocked is None else sms_blocked, current_app.config["FALLBACK_PHONE_NUMBER"],
-    )
+    # The rota and opt-outs it reads do not depend on this incident's unsaved changes.
+    with db.session.no_autoflush:
+        decision = decide(
+            position, incident.plan_snapshot["contacts"], OnDutyWhenAsked(now) if on_duty is None else on_duty, now,
+            rota.local_zone(), Settings(incident.wait_seconds, incident.rounds, incident.channels),
+            sms_blocked_numbers() if sms_blocked is None else sms_blocked, current_app.config["FALLBACK_PHONE_NUMBER"],
+        )
     for text in decision.notes:
         note(incident, now, "note", text)
     incident.stage = decision.position.stage
@@ -115,6 +119,8 @@ def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None) -> N
     incident.rota_round = decision.position.rota_round
     incident.next_tier = decision.position.next_tier
     incident.next_action_at = decision.next_action_at
+    if incident.id is None and (decision.rounds_completed or decision.exhausted):
+        db.session.flush()  # coordinators' alerts name the incident by its id
     for rota_round in decision.rounds_completed:
         _alert_coordinators(incident, now, f"round-{rota_round}",
                             messages.round_alert(incident.id, incident.plan_snapshot, rota_round, incident.rounds))

@@ -9,18 +9,21 @@ _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def queue_message(*, key: str, channel: str, to_number: str, body: str, purpose: str, now,
-                  page_id: int | None = None) -> OutboxMessage:
-    """Record a message to send, once per key: a second call with the same key, from this
-    process or another at the same moment, returns the message already queued."""
+                  page_id: int | None = None) -> int:
+    """Record a message to send, once per key, and return its id: a second call with the same
+    key, from this process or another at the same moment, returns the message already queued."""
     insert = _INSERT[db.session.get_bind().dialect.name]
-    db.session.execute(
+    queued = db.session.scalar(
         insert(OutboxMessage)
         .values(idempotency_key=key, channel=channel, to_number=to_number, body=body, purpose=purpose,
                 status="pending", created_at=now, next_attempt_at=now, attempts=0, page_id=page_id,
                 provider_sequence=-1)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(OutboxMessage.id)
     )
-    return db.session.scalar(select(OutboxMessage).where(OutboxMessage.idempotency_key == key))
+    if queued is not None:
+        return queued
+    return db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key))
 
 
 def messages(*, purpose: str | None = None, to_number: str | None = None):

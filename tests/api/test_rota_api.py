@@ -96,7 +96,7 @@ def test_the_daily_check_texts_each_coordinator_the_gaps_once(app, coordinator, 
         first = rota.alert_coordinators_of_gaps(utc_now())
         again = rota.alert_coordinators_of_gaps(utc_now())
         db.session.commit()
-    assert [m.id for m in first] == [m.id for m in again] and len(first) == 1
+    assert first == again and len(first) == 1
     outbox = coordinator.get("/api/v1/outbox", query_string={"purpose": "rota_gap_alert"}).json
     assert len(outbox) == 1 and outbox[0]["to_number"] == "+441134960999"
     assert "3 out-of-hours periods" in outbox[0]["body"] and "Fri 25 Dec 09:00-17:00" in outbox[0]["body"]
