@@ -1,8 +1,9 @@
 """The escalation engine: a clock calls tick(now); the database holds every incident's state.
 
-Due incidents are claimed so that several engines never take the same step twice: on
-PostgreSQL with row locks (FOR UPDATE SKIP LOCKED) in batches; on SQLite, which has no row
-locks and serves one instance, with a conditional update per incident (a lease).
+Due incidents are claimed one at a time, each step in its own transaction, so that several
+engines never take the same step twice: on PostgreSQL with a row lock (FOR UPDATE SKIP
+LOCKED); on SQLite, which has no row locks and serves one instance, with a conditional update
+(a lease).
 """
 import os
 import socket
@@ -16,8 +17,7 @@ from emergency.extensions import db
 from emergency.incidents import service
 from emergency.incidents.models import EngineHeartbeat, Incident
 
-BATCH = 200
-MOST_BATCHES_PER_TICK = 100
+MOST_PER_TICK = 20_000
 LEASE = timedelta(seconds=60)
 OVERDUE = timedelta(minutes=1)
 INSTANCE = f"{socket.gethostname()}:{os.getpid()}"
@@ -73,18 +73,20 @@ class _SharedLookups:
 
 
 def _tick_with_row_locks(now) -> int:
+    # One incident per transaction: a step's new asks hold their reply codes (unique per
+    # number among open asks) only until it commits, so another engine paging the same
+    # officer waits milliseconds, not a whole batch, and two engines cannot deadlock on them.
     handled, lookups = 0, _SharedLookups(now)
-    for _ in range(MOST_BATCHES_PER_TICK):
-        batch = db.session.scalars(
+    while handled < MOST_PER_TICK:
+        incident = db.session.scalar(
             select(Incident).where(*_due(now)).order_by(Incident.next_action_at, Incident.id)
-            .limit(BATCH).with_for_update(skip_locked=True)
-        ).all()
-        if not batch:
+            .limit(1).with_for_update(skip_locked=True)
+        )
+        if incident is None:
             break
-        for incident in batch:
-            lookups.step(incident)
+        lookups.step(incident)
         db.session.commit()
-        handled += len(batch)
+        handled += 1
     return handled
 
 
@@ -92,7 +94,7 @@ def _tick_with_leases(now) -> int:
     handled, lookups = 0, _SharedLookups(now)
     due_ids = db.session.scalars(
         select(Incident.id).where(*_due(now)).order_by(Incident.next_action_at, Incident.id)
-        .limit(BATCH * MOST_BATCHES_PER_TICK)
+        .limit(MOST_PER_TICK)
     ).all()
     db.session.commit()
     for incident_id in due_ids:

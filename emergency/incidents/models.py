@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emergency.db_types import UTCDateTime
@@ -71,6 +71,10 @@ class Page(db.Model):
     __table_args__ = (
         CheckConstraint(f"status IN {PAGE_STATUSES}", name="status_known"),
         Index("ix_page_phone_code", "phone", "code"),
+        # A reply "ACCEPT 42" must name one ask: two open asks to one number never share a
+        # code, even when two processes pick one at the same moment.
+        Index("uq_page_open_phone_code", "phone", "code", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from emergency.audit import service as audit
 from emergency.errors import Conflict, RuleBroken
@@ -21,6 +22,7 @@ from emergency.telephony import opt_outs
 from emergency.users.service import alert_recipients
 
 DETAILS_LINK_HOURS = 24
+CODE_ATTEMPTS = 5
 SURVEY_AFTER = timedelta(days=1)
 
 
@@ -139,13 +141,7 @@ def _send_ask(incident: Incident, ask, now) -> Page:
     for earlier in incident.pages:
         if earlier.phone == ask.phone and earlier.status == "open":
             earlier.status = "closed"
-    page = Page(
-        incident=incident, code=_unused_code(ask.phone), who=ask.who, contact_index=ask.contact_index,
-        officer_id=ask.officer_id, name=ask.name, phone=ask.phone, channels=ask.channels, step=incident.step,
-        tier=ask.tier, rota_round=ask.rota_round, status="open", sent_at=now,
-    )
-    db.session.add(page)
-    db.session.flush()
+    page = _add_page_with_unused_code(incident, ask, now)
     snapshot = incident.plan_snapshot
     if ask.who == "fallback":
         _queue(page, "call", messages.exhausted_alert(incident.id, snapshot), "fallback", now)
@@ -162,6 +158,27 @@ def _send_ask(incident: Incident, ask, now) -> Page:
 def _queue(page: Page, channel: str, body: str, purpose: str, now, attempt: int = 1):
     return queue_message(key=f"page:{page.id}:{channel}:{purpose}:{attempt}", channel=channel, to_number=page.phone,
                          body=body, purpose=purpose, now=now, page_id=page.id)
+
+
+def _add_page_with_unused_code(incident: Incident, ask, now) -> Page:
+    """The new page, saved with a code no other open ask to this number has. Another process
+    may take the same code between our look and our insert: the unique index refuses the
+    second, and it picks again."""
+    for _ in range(CODE_ATTEMPTS):
+        code = _unused_code(ask.phone)  # its query flushes everything pending first
+        try:
+            with db.session.begin_nested():
+                page = Page(
+                    incident=incident, code=code, who=ask.who, contact_index=ask.contact_index,
+                    officer_id=ask.officer_id, name=ask.name, phone=ask.phone, channels=ask.channels,
+                    step=incident.step, tier=ask.tier, rota_round=ask.rota_round, status="open", sent_at=now,
+                )
+                db.session.add(page)
+                db.session.flush()
+            return page
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"could not save an ask to {ask.phone} with an unused code")
 
 
 def _unused_code(phone: str) -> str:

@@ -6,9 +6,11 @@ import sys
 import threading
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from time import monotonic, sleep
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from emergency.api.plan_schemas import PlanSchema
 from emergency.extensions import db
@@ -58,6 +60,8 @@ def assert_second_step_taken_exactly_once(count):
         select(Page.incident_id, func.count(Page.id)).where(Page.phone == PRIYA).group_by(Page.incident_id)).all()
     assert len(per_incident) == count and {n for _, n in per_incident} == {1}
     assert asks_to(PRIYA) == 2 * count  # a text and a call each, never twice
+    codes = db.session.scalars(select(Page.code).where(Page.phone == PRIYA, Page.status == "open")).all()
+    assert len(set(codes)) == len(codes) == count  # each "ACCEPT <code>" from Priya names one incident
 
 
 def run_in_threads(app, count, work):
@@ -150,3 +154,79 @@ def test_an_engine_killed_mid_run_loses_nothing_and_sends_no_step_twice(app, dat
 
     engine.tick(DUE + timedelta(seconds=30), instance="restarted")
     assert_second_step_taken_exactly_once(count)
+
+
+def officer_page(incident_id, code):
+    return Page(incident_id=incident_id, code=code, who="officer", name="Priya Shah", phone=PRIYA, channels="sms",
+                step=1, tier=1, rota_round=1, status="open", sent_at=OPENED)
+
+
+def test_two_open_asks_to_one_number_never_share_a_reply_code(app):
+    seed_incidents(2)
+    first, second = db.session.scalars(select(Incident.id).order_by(Incident.id)).all()
+    db.session.add(officer_page(first, "123"))
+    db.session.commit()
+
+    db.session.add(officer_page(second, "123"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+    # Once the first ask is answered its code is free again.
+    db.session.execute(update(Page).where(Page.code == "123").values(status="declined"))
+    db.session.add(officer_page(second, "123"))
+    db.session.commit()
+    assert incidents.page_for_reply(PRIYA, "123").incident_id == second
+
+
+@postgres_only
+def test_an_ask_that_loses_a_race_for_its_code_picks_another(app, monkeypatch):
+    """Another process gives Priya code 123 after our look for free codes and before our
+    insert: ours is refused by the database and saved with a fresh code instead."""
+    seed_incidents(1)
+    earlier_incident = db.session.scalar(select(Incident.id))
+    db.session.commit()
+    plan = plans.create_plan(PlanSchema().load(plan_payload(contacts=[])), by=None, now=NOW)  # asks the rota first
+    db.session.commit()
+    picks = iter([23, 24])  # randbelow(900) + 100: "123", then "124"
+    monkeypatch.setattr(incidents.secrets, "randbelow", lambda _below: next(picks))
+
+    holder_ready, holder_errors = threading.Event(), []
+
+    def other_process():
+        """Holds an uncommitted ask to Priya with code 123 until our insert waits on it."""
+        with app.app_context():
+            try:
+                db.session.add(officer_page(earlier_incident, "123"))
+                db.session.flush()
+                holder_ready.set()
+                deadline = monotonic() + 30
+                while not insert_is_waiting_on_a_lock() and monotonic() < deadline:
+                    sleep(0.01)  # polling the server for the insert's lock wait
+                db.session.commit()
+            except Exception as error:  # reported below
+                holder_errors.append(error)
+                holder_ready.set()
+            finally:
+                db.session.remove()
+
+    holder = threading.Thread(target=other_process)
+    holder.start()
+    holder_ready.wait(30)
+    incident, _ = incidents.open_incident(plan, caller_number=None, channel="sms", now=OPENED)
+    db.session.commit()
+    holder.join()
+
+    assert holder_errors == []
+    db.session.expire_all()
+    open_codes = db.session.execute(
+        select(Page.incident_id, Page.code).where(Page.phone == PRIYA, Page.status == "open").order_by(Page.id)).all()
+    assert open_codes == [(earlier_incident, "123"), (incident.id, "124")]
+    assert incidents.page_for_reply(PRIYA, "124").incident_id == incident.id
+
+
+def insert_is_waiting_on_a_lock():
+    with db.engine.connect() as connection:
+        return connection.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO page%'")) > 0
