@@ -199,7 +199,8 @@ class ShiftsCsv(MethodView):
     @blp.response(201, schemas.ImportResultSchema)
     def post(self):
         """Import one-off shifts from CSV (columns officer_mobile, officer_name, tier, starts, ends, note);
-        a file with any bad row imports nothing and says which lines are wrong"""
+        a file with any bad row imports nothing and says which lines are wrong; shifts the rota
+        already has (such as a re-imported export) are counted and skipped"""
         if request.mimetype != "text/csv":
             abort(415, message="send the shifts as text/csv")
         text = request.get_data(as_text=True)
@@ -208,9 +209,10 @@ class ShiftsCsv(MethodView):
         if problems:
             lines = "; ".join(f"line {p['line']}: {', '.join(p['errors'])}" for p in problems[:20])
             abort(422, message=f"nothing was imported: {lines}", errors={"csv": problems})
-        overrides = [service.add_override({**shift, "kind": "add"}, by=current_user(), now=utc_now()) for shift in shifts]
+        overrides, skipped = service.import_shifts(shifts, by=current_user(), now=utc_now())
         db.session.commit()
-        return {"imported": len(overrides), "override_ids": [override.id for override in overrides]}
+        return {"imported": len(overrides), "already_on_the_rota": skipped,
+                "override_ids": [override.id for override in overrides]}
 
 
 @blp.route("/feeds")

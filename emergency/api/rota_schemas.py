@@ -108,6 +108,7 @@ class ShiftSchema(Schema):
 
 class ImportResultSchema(Schema):
     imported = fields.Integer()
+    already_on_the_rota = fields.Integer(metadata={"description": "Shifts skipped: the rota already had them"})
     override_ids = fields.List(fields.Integer())
 
 

@@ -109,6 +109,27 @@ def add_override(data: dict, *, by, now) -> RotaOverride:
     return override
 
 
+def import_shifts(shifts: list[dict], *, by, now) -> tuple[list[RotaOverride], int]:
+    """(overrides added, shifts skipped): a shift the rota already gives that officer in that
+    tier (re-importing an export, or the same row twice) adds nothing."""
+    if not shifts:
+        return [], 0
+    start = min(shift["starts_at"] for shift in shifts)
+    end = max(shift["ends_at"] for shift in shifts)
+    covered: dict[tuple[int, int], list] = {}
+    for run in duty_runs(start, end):
+        covered.setdefault((run.officer_id, run.tier), []).append((run.starts_at, run.ends_at))
+    added, skipped = [], 0
+    for shift in shifts:
+        spans = covered.setdefault((shift["officer_id"], shift["tier"]), [])
+        if any(a <= shift["starts_at"] and shift["ends_at"] <= b for a, b in spans):
+            skipped += 1
+            continue
+        added.append(add_override({**shift, "kind": "add"}, by=by, now=now))
+        spans.append((shift["starts_at"], shift["ends_at"]))
+    return added, skipped
+
+
 def delete_override(override: RotaOverride) -> None:
     db.session.delete(override)
 

@@ -196,6 +196,17 @@ def test_shifts_export_as_csv_and_import_back_as_one_off_cover(coordinator, mont
     assert names(on_duty(coordinator, "2026-12-24 20:00"), 3) == ["Ann Lee"]
 
 
+def test_importing_an_export_again_adds_no_duplicate_cover(coordinator, month_of_cover):
+    span = {"from": "2026-12-01 00:00", "to": "2026-12-08 00:00"}
+    exported = coordinator.get("/api/v1/rota/shifts.csv", query_string=span).get_data(as_text=True)
+    extra = "020 7946 0103,Ann Lee,3,2026-12-24 17:00,2026-12-25 09:00,\n"
+    again = coordinator.post("/api/v1/rota/shifts.csv", data=exported + extra + extra, content_type="text/csv")
+    assert again.status_code == 201
+    assert again.json["imported"] == 1  # only Ann's shift, once
+    assert again.json["already_on_the_rota"] == len(exported.splitlines()) - 1 + 1
+    assert coordinator.get("/api/v1/rota/shifts.csv", query_string=span).get_data(as_text=True) == exported
+
+
 def test_a_csv_with_bad_rows_imports_nothing_and_names_each_bad_line(coordinator, month_of_cover):
     csv_text = ("officer_mobile,officer_name,tier,starts,ends,note\n"
                 "020 7946 0103,Ann Lee,3,2026-12-24 17:00,2026-12-25 09:00,\n"
