@@ -64,6 +64,16 @@ def test_the_front_door_points_to_the_docs_and_health_reports_the_database(clien
     assert client.get("/api/openapi.json").json["openapi"] == "3.0.3"
 
 
+def test_the_docs_page_loads_swagger_ui_from_the_service_itself_not_the_internet(client):
+    page = client.get("/api/docs").get_data(as_text=True)
+    assets = [part.split('"')[0] for part in page.split('src="')[1:]] + [page.split('<link href="')[1].split('"')[0]]
+    assert len(assets) == 3 and all(asset.startswith("/api/docs/assets/") for asset in assets)
+    for asset in assets:
+        response = client.get(asset)
+        assert response.status_code == 200 and len(response.data) > 1000
+    assert client.get("/api/docs/assets/index.html").status_code == 404
+
+
 def test_a_wrong_method_is_405_with_the_allowed_methods(coordinator):
     response = coordinator.delete("/api/v1/plans")
     assert response.status_code == 405 and set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
