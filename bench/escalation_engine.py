@@ -2,7 +2,7 @@
 incidents gets its first asks into the outbox.
 
     .venv/bin/python bench/escalation_engine.py [--database-url URL] [--incidents N] [--burst N]
-                                                [--only engine|burst]
+                                                [--only engine|burst] [--workers K]
 
 Two targets from the issue, measured and printed (nothing here asserts or exits non-zero):
 
@@ -14,7 +14,9 @@ Two targets from the issue, measured and printed (nothing here asserts or exits 
           from those durations (see LATENESS below).
   burst:  "A burst of 6,000 incidents opened at once: every first ask in the outbox within
           10 s." N incidents are opened back to back on fresh plans, each by find_by_card_number
-          + open_incident + commit in its own app context, as a webhook request would.
+          + open_incident + commit in its own app context, as a webhook request would. With
+          --workers K > 1, as K gunicorn worker processes would: the cards are dealt out to K
+          spawned processes, each with its own app, which start together and open their share.
 
 The schema is built with the Alembic migrations; plans, rota and coordinator are seeded through
 the service layer (timed, but not counted). Without --database-url each part gets a fresh SQLite
@@ -23,12 +25,15 @@ filled, emptied (every table truncated) between the two parts, and left filled.
 """
 import argparse
 import logging
+import multiprocessing
 import re
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import date, datetime, time as clock, timedelta, timezone
 from pathlib import Path
 
@@ -38,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import flask_migrate  # noqa: E402
 from sqlalchemy import event, func, select, text  # noqa: E402
+from sqlalchemy.exc import DBAPIError  # noqa: E402
 
 from config import TestConfig  # noqa: E402
 from emergency import create_app  # noqa: E402
@@ -61,6 +67,7 @@ TICK_SECONDS = 1
 SEED_COMMIT_EVERY = 250
 OPEN_COMMIT_EVERY = 200
 COUNTED_OPENS = 20  # opened after the timed burst, with the statement counter on
+WORKER_START_SECONDS = 120  # for --workers K > 1 to start, import everything and connect
 
 # Ofcom drama ranges (020 7946 0xxx, 0113 496 0xxx): valid to phonenumbers, reach nobody.
 PHONES = [f"+44207946{j:04d}" for j in range(1000)] + [f"+44113496{j:04d}" for j in range(1000)]
@@ -357,7 +364,64 @@ def run_engine(app, count: int) -> dict:
 
 # --- burst -----------------------------------------------------------------------------------
 
-def run_burst(app, count: int) -> dict:
+def open_by_card(app, card: str, i: int) -> None:
+    with app.app_context():  # one webhook request
+        plan = plans.find_by_card_number(card)
+        incidents.open_incident(plan, caller_number=PEOPLE_PHONES[(7 * i) % 1980], channel="sms", now=BURST_AT)
+        db.session.commit()
+
+
+_start_together = None  # in a --workers process: the barrier that releases them all at once
+
+
+def start_worker(barrier) -> None:
+    global _start_together
+    _start_together = barrier
+
+
+def open_share(database_url: str, share: list[tuple[int, str]]) -> tuple[list[float], Counter]:
+    """In a worker process, as a gunicorn worker: its own app, warmed up, then, once every worker
+    is ready, its share of the burst. (seconds of each open, failed opens by error)."""
+    app = make_app(database_url)
+    with app.app_context():  # a running worker is connected and has served requests: one open, undone
+        i, card = share[0]
+        incidents.open_incident(plans.find_by_card_number(card), caller_number=PEOPLE_PHONES[(7 * i) % 1980],
+                                channel="sms", now=BURST_AT)
+        db.session.rollback()
+    _start_together.wait(timeout=WORKER_START_SECONDS)
+    per_open, failures = [], Counter()
+    for i, card in share:
+        started = time.perf_counter()
+        try:
+            open_by_card(app, card, i)
+        except DBAPIError as error:  # e.g. SQLite's "database is locked": counted, not retried
+            failures[f"{type(error.orig).__name__}: {str(error.orig).splitlines()[0]}"] += 1
+            continue
+        per_open.append(time.perf_counter() - started)
+    with app.app_context():
+        db.engine.dispose()
+    return per_open, failures
+
+
+def burst_in_processes(database_url: str, cards: list[str], workers: int) -> tuple[float, list[float], Counter]:
+    """(seconds from the workers' release to the last one done, seconds of each open, failed opens)."""
+    numbered = list(enumerate(cards))
+    spawn = multiprocessing.get_context("spawn")
+    barrier = spawn.Barrier(workers + 1)  # the workers and this process, which times them
+    with ProcessPoolExecutor(workers, mp_context=spawn, initializer=start_worker, initargs=(barrier,)) as pool:
+        futures = [pool.submit(open_share, database_url, numbered[w::workers]) for w in range(workers)]
+        try:
+            barrier.wait(timeout=WORKER_START_SECONDS)
+        except threading.BrokenBarrierError:  # a worker failed before the start: say why
+            next(as_completed(futures)).result()
+            raise
+        first_started = time.perf_counter()
+        results = [future.result() for future in futures]
+        total_seconds = time.perf_counter() - first_started
+    return total_seconds, [s for per_open, _ in results for s in per_open], sum((f for _, f in results), Counter())
+
+
+def run_burst(app, database_url: str, count: int, workers: int = 1) -> dict:
     with app.app_context():
         print(describe_database())
         coordinator = seed_rota_and_coordinator()
@@ -366,25 +430,30 @@ def run_burst(app, count: int) -> dict:
         seed_seconds = time.perf_counter() - started
         db.session.remove()
 
-    def open_by_card(card: str, i: int):
-        with app.app_context():  # one webhook request
-            plan = plans.find_by_card_number(card)
-            incidents.open_incident(plan, caller_number=PEOPLE_PHONES[(7 * i) % 1980], channel="sms", now=BURST_AT)
-            db.session.commit()
+    failures = Counter()
+    if workers == 1:
+        per_open = []
+        first_started = time.perf_counter()
+        for i, card in enumerate(cards[:count]):
+            started = time.perf_counter()
+            open_by_card(app, card, i)
+            per_open.append(time.perf_counter() - started)
+        total_seconds = time.perf_counter() - first_started
+    else:
+        total_seconds, per_open, failures = burst_in_processes(database_url, cards[:count], workers)
 
-    per_open = []
-    first_started = time.perf_counter()
-    for i, card in enumerate(cards[:count]):
-        started = time.perf_counter()
-        open_by_card(card, i)
-        per_open.append(time.perf_counter() - started)
-    total_seconds = time.perf_counter() - first_started
+    with app.app_context():
+        # Before the counted opens below: every card of the burst opened once, and only once.
+        opened = db.session.scalar(select(func.count()).select_from(Incident))
+        doubled = db.session.scalar(select(func.count()).select_from(
+            select(Incident.plan_id).group_by(Incident.plan_id).having(func.count() > 1).subquery()))
+        db.session.remove()
 
     with app.app_context():
         counter = StatementCounter(db.engine)
         counter.on = True
         for i, card in enumerate(cards[count:], start=count):
-            open_by_card(card, i)
+            open_by_card(app, card, i)
         counter.on = False
         statements = counter.total() / COUNTED_OPENS
         listing = counter.listing(per=COUNTED_OPENS)
@@ -405,16 +474,30 @@ def run_burst(app, count: int) -> dict:
         with_ask = db.session.scalar(select(func.count(func.distinct(Page.incident_id))))
         print(f"seed: 1 coordinator, {len(OFFICERS)} officers, {count + COUNTED_OPENS} plans in {seed_seconds:.1f} s "
               f"({seed_seconds / (count + COUNTED_OPENS) * 1000:.2f} ms a plan; not counted)")
-        print(f"burst: {count} incidents opened back to back at {BURST_AT:%Y-%m-%d %H:%M} UTC, each "
-              f"find_by_card_number + open_incident + commit in its own app context (a webhook request)")
+        if workers == 1:
+            print(f"burst: {count} incidents opened back to back at {BURST_AT:%Y-%m-%d %H:%M} UTC, each "
+                  f"find_by_card_number + open_incident + commit in its own app context (a webhook request)")
+        else:
+            print(f"burst: {count} incidents opened at {BURST_AT:%Y-%m-%d %H:%M} UTC by {workers} worker processes "
+                  f"at once (as gunicorn workers; card i to worker i mod {workers}), each open "
+                  f"find_by_card_number + open_incident + commit in its own app context (a webhook request)")
         print(f"outbox: {asks} first-ask rows (SMS and call) for {with_ask} incidents "
               f"({COUNTED_OPENS} of them opened after the timed burst, to count statements)")
+        if workers > 1:
+            committed = count - failures.total()  # opens that did not fail
+            print(f"correctness: {opened} incidents in the database for {count} cards, {failures.total()} opens failed "
+                  f"({'none lost' if opened == committed else f'{committed - opened} LOST'}); "
+                  f"{doubled} plans with more than one incident ({'no doubles' if not doubled else 'DOUBLES'})")
+            for error, times in failures.most_common():
+                print(f"  failed opens: {times} x {error}")
         print()
-        print(f"first open to last first ask committed: {total_seconds:.2f} s for {count} incidents "
-              f"({count / total_seconds:.0f} a second) against 10 s: "
-              f"{'target met' if total_seconds <= 10 else 'target missed'}")
+        by = "" if workers == 1 else f" by {workers} workers"
+        met = total_seconds <= 10 and not failures
+        print(f"first open to last first ask committed: {total_seconds:.2f} s for {count} incidents{by} "
+              f"({count / total_seconds:.0f} a second) against 10 s: {'target met' if met else 'target missed'}"
+              + (f" ({failures.total()} opens failed)" if failures else ""))
         print(header("one open, milliseconds"))
-        print(row("find + open_incident + commit", per_open, 1000))
+        print(row("find + open_incident + commit" + ("" if workers == 1 else f", {workers} workers"), per_open, 1000))
         print(row("officers_on_duty alone", on_duty_times, 1000))
         print(row("sms_blocked_numbers alone", blocked_times, 1000))
         print()
@@ -424,7 +507,7 @@ def run_burst(app, count: int) -> dict:
         return {"total": total_seconds, "per_open": per_open}
 
 
-def run(database_url: str | None, only: str | None, count: int, burst: int) -> None:
+def run(database_url: str | None, only: str | None, count: int, burst: int, workers: int) -> None:
     parts = [p for p in ("engine", "burst") if only in (None, p)]
     with tempfile.TemporaryDirectory(prefix="engine-bench-") as directory:
         for index, part in enumerate(parts):
@@ -437,7 +520,7 @@ def run(database_url: str | None, only: str | None, count: int, burst: int) -> N
             if part == "engine":
                 run_engine(app, count)
             else:
-                run_burst(app, burst)
+                run_burst(app, url, burst, workers)
             with app.app_context():
                 db.engine.dispose()
             print()
@@ -449,10 +532,14 @@ def main() -> None:
     parser.add_argument("--incidents", type=int, default=10000, help="open incidents for the engine (default 10000)")
     parser.add_argument("--burst", type=int, default=6000, help="incidents opened at once (default 6000)")
     parser.add_argument("--only", choices=("engine", "burst"), help="run one part only")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="processes opening the burst at once, as gunicorn workers (default 1: back to back)")
     args = parser.parse_args()
     if args.incidents < 2 or args.burst < 2:
         parser.error("--incidents and --burst must be at least 2")
-    run(args.database_url, args.only, args.incidents, args.burst)
+    if not 1 <= args.workers <= args.burst:
+        parser.error("--workers must be from 1 to --burst")
+    run(args.database_url, args.only, args.incidents, args.burst, args.workers)
 
 
 if __name__ == "__main__":
