@@ -118,6 +118,19 @@ def _hand_to_duty_officer(caller: str, channel: str, why: str, now, plan=None) -
     return numbers + ([fallback] if fallback else [])
 
 
+def text_after_error(sender: str, now) -> str:
+    """The last resort when handling a text went wrong: the text is not lost, a person is told."""
+    try:
+        _hand_to_duty_officer(sender, "sms", "a text the line's software could not handle", now)
+        db.session.flush()
+        return f"{LINE}: sorry, something went wrong here, so the duty officer is being told and will call you back. " \
+               f"If anyone is in danger, call 999."
+    except Exception:  # the database itself may be the fault
+        db.session.rollback()
+        current_app.logger.exception("a text from %s could not even be handed to the duty officer", sender)
+        return f"{LINE}: sorry, something went wrong. Please call this number; if anyone is in danger, call 999."
+
+
 def _record_rating(sender: str, rating: int, now) -> bool:
     incident = incidents.awaiting_rating_from(sender, now)
     if incident is None:

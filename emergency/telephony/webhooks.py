@@ -4,6 +4,8 @@ import re
 from functools import wraps
 
 from flask import Blueprint, Response, current_app, request, url_for
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
 from twilio.request_validator import RequestValidator
 
 from emergency.clock import utc_now
@@ -53,6 +55,28 @@ def xml(body: str) -> Response:
     return Response(body, mimetype="text/xml")
 
 
+_CALLER_ENDPOINTS = ("twilio.voice", "twilio.voice_card")
+
+
+@blp.errorhandler(Exception)
+def answer_whatever_went_wrong(error):
+    """Whatever fails, Twilio gets TwiML: a caller is put through to the fallback number
+    (no database needed), a texter is told to call; never Twilio's own error message."""
+    if isinstance(error, HTTPException):
+        return error
+    db.session.rollback()
+    current_app.logger.exception("twilio webhook %s failed", request.path)
+    if request.endpoint == "twilio.status":
+        return Response("", status=500)  # not a person waiting; Twilio logs it for us
+    if request.endpoint == "twilio.sms":
+        return xml(twiml.text_reply("Carers Emergency Line: sorry, something went wrong. Please call this number; "
+                                    "if anyone is in danger, call 999."))
+    if request.endpoint in _CALLER_ENDPOINTS:
+        fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
+        return xml(twiml.connect_to_people("Putting you through now.", [fallback] if fallback else []))
+    return xml(twiml.say_and_hang_up("Sorry, something went wrong. Please call the Carers Emergency Line. Goodbye."))
+
+
 def once(key: str | None, answer):
     """Answer a Twilio request; a repeat of the same request gets the first answer again. The
     effect and the record of the answer commit together. Without a key (no valid Sid) there is
@@ -66,7 +90,16 @@ def once(key: str | None, answer):
         return xml(done.answer)
     body = answer()
     db.session.add(InboundRequest(key=key, received_at=utc_now(), answer=body))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same request delivered twice at once: the other delivery committed first, and
+        # its effect stands; ours is rolled back and we give its answer.
+        db.session.rollback()
+        done = db.session.get(InboundRequest, key)
+        if done is None:
+            raise
+        return xml(done.answer)
     return xml(body)
 
 
@@ -93,8 +126,7 @@ def sms():
         except Exception:
             db.session.rollback()
             current_app.logger.exception("sms from %s could not be handled", sender)
-            return twiml.text_reply("Carers Emergency Line: sorry, something went wrong. Please call this number; "
-                                    "if anyone is in danger, call 999.")
+            return twiml.text_reply(inbound.text_after_error(sender, utc_now()))
 
     return once(f"sms:{sid}", answer)
 

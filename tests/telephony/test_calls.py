@@ -114,3 +114,20 @@ def test_an_ask_for_an_incident_already_covered_just_says_so(world, phone):
     db.session.commit()
     assert "already covered" in said(twiml(phone.call_step(f"/twilio/ask/{page.id}", "+441134960500")))
     assert "Goodbye" in said(twiml(phone.call_step("/twilio/ask/99999", "+441134960500")))
+
+
+def test_if_the_database_fails_as_the_call_is_answered_the_caller_is_put_through_to_the_fallback(world, phone):
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    def database_gone(_session):
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
+
+    event.listen(db.session, "before_commit", database_gone)
+    try:
+        with freeze_time(THURSDAY_NIGHT):
+            root = twiml(phone.call_step(query("/twilio/voice/card", attempt=1), CALLER, digits=world.plan.card_number))
+    finally:
+        event.remove(db.session, "before_commit", database_gone)
+    assert dialled(root) == ["+441134960000"]  # the configured fallback, reachable with no database
+    assert "could not reach anyone" in said(root)

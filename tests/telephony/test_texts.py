@@ -151,6 +151,47 @@ def test_missing_fields_get_valid_twiml_not_an_error(world, phone):
     assert response.status_code == 200 and ElementTree.fromstring(response.data).tag == "Response"
 
 
+def test_a_fault_inside_the_line_still_gets_the_texter_a_call_back(world, phone, monkeypatch):
+    from emergency.telephony import inbound
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated fault")
+
+    monkeypatch.setattr(inbound, "handle_text", broken)
+    with freeze_time(THURSDAY_NIGHT):
+        reply = reply_text(phone.text(CALLER, f"Margaret collapsed, card {world.plan.card_number}"))
+    assert "duty officer is being told and will call you back" in reply
+    incident = db.session.scalar(select(Incident))
+    assert incident.caller_number == "+447911123456" and incident.status == "open"
+    [hand_over] = queued("hand_over")
+    assert hand_over.to_number == PRIYA and "+447911123456" in hand_over.body and "Margaret" not in hand_over.body
+
+
+def test_the_same_text_delivered_twice_at_once_has_one_effect(world, phone, monkeypatch):
+    """Twilio retries a text while the first delivery is still being handled: the first to
+    commit wins, the other is rolled back and gets the same answer."""
+    from sqlalchemy import insert
+
+    from emergency.clock import utc_now
+    from emergency.telephony import inbound
+    from emergency.telephony.models import InboundRequest
+
+    first_answer = "<Response><Message>answered by the other delivery</Message></Response>"
+    handle_text = inbound.handle_text
+
+    def other_delivery_commits_first(sender, body, now):
+        with db.engine.begin() as other:
+            other.execute(insert(InboundRequest).values(key="sms:SM" + "7" * 32, received_at=utc_now(),
+                                                        answer=first_answer))
+        return handle_text(sender, body, now)
+
+    monkeypatch.setattr(inbound, "handle_text", other_delivery_commits_first)
+    with freeze_time(THURSDAY_NIGHT):
+        response = phone.text(CALLER, world.plan.card_number, sid="SM" + "7" * 32)
+    assert reply_text(response) == "answered by the other delivery"
+    assert incidents_count() == 0 and queued() == []  # this delivery's effect was rolled back
+
+
 def test_the_carer_answers_the_survey_with_a_digit(world, phone):
     from datetime import timedelta
 
