@@ -21,6 +21,7 @@ from emergency.telephony.sender import channel_failed
 
 HELP = (f"{LINE}: text the number on the carer's emergency card to get help. To answer an ask, reply "
         f"ACCEPT or DECLINE with its code. If anyone is in danger, call 999.")
+SORRY_PLEASE_CALL = f"{LINE}: sorry, something went wrong. Please call this number; if anyone is in danger, call 999."
 FAILED_STATUSES = {"failed", "undelivered", "busy", "no-answer", "canceled"}
 MESSAGE_ORDER = {"accepted": 0, "queued": 1, "sending": 2, "sent": 3, "delivered": 4, "undelivered": 4,
                  "failed": 4, "read": 5}
@@ -128,7 +129,7 @@ def text_after_error(sender: str, now) -> str:
     except Exception:  # the database itself may be the fault
         db.session.rollback()
         current_app.logger.exception("a text from %s could not even be handed to the duty officer", sender)
-        return f"{LINE}: sorry, something went wrong. Please call this number; if anyone is in danger, call 999."
+        return SORRY_PLEASE_CALL
 
 
 def _record_rating(sender: str, rating: int, now) -> bool:

@@ -69,8 +69,7 @@ def answer_whatever_went_wrong(error):
     if request.endpoint == "twilio.status":
         return Response("", status=500)  # not a person waiting; Twilio logs it for us
     if request.endpoint == "twilio.sms":
-        return xml(twiml.text_reply("Carers Emergency Line: sorry, something went wrong. Please call this number; "
-                                    "if anyone is in danger, call 999."))
+        return xml(twiml.text_reply(inbound.SORRY_PLEASE_CALL))
     if request.endpoint in _CALLER_ENDPOINTS:
         fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
         return xml(twiml.connect_to_people("Putting you through now.", [fallback] if fallback else []))
