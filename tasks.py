@@ -96,7 +96,8 @@ def serve():
     os.chdir(ROOT)
     run([flask, "--app", "emergency", "db", "upgrade"], env=env)
     run([flask, "--app", "emergency", "demo", "load"], env=env)
-    print(f"Open http://127.0.0.1:{port}/ (API docs: http://127.0.0.1:{port}/api/docs)", flush=True)
+    print(f"Open http://127.0.0.1:{port}/ (console: http://127.0.0.1:{port}/console/, "
+          f"API docs: http://127.0.0.1:{port}/api/docs)", flush=True)
     os.execve(flask, [flask, "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", port], env)
 
 

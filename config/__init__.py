@@ -3,6 +3,7 @@
 Settings are instances, read when created, so that tests can pass their own environment.
 """
 import os
+from datetime import timedelta
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
 
@@ -24,6 +25,11 @@ class Config:
         "security": [{"bearerAuth": []}],
     }
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # The console's login cookie: signed with SECRET_KEY, out of reach of scripts and of
+    # other sites' forms, and good for one working day.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
 
     def __init__(self, environ=None):
         self._environ = os.environ if environ is None else environ
@@ -31,6 +37,7 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = self._text("DATABASE_URL")
         self.SECRET_KEY = self._text("SECRET_KEY", DEFAULT_SECRET_KEY)
         self.PUBLIC_BASE_URL = self._text("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        self.SESSION_COOKIE_SECURE = self.PUBLIC_BASE_URL.startswith("https://")
         self.LOCAL_TIMEZONE = self._text("LOCAL_TIMEZONE", "Europe/London")
 
         # Without an account SID and auth token, outbound messages go to the local outbox.

@@ -51,7 +51,7 @@ def register_api(app):
 
 
 def register_pages(app):
-    from emergency import pages
+    from emergency import console, pages
     from emergency.incidents import details_views
     from emergency.rota import feed_views
     from emergency.telephony import webhooks
@@ -60,6 +60,7 @@ def register_pages(app):
     app.register_blueprint(webhooks.blp)
     app.register_blueprint(feed_views.blp)
     app.register_blueprint(details_views.blp)
+    app.register_blueprint(console.blp)
 
 
 def register_commands(app):

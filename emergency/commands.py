@@ -131,6 +131,17 @@ def set_active(username, active):
     click.echo(f"{username} is {'active' if user.active else 'inactive'}")
 
 
+@users_cli.command("set-password")
+@click.argument("username")
+@click.password_option(help="The console password (asked for twice when left out).")
+def set_password(username, password):
+    """Set a user's password for the coordinators' console (at least 12 characters)."""
+    user = _fail_on_domain_error(lambda: users.get_user(username))
+    _fail_on_domain_error(lambda: users.set_password(user, password))
+    db.session.commit()
+    click.echo(f"{username} can now log in to the console at /console")
+
+
 @users_cli.command("set-mobile")
 @click.argument("username")
 @click.argument("mobile")
@@ -199,8 +210,9 @@ def load_demo():
     if db.session.scalar(select(func.count()).select_from(User)):
         click.echo("demo: data already present; to get a new token: flask --app emergency users token demo")
         return
-    token, plan, officers = demo.load(utc_now())
+    token, password, plan, officers = demo.load(utc_now())
     db.session.commit()
     click.echo(f"demo: coordinator 'demo' created; API token (shown once): {token}")
+    click.echo(f"demo: console at /console, username demo, password (shown once): {password}")
     click.echo(f"demo: active plan for {plan.carer_name}, card number {plan.card_number}")
     click.echo(f"demo: rota of {len(officers)} duty officers: nights and weekends, tiers 1 and 2")

@@ -1,5 +1,6 @@
 """Demonstration data: one coordinator and one active plan, so the embedded set-up has
 something to show. Phone numbers are in Ofcom's drama ranges (0113 496 0xxx, 020 7946 0xxx), which reach nobody."""
+import secrets
 from datetime import date, time, timedelta
 
 from emergency.plans import service as plans
@@ -71,10 +72,12 @@ def load(now):
     coordinator = users.create_user("demo", "Demo Coordinator", "coordinator", now)
     coordinator.mobile = "+441134960999"
     _, token = users.issue_token(coordinator, "demo", now)
+    password = secrets.token_urlsafe(12)
+    users.set_password(coordinator, password)
     plan = plans.create_plan(DEMO_PLAN, by=coordinator, now=now)
     plans.set_key_safe_code(plan, "4321", by=coordinator, now=now)
     officers = load_rota(now.date() - timedelta(days=now.weekday()))
-    return token, plan, officers
+    return token, password, plan, officers
 
 
 def load_rota(monday: date):

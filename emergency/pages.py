@@ -12,6 +12,8 @@ _FRONT_DOOR = """<!doctype html>
 <body><h1>Carers Emergency Line</h1>
 <p>The service is running.</p>
 <ul>
+<li><a href="/console/">Coordinators' console</a> (live incidents; log in with a password from
+<code>flask --app emergency users set-password USERNAME</code>)</li>
 <li><a href="/api/docs">API documentation</a> (log in with a bearer token:
 <code>flask --app emergency users token USERNAME</code>)</li>
 <li><a href="/api/openapi.json">OpenAPI description</a></li>

@@ -2,7 +2,6 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import select
 
 from emergency.api.auth import EDITORS, EVERY_ROLE, authenticate, current_user, requires_role
 from emergency.api.fields import CardNumber, Id, Instant, PhoneNumber, Text
@@ -13,7 +12,6 @@ from emergency.incidents import service
 from emergency.incidents.messages import who_and_where
 from emergency.incidents.models import INCIDENT_STATUSES
 from emergency.plans import service as plans
-from emergency.rota.models import DutyOfficer
 
 blp = Blueprint("incidents", __name__, url_prefix="/api/v1/incidents", description="Emergencies and their escalation")
 blp.before_request(authenticate)
@@ -110,14 +108,9 @@ def incident_out(incident, detail=False):
 
 def visible_to_current_user(incident):
     """Duty officers see only incidents they were asked to help with; others 404 for them."""
-    user = current_user()
-    if user.role == "duty_officer" and not any(page.officer_id == _officer_id_of(user) for page in incident.pages):
+    if not service.visible_to(current_user(), incident):
         abort(404, message=f"incident_id: no incident with id {incident.id}")
     return incident
-
-
-def _officer_id_of(user):
-    return db.session.scalar(select(DutyOfficer.id).where(DutyOfficer.user_id == user.id)) or -1
 
 
 @blp.route("")
@@ -128,9 +121,7 @@ class Incidents(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """List incidents, newest first, by status and opening date"""
-        user = current_user()
-        officer_id = _officer_id_of(user) if user.role == "duty_officer" else None
-        query = service.incidents(officer_id=officer_id, **args)
+        query = service.incidents_for(current_user(), **args)
         return [incident_out(incident) for incident in page_of(query, pagination_parameters)]
 
     @requires_role(*EDITORS)

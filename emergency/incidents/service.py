@@ -360,3 +360,24 @@ def incidents(*, status=None, opened_from=None, opened_to=None, officer_id=None)
     if officer_id is not None:
         query = query.where(Incident.id.in_(select(Page.incident_id).where(Page.officer_id == officer_id)))
     return query
+
+
+def officer_id_for(user) -> int | None:
+    """The rota officer a duty_officer login is tied to (`flask users link-officer`)."""
+    from emergency.rota.models import DutyOfficer
+
+    return db.session.scalar(select(DutyOfficer.id).where(DutyOfficer.user_id == user.id))
+
+
+def visible_to(user, incident: Incident) -> bool:
+    """Coordinators and admins see every incident; a duty officer those they were asked about."""
+    if user.role != "duty_officer":
+        return True
+    officer_id = officer_id_for(user)
+    return officer_id is not None and any(page.officer_id == officer_id for page in incident.pages)
+
+
+def incidents_for(user, **filters):
+    """incidents(...), narrowed to what this user may see."""
+    officer_id = (officer_id_for(user) or -1) if user.role == "duty_officer" else None
+    return incidents(officer_id=officer_id, **filters)

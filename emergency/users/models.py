@@ -21,6 +21,10 @@ class User(db.Model):
     # Where coordinators get alerts (rota gaps); optional.
     mobile: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The console's login; None until `flask users set-password` gives one.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
 

@@ -1,14 +1,20 @@
 """Users and their API tokens."""
 import hashlib
 import secrets
+from datetime import timedelta
+from functools import cache
 
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from emergency.errors import Conflict, NotFound, RuleBroken
 from emergency.extensions import db
 from emergency.users.models import ROLES, ApiToken, User
 
 TOKEN_PREFIX = "cel_"
+SHORTEST_PASSWORD = 12
+FAILED_LOGINS_BEFORE_LOCK = 5
+LOCKED_FOR = timedelta(minutes=15)
 
 
 def hash_token(token: str) -> str:
@@ -67,3 +73,38 @@ def alert_recipients() -> list[User]:
     return list(db.session.scalars(
         select(User).where(User.role.in_(("coordinator", "admin")), User.active.is_(True), User.mobile.is_not(None))
     ))
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < SHORTEST_PASSWORD:
+        raise RuleBroken(f"a password must be at least {SHORTEST_PASSWORD} characters", field="password")
+    user.password_hash = generate_password_hash(password)
+    user.failed_logins, user.locked_until = 0, None
+
+
+def user_for_login(username: str, password: str, now) -> User | None:
+    """The active user with this name and password, or None. Five wrong passwords in a row
+    lock the account for 15 minutes, right password or not; the caller commits either way."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or user.password_hash is None:
+        check_password_hash(_nobody_hash(), password)  # a wrong name takes as long as a wrong password
+        return None
+    if user.locked_until is not None and user.locked_until > now:
+        return None
+    if not check_password_hash(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= FAILED_LOGINS_BEFORE_LOCK:
+            user.failed_logins, user.locked_until = 0, now + LOCKED_FOR
+        return None
+    user.failed_logins, user.locked_until = 0, None
+    return user if user.active else None
+
+
+@cache
+def _nobody_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def login_fingerprint(user: User) -> str:
+    """Kept in the console's session cookie: a new password ends every earlier session."""
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]

@@ -1,0 +1,205 @@
+"""The console's pages. Thin: read through the services, render, and for the two actions
+(open by hand, resolve, cancel) call the same service functions as the API."""
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from marshmallow import EXCLUDE, ValidationError
+from werkzeug.exceptions import HTTPException
+
+from emergency.api.incidents import CancelSchema, OpenIncidentSchema, ResolveSchema
+from emergency.clock import utc_now
+from emergency.console.login import editors_only, log_in, log_out, require_login, safe_next
+from emergency.errors import DomainError
+from emergency.extensions import db
+from emergency.incidents import engine
+from emergency.incidents import service as incidents
+from emergency.incidents.messages import who_and_where
+from emergency.incidents.models import LIVE_STATUSES, Incident
+from emergency.outbox import service as outbox
+from emergency.plans import service as plans
+from emergency.rota import service as rota
+from emergency.telephony import opt_outs
+from emergency.users import service as users
+
+blp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
+blp.before_request(require_login)
+
+RECENTLY_CLOSED = timedelta(days=7)
+MOST_LISTED = 100
+
+
+@blp.after_request
+def private_pages(response):
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@blp.errorhandler(HTTPException)
+def error_page(error):
+    return render_template("console/error.html", error=error), error.code
+
+
+@blp.app_template_filter("local_time")
+def local_time(at):
+    return at.astimezone(rota.local_zone()).strftime("%a %d %b %Y %H:%M") if at else ""
+
+
+@blp.route("/login", methods=["GET", "POST"])
+def login():
+    problem = None
+    if request.method == "POST":
+        user = users.user_for_login(request.form.get("username", "").strip(), request.form.get("password", ""), utc_now())
+        db.session.commit()  # failed attempts count towards the lockout
+        if user is not None:
+            log_in(user)
+            return redirect(safe_next(request.args.get("next")))
+        problem = ("Wrong username or password, or the account is locked for 15 minutes after "
+                   f"{users.FAILED_LOGINS_BEFORE_LOCK} wrong passwords.")
+    return render_template("console/login.html", problem=problem), 401 if problem else 200
+
+
+@blp.post("/logout")
+def logout():
+    log_out()
+    return redirect(url_for("console.login"))
+
+
+@blp.get("/")
+def board():
+    return _render_board()
+
+
+def _render_board(problems=None, form=None, status=200):
+    now, user = utc_now(), g.user
+    live = db.session.scalars(incidents.incidents_for(user).where(Incident.status.in_(LIVE_STATUSES))).all()
+    attention = [i for i in live if i.status == "exhausted" or i.stage == "done" and i.status == "open"]
+    closed = db.session.scalars(
+        incidents.incidents_for(user).where(Incident.status.in_(("resolved", "cancelled")),
+                                            Incident.closed_at >= now - RECENTLY_CLOSED).limit(MOST_LISTED)
+    ).all()
+    days = current_app.config["ROTA_GAP_DAYS"]
+    gaps = [rota.describe_span(a, b, rota.local_zone()) for a, b in rota.gaps(now, now + timedelta(days=days))]
+    return render_template(
+        "console/board.html", attention=[row(i) for i in attention],
+        live=[row(i) for i in live if i not in attention], closed=[row(i) for i in closed], gaps=gaps,
+        gap_days=days, beat=engine.last_tick(), problems=problems or {}, form=form or {},
+    ), status
+
+
+def row(incident: Incident) -> dict:
+    snapshot = incident.plan_snapshot
+    carer, cared_for, district = who_and_where(snapshot) if snapshot else ("", "", "")
+    accepter = next((p for p in incident.pages if p.id == incident.accepted_page_id), None)
+    if incident.status == "accepted":
+        doing = f"{accepter.name if accepter else 'someone'} is going"
+    elif incident.status == "exhausted":
+        doing = "nobody accepted: call round yourself"
+    elif incident.stage == "done" and incident.status == "open":
+        reason = next((e.detail for e in incident.events if e.kind == "needs a person"), "")
+        doing = f"needs a person: {reason}"
+    elif incident.stage == "contacts":
+        doing = "asking the plan's contacts"
+    elif incident.stage == "rota":
+        doing = f"asking the duty officers (round {incident.rota_round} of {incident.rounds})"
+    else:
+        doing = incident.status
+    return {"incident": incident, "who": f"{cared_for} (carer {carer}), {district}" if snapshot else "no plan found",
+            "doing": doing}
+
+
+@blp.post("/incidents")
+@editors_only
+def open_by_hand():
+    """A call taken outside the line: the same escalation as a text with the card number."""
+    form = {name: request.form.get(name, "") for name in ("card_number", "caller_number", "note")}
+    data, problems = _load(OpenIncidentSchema(), {k: v for k, v in form.items() if v.strip()})
+    if problems:
+        return _render_board(problems, form, 422)
+    try:
+        plan = plans.find_by_card_number(data["card_number"])
+        now = utc_now()
+        incident, joined = incidents.open_incident(plan, caller_number=data["caller_number"], channel="console",
+                                                   now=now, opened_by=g.user.username)
+        if data["note"]:
+            incidents.note(incident, now, "note", data["note"])
+    except DomainError as error:
+        db.session.rollback()
+        return _render_board({"card_number": error.message}, form, error.status_code)
+    db.session.commit()
+    flash("That plan already had a live incident; the call was added to it." if joined
+          else "Incident opened; the first asks are on their way.")
+    return redirect(url_for("console.incident_page", incident_id=incident.id))
+
+
+def _load(schema, form) -> tuple[dict, dict]:
+    """The API's own schema checks the form: (data, {field: what is wrong})."""
+    try:
+        return schema.load(form, unknown=EXCLUDE), {}
+    except ValidationError as error:
+        return {}, {field: " ".join(map(str, messages)) if isinstance(messages, list) else str(messages)
+                    for field, messages in error.messages.items()}
+
+
+def _visible_incident(incident_id: int) -> Incident:
+    incident = db.session.get(Incident, incident_id) if 0 < incident_id < 2**31 else None
+    if incident is None or not incidents.visible_to(g.user, incident):
+        abort(404, description=f"There is no incident {incident_id} for you to see.")
+    return incident
+
+
+@blp.get("/incidents/<int:incident_id>")
+def incident_page(incident_id):
+    return _render_incident(_visible_incident(incident_id))
+
+
+def _render_incident(incident, problems=None, status=200):
+    return render_template("console/incident.html", incident=incident, summary=row(incident),
+                           snapshot=incident.plan_snapshot, problems=problems or {},
+                           can_close=incident.status in LIVE_STATUSES and g.user.role in ("admin", "coordinator")), status
+
+
+@blp.post("/incidents/<int:incident_id>/resolve")
+@editors_only
+def resolve(incident_id):
+    incident = _visible_incident(incident_id)
+    data, problems = _load(ResolveSchema(), {"note": request.form.get("note", "")})
+    if problems:
+        return _render_incident(incident, problems, 422)
+    return _close(incident, lambda now: incidents.resolve(incident, now, g.user.username, data["note"]), "Resolved.")
+
+
+@blp.post("/incidents/<int:incident_id>/cancel")
+@editors_only
+def cancel(incident_id):
+    incident = _visible_incident(incident_id)
+    data, problems = _load(CancelSchema(), {"reason": request.form.get("reason", "")})
+    if problems:
+        return _render_incident(incident, problems, 422)
+    return _close(incident, lambda now: incidents.cancel(incident, data["reason"], now, g.user.username), "Cancelled.")
+
+
+def _close(incident, change, done: str):
+    try:
+        change(utc_now())
+    except DomainError as error:
+        db.session.rollback()
+        return _render_incident(incident, {"status": error.message}, error.status_code)
+    db.session.commit()
+    flash(done)
+    return redirect(url_for("console.incident_page", incident_id=incident.id))
+
+
+@blp.get("/outbox")
+@editors_only
+def outbox_page():
+    messages = db.session.scalars(outbox.messages().limit(MOST_LISTED)).all()
+    return render_template("console/outbox.html", messages=messages, most=MOST_LISTED)
+
+
+@blp.get("/opt-outs")
+@editors_only
+def opt_outs_page():
+    return render_template("console/opt_outs.html", opt_outs=db.session.scalars(opt_outs.opt_outs()).all())
+

@@ -1,0 +1,215 @@
+"""The coordinators' console: a password login, live incidents first, closing them."""
+import re
+from datetime import timedelta
+
+import pytest
+from freezegun import freeze_time
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from emergency.api.plan_schemas import PlanSchema
+from emergency.clock import utc_now
+from emergency.extensions import db
+from emergency.incidents import service as incidents
+from emergency.incidents.models import Incident
+from emergency.outbox.models import OutboxMessage
+from emergency.plans import service as plans
+from emergency.users import service as users
+from emergency.users.models import User
+from tests.conftest import NOW, plan_payload
+from tests.scenarios.conftest import THURSDAY_NIGHT, World
+
+PASSWORD = "correct horse battery"
+
+
+class Browser:
+    """A test client that logs in through the form and sends each form's CSRF token."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+        self.csrf = None
+
+    def log_in(self, username, password=PASSWORD):
+        response = self.client.post("/console/login", data={"username": username, "password": password})
+        if response.status_code == 302:
+            self.csrf = re.search(r'name="csrf" value="([^"]+)"', self.page("/console/")).group(1)
+        return response
+
+    def page(self, path):
+        response = self.client.get(path)
+        assert response.status_code == 200, response.status_code
+        return response.get_data(as_text=True)
+
+    def submit(self, path, **fields):
+        return self.client.post(path, data={"csrf": self.csrf, **fields})
+
+
+@pytest.fixture
+def world(app):
+    world = World(app)
+    users.set_password(world.coordinator, PASSWORD)
+    db.session.commit()
+    return world
+
+
+@pytest.fixture
+def cora(app, world):
+    browser = Browser(app)
+    assert browser.log_in("cora").status_code == 302
+    return browser
+
+
+def open_incident(world, when=THURSDAY_NIGHT):
+    incident, _ = incidents.open_incident(world.plan, caller_number="+447911123456", channel="sms", now=when)
+    db.session.commit()
+    return incident
+
+
+def test_every_console_page_needs_a_login(client, world):
+    for path in ("/console/", "/console/incidents/1", "/console/outbox", "/console/opt-outs"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+    assert client.post("/console/incidents/1/resolve").status_code == 302
+
+
+def test_a_wrong_password_gets_in_nowhere_and_five_lock_the_account(app, world):
+    browser = Browser(app)
+    for _ in range(5):
+        refused = browser.log_in("cora", "wrong password!!")
+        assert refused.status_code == 401 and "Wrong username or password" in refused.get_data(as_text=True)
+    assert browser.log_in("cora").status_code == 401  # locked, even with the right password
+    assert browser.client.get("/console/").status_code == 302
+    assert browser.log_in("nobody").status_code == 401
+    with freeze_time(utc_now() + timedelta(minutes=16)):
+        assert browser.log_in("cora").status_code == 302
+
+
+def test_the_login_sends_you_back_where_you_were_going_but_never_off_site(app, world):
+    browser = Browser(app)
+    back = browser.client.post("/console/login?next=/console/outbox", data={"username": "cora", "password": PASSWORD})
+    assert back.headers["Location"] == "/console/outbox"
+    away = browser.client.post("/console/login?next=https://evil.example/", data={"username": "cora", "password": PASSWORD})
+    assert away.headers["Location"] == "/console/"
+
+
+def test_an_exhausted_incident_is_at_the_top_until_a_coordinator_closes_it(world, cora):
+    incident = open_incident(world)
+    incident.status = "exhausted"
+    db.session.commit()
+    board = cora.page("/console/")
+    attention = board.split('id="attention"')[1].split("</section>")[0]
+    assert f'/console/incidents/{incident.id}"' in attention and "nobody accepted" in attention
+
+    resolved = cora.submit(f"/console/incidents/{incident.id}/resolve", note="Susan went round in the end")
+    assert resolved.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Incident, incident.id).status == "resolved"
+    assert 'id="attention"' not in cora.page("/console/")
+    assert "Susan went round in the end" in cora.page(f"/console/incidents/{incident.id}")
+
+
+def test_the_incident_page_shows_who_was_asked_and_the_timeline(world, cora):
+    incident = open_incident(world)
+    page = cora.page(f"/console/incidents/{incident.id}")
+    assert "Susan Hughes" in page and incident.pages[0].code in page
+    assert "Thu 03 Dec 2026 22:00" in page  # London time (GMT in December)
+    assert "opened" in page and "asked" in page
+
+
+def test_a_false_alarm_is_cancelled_only_with_a_reason(world, cora):
+    incident = open_incident(world)
+    refused = cora.submit(f"/console/incidents/{incident.id}/cancel", reason="  ")
+    assert refused.status_code == 422 and "reason: Length must be between 1 and 1000" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Incident, incident.id).status == "open"
+    assert cora.submit(f"/console/incidents/{incident.id}/cancel", reason="Margaret was home").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Incident, incident.id).cancel_reason == "Margaret was home"
+    again = cora.submit(f"/console/incidents/{incident.id}/resolve")
+    assert again.status_code == 409 and "already cancelled" in again.get_data(as_text=True)
+
+
+def test_a_form_without_its_csrf_token_changes_nothing(world, cora):
+    incident = open_incident(world)
+    forged = cora.client.post(f"/console/incidents/{incident.id}/cancel", data={"reason": "forged"})
+    assert forged.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Incident, incident.id).status == "open"
+
+
+def test_a_call_taken_by_hand_opens_an_incident_and_asks_the_first_contact(world, cora):
+    card = world.plan.card_number
+    mistyped = card[:-1] + str((int(card[-1]) + 1) % 10)
+    refused = cora.submit("/console/incidents", card_number=mistyped, caller_number="07911 123456")
+    assert refused.status_code == 422 and "card number:" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(Incident)) is None
+
+    opened = cora.submit("/console/incidents", card_number=card, caller_number="07911 123456", note="Rang the office")
+    assert opened.status_code == 302
+    incident = db.session.scalar(select(Incident))
+    assert incident.channel == "console" and incident.caller_number == "+447911123456"
+    asks = db.session.scalars(select(OutboxMessage.to_number).where(OutboxMessage.purpose == "ask")).all()
+    assert set(asks) == {"+442079460456"}  # Susan, the first contact
+
+
+def test_the_outbox_page_shows_what_would_have_been_sent(world, cora):
+    open_incident(world)
+    outbox = cora.page("/console/outbox")
+    assert "+442079460456" in outbox and "Reply ACCEPT" in outbox
+
+
+def test_a_duty_officer_sees_only_incidents_they_were_asked_about_and_closes_none(app, world):
+    officer_user = users.create_user("priya", "Priya Shah", "duty_officer", utc_now())
+    users.set_password(officer_user, PASSWORD)
+    world.officers["priya"].user_id = officer_user.id
+    db.session.commit()
+    not_asked = open_incident(world)
+    browser = Browser(app)
+    browser.log_in("priya")
+    assert f"/console/incidents/{not_asked.id}" not in browser.page("/console/")
+    assert browser.client.get(f"/console/incidents/{not_asked.id}").status_code == 404
+    assert browser.client.get("/console/outbox").status_code == 403
+    assert browser.submit(f"/console/incidents/{not_asked.id}/resolve").status_code == 403
+
+    no_contacts = plans.create_plan(PlanSchema().load(plan_payload(contacts=[])), by=world.coordinator, now=NOW)
+    asked, _ = incidents.open_incident(no_contacts, caller_number=None, channel="sms", now=THURSDAY_NIGHT)
+    db.session.commit()
+    assert f"/console/incidents/{asked.id}" in browser.page("/console/")
+    page = browser.page(f"/console/incidents/{asked.id}")
+    assert "Priya Shah" in page and "Resolved: the person is safe" not in page
+
+
+def test_deactivating_a_user_or_changing_their_password_ends_their_session(app, world, cora):
+    assert cora.client.get("/console/").status_code == 200
+    users.set_password(db.session.get(User, world.coordinator.id), "a brand new password")
+    db.session.commit()
+    assert cora.client.get("/console/").status_code == 302
+
+    browser = Browser(app)
+    browser.log_in("cora", "a brand new password")
+    db.session.get(User, world.coordinator.id).active = False
+    db.session.commit()
+    assert browser.client.get("/console/").status_code == 302
+
+
+def test_logging_out_ends_the_session(world, cora):
+    assert cora.submit("/console/logout").status_code == 302
+    assert cora.client.get("/console/").status_code == 302
+
+
+form_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=1200)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(card=form_text, caller=form_text, note=form_text, reason=form_text, username=form_text, password=form_text)
+def test_whatever_a_coordinator_types_the_console_answers_without_a_server_error(
+        world, cora, card, caller, note, reason, username, password):
+    incident = db.session.scalar(select(Incident)) or open_incident(world)
+    for response in (
+        cora.submit("/console/incidents", card_number=card, caller_number=caller, note=note),
+        cora.submit(f"/console/incidents/{incident.id}/cancel", reason=reason),
+        cora.submit(f"/console/incidents/{incident.id}/resolve", note=note),
+        Browser(cora.client.application).client.post("/console/login", data={"username": username, "password": password}),
+    ):
+        assert response.status_code in (200, 302, 401, 404, 409, 422), response.status_code
