@@ -42,7 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import flask_migrate  # noqa: E402
-from sqlalchemy import event, func, select, text  # noqa: E402
+from sqlalchemy import delete, event, func, select, text  # noqa: E402
 from sqlalchemy.exc import DBAPIError  # noqa: E402
 
 from config import TestConfig  # noqa: E402
@@ -56,6 +56,7 @@ from emergency.outbox.models import OutboxMessage  # noqa: E402
 from emergency.plans import service as plans  # noqa: E402
 from emergency.plans.models import ContingencyPlan  # noqa: E402
 from emergency.rota import service as rota  # noqa: E402
+from emergency.telephony.models import InboundRequest  # noqa: E402
 from emergency.users import service as users  # noqa: E402
 from emergency.users.models import User  # noqa: E402
 
@@ -80,9 +81,8 @@ COORDINATOR_MOBILE = "+441134960999"
 PEOPLE_PHONES = PHONES[:1980]  # carers, contacts, callers; officers and coordinator kept apart
 
 # Every ONE_CONTACT_EVERY-th plan has one contact (the rest two), so its second step goes to
-# the rota: both tier-1 officers are asked. At most MOST_ONE_CONTACT_PLANS of them, because a
-# page's reply code is 3 digits (100-999) and must be unused among the phone's *open* pages:
-# an officer with 900 open pages would make incidents.service._unused_code loop for ever.
+# the rota: both tier-1 officers are asked. At most MOST_ONE_CONTACT_PLANS of them, so that an
+# officer's open asks fit in the 900 three-digit reply codes (beyond that, codes grow longer).
 ONE_CONTACT_EVERY = 20
 MOST_ONE_CONTACT_PLANS = 500
 
@@ -165,8 +165,8 @@ class StatementCounter:
     def _count(self, _connection, _cursor, statement, *_args):
         if not self.on:
             return
-        if statement.startswith("SELECT page.id") and "page.code" in statement:
-            key = "page (reply-code probe)"
+        if statement.startswith("SELECT page.code"):
+            key = "SELECT page (reply codes in use)"
         else:
             found = re.search(r"\b(?:FROM|INTO|UPDATE)\s+(\w+)", statement, re.IGNORECASE)
             key = f"{statement.split()[0].upper()} {found.group(1)}" if found else statement.split()[0].upper()
@@ -356,8 +356,8 @@ def run_engine(app, count: int) -> dict:
             print(f"  one mid-window tick, {handled} steps: {total} statements, {commits} commits; per step (its overheads spread over its steps): {listing}")
         if officer_pages:
             pages = max(officer_pages.values())
-            print(f"open pages per tier-1 officer at the end: {pages} of the 900 reply codes "
-                  f"(a new ask then probes {900 / (900 - pages):.2f} codes on average, one SELECT each)")
+            print(f"open pages per tier-1 officer at the end: {pages} of the 900 three-digit reply codes "
+                  f"(one SELECT reads the codes in use; a free one is picked in memory)")
         db.session.remove()
         return {"p99_start": p99_start, "p99_end": p99_end, "durations": durations, "late_start": late_start}
 
@@ -469,6 +469,7 @@ def run_burst(app, database_url: str, count: int, workers: int = 1) -> dict:
         counter.on = False
         on_duty_statements = counter.total()
         db.session.rollback()
+        commit_times = durable_commit_times(200)
 
         asks = db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.purpose == "ask"))
         with_ask = db.session.scalar(select(func.count(func.distinct(Page.incident_id))))
@@ -500,11 +501,30 @@ def run_burst(app, database_url: str, count: int, workers: int = 1) -> dict:
         print(row("find + open_incident + commit" + ("" if workers == 1 else f", {workers} workers"), per_open, 1000))
         print(row("officers_on_duty alone", on_duty_times, 1000))
         print(row("sms_blocked_numbers alone", blocked_times, 1000))
+        print(row("one small INSERT + COMMIT, nothing else", commit_times, 1000))
+        floor = count * statistics.median(commit_times)
+        print(f"so {count} opens one after another, each committed before its reply, take at least {floor:.1f} s "
+              f"on this disk whatever the code does (the median durable commit, {count} times)")
         print()
         print(f"SQL statements an open: {statements:.1f}, {commits:.0f} commit(s): {listing}")
-        print(f"  of which officers_on_duty, read although the first step asks a contact: {on_duty_statements}")
+        print(f"  officers_on_duty, read only when a step reaches the rota: {on_duty_statements} statements")
         db.session.remove()
         return {"total": total_seconds, "per_open": per_open}
+
+
+def durable_commit_times(times: int) -> list[float]:
+    """Seconds for a durable write and nothing else: one small INSERT and its COMMIT, each in
+    its own transaction (rows removed afterwards)."""
+    keys = [f"bench-commit-{i}" for i in range(times)]
+    result = []
+    for key in keys:
+        started = time.perf_counter()
+        db.session.add(InboundRequest(key=key, received_at=BURST_AT, answer=""))
+        db.session.commit()
+        result.append(time.perf_counter() - started)
+    db.session.execute(delete(InboundRequest).where(InboundRequest.key.in_(keys)))
+    db.session.commit()
+    return result
 
 
 def run(database_url: str | None, only: str | None, count: int, burst: int, workers: int) -> None:
