@@ -85,7 +85,8 @@ def set_password(user: User, password: str) -> None:
 def user_for_login(username: str, password: str, now) -> User | None:
     """The active user with this name and password, or None. Five wrong passwords in a row
     lock the account for 15 minutes, right password or not; the caller commits either way."""
-    user = db.session.scalar(select(User).where(User.username == username))
+    # No username holds a NUL, and PostgreSQL refuses to even compare with one.
+    user = db.session.scalar(select(User).where(User.username == username)) if "\x00" not in username else None
     if user is None or user.password_hash is None:
         check_password_hash(_nobody_hash(), password)  # a wrong name takes as long as a wrong password
         return None
