@@ -34,6 +34,8 @@ def render_shifts(runs, officers_by_id: dict, zone: ZoneInfo) -> str:
 def parse_shifts(text: str, officer_ids_by_mobile: dict[str, int], zone: ZoneInfo):
     """(shifts, problems): shifts as dicts ready to become `add` overrides; problems as
     [{"line": n, "errors": [...]}], counting the header as line 1. Any problem: use none."""
+    if "\x00" in text:  # PostgreSQL cannot store it, and no real CSV file has one
+        return [], [{"line": text[:text.index("\x00")].count("\n") + 1, "errors": ["contains a NUL character"]}]
     reader = csv.DictReader(io.StringIO(text))
     try:
         header = [name.strip() for name in (reader.fieldnames or [])]

@@ -226,7 +226,9 @@ def test_a_csv_with_bad_rows_imports_nothing_and_names_each_bad_line(coordinator
 
 @pytest.mark.parametrize("text, says", [("", "header needs the columns"), ("name,when\nx,y\n", "missing officer_mobile"),
                                         ("officer_mobile,tier,starts,ends\n", "no shifts"),
-                                        ("officer_mobile,tier,starts,ends\n\x00,1,a,b\n", "")])
+                                        ("officer_mobile,tier,starts,ends\n\x00,1,a,b\n", "line 2: contains a NUL"),
+                                        ("officer_mobile,tier,starts,ends,note\n020 7946 0101,1,2026-12-24 17:00,"
+                                         "2026-12-25 09:00,a\x00b\n", "line 2: contains a NUL")])
 def test_unusable_csv_files_are_422_not_500(coordinator, team, text, says):
     response = coordinator.post("/api/v1/rota/shifts.csv", data=text, content_type="text/csv")
     assert response.status_code == 422 and says in response.json["message"]
