@@ -1,5 +1,5 @@
-"""The console's pages. Thin: read through the services, render, and for the two actions
-(open by hand, resolve, cancel) call the same service functions as the API."""
+"""The console's pages. Thin: read through the services, render, and for the actions (open by
+hand, resolve, cancel) check the form with the API's schemas and call the same services."""
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -55,8 +55,8 @@ def login():
         if user is not None:
             log_in(user)
             return redirect(safe_next(request.args.get("next")))
-        problem = ("Wrong username or password, or the account is locked for 15 minutes after "
-                   f"{users.FAILED_LOGINS_BEFORE_LOCK} wrong passwords.")
+        problem = (f"Wrong username or password, or the account is locked for "
+                   f"{users.LOCKED_FOR.seconds // 60} minutes after {users.FAILED_LOGINS_BEFORE_LOCK} wrong passwords.")
     return render_template("console/login.html", problem=problem), 401 if problem else 200
 
 
