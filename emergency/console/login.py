@@ -6,12 +6,10 @@ from functools import wraps
 
 from flask import abort, g, redirect, request, session, url_for
 
+from emergency.api.auth import EDITORS
 from emergency.extensions import db
 from emergency.users import service as users
 from emergency.users.models import User
-
-EDITORS = ("admin", "coordinator")
-
 
 def log_in(user: User) -> None:
     session.clear()
@@ -35,9 +33,10 @@ def logged_in_user() -> User | None:
 def require_login():
     """before_request of the console: everything but the login page needs a live session,
     and every form post its CSRF token."""
-    if request.endpoint in ("console.login", "console.static"):
+    if request.endpoint == "console.login":
         return None
     g.user = logged_in_user()
+    g.may_edit = g.user is not None and g.user.role in EDITORS
     if g.user is None:
         session.clear()
         return redirect(url_for("console.login", next=request.path if request.method == "GET" else None))

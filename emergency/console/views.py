@@ -157,7 +157,7 @@ def incident_page(incident_id):
 def _render_incident(incident, problems=None, status=200):
     return render_template("console/incident.html", incident=incident, summary=row(incident),
                            snapshot=incident.plan_snapshot, problems=problems or {},
-                           can_close=incident.status in LIVE_STATUSES and g.user.role in ("admin", "coordinator")), status
+                           can_close=incident.status in LIVE_STATUSES and g.may_edit), status
 
 
 @blp.post("/incidents/<int:incident_id>/resolve")
