@@ -8,7 +8,7 @@ from emergency.api.auth import EDITORS, EVERY_ROLE, authenticate, current_user, 
 from emergency.api.fields import CardNumber
 from emergency.api.paging import page_of
 from emergency.audit import service as audit
-from emergency.clock import utc_now
+from emergency.clock import local_date, utc_now
 from emergency.extensions import db
 from emergency.plans import service
 from emergency.plans.snapshot import plan_to_dict
@@ -63,7 +63,7 @@ class PlansDueForReview(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """List live plans whose review is due within the given number of days, or overdue"""
-        query = service.plans_due_for_review(today=service.local_date(utc_now()), within_days=args["within_days"])
+        query = service.plans_due_for_review(today=local_date(utc_now()), within_days=args["within_days"])
         return [plan_summary(plan) for plan in page_of(query, pagination_parameters)]
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from emergency.audit import service as audit
-from emergency.clock import LONDON
+from emergency.clock import local_date
 from emergency.errors import Conflict, NotFound, RuleBroken
 from emergency.extensions import db
 from emergency.plans.cards import new_card_number
@@ -27,10 +27,6 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def local_date(now) -> date:
-    return now.astimezone(LONDON).date()
 
 
 def get_plan(plan_id: int) -> ContingencyPlan:

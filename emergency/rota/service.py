@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from emergency.clock import local_zone
 from emergency.errors import RuleBroken
 from emergency.extensions import db
 from emergency.outbox.service import queue_message
@@ -18,10 +19,6 @@ from emergency.rota.settings import bank_holidays, office_hours
 from emergency.users.service import alert_recipients
 
 ALERT_LISTS_AT_MOST = 5
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["LOCAL_TIMEZONE"])
 
 
 # Officers

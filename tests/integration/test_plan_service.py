@@ -136,3 +136,11 @@ def test_review_marks_today_in_london_and_sets_the_next_due_date(cora):
     late_evening_utc = NOW.replace(month=6, day=30, hour=23, minute=30)  # 00:30 on 1 July in London
     service.mark_reviewed(plan, by=cora, now=late_evening_utc)
     assert (plan.last_reviewed_on, plan.review_due_on) == (date(2026, 7, 1), date(2027, 7, 1))
+
+
+def test_review_dates_follow_the_configured_local_time_zone_not_london(app, cora):
+    app.config["LOCAL_TIMEZONE"] = "Pacific/Auckland"
+    plan = service.create_plan(loaded(), by=cora, now=NOW)
+    morning_in_auckland = NOW.replace(month=6, day=30, hour=13)  # 01:00 on 1 July in Auckland, 30 June in London
+    service.mark_reviewed(plan, by=cora, now=morning_in_auckland)
+    assert (plan.last_reviewed_on, plan.review_due_on) == (date(2026, 7, 1), date(2027, 7, 1))
