@@ -12,7 +12,8 @@ from emergency.errors import DomainError
 from emergency.extensions import db
 from emergency.phones import PhoneNumberError, normalise_phone
 from emergency.users import service as users
-from emergency.users.models import ROLES, ApiToken, User
+from emergency.users.models import ApiToken, User
+from emergency.users.roles import ROLES
 
 users_cli = AppGroup("users", help="Users, roles and API tokens.")
 demo_cli = AppGroup("demo", help="Demonstration data for the embedded set-up.")
@@ -83,7 +84,7 @@ def _fail_on_domain_error(action):
 @users_cli.command("create")
 @click.argument("username")
 @click.option("--name", "full_name", required=True, help="The person's full name.")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=click.Choice([str(role) for role in ROLES]), required=True)
 @click.option("--mobile", default=None, help="Where alerts such as rota gaps are texted.")
 def create_user(username, full_name, role, mobile):
     """Create a user with a role."""

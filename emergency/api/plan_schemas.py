@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from emergency.api.fields import CardNumber, Id, Name, PhoneNumber, Postcode, PostcodeOrDistrict, Text
 from emergency.clock import local_today
 from emergency.plans.models import CONSENT_STATUSES, PLAN_STATUSES
+from emergency.records import LARGEST_ID
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOCK_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -168,7 +169,7 @@ class PlanSchema(Schema):
 
 class PlanUpdateSchema(PlanSchema):
     status = fields.String(required=True, validate=validate.OneOf(("draft", "active", "suspended")))
-    version = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=2**31 - 1),
+    version = fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=LARGEST_ID),
                              metadata={"description": "The version this change is based on"})
 
 

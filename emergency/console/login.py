@@ -6,10 +6,10 @@ from functools import wraps
 
 from flask import abort, g, redirect, request, session, url_for
 
-from emergency.api.auth import EDITORS
 from emergency.extensions import db
 from emergency.users import service as users
 from emergency.users.models import User
+from emergency.users.roles import may_edit
 
 def log_in(user: User) -> None:
     session.clear()
@@ -36,7 +36,7 @@ def require_login():
     if request.endpoint == "console.login":
         return None
     g.user = logged_in_user()
-    g.may_edit = g.user is not None and g.user.role in EDITORS
+    g.may_edit = may_edit(g.user)
     if g.user is None:
         session.clear()
         return redirect(url_for("console.login", next=request.path if request.method == "GET" else None))
@@ -54,7 +54,7 @@ def check_csrf() -> None:
 def editors_only(view):
     @wraps(view)
     def checked(*args, **kwargs):
-        if g.user.role not in EDITORS:
+        if not may_edit(g.user):
             abort(403, description=f"A {g.user.role.replace('_', ' ')} may not do this.")
         return view(*args, **kwargs)
 

@@ -17,6 +17,7 @@ from emergency.incidents.messages import who_and_where
 from emergency.incidents.models import LIVE_STATUSES, Incident
 from emergency.outbox import service as outbox
 from emergency.plans import service as plans
+from emergency.records import get_or_none
 from emergency.rota import service as rota
 from emergency.telephony import opt_outs
 from emergency.users import service as users
@@ -143,7 +144,7 @@ def _load(schema, form) -> tuple[dict, dict]:
 
 
 def _visible_incident(incident_id: int) -> Incident:
-    incident = db.session.get(Incident, incident_id) if 0 < incident_id < 2**31 else None
+    incident = get_or_none(Incident, incident_id)
     if incident is None or not incidents.visible_to(g.user, incident):
         abort(404, description=f"There is no incident {incident_id} for you to see.")
     return incident

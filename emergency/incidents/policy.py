@@ -12,9 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from emergency.incidents.availability import is_available
-
-TIERS = (1, 2, 3)
-
+from emergency.rota.calendar import TIERS
 
 @dataclass(frozen=True)
 class Position:
@@ -121,7 +119,7 @@ def decide(position: Position, contacts: list[dict], on_duty, now: datetime,
     rounds_completed = []
     rota_round, next_tier = position.rota_round, position.next_tier
     while position.stage == "rota" and rota_round <= settings.rounds:
-        for tier in range(next_tier, len(TIERS) + 1):
+        for tier in TIERS[next_tier - 1:]:
             officers = on_duty.get(tier, [])
             if officers:
                 asks = _officer_asks(officers, tier, rota_round, settings, sms_blocked)

@@ -19,6 +19,7 @@ from emergency.plans.snapshot import plan_to_dict
 from emergency.records import get_or_not_found
 from emergency.rota import service as rota
 from emergency.telephony import opt_outs
+from emergency.users.roles import sees_only_own_asks
 from emergency.users.service import alert_recipients
 
 DETAILS_LINK_HOURS = 24
@@ -371,7 +372,7 @@ def officer_id_for(user) -> int | None:
 
 def visible_to(user, incident: Incident) -> bool:
     """Coordinators and admins see every incident; a duty officer those they were asked about."""
-    if user.role != "duty_officer":
+    if not sees_only_own_asks(user):
         return True
     officer_id = officer_id_for(user)
     return officer_id is not None and any(page.officer_id == officer_id for page in incident.pages)
@@ -379,5 +380,5 @@ def visible_to(user, incident: Incident) -> bool:
 
 def incidents_for(user, **filters):
     """incidents(...), narrowed to what this user may see."""
-    officer_id = (officer_id_for(user) or -1) if user.role == "duty_officer" else None
+    officer_id = (officer_id_for(user) or -1) if sees_only_own_asks(user) else None
     return incidents(officer_id=officer_id, **filters)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from emergency.rota.localtime import wall_clock_instant
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# 1 = first call, 2 = senior, 3 = manager.
 TIERS = (1, 2, 3)
 
 

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emergency.db_types import UTCDateTime
 from emergency.extensions import db
+from emergency.rota.calendar import TIERS
 
 CONTACT_PREFERENCES = ("sms", "call", "both")
 OVERRIDE_KINDS = ("add", "remove", "replace")
@@ -31,7 +32,7 @@ class RotaPattern(db.Model):
     """A recurring shift in a tier, covered by its officers in weekly turns."""
 
     __tablename__ = "rota_pattern"
-    __table_args__ = (CheckConstraint("tier IN (1, 2, 3)", name="tier_known"),)
+    __table_args__ = (CheckConstraint(f"tier IN {TIERS}", name="tier_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -67,7 +68,7 @@ class RotaOverride(db.Model):
     __tablename__ = "rota_override"
     __table_args__ = (
         CheckConstraint(f"kind IN {OVERRIDE_KINDS}", name="kind_known"),
-        CheckConstraint("tier IN (1, 2, 3)", name="tier_known"),
+        CheckConstraint(f"tier IN {TIERS}", name="tier_known"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     )
 

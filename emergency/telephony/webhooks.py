@@ -13,12 +13,12 @@ from emergency.extensions import db
 from emergency.incidents.models import Page
 from emergency.outbox.models import OutboxMessage
 from emergency.phones import PhoneNumberError, normalise_phone
+from emergency.records import get_or_none
 from emergency.telephony import inbound, twiml
 from emergency.telephony.models import InboundRequest
 from emergency.telephony.replies import keypad_digits
 
 blp = Blueprint("twilio", __name__, url_prefix="/twilio")
-_LARGEST_ID = 2**31 - 1
 _PLAIN_NUMBER = re.compile(r"^\+?[0-9]{3,15}$")
 _TWILIO_ID = re.compile(r"^[A-Za-z0-9]{2,64}$")
 
@@ -161,7 +161,7 @@ def voice_card():
 
 
 def _page(page_id: int) -> Page | None:
-    return db.session.get(Page, page_id) if 0 < page_id <= _LARGEST_ID else None
+    return get_or_none(Page, page_id)
 
 
 @blp.post("/ask/<int:page_id>")
@@ -199,7 +199,7 @@ def ask_answer(page_id):
 @blp.post("/say/<int:message_id>")
 @signed_by_twilio
 def say(message_id):
-    message = db.session.get(OutboxMessage, message_id) if 0 < message_id <= _LARGEST_ID else None
+    message = get_or_none(OutboxMessage, message_id)
     return xml(twiml.say_and_hang_up(message.body if message else "Carers Emergency Line. Goodbye."))
 
 

@@ -5,13 +5,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emergency.db_types import UTCDateTime
 from emergency.extensions import db
+from emergency.users.roles import ROLES
 
-ROLES = ("admin", "coordinator", "duty_officer")
 
 
 class User(db.Model):
     __tablename__ = "user_account"
-    __table_args__ = (CheckConstraint(f"role IN {ROLES}", name="role_known"),)
+    __table_args__ = (CheckConstraint(f"role IN {tuple(str(role) for role in ROLES)}", name="role_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)

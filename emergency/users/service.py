@@ -9,7 +9,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from emergency.errors import Conflict, NotFound, RuleBroken
 from emergency.extensions import db
-from emergency.users.models import ROLES, ApiToken, User
+from emergency.users.models import ApiToken, User
+from emergency.users.roles import EDITORS, ROLES
 
 TOKEN_PREFIX = "cel_"
 SHORTEST_PASSWORD = 12
@@ -71,7 +72,7 @@ def user_for_token(token: str) -> User | None:
 def alert_recipients() -> list[User]:
     """Active coordinators and admins with a mobile: who is texted about gaps and incidents."""
     return list(db.session.scalars(
-        select(User).where(User.role.in_(("coordinator", "admin")), User.active.is_(True), User.mobile.is_not(None))
+        select(User).where(User.role.in_(EDITORS), User.active.is_(True), User.mobile.is_not(None))
     ))
 
 
