@@ -92,7 +92,7 @@ class IncidentSchema(IncidentSummarySchema):
 def incident_out(incident, detail=False):
     snapshot = incident.plan_snapshot
     _, cared_for, district = who_and_where(snapshot) if snapshot else (None, "unknown (no plan)", "")
-    accepter = next((p for p in incident.pages if p.id == incident.accepted_page_id), None)
+    accepter = incident.accepted_page
     body = {
         "id": incident.id, "plan_id": incident.plan_id, "card_number": snapshot["card_number"] if snapshot else None,
         "cared_for": cared_for, "district": district, "status": incident.status, "channel": incident.channel,

@@ -92,7 +92,7 @@ def _render_board(problems=None, form=None, status=200):
 def row(incident: Incident) -> dict:
     snapshot = incident.plan_snapshot
     carer, cared_for, district = who_and_where(snapshot) if snapshot else ("", "", "")
-    accepter = next((p for p in incident.pages if p.id == incident.accepted_page_id), None)
+    accepter = incident.accepted_page
     if incident.status == "accepted":
         doing = f"{accepter.name if accepter else 'someone'} is going"
     elif incident.status == "exhausted":

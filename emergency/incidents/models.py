@@ -48,7 +48,8 @@ class Incident(db.Model):
     rounds: Mapped[int] = mapped_column(SmallInteger)
     channels: Mapped[str] = mapped_column(String(4))
 
-    accepted_page_id: Mapped[int | None] = mapped_column(Integer)
+    # use_alter: incident and page refer to each other, so this key is added after both tables.
+    accepted_page_id: Mapped[int | None] = mapped_column(ForeignKey("page.id", use_alter=True))
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by: Mapped[str | None] = mapped_column(String(80))
@@ -57,7 +58,10 @@ class Incident(db.Model):
 
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    pages: Mapped[list["Page"]] = relationship(order_by="Page.id", back_populates="incident")
+    pages: Mapped[list["Page"]] = relationship(order_by="Page.id", back_populates="incident",
+                                               foreign_keys="Page.incident_id")
+    # Set only by the conditional UPDATE that decides who wins (incidents.service.accept).
+    accepted_page: Mapped["Page | None"] = relationship(foreign_keys=[accepted_page_id], viewonly=True)
     events: Mapped[list["IncidentEvent"]] = relationship(order_by="IncidentEvent.id", back_populates="incident")
 
     # Any two writers of one incident row (the engine, an accept) cannot both succeed unseen.
@@ -93,7 +97,7 @@ class Page(db.Model):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    incident: Mapped[Incident] = relationship(back_populates="pages")
+    incident: Mapped[Incident] = relationship(back_populates="pages", foreign_keys=[incident_id])
 
 
 class IncidentEvent(db.Model):

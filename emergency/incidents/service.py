@@ -225,7 +225,7 @@ def accept(page: Page, now) -> tuple[bool, str]:
     incident = page.incident
     db.session.refresh(incident)
     if not won:
-        accepter = db.session.get(Page, incident.accepted_page_id) if incident.accepted_page_id else None
+        accepter = incident.accepted_page
         if page.status == "open":
             page.status, page.answered_at = "too_late", now
         note(incident, now, "late accept", f"{page.name} accepted after it was covered")
