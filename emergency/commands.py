@@ -1,4 +1,4 @@
-"""Command-line verbs: `flask users ...` and `flask demo load`."""
+"""Command-line verbs: `flask users`, `flask demo`, `flask rota`, `flask engine` and `flask phone`."""
 from datetime import timedelta
 
 import click

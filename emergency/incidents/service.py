@@ -333,13 +333,13 @@ def send_survey(incident: Incident, now) -> None:
 def awaiting_rating_from(phone: str, now) -> Incident | None:
     """The newest incident whose carer, at this number, was sent the survey in the last two
     weeks and has not answered it."""
-    asked = db.session.scalars(
+    return db.session.scalar(
         select(Incident).join(IncidentEvent)
         .where(IncidentEvent.kind == "survey sent", IncidentEvent.at >= now - timedelta(days=14),
-               Incident.survey_rating.is_(None))
+               Incident.survey_rating.is_(None), Incident.plan_snapshot[("carer", "mobile")].as_string() == phone)
         .order_by(Incident.id.desc())
-    ).all()
-    return next((i for i in asked if i.plan_snapshot and i.plan_snapshot["carer"].get("mobile") == phone), None)
+        .limit(1)
+    )
 
 
 def record_survey(incident: Incident, rating: int, now) -> None:
