@@ -1,46 +1,33 @@
 """The in-process clock: APScheduler with its in-memory job store calls jobs that read and
-write the database. The database holds all state, so a lost process loses nothing."""
+write the database. The database holds all state, so a lost process loses nothing. Every job
+runs through emergency.jobs.run_job, which logs, counts and rolls back a failed run."""
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from flask import current_app
 
 from emergency.clock import utc_now
 from emergency.extensions import db
+from emergency.incidents import engine
+from emergency.jobs import Job, run_job
+from emergency.rota import service as rota
+from emergency.telephony import sender
 
 
-def daily_rota_gap_check(app):
-    from emergency.rota import service as rota
-
-    with app.app_context():
-        try:
-            queued = rota.alert_coordinators_of_gaps(utc_now())
-            db.session.commit()
-            app.logger.info("rota gap check: %d alert(s) queued", len(queued))
-        except Exception:
-            db.session.rollback()
-            app.logger.exception("rota gap check failed; it runs again tomorrow, or run `flask rota check-gaps`")
+def _rota_gap_check(now):
+    queued = rota.alert_coordinators_of_gaps(now)
+    db.session.commit()
+    return f"{len(queued)} alert(s) queued"
 
 
-def escalation_tick(app):
-    from emergency.incidents import engine
-
-    with app.app_context():
-        try:
-            engine.tick(utc_now())
-        except Exception:
-            db.session.rollback()
-            app.logger.exception("engine tick failed; the next tick retries")
+def _send_outbox(now):
+    return sender.send_due(now, current_app.extensions["gateway"])
 
 
-def send_outbox(app):
-    from emergency.telephony import sender
-
-    with app.app_context():
-        try:
-            sender.send_due(utc_now(), app.extensions["gateway"])
-        except Exception:
-            db.session.rollback()
-            app.logger.exception("outbox sending failed; the next run retries")
+ESCALATION_TICK = Job("escalation tick", engine.tick, on_failure="the next tick retries")
+OUTBOX_SEND = Job("outbox send", _send_outbox, on_failure="the next run retries")
+ROTA_GAP_CHECK = Job("rota gap check", _rota_gap_check,
+                     on_failure="it runs again tomorrow, or run `flask rota check-gaps`")
 
 
 def add_jobs(scheduler, app):
@@ -48,16 +35,12 @@ def add_jobs(scheduler, app):
     hour, minute = (int(part) for part in app.config["ROTA_GAP_CHECK_AT"].split(":"))
     every = max(app.config["ENGINE_TICK_SECONDS"], 1)
     # First run at once: whatever fell due while no engine ran is done straight away.
+    frequent = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 2 * every, "next_run_time": utc_now()}
+    scheduler.add_job(run_job, IntervalTrigger(seconds=every), args=[app, ESCALATION_TICK], id="escalation-tick",
+                      **frequent)
+    scheduler.add_job(run_job, IntervalTrigger(seconds=every), args=[app, OUTBOX_SEND], id="outbox-send", **frequent)
     scheduler.add_job(
-        escalation_tick, IntervalTrigger(seconds=every), args=[app], id="escalation-tick",
-        next_run_time=utc_now(), coalesce=True, max_instances=1, misfire_grace_time=2 * every,
-    )
-    scheduler.add_job(
-        send_outbox, IntervalTrigger(seconds=every), args=[app], id="outbox-send",
-        next_run_time=utc_now(), coalesce=True, max_instances=1, misfire_grace_time=2 * every,
-    )
-    scheduler.add_job(
-        daily_rota_gap_check, CronTrigger(hour=hour, minute=minute, timezone=zone), args=[app],
+        run_job, CronTrigger(hour=hour, minute=minute, timezone=zone), args=[app, ROTA_GAP_CHECK],
         id="rota-gap-check", coalesce=True, max_instances=1, misfire_grace_time=6 * 3600,
     )
     return scheduler

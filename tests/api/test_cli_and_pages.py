@@ -82,6 +82,7 @@ def test_the_docs_page_loads_swagger_ui_from_the_service_itself_not_the_internet
     for asset in assets:
         response = client.get(asset)
         assert response.status_code == 200 and len(response.data) > 1000
+        response.close()  # a file served from disk stays open until its response is closed
     assert client.get("/api/docs/assets/index.html").status_code == 404
 
 
