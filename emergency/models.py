@@ -8,7 +8,7 @@ from emergency.plans.models import (  # noqa: F401
     PlanVersion,
 )
 from emergency.users.models import ApiToken, User  # noqa: F401
-from emergency.outbox.models import OutboxMessage  # noqa: F401
+from emergency.outbox.models import OutboxMessage, SmsOptOut  # noqa: F401
 from emergency.rota.models import (  # noqa: F401
     CalendarFeed,
     DutyOfficer,
@@ -23,4 +23,4 @@ from emergency.incidents.models import (  # noqa: F401
     IncidentEvent,
     Page,
 )
-from emergency.telephony.models import InboundRequest, SmsOptOut  # noqa: F401
+from emergency.telephony.models import InboundRequest  # noqa: F401

@@ -2,10 +2,15 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from emergency.api.fields import ClockTime, Id, Instant, Name, PhoneNumber, Text, plausible_date
-from emergency.rota.calendar import WEEKDAYS
+from emergency.outbox import opt_outs
+from emergency.rota.calendar import TIERS, WEEKDAYS
 from emergency.rota.models import CONTACT_PREFERENCES, OVERRIDE_KINDS
 
-TIER = validate.Range(min=1, max=3)
+TIER = validate.Range(min=min(TIERS), max=max(TIERS))
+
+
+def _isoformat(moment):
+    return moment.isoformat() if moment else None
 
 
 class OfficerSchema(Schema):
@@ -15,8 +20,12 @@ class OfficerSchema(Schema):
     role = Text(required=True, max_length=100, required_text=True, metadata={"example": "senior social worker"})
     active = fields.Boolean(load_default=True)
     contact_preference = fields.String(load_default="both", validate=validate.OneOf(CONTACT_PREFERENCES))
-    sms_opted_out_at = fields.DateTime(dump_only=True, allow_none=True,
-                                       metadata={"description": "When the number texted STOP; asks then go by call"})
+    # Read from the opt-out list, which belongs to the number, so it never goes stale when
+    # an officer's mobile changes.
+    sms_opted_out_at = fields.Function(
+        lambda officer: _isoformat(opt_outs.opted_out_at(officer.mobile)), dump_only=True,
+        metadata={"type": "string", "format": "date-time", "nullable": True,
+                  "description": "When the number texted STOP; asks then go by call"})
 
 
 class OfficerQuery(Schema):

@@ -19,7 +19,7 @@ from emergency.outbox import service as outbox
 from emergency.plans import service as plans
 from emergency.records import get_or_none
 from emergency.rota import service as rota
-from emergency.telephony import opt_outs
+from emergency.outbox import opt_outs
 from emergency.users import service as users
 
 blp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")

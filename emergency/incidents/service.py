@@ -18,7 +18,7 @@ from emergency.outbox.service import queue_message
 from emergency.plans.snapshot import plan_to_dict
 from emergency.records import get_or_not_found
 from emergency.rota import service as rota
-from emergency.telephony import opt_outs
+from emergency.outbox import opt_outs
 from emergency.users.roles import sees_only_own_asks
 from emergency.users.service import alert_recipients
 

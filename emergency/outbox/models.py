@@ -39,3 +39,13 @@ class OutboxMessage(db.Model):
     provider_status: Mapped[str | None] = mapped_column(String(20))
     # Status callbacks can arrive out of order: only a later one may change the status.
     provider_sequence: Mapped[int] = mapped_column(Integer, default=-1)
+
+
+class SmsOptOut(db.Model):
+    """A number that texted STOP (or that the phone company reports opted out): asks to it
+    go by call only until it texts START."""
+
+    __tablename__ = "sms_opt_out"
+
+    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    opted_out_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -24,7 +24,6 @@ class DutyOfficer(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     contact_preference: Mapped[str] = mapped_column(String(5), default="both")
     # Set when the phone company reports that the number texted STOP; texts then go unsent.
-    sms_opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
 
 

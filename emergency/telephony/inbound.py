@@ -14,7 +14,7 @@ from emergency.plans.cards import CardNumberError, parse_card_number
 from emergency.plans.models import ContingencyPlan, KeySafeCode
 from emergency.rota import service as rota
 from emergency.rota.models import DutyOfficer
-from emergency.telephony import opt_outs
+from emergency.outbox import opt_outs
 from emergency.telephony.gateway import OPTED_OUT
 from emergency.telephony.replies import parse_text
 from emergency.telephony.sender import channel_failed

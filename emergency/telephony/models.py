@@ -16,13 +16,3 @@ class InboundRequest(db.Model):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     answer: Mapped[str] = mapped_column(Text)
-
-
-class SmsOptOut(db.Model):
-    """A number that texted STOP (or that the phone company reports opted out): asks to it
-    go by call only until it texts START."""
-
-    __tablename__ = "sms_opt_out"
-
-    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
-    opted_out_at: Mapped[datetime] = mapped_column(UTCDateTime())

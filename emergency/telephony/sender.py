@@ -14,7 +14,7 @@ from emergency.extensions import db
 from emergency.incidents import service as incidents
 from emergency.incidents.models import Page
 from emergency.outbox.models import OutboxMessage
-from emergency.telephony import opt_outs
+from emergency.outbox import opt_outs
 from emergency.telephony.gateway import OPTED_OUT, SendFailed
 
 MOST_ATTEMPTS = 5

@@ -11,7 +11,7 @@ from emergency.incidents import engine
 from emergency.incidents.models import Page
 from emergency.outbox.models import OutboxMessage
 from emergency.telephony import sender
-from emergency.telephony.models import SmsOptOut
+from emergency.outbox.models import SmsOptOut
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.conftest import LINE_NUMBER
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from emergency.extensions import db
 from emergency.incidents.models import Incident, Page
 from emergency.outbox.models import OutboxMessage
-from emergency.telephony.models import SmsOptOut
+from emergency.outbox.models import SmsOptOut
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.conftest import OLD_AUTH_TOKEN
 
@@ -144,6 +144,23 @@ def test_stop_means_asks_go_by_call_only_until_start(app, world, phone):
     assert [m.channel for m in queued("ask", SUE)] == ["call"]
     phone.text("020 7946 0456", "start")
     assert db.session.get(SmsOptOut, SUE) is None
+
+
+def test_an_officers_opt_out_belongs_to_the_number_and_does_not_follow_a_new_mobile(app, world, phone):
+    from tests.conftest import make_api_user
+
+    coordinator = make_api_user(app, "cora2", "coordinator")
+    priya = world.officers["priya"]
+
+    def priya_opted_out_at():
+        return coordinator.get(f"/api/v1/rota/officers/{priya.id}").json["sms_opted_out_at"]
+
+    phone.text("020 7946 0101", "STOP")
+    assert priya_opted_out_at() is not None
+    changed = coordinator.put(f"/api/v1/rota/officers/{priya.id}", json={
+        "name": priya.name, "mobile": "020 7946 0111", "role": priya.role, "contact_preference": "both"})
+    assert changed.status_code == 200 and changed.json["sms_opted_out_at"] is None
+    assert priya_opted_out_at() is None
 
 
 def test_missing_fields_get_valid_twiml_not_an_error(world, phone):
