@@ -1,5 +1,5 @@
 """The front door and the health check."""
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, render_template
 from sqlalchemy import text
 
 from emergency.clock import utc_now
@@ -7,23 +7,10 @@ from emergency.extensions import db
 
 blp = Blueprint("pages", __name__)
 
-_FRONT_DOOR = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Carers Emergency Line</title></head>
-<body><h1>Carers Emergency Line</h1>
-<p>The service is running.</p>
-<ul>
-<li><a href="/console/">Coordinators' console</a> (live incidents; log in with a password from
-<code>flask --app emergency users set-password USERNAME</code>)</li>
-<li><a href="/api/docs">API documentation</a> (log in with a bearer token:
-<code>flask --app emergency users token USERNAME</code>)</li>
-<li><a href="/api/openapi.json">OpenAPI description</a></li>
-<li><a href="/health">Health</a></li>
-</ul></body></html>"""
-
 
 @blp.get("/")
 def front_door():
-    return _FRONT_DOOR
+    return render_template("pages/front_door.html")
 
 
 @blp.get("/health")
