@@ -34,7 +34,8 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from datetime import date, datetime, time as clock, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as clock
 from pathlib import Path
 
 # The editable install does not make `emergency` importable from a script outside the
@@ -334,7 +335,7 @@ def run_engine(app, count: int) -> dict:
         print()
         print(header("real tick duration, milliseconds"))
         print(row("every tick", durations, 1000))
-        busy = [d for d, h in zip(durations, handled_per_tick) if h]
+        busy = [d for d, h in zip(durations, handled_per_tick, strict=True) if h]
         if busy:
             print(row("ticks that took a step", busy, 1000))
         print()
@@ -353,7 +354,8 @@ def run_engine(app, count: int) -> dict:
               + (f"a tick with nothing due: {statistics.median(idle):.0f} statements" if idle else "every tick had steps due"))
         if sample_tick:
             handled, listing, commits, total = sample_tick
-            print(f"  one mid-window tick, {handled} steps: {total} statements, {commits} commits; per step (its overheads spread over its steps): {listing}")
+            print(f"  one mid-window tick, {handled} steps: {total} statements, {commits} commits; "
+                  f"per step (its overheads spread over its steps): {listing}")
         if officer_pages:
             pages = max(officer_pages.values())
             print(f"open pages per tier-1 officer at the end: {pages} of the 900 three-digit reply codes "

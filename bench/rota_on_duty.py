@@ -19,7 +19,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import date, time as clock, timedelta
+from datetime import date, timedelta
+from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 

@@ -13,7 +13,6 @@ from emergency.records import LARGEST_ID
 from emergency.rota.localtime import LocalTimeError, parse_instant
 
 
-
 class Text(fields.String):
     """Trimmed text. NUL characters are refused: PostgreSQL cannot store them."""
 

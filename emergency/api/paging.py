@@ -4,7 +4,6 @@ from emergency.extensions import db
 from emergency.records import LARGEST_ID
 
 
-
 def page_of(query, pagination_parameters):
     """One page of a select(), setting the total that flask-smorest puts in X-Pagination."""
     pagination_parameters.item_count = db.session.scalar(select(func.count()).select_from(query.subquery()))

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from emergency.incidents.availability import is_available
 from emergency.rota.calendar import TIERS
 
+
 @dataclass(frozen=True)
 class Position:
     stage: str  # contacts, rota, done

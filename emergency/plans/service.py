@@ -23,6 +23,7 @@ from emergency.plans.models import (
 from emergency.plans.snapshot import changed_fields, plan_to_dict
 from emergency.records import get_or_not_found
 
+
 def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1

@@ -3,6 +3,7 @@
 Pure: patterns, overrides, office hours, bank holidays and the time zone are passed in;
 nothing here reads the clock or the database.
 """
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -141,7 +142,7 @@ def timeline(start: datetime, end: datetime, patterns, overrides, zone: ZoneInfo
     for item in [*all_shifts, *overrides]:
         cuts.update(moment for moment in (item.starts_at, item.ends_at) if start < moment < end)
     ordered = sorted(cuts)
-    return [Segment(a, b, _on_duty_from(all_shifts, overrides, a, unavailable)) for a, b in zip(ordered, ordered[1:])]
+    return [Segment(a, b, _on_duty_from(all_shifts, overrides, a, unavailable)) for a, b in itertools.pairwise(ordered)]
 
 
 def duty_runs(segments: list[Segment]) -> list[Shift]:

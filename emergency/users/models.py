@@ -8,7 +8,6 @@ from emergency.extensions import db
 from emergency.users.roles import ROLES
 
 
-
 class User(db.Model):
     __tablename__ = "user_account"
     __table_args__ = (CheckConstraint(f"role IN {tuple(str(role) for role in ROLES)}", name="role_known"),)

@@ -3,7 +3,6 @@ send gets a 500, and no response breaks the schema the API publishes."""
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
-
 from sqlalchemy import func, select
 
 from config import TestConfig

@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from emergency.api.plan_schemas import PlanSchema
 from emergency.extensions import db
-from emergency.incidents import engine, service as incidents
+from emergency.incidents import engine
+from emergency.incidents import service as incidents
 from emergency.incidents.models import Incident, Page
 from emergency.outbox.models import OutboxMessage
 from emergency.plans import service as plans

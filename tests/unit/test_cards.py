@@ -1,3 +1,4 @@
+import itertools
 import random
 
 import pytest
@@ -56,7 +57,7 @@ def test_the_09_to_90_swap_that_luhn_misses_is_caught():
 def test_cards_are_not_sequential_or_predictable_from_one_another():
     assert len(set(SAMPLE)) == len(SAMPLE)
     numbers = sorted(int(card) for card in SAMPLE)
-    gaps = {b - a for a, b in zip(numbers, numbers[1:])}
+    gaps = {b - a for a, b in itertools.pairwise(numbers)}
     assert len(gaps) > len(SAMPLE) // 2
     # the first digits spread over 1-9, so nothing hints at issue order
     assert {card[0] for card in SAMPLE} == set("123456789")
