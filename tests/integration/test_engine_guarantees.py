@@ -140,15 +140,16 @@ def test_an_engine_killed_mid_run_loses_nothing_and_sends_no_step_twice(app, dat
     count = 400
     seed_incidents(count)
     root = Path(__file__).resolve().parents[2]
-    doomed = subprocess.Popen([sys.executable, "-c", ENGINE_PROCESS, database_url, DUE.isoformat()], cwd=root,
-                              env={**os.environ, "PYTHONPATH": str(root)}, stderr=subprocess.PIPE)
-    # Wait for the engine to be part-way through, then kill it without warning.
-    done_before_kill = 0
-    while doomed.poll() is None and done_before_kill == 0:
-        db.session.rollback()
-        done_before_kill = db.session.scalar(select(func.count(Incident.id)).where(Incident.step == 2))
-    doomed.kill()
-    doomed.wait()
+    # The with block closes the engine's stderr pipe once it is dead.
+    with subprocess.Popen([sys.executable, "-c", ENGINE_PROCESS, database_url, DUE.isoformat()], cwd=root,
+                          env={**os.environ, "PYTHONPATH": str(root)}, stderr=subprocess.PIPE) as doomed:
+        # Wait for the engine to be part-way through, then kill it without warning.
+        done_before_kill = 0
+        while doomed.poll() is None and done_before_kill == 0:
+            db.session.rollback()
+            done_before_kill = db.session.scalar(select(func.count(Incident.id)).where(Incident.step == 2))
+        doomed.kill()
+        doomed.wait()
     db.session.rollback()
     done_at_kill = db.session.scalar(select(func.count(Incident.id)).where(Incident.step == 2))
     assert 0 < done_at_kill < count, f"the engine was not killed part-way ({done_at_kill} of {count} done)"
