@@ -6,6 +6,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from emergency.clock import utc_now
 from emergency.extensions import db
+from emergency.retention.jobs import daily_retention_run
 
 
 def daily_rota_gap_check(app):
@@ -59,6 +60,11 @@ def add_jobs(scheduler, app):
     scheduler.add_job(
         daily_rota_gap_check, CronTrigger(hour=hour, minute=minute, timezone=zone), args=[app],
         id="rota-gap-check", coalesce=True, max_instances=1, misfire_grace_time=6 * 3600,
+    )
+    retention_hour, retention_minute = (int(part) for part in app.config["RETENTION_RUN_AT"].split(":"))
+    scheduler.add_job(
+        daily_retention_run, CronTrigger(hour=retention_hour, minute=retention_minute, timezone=zone), args=[app],
+        id="retention-run", coalesce=True, max_instances=1, misfire_grace_time=6 * 3600,
     )
     return scheduler
 
