@@ -37,27 +37,28 @@ def editable(plan):
     return PlanSchema().load({**data, "status": plan.status})
 
 
-def make_plan(by, now=NOW, **overrides):
+def make_plan(by, now=NOW, key_safe_code=KEY_SAFE_CODE, routines="Likes his tea strong", **overrides):
+    """A plan with three versions: created, key-safe code set, routines added."""
     plan = plans.create_plan(PlanSchema().load(plan_payload(**overrides)), by=by, now=now)
-    plans.set_key_safe_code(plan, KEY_SAFE_CODE, by=by, now=now)
+    plans.set_key_safe_code(plan, key_safe_code, by=by, now=now)
     data = editable(plan)
-    data["cared_for"][0]["routines"] = "Likes his tea strong"
+    data["cared_for"][0]["routines"] = routines
     plans.update_plan(plan, data, expected_version=plan.version, by=by, now=now)
     db.session.commit()
     return plan
 
 
 def closed_incident(plan, opened_at: datetime, *, closed_at: datetime | None = None, rating: int | None = 4,
-                    cancel: bool = False) -> Incident:
+                    cancel: bool = False, caller: str = CALLER, note: str = "Susan stayed with Arthur") -> Incident:
     """An incident opened by the caller's text, accepted by the first contact, then resolved
     (surveyed and rated) or cancelled at closed_at."""
     closed_at = closed_at or opened_at + timedelta(hours=2)
-    incident, _ = incidents.open_incident(plan, caller_number=CALLER, channel="sms", now=opened_at)
+    incident, _ = incidents.open_incident(plan, caller_number=caller, channel="sms", now=opened_at)
     if cancel:
         incidents.cancel(incident, "Margaret's daughter was already there", closed_at, by="cora")
     else:
         incidents.accept(incident.pages[0], opened_at + timedelta(minutes=3))
-        incidents.resolve(incident, closed_at, by="cora", detail="Susan stayed with Arthur")
+        incidents.resolve(incident, closed_at, by="cora", detail=note)
         incidents.send_survey(incident, closed_at + timedelta(days=1))
         if rating:
             incidents.record_survey(incident, rating, closed_at + timedelta(days=1, hours=1))
