@@ -121,9 +121,10 @@ class PlanErase(MethodView):
     @blp.arguments(schemas.EraseSchema)
     @blp.response(200, schemas.ErasureSchema)
     def post(self, data, plan_id):
-        """Erase a plan's personal data on request (admins; confirm with its card number); refused during an incident"""
+        """Erase a plan's personal data on request (admins; confirm with the card number); not during an incident"""
         plan = service.get_plan(plan_id)
-        done = erasure.erase_plan(plan, reason=data["reason"], confirm=data["confirm"], by=current_user(), now=utc_now())
+        done = erasure.erase_plan(plan, reason=data["reason"], confirm=data["confirm"], by=current_user(),
+                                  now=utc_now())
         db.session.commit()
         return done
 

@@ -36,6 +36,11 @@ def history(app, cora):
     return plan, other
 
 
+def counted_fields():
+    return db.session.execute(select(Incident.id, Incident.status, Incident.channel, Incident.survey_rating,
+                                     Incident.opened_at, Incident.closed_at).order_by(Incident.id)).all()
+
+
 def erase(admin, plan, **overrides):
     body = {"reason": "erasure request ER-2026-014", "confirm": plan.card_number, **overrides}
     return admin.post(f"/api/v1/plans/{plan.id}/erase", json=body)
@@ -44,8 +49,7 @@ def erase(admin, plan, **overrides):
 def test_erasure_removes_every_personal_field_and_keeps_the_counts(app, admin, history):
     plan, other = history
     plan_id, card_number = plan.id, plan.card_number
-    statuses_before = db.session.execute(select(Incident.id, Incident.status, Incident.channel, Incident.survey_rating,
-                                                Incident.opened_at, Incident.closed_at).order_by(Incident.id)).all()
+    statuses_before = counted_fields()
     assert all(word in database_text() for word in PERSONAL)  # the search below can find them
 
     response = erase(admin, plan, confirm=f"{card_number[:4]} {card_number[4:]}")
@@ -64,8 +68,7 @@ def test_erasure_removes_every_personal_field_and_keeps_the_counts(app, admin, h
         "archived", card_number, [], [], None)
     assert erased.erased_at is not None
     assert db.session.scalar(select(func.count()).where(PlanVersion.plan_id == plan_id)) == 0
-    assert db.session.execute(select(Incident.id, Incident.status, Incident.channel, Incident.survey_rating,
-                                     Incident.opened_at, Incident.closed_at).order_by(Incident.id)).all() == statuses_before
+    assert counted_fields() == statuses_before
     assert db.session.scalars(select(Incident.plan_id).order_by(Incident.id)).all() == [plan_id, plan_id, other.id]
     accepted_by = db.session.execute(select(Page.who, Page.tier).join(Incident, Incident.accepted_page_id == Page.id)
                                      .where(Incident.plan_id == plan_id)).all()
@@ -138,7 +141,8 @@ def test_flask_plans_erase_asks_for_the_card_number_before_erasing(app, history)
     db.session.expire_all()
     assert db.session.get(ContingencyPlan, plan.id).erased_at is None
 
-    done = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "ER-2026-015"], input=f"{plan.card_number}\n")
+    done = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "ER-2026-015"],
+                         input=f"{plan.card_number}\n")
     assert done.exit_code == 0, done.output
     assert "Type the plan's card number to confirm" in done.output
     assert f"plan {plan.id} erased: 2 incident(s) anonymised, 3 version(s) removed" in done.output
