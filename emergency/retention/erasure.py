@@ -41,25 +41,34 @@ def erase_plan(plan: ContingencyPlan, *, reason: str, confirm: str, by, now) -> 
         raise RuleBroken("to confirm, give the plan's card number exactly", field="confirm")
     if plan.erased_at is not None:
         raise Conflict(f"the plan was already erased on {plan.erased_at:%Y-%m-%d}", field="plan_id")
+    db.session.refresh(plan, with_for_update=True)  # no change to the plan meanwhile (PostgreSQL)
+    _refuse_while_live(plan.id)
+
+    _forget_replay_answers_naming(plan)
+    incident_ids = list(db.session.scalars(
+        select(Incident.id).where(Incident.plan_id == plan.id, Incident.status.not_in(LIVE_STATUSES))))
+    anonymised = anonymise_incidents(incident_ids, now, keep_plan_link=True)
+    versions = db.session.execute(delete(PlanVersion).where(PlanVersion.plan_id == plan.id)).rowcount
+    plan = db.session.get(ContingencyPlan, plan.id)  # fresh after the bulk changes
+    _blank(plan, now)
+    db.session.flush()
+    # A call may have opened an incident while this ran: then nothing is erased (the caller
+    # rolls back) rather than an emergency losing its plan.
+    _refuse_while_live(plan.id)
+    audit.record("plan.erased", user=by, now=now, plan_id=plan.id,
+                 detail=f"on request: {reason}; {anonymised} incident(s) anonymised, {versions} version(s) removed")
+    return Erasure(plan.id, now, anonymised, versions)
+
+
+def _refuse_while_live(plan_id: int) -> None:
     live = db.session.scalar(
-        select(Incident).where(Incident.plan_id == plan.id, Incident.status.in_(LIVE_STATUSES)).order_by(Incident.id)
+        select(Incident).where(Incident.plan_id == plan_id, Incident.status.in_(LIVE_STATUSES)).order_by(Incident.id)
     )
     if live is not None:
         raise Conflict(
             f"the plan has a live incident ({live.id}, {live.status}); it cannot be erased until a "
             "coordinator closes that incident", field="plan_id",
         )
-
-    _forget_replay_answers_naming(plan)
-    incident_ids = list(db.session.scalars(select(Incident.id).where(Incident.plan_id == plan.id)))
-    anonymised = anonymise_incidents(incident_ids, now, keep_plan_link=True)
-    versions = db.session.execute(delete(PlanVersion).where(PlanVersion.plan_id == plan.id)).rowcount
-    plan = db.session.get(ContingencyPlan, plan.id)  # fresh after the bulk changes
-    _blank(plan, now)
-    db.session.flush()
-    audit.record("plan.erased", user=by, now=now, plan_id=plan.id,
-                 detail=f"on request: {reason}; {anonymised} incident(s) anonymised, {versions} version(s) removed")
-    return Erasure(plan.id, now, anonymised, versions)
 
 
 def _blank(plan: ContingencyPlan, now) -> None:
