@@ -74,6 +74,15 @@ def test_erasure_removes_every_personal_field_and_keeps_the_counts(app, admin, h
                                      .where(Incident.plan_id == plan_id)).all()
     assert accepted_by == [("contact", None)]
 
+    shown = admin.get(f"/api/v1/plans/{plan_id}")
+    assert shown.status_code == 200 and shown.json["carer"]["name"] == "[erased]"
+    incident_id = db.session.scalar(select(Incident.id).where(Incident.plan_id == plan_id).order_by(Incident.id))
+    incident = admin.get(f"/api/v1/incidents/{incident_id}")
+    assert incident.status_code == 200 and incident.json["status"] == "resolved"
+    assert incident.json["caller_number"] is None and incident.json["survey_rating"] == 4
+    assert [(page["who"], page["status"], page["phone"]) for page in incident.json["pages"]][0] == (
+        "contact", "accepted", "")
+
 
 def test_the_audit_stub_remains_and_the_log_is_still_append_only(app, admin, history):
     plan, _ = history
