@@ -6,9 +6,10 @@
         on 127.0.0.1:${PORT:-5000}.
 
     python3 tasks.py test [--sqlite-only | --postgres-only] [pytest args...]
-        Set up .venv, run the test suite on SQLite, then again on a throwaway
-        PostgreSQL server if its binaries are installed. REQUIRE_POSTGRES=1
-        makes a missing PostgreSQL a failure.
+        Set up .venv, lint with ruff, run the test suite on SQLite (measuring
+        branch coverage), then again on a throwaway PostgreSQL server if its
+        binaries are installed. REQUIRE_POSTGRES=1 makes a missing PostgreSQL
+        a failure.
 """
 import contextlib
 import glob
@@ -43,8 +44,9 @@ usage: python3 tasks.py serve
 
   serve   install into .venv, run migrations and demo data, start the dev server
           on 127.0.0.1:$PORT (default 5000)
-  test    install into .venv, run pytest on SQLite and then on a throwaway
-          PostgreSQL server (if installed; REQUIRE_POSTGRES=1 makes it mandatory)
+  test    install into .venv, lint with ruff, run pytest on SQLite (with branch
+          coverage) and then on a throwaway PostgreSQL server (if installed;
+          REQUIRE_POSTGRES=1 makes it mandatory)
 """
 
 
@@ -160,7 +162,7 @@ def give_data_dir_to_server_user(data_dir):
     try:
         pwd.getpwnam(PG_SYSTEM_USER)
     except KeyError:
-        raise PostgresError(f"running as root but there is no '{PG_SYSTEM_USER}' system user to run PostgreSQL")
+        raise PostgresError(f"running as root but there is no '{PG_SYSTEM_USER}' system user to run PostgreSQL") from None
     shutil.chown(data_dir, user=PG_SYSTEM_USER)
 
 
@@ -222,14 +224,29 @@ def throwaway_postgres(bin_dir):
 
 # --- test -------------------------------------------------------------------
 
-def run_pytest(pytest_args, database_url=None):
+def run_pytest(pytest_args, database_url=None, measure_coverage=False):
     env = venv_environment()
     env.pop("TEST_DATABASE_URL", None)
     if database_url:
         env["TEST_DATABASE_URL"] = database_url
-    cmd = [str(VENV_PYTHON), "-m", "pytest", *pytest_args]
+    runner = ["-m", "coverage", "run", "-m", "pytest"] if measure_coverage else ["-m", "pytest"]
+    cmd = [str(VENV_PYTHON), *runner, *pytest_args]
     show_command(cmd)
     return subprocess.run(cmd, cwd=ROOT, env=env).returncode
+
+
+def lint():
+    """ruff, as configured in pyproject.toml: returns its exit code."""
+    cmd = [str(VENV_BIN / "ruff"), "check", "."]
+    show_command(cmd)
+    return subprocess.run(cmd, cwd=ROOT, env=venv_environment()).returncode
+
+
+def coverage_report():
+    """Print the SQLite run's branch coverage; fails under the floor in pyproject.toml."""
+    cmd = [str(VENV_PYTHON), "-m", "coverage", "report"]
+    show_command(cmd)
+    return subprocess.run(cmd, cwd=ROOT, env=venv_environment()).returncode
 
 
 def describe_pytest_exit(code):
@@ -270,10 +287,19 @@ def test(args):
 
     ensure_venv()
     results = []
+    print("\n== lint ==", flush=True)
+    code = lint()
+    results.append(("Lint (ruff)", code, "passed" if code == 0 else "FAILED"))
     if not postgres_only:
         print("\n== tests on SQLite ==", flush=True)
-        code = run_pytest(pytest_args)
+        # Coverage is measured on the whole suite only: a chosen subset would fall under the floor.
+        whole_suite = not pytest_args or all(arg.startswith("-") for arg in pytest_args)
+        code = run_pytest(pytest_args, measure_coverage=whole_suite)
         results.append(("SQLite", code, describe_pytest_exit(code)))
+        if whole_suite and code == 0:
+            print("\n== coverage (SQLite run, branches included) ==", flush=True)
+            code = coverage_report()
+            results.append(("Coverage", code, "at or above the floor" if code == 0 else "FAILED (under the floor)"))
     if not sqlite_only:
         required = postgres_only or os.environ.get("REQUIRE_POSTGRES") == "1"
         results.append(run_tests_on_postgres(pytest_args, required))

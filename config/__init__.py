@@ -3,7 +3,7 @@
 Settings are instances, read when created, so that tests can pass their own environment.
 """
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
 
@@ -64,6 +64,14 @@ class Config:
         self.ROTA_GAP_DAYS = self._whole_number("ROTA_GAP_DAYS", 14)
         self.ROTA_GAP_CHECK_AT = self._text("ROTA_GAP_CHECK_AT", "08:00")
         self.RUN_SCHEDULER = self._text("RUN_SCHEDULER", self.RUN_SCHEDULER_DEFAULT) == "1"
+
+        # The retention schedule (UK GDPR storage limitation; the NHS Records Management Code
+        # keeps records of care episodes for 8 years), applied daily at RETENTION_RUN_AT.
+        self.RETENTION_REPLAY_DAYS = self._whole_number("RETENTION_REPLAY_DAYS", 7)
+        self.RETENTION_OUTBOX_BODY_DAYS = self._whole_number("RETENTION_OUTBOX_BODY_DAYS", 90)
+        self.RETENTION_INCIDENT_YEARS = self._whole_number("RETENTION_INCIDENT_YEARS", 8)
+        self.RETENTION_EXPIRED_TOKEN_DAYS = self._whole_number("RETENTION_EXPIRED_TOKEN_DAYS", 0)
+        self.RETENTION_RUN_AT = self._text("RETENTION_RUN_AT", "03:30")
         self.LOAD_DEMO_DATA = self._text("LOAD_DEMO_DATA", self.LOAD_DEMO_DATA_DEFAULT) == "1"
 
     def _text(self, name, default=None):
@@ -84,7 +92,9 @@ class Config:
 
     def check(self):
         """Refuse settings that would be unsafe or cannot be understood."""
-        for name in ("ESCALATION_WAIT_SECONDS", "ESCALATION_ROUNDS", "ENGINE_TICK_SECONDS"):
+        # A replay record younger than Twilio's retries, or a body still being sent, must stay.
+        for name in ("ESCALATION_WAIT_SECONDS", "ESCALATION_ROUNDS", "ENGINE_TICK_SECONDS",
+                     "RETENTION_REPLAY_DAYS", "RETENTION_OUTBOX_BODY_DAYS", "RETENTION_INCIDENT_YEARS"):
             if getattr(self, name) < 1:
                 raise RuntimeError(f"{name} must be at least 1")
         self.check_rota_settings()
@@ -95,6 +105,10 @@ class Config:
         office_hours_from(self.OFFICE_DAYS, self.OFFICE_OPENS, self.OFFICE_CLOSES)
         validate_region(self.BANK_HOLIDAY_REGION)
         office_hours_from("mon", self.ROTA_GAP_CHECK_AT, "23:59")
+        try:
+            datetime.strptime(self.RETENTION_RUN_AT, "%H:%M")
+        except ValueError:
+            raise RuntimeError(f"RETENTION_RUN_AT must be a time like 03:30, got {self.RETENTION_RUN_AT!r}") from None
 
 
 class ProductionConfig(Config):

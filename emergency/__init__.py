@@ -65,9 +65,12 @@ def register_pages(app):
 
 def register_commands(app):
     from emergency.commands import demo_cli, engine_cli, phone_cli, rota_cli, users_cli
+    from emergency.retention.commands import plans_cli, retention_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(rota_cli)
     app.cli.add_command(engine_cli)
     app.cli.add_command(phone_cli)
+    app.cli.add_command(retention_cli)
+    app.cli.add_command(plans_cli)

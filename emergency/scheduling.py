@@ -10,6 +10,8 @@ from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.incidents import engine
 from emergency.jobs import Job, run_job
+from emergency.retention import service as retention
+from emergency.retention.schedule import RetentionSchedule
 from emergency.rota import service as rota
 from emergency.telephony import sender
 
@@ -24,10 +26,16 @@ def _send_outbox(now):
     return sender.send_due(now, current_app.extensions["gateway"])
 
 
+def _retention_run(now):
+    return "; ".join(retention.run(now, RetentionSchedule.from_settings(current_app.config)).lines())
+
+
 ESCALATION_TICK = Job("escalation tick", engine.tick, on_failure="the next tick retries")
 OUTBOX_SEND = Job("outbox send", _send_outbox, on_failure="the next run retries")
 ROTA_GAP_CHECK = Job("rota gap check", _rota_gap_check,
                      on_failure="it runs again tomorrow, or run `flask rota check-gaps`")
+RETENTION_RUN = Job("retention run", _retention_run,
+                    on_failure="it runs again tomorrow, or run `flask retention run`")
 
 
 def add_jobs(scheduler, app):
@@ -42,6 +50,11 @@ def add_jobs(scheduler, app):
     scheduler.add_job(
         run_job, CronTrigger(hour=hour, minute=minute, timezone=zone), args=[app, ROTA_GAP_CHECK],
         id="rota-gap-check", coalesce=True, max_instances=1, misfire_grace_time=6 * 3600,
+    )
+    retention_hour, retention_minute = (int(part) for part in app.config["RETENTION_RUN_AT"].split(":"))
+    scheduler.add_job(
+        run_job, CronTrigger(hour=retention_hour, minute=retention_minute, timezone=zone), args=[app, RETENTION_RUN],
+        id="retention-run", coalesce=True, max_instances=1, misfire_grace_time=6 * 3600,
     )
     return scheduler
 

@@ -209,6 +209,20 @@ class ArchiveSchema(Schema):
     reason = Text(required=True, max_length=1000, required_text=True)
 
 
+class EraseSchema(Schema):
+    reason = Text(required=True, max_length=500, required_text=True,
+                  metadata={"description": "Why, e.g. the request's reference; no personal details (it is kept)"})
+    confirm = fields.String(required=True, validate=validate.Length(max=40),
+                            metadata={"description": "The plan's card number, as a second confirmation"})
+
+
+class ErasureSchema(Schema):
+    plan_id = fields.Integer()
+    erased_at = fields.DateTime()
+    incidents_anonymised = fields.Integer()
+    versions_removed = fields.Integer()
+
+
 class KeySafeSchema(Schema):
     code = Text(required=True, allow_none=True, max_length=20,
                 metadata={"description": "null removes the code"})

@@ -13,6 +13,7 @@ from emergency.extensions import db
 from emergency.plans import service
 from emergency.plans.snapshot import plan_to_dict
 from emergency.plans.summary import plan_summary
+from emergency.retention import erasure
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans", description="Contingency plans")
 blp.before_request(authenticate)
@@ -112,6 +113,20 @@ class PlanArchive(MethodView):
         plan = service.archive_plan(service.get_plan(plan_id), reason=data["reason"], by=current_user(), now=utc_now())
         db.session.commit()
         return plan_out(plan)
+
+
+@blp.route("/<int:plan_id>/erase")
+class PlanErase(MethodView):
+    @requires_role("admin")
+    @blp.arguments(schemas.EraseSchema)
+    @blp.response(200, schemas.ErasureSchema)
+    def post(self, data, plan_id):
+        """Erase a plan's personal data on request (admins; confirm with the card number); not during an incident"""
+        plan = service.get_plan(plan_id)
+        done = erasure.erase_plan(plan, reason=data["reason"], confirm=data["confirm"], by=current_user(),
+                                  now=utc_now())
+        db.session.commit()
+        return done
 
 
 @blp.route("/<int:plan_id>/review")

@@ -55,6 +55,9 @@ class Incident(db.Model):
     closed_by: Mapped[str | None] = mapped_column(String(80))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     survey_rating: Mapped[int | None] = mapped_column(SmallInteger)
+    # Set when names, numbers, free text and the plan snapshot were removed (retention or a
+    # plan's erasure); what reports count stays.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -268,7 +268,7 @@ def details_for_link(token: str, now):
         return None
     incident, page = db.session.get(Incident, link.incident_id), db.session.get(Page, link.page_id)
     audit.record("plan.details_viewed_by_accepter", user=None, now=now, plan_id=incident.plan_id,
-                 detail=f"incident {incident.id}, {page.name} ({page.phone})")
+                 detail=f"incident {incident.id}, ask {page.id} ({page.who})")  # ids only: no names or numbers
     note(incident, now, "details viewed", page.name)
     return incident, page
 

@@ -39,6 +39,9 @@ class ContingencyPlan(db.Model):
     review_due_on: Mapped[date] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set when the plan's personal data was erased on request; the row stays as a stub that
+    # the audit log and the anonymised incidents point at, and keeps its card number unissued.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Optimistic lock: an update carries the version it was based on.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

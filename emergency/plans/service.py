@@ -71,7 +71,9 @@ def archive_plan(plan: ContingencyPlan, *, reason: str, by, now) -> ContingencyP
     before = plan_to_dict(plan)
     plan.status = "archived"
     _record_version(plan, before, change="archived", by=by, now=now, reason=reason)
-    audit.record("plan.archived", user=by, now=now, plan_id=plan.id, detail=reason)
+    # The reason is free text that may name people: it is kept in the version, which an
+    # erasure removes, and not in the append-only audit log.
+    audit.record("plan.archived", user=by, now=now, plan_id=plan.id)
     return plan
 
 

@@ -220,7 +220,7 @@ def _essentials(page: Page, now) -> str:
         parts.append(f"{person['name']}: " + " ".join(details))
     parts.append("The details are also in a text we are sending you. Reply DONE with your code when everyone is safe.")
     audit.record("plan.details_read_to_accepter", user=None, now=now, plan_id=page.incident.plan_id,
-                 detail=f"incident {page.incident_id}, read out on the call to {page.name} ({page.phone})")
+                 detail=f"incident {page.incident_id}, read out on the call of ask {page.id} ({page.who})")
     return " ".join(parts)
 
 

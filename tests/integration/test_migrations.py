@@ -31,3 +31,24 @@ def test_the_database_refuses_to_rewrite_or_delete_the_audit_log(app, statement)
         db.session.execute(text(statement))
     db.session.rollback()
     assert db.session.execute(text("SELECT action FROM audit_event")).scalars().all() == ["plan.viewed"]
+
+
+def test_audit_lines_that_named_people_are_cut_back_to_ids_and_the_log_stays_append_only(app):
+    flask_migrate.downgrade(revision="0006")
+    rows = [("plan.details_viewed_by_accepter", "incident 7, Susan Hughes (+442079460456)"),
+            ("plan.details_read_to_accepter", "incident 7, read out on the call to Susan Hughes (+442079460456)"),
+            ("plan.archived", "Margaret Hughes moved into care"),
+            ("plan.key_safe_changed", "set")]
+    for action, detail in rows:
+        db.session.execute(text("INSERT INTO audit_event (at, actor, action, detail) VALUES (:at, 'system', :a, :d)"),
+                           {"at": NOW.replace(tzinfo=None), "a": action, "d": detail})
+    db.session.commit()
+    flask_migrate.upgrade()
+    details = db.session.execute(text("SELECT detail FROM audit_event ORDER BY id")).scalars().all()
+    assert details == ["incident 7", "incident 7", "", "set"]
+    with pytest.raises(exc.DatabaseError, match="append-only"):
+        db.session.execute(text("UPDATE audit_event SET detail = 'forged'"))
+    db.session.rollback()
+    with pytest.raises(exc.DatabaseError, match="append-only"):
+        db.session.execute(text("DELETE FROM audit_event"))
+    db.session.rollback()

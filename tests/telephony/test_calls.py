@@ -86,7 +86,9 @@ def test_an_ask_call_says_the_ask_and_pressing_1_accepts_and_reads_the_essential
     words = said(answer)
     assert "14 Brudenell Grove" in words and "8 6 4 2" in words and "Donepezil" in words
     assert db.session.scalar(select(Incident.status)) == "accepted"
-    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "plan.details_read_to_accepter"))
+    read_out = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "plan.details_read_to_accepter"))
+    # The audit log keeps ids, not the accepter's name or number.
+    assert read_out.detail == f"incident {page.incident_id}, read out on the call of ask {page.id} (contact)"
 
 
 def test_pressing_2_declines_and_no_key_twice_counts_as_no_answer(world, phone):
