@@ -8,7 +8,7 @@ from emergency.plans.models import (  # noqa: F401
     PlanVersion,
 )
 from emergency.users.models import ApiToken, User  # noqa: F401
-from emergency.outbox.models import OutboxMessage  # noqa: F401
+from emergency.outbox.models import OutboxMessage, ProviderHealth  # noqa: F401
 from emergency.rota.models import (  # noqa: F401
     CalendarFeed,
     DutyOfficer,

@@ -85,6 +85,8 @@ def _render_board(problems=None, form=None, status=200):
         "console/board.html", attention=[row(i) for i in attention],
         live=[row(i) for i in live if i not in attention], closed=[row(i) for i in closed], gaps=gaps,
         gap_days=days, beat=engine.last_tick(), problems=problems or {}, form=form or {},
+        outages=[o["summary"] for o in outbox.provider_outages(
+            now, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"], rota.local_zone()).values() if o["summary"]],
     ), status
 
 
