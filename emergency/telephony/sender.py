@@ -67,7 +67,9 @@ def send_due(now, gateway, mailer=None, pool_size: int | None = None) -> int:
                 if message_id is None:
                     break
                 message = _claim(message_id, now)
-                if message is not None:
+                if message is not None and message.attempts > 1 and _cancelled_as_no_longer_needed(message):
+                    db.session.commit()  # an ask kept waiting by an outage, for an incident now closed
+                elif message is not None:
                     in_flight[pool.submit(_hand_over, _what_to_send(message, base), gateway, mailer)] = message
             if not in_flight:
                 break
@@ -143,15 +145,23 @@ def _record(message: OutboxMessage, future, now, reached: set, unreachable: dict
         message.provider_id = provider_id if provider_id != "local" else f"local-{message.id}"
 
 
+def _cancelled_as_no_longer_needed(message: OutboxMessage) -> bool:
+    """An ask whose incident is no longer asking anyone is cancelled, not sent."""
+    if message.purpose not in ASKING or message.page_id is None:
+        return False
+    incident_status = db.session.scalar(
+        select(Incident.status).join(Page, Page.incident_id == Incident.id).where(Page.id == message.page_id))
+    if incident_status in STILL_ASKING:
+        return False
+    message.status = "cancelled"
+    message.last_error = f"not sent: the incident is {incident_status}; last try: {message.last_error}"
+    return True
+
+
 def _wait_and_retry(message: OutboxMessage, now) -> None:
-    if message.purpose in ASKING and message.page_id is not None:
-        incident_status = db.session.scalar(
-            select(Incident.status).join(Page, Page.incident_id == Incident.id).where(Page.id == message.page_id))
-        if incident_status not in STILL_ASKING:
-            message.status = "cancelled"
-            message.last_error = f"not sent: the incident is {incident_status}; last try: {message.last_error}"
-            return
-    elif now - message.created_at > OTHERS_RETRIED_FOR:
+    if _cancelled_as_no_longer_needed(message):
+        return
+    if message.purpose not in ASKING and now - message.created_at > OTHERS_RETRIED_FOR:
         message.status = "failed"
         return
     message.status, message.next_attempt_at = "pending", now + retry_delay(message.attempts)
