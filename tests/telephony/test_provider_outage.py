@@ -129,7 +129,7 @@ def test_a_ten_minute_twilio_outage_delays_asks_but_burns_nothing(app, world, ph
     handed_over = Counter((r["data"]["To"], r["uri"].rsplit("/", 1)[1]) for r in twilio.requests)
     assert handed_over == {(SUE, "Messages.json"): 1, (SUE, "Calls.json"): 1,
                            (PRIYA, "Messages.json"): 1, (PRIYA, "Calls.json"): 1}
-    asks = db.session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "ask")).all()
+    asks = db.session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "ask").order_by(OutboxMessage.id)).all()
     assert [(m.to_number, m.channel, m.status) for m in asks] == [
         (SUE, "sms", "sent"), (SUE, "call", "sent"), (PRIYA, "sms", "sent"), (PRIYA, "call", "sent")]
     later = back_at + timedelta(minutes=2)
