@@ -48,7 +48,7 @@ class Config:
         self.TWILIO_API_URL = self._text("TWILIO_API_URL")
         self.FALLBACK_PHONE_NUMBER = self._text("FALLBACK_PHONE_NUMBER")
         # How many messages the sender hands to Twilio (or the mail server) at once.
-        self.SENDER_POOL_SIZE = self._whole_number("SENDER_POOL_SIZE", 16)
+        self.SENDER_POOL_SIZE = self._whole_number("SENDER_POOL_SIZE", 24)
         # How long sends may fail before the console, /health and coordinators' email say so.
         self.PROVIDER_OUTAGE_ALERT_SECONDS = self._whole_number("PROVIDER_OUTAGE_ALERT_SECONDS", 120)
 

@@ -24,8 +24,9 @@ class OutboxMessage(db.Model):
         CheckConstraint(f"channel IN {CHANNELS}", name="channel_known"),
         CheckConstraint(f"status IN {STATUSES}", name="status_known"),
         # Texts and calls go to a phone number, emails to an address.
-        CheckConstraint("(channel = 'email' AND to_email IS NOT NULL) OR (channel <> 'email' AND to_number IS NOT NULL)",
-                        name="addressed"),
+        CheckConstraint(
+            "(channel = 'email' AND to_email IS NOT NULL) OR (channel <> 'email' AND to_number IS NOT NULL)",
+            name="addressed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

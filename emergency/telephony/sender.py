@@ -104,7 +104,8 @@ def _what_to_send(message: OutboxMessage, base: str) -> dict:
         what.update(to=message.to_email, subject=message.subject or "Carers Emergency Line",
                     message_key=f"outbox-{message.id}")
     elif message.channel == "call":
-        what["script"] = f"{base}/twilio/ask/{message.page_id}" if message.purpose == "ask" else f"{base}/twilio/say/{message.id}"
+        asking = message.purpose == "ask"
+        what["script"] = f"{base}/twilio/ask/{message.page_id}" if asking else f"{base}/twilio/say/{message.id}"
     return what
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from emergency.extensions import db
 from emergency.outbox.models import OutboxMessage
 from emergency.outbox.service import queue_message
+from emergency.scheduling import Nudges, listen_for_work
 from emergency.telephony import sender
 from emergency.telephony.gateway import TwilioGateway
 from tests.conftest import NOW
@@ -35,8 +36,6 @@ def test_four_senders_with_pools_hand_each_of_300_messages_over_once(app):
 
 
 def test_a_commit_that_queues_a_message_runs_the_sender_at_once(app):
-    from emergency.scheduling import Nudges
-
     ran, woke = [], threading.Event()
 
     class Scheduler:  # the one call Nudges makes of APScheduler
@@ -57,8 +56,6 @@ def test_a_commit_that_queues_a_message_runs_the_sender_at_once(app):
 
 
 def test_a_nudge_while_the_job_runs_makes_it_run_again(app):
-    from emergency.scheduling import Nudges
-
     nudges, runs = Nudges(), []
 
     def job():
@@ -72,8 +69,6 @@ def test_a_nudge_while_the_job_runs_makes_it_run_again(app):
 
 @postgres_only
 def test_an_engine_in_another_process_is_woken_by_notify_when_a_web_worker_commits(app):
-    from emergency.scheduling import Nudges, listen_for_work
-
     ran, woke = [], threading.Event()
 
     class Scheduler:

@@ -13,14 +13,17 @@ from sqlalchemy import select
 from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.incidents import engine
+from emergency.incidents import service as incidents
 from emergency.incidents.models import IncidentEvent, Page
 from emergency.outbox.mail import SmtpMailer
 from emergency.outbox.models import OutboxMessage
+from emergency.outbox.service import queue_message
 from emergency.telephony import sender
+from emergency.telephony.gateway import SendFailed, TwilioGateway
 from emergency.users import service as users
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.smtp_server import smtp_certificate, smtp_server  # noqa: F401  fixtures
-from tests.telephony.conftest import TwilioStandIn
+from tests.telephony.conftest import AUTH_TOKEN, LINE_NUMBER, OLD_AUTH_TOKEN, TwilioStandIn
 
 SUE, PRIYA = "+442079460456", "+442079460101"
 PASSWORD = "correct horse battery"
@@ -44,9 +47,6 @@ class TwilioThatCanGoDown(TwilioStandIn):
 
 @pytest.fixture
 def twilio(app):
-    from emergency.telephony.gateway import TwilioGateway
-    from tests.telephony.conftest import AUTH_TOKEN, LINE_NUMBER, OLD_AUTH_TOKEN
-
     stand_in = TwilioThatCanGoDown()
     app.config.update(TWILIO_AUTH_TOKEN=AUTH_TOKEN, TWILIO_AUTH_TOKEN_SECONDARY=OLD_AUTH_TOKEN)
     app.extensions["gateway"] = TwilioGateway("AC" + "0" * 32, AUTH_TOKEN, LINE_NUMBER,
@@ -105,7 +105,8 @@ def test_a_ten_minute_twilio_outage_delays_asks_but_burns_nothing(app, world, ph
             answer = health(client, moment)
             assert answer.status_code == 503
             assert "cannot reach Twilio since 22:00 — 2 messages waiting" in answer.json["status"]
-            banner = re.search(r'<section class="attention outage" role="alert">\s*<h2>([^<]*)</h2>', board(browser, moment))
+            banner = re.search(r'<section class="attention outage" role="alert">\s*<h2>([^<]*)</h2>',
+                               board(browser, moment))
             assert banner.group(1) == "Cannot reach Twilio since 22:00 — 2 messages waiting"
         moment += timedelta(seconds=15)
         run_line(app, moment)
@@ -129,7 +130,8 @@ def test_a_ten_minute_twilio_outage_delays_asks_but_burns_nothing(app, world, ph
     handed_over = Counter((r["data"]["To"], r["uri"].rsplit("/", 1)[1]) for r in twilio.requests)
     assert handed_over == {(SUE, "Messages.json"): 1, (SUE, "Calls.json"): 1,
                            (PRIYA, "Messages.json"): 1, (PRIYA, "Calls.json"): 1}
-    asks = db.session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "ask").order_by(OutboxMessage.id)).all()
+    asks = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.purpose == "ask").order_by(OutboxMessage.id)).all()
     assert [(m.to_number, m.channel, m.status) for m in asks] == [
         (SUE, "sms", "sent"), (SUE, "call", "sent"), (PRIYA, "sms", "sent"), (PRIYA, "call", "sent")]
     later = back_at + timedelta(minutes=2)
@@ -139,8 +141,6 @@ def test_a_ten_minute_twilio_outage_delays_asks_but_burns_nothing(app, world, ph
 
 
 def test_asks_of_an_incident_closed_during_the_outage_are_never_sent(app, world, phone, twilio):
-    from emergency.incidents import service as incidents
-
     twilio.down = True
     with freeze_time(THURSDAY_NIGHT):
         phone.text("07911 123456", world.plan.card_number)
@@ -155,9 +155,6 @@ def test_asks_of_an_incident_closed_during_the_outage_are_never_sent(app, world,
 
 
 def test_a_mail_server_that_refuses_the_address_fails_the_email_at_once(app, world, mail):
-    from emergency.outbox.service import queue_message
-    from emergency.telephony.gateway import SendFailed
-
     mailer = app.extensions["mailer"]
     mailer.send_email("cora.jones@council.example", "test", "hello", "outbox-test-1")
     assert [m["subject"] for m in mail.received] == ["test"]
