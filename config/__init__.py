@@ -47,6 +47,17 @@ class Config:
         self.TWILIO_FROM_NUMBER = self._text("TWILIO_FROM_NUMBER")
         self.TWILIO_API_URL = self._text("TWILIO_API_URL")
         self.FALLBACK_PHONE_NUMBER = self._text("FALLBACK_PHONE_NUMBER")
+        # How many messages the sender hands to Twilio (or the mail server) at once.
+        self.SENDER_POOL_SIZE = self._whole_number("SENDER_POOL_SIZE", 24)
+        # How long sends may fail before the console, /health and coordinators' email say so.
+        self.PROVIDER_OUTAGE_ALERT_SECONDS = self._whole_number("PROVIDER_OUTAGE_ALERT_SECONDS", 120)
+
+        # Coordinators' email: smtp://user:password@host:587 (always STARTTLS). Unset: emails
+        # stay in the outbox, as texts do without a Twilio account.
+        self.SMTP_URL = self._text("SMTP_URL")
+        self.SMTP_FROM = self._text("SMTP_FROM", "Carers Emergency Line <line@localhost>")
+        # A private certificate authority for the mail server's certificate, if it has one.
+        self.SMTP_CA_FILE = self._text("SMTP_CA_FILE")
 
         # Seconds, so that demos and acceptance runs can shorten them.
         self.ESCALATION_WAIT_SECONDS = self._whole_number("ESCALATION_WAIT_SECONDS", 600)
@@ -93,11 +104,15 @@ class Config:
     def check(self):
         """Refuse settings that would be unsafe or cannot be understood."""
         # A replay record younger than Twilio's retries, or a body still being sent, must stay.
-        for name in ("ESCALATION_WAIT_SECONDS", "ESCALATION_ROUNDS", "ENGINE_TICK_SECONDS",
+        for name in ("ESCALATION_WAIT_SECONDS", "ESCALATION_ROUNDS", "ENGINE_TICK_SECONDS", "SENDER_POOL_SIZE",
                      "RETENTION_REPLAY_DAYS", "RETENTION_OUTBOX_BODY_DAYS", "RETENTION_INCIDENT_YEARS"):
             if getattr(self, name) < 1:
                 raise RuntimeError(f"{name} must be at least 1")
         self.check_rota_settings()
+        if self.SMTP_URL:
+            from emergency.outbox.mail import smtp_settings
+
+            smtp_settings(self.SMTP_URL)
 
     def check_rota_settings(self):
         from emergency.rota.settings import office_hours_from, validate_region

@@ -39,9 +39,11 @@ def register_database(app):
 
 
 def register_gateway(app):
+    from emergency.outbox.mail import mailer_from_config
     from emergency.telephony.gateway import gateway_from_config
 
     app.extensions["gateway"] = gateway_from_config(app.config)
+    app.extensions["mailer"] = mailer_from_config(app.config)
 
 
 def register_api(app):

@@ -1,4 +1,5 @@
 """Command-line verbs: `flask users`, `flask demo`, `flask rota`, `flask engine` and `flask phone`."""
+import threading
 from datetime import timedelta
 
 import click
@@ -30,12 +31,13 @@ phone_cli = AppGroup("phone", help="Play the phone side locally, with no Twilio 
 def text_the_line(sender, body):
     """Text the line as SENDER (e.g. 07911 123456) and print its reply; what the line sends
     out lands in the outbox (`flask phone outbox`)."""
-    from emergency.telephony import inbound, sender as outbox_sender
+    from emergency.telephony import inbound
+    from emergency.telephony import sender as outbox_sender
 
     number = _phone_or_fail(sender)
     reply = inbound.handle_text(number, body, utc_now())
     db.session.commit()
-    outbox_sender.send_due(utc_now(), current_app.extensions["gateway"])
+    outbox_sender.send_due(utc_now(), current_app.extensions["gateway"], current_app.extensions["mailer"])
     click.echo(f"reply: {reply}" if reply else "reply: (none)")
 
 
@@ -55,13 +57,19 @@ def run_engine():
     workers with RUN_SCHEDULER=0 when using this)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    from emergency.scheduling import add_jobs
+    from emergency.scheduling import add_jobs, listen_for_work
 
-    click.echo(f"engine: ticking every {current_app.config['ENGINE_TICK_SECONDS']} s; Ctrl-C stops it")
-    scheduler = add_jobs(BlockingScheduler(timezone=current_app.config["LOCAL_TIMEZONE"]), current_app._get_current_object())
+    app = current_app._get_current_object()
+    scheduler = add_jobs(BlockingScheduler(timezone=app.config["LOCAL_TIMEZONE"]), app)
+    stop = threading.Event()
+    listening = listen_for_work(app, stop) is not None
+    click.echo(f"engine: ticking every {app.config['ENGINE_TICK_SECONDS']} s"
+               + ("; woken at once by the web workers' commits (LISTEN/NOTIFY)" if listening else "")
+               + "; Ctrl-C stops it")
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
+        stop.set()
         scheduler.shutdown(wait=False)
 
 
@@ -152,6 +160,17 @@ def set_mobile(username, mobile):
     user.mobile = None if mobile.lower() == "none" else _phone_or_fail(mobile)
     db.session.commit()
     click.echo(f"{username}'s alerts go to {user.mobile or 'nowhere'}")
+
+
+@users_cli.command("set-email")
+@click.argument("username")
+@click.argument("address")
+def set_email(username, address):
+    """Set where a user's alerts are emailed ("none" to stop them)."""
+    user = _fail_on_domain_error(lambda: users.get_user(username))
+    _fail_on_domain_error(lambda: users.set_email(user, None if address.lower() == "none" else address))
+    db.session.commit()
+    click.echo(f"{username}'s alerts are emailed to {user.email or 'nobody'}")
 
 
 def _phone_or_fail(text):

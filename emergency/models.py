@@ -7,7 +7,7 @@ from emergency.incidents.models import (  # noqa: F401
     IncidentEvent,
     Page,
 )
-from emergency.outbox.models import OutboxMessage, SmsOptOut  # noqa: F401
+from emergency.outbox.models import OutboxMessage, ProviderHealth, SmsOptOut  # noqa: F401
 from emergency.plans.models import (  # noqa: F401
     CaredForPerson,
     ContingencyPlan,

@@ -2,8 +2,9 @@
 from flask import Blueprint, current_app, jsonify, render_template
 from sqlalchemy import text
 
-from emergency.clock import utc_now
+from emergency.clock import local_zone, utc_now
 from emergency.extensions import db
+from emergency.outbox.service import provider_outages
 
 blp = Blueprint("pages", __name__)
 
@@ -15,15 +16,23 @@ def front_door():
 
 @blp.get("/health")
 def health():
-    """Whether the database answers; 503 when it does not, for load balancers."""
+    """Whether the database answers and Twilio takes messages; 503 with the reason when not,
+    for load balancers and the council's monitoring."""
+    now = utc_now()
     try:
         db.session.execute(text("SELECT 1"))
         database = "ok"
     except Exception as error:  # any failure here means "not healthy", whatever its kind
         current_app.logger.warning("health check: database unreachable: %s", error)
         database = "unreachable"
-    body = {"database": database, "time": utc_now().isoformat(), "engine": _engine_health() if database == "ok" else None}
-    return jsonify(body), 200 if database == "ok" else 503
+    body = {"database": database, "time": now.isoformat(), "engine": _engine_health() if database == "ok" else None}
+    problems = [] if database == "ok" else ["the database does not answer"]
+    if database == "ok":
+        body["providers"] = outages = provider_outages(now, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"],
+                                                       local_zone())
+        problems += [outage["summary"] for outage in outages.values() if outage["summary"]]
+    body["status"] = "ok" if not problems else "failing: " + "; ".join(problems)
+    return jsonify(body), 200 if not problems else 503
 
 
 def _engine_health():

@@ -1,11 +1,23 @@
 """The in-process clock: APScheduler with its in-memory job store calls jobs that read and
 write the database. The database holds all state, so a lost process loses nothing. Every job
-runs through emergency.jobs.run_job, which logs, counts and rolls back a failed run."""
+runs through emergency.jobs.run_job, which logs, counts and rolls back a failed run.
+
+The engine tick and the outbox sender also run when nudged (see `emergency.wakeup`): a
+commit that queues a message or makes a step due now runs them at once; the interval stays
+as a safety net.
+"""
+import logging
+import threading
+from datetime import datetime, timezone
+
+import psycopg
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
 
+from emergency import wakeup
 from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.incidents import engine
@@ -15,6 +27,43 @@ from emergency.retention.schedule import RetentionSchedule
 from emergency.rota import service as rota
 from emergency.telephony import sender
 
+log = logging.getLogger(__name__)
+JOB_IDS = {wakeup.ENGINE: "escalation-tick", wakeup.SENDER: "outbox-send"}
+LISTEN_RECONNECT_SECONDS = 5
+
+
+class Nudges:
+    """Runs a job now when asked. A nudge during a run makes the job run once more when it
+    ends, so work committed while it ran is not left for the next poll."""
+
+    def __init__(self):
+        self.scheduler = None
+        self._requested = {kind: threading.Event() for kind in JOB_IDS}
+        self._running = {kind: threading.Event() for kind in JOB_IDS}
+
+    def nudge(self, kind: str) -> None:
+        self._requested[kind].set()
+        if self.scheduler is None or self._running[kind].is_set():
+            return  # the running job sees the request when it ends
+        try:
+            self.scheduler.modify_job(JOB_IDS[kind], next_run_time=datetime.now(timezone.utc))
+        except JobLookupError:
+            pass  # shutting down
+
+    def run(self, kind: str, job) -> None:
+        self._running[kind].set()
+        try:
+            while True:
+                self._requested[kind].clear()
+                job()
+                # Cleared before looking, so a nudge now either sees it clear or is seen here.
+                self._running[kind].clear()
+                if not self._requested[kind].is_set():
+                    return
+                self._running[kind].set()
+        finally:
+            self._running[kind].clear()
+
 
 def _rota_gap_check(now):
     queued = rota.alert_coordinators_of_gaps(now)
@@ -23,7 +72,7 @@ def _rota_gap_check(now):
 
 
 def _send_outbox(now):
-    return sender.send_due(now, current_app.extensions["gateway"])
+    return sender.send_due(now, current_app.extensions["gateway"], current_app.extensions["mailer"])
 
 
 def _retention_run(now):
@@ -36,26 +85,28 @@ ROTA_GAP_CHECK = Job("rota gap check", _rota_gap_check,
                      on_failure="it runs again tomorrow, or run `flask rota check-gaps`")
 RETENTION_RUN = Job("retention run", _retention_run,
                     on_failure="it runs again tomorrow, or run `flask retention run`")
+NUDGED_JOBS = {wakeup.ENGINE: ESCALATION_TICK, wakeup.SENDER: OUTBOX_SEND}
+
+
+def run_nudged_job(app, kind: str) -> None:
+    """The engine tick or the sender, run again at once if nudged while it ran."""
+    app.extensions["nudges"].run(kind, lambda: run_job(app, NUDGED_JOBS[kind]))
 
 
 def add_jobs(scheduler, app):
     zone = app.config["LOCAL_TIMEZONE"]
-    hour, minute = (int(part) for part in app.config["ROTA_GAP_CHECK_AT"].split(":"))
     every = max(app.config["ENGINE_TICK_SECONDS"], 1)
+    nudges = app.extensions.setdefault("nudges", Nudges())
+    nudges.scheduler = scheduler
     # First run at once: whatever fell due while no engine ran is done straight away.
-    frequent = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 2 * every, "next_run_time": utc_now()}
-    scheduler.add_job(run_job, IntervalTrigger(seconds=every), args=[app, ESCALATION_TICK], id="escalation-tick",
-                      **frequent)
-    scheduler.add_job(run_job, IntervalTrigger(seconds=every), args=[app, OUTBOX_SEND], id="outbox-send", **frequent)
-    scheduler.add_job(
-        run_job, CronTrigger(hour=hour, minute=minute, timezone=zone), args=[app, ROTA_GAP_CHECK],
-        id="rota-gap-check", coalesce=True, max_instances=1, misfire_grace_time=6 * 3600,
-    )
-    retention_hour, retention_minute = (int(part) for part in app.config["RETENTION_RUN_AT"].split(":"))
-    scheduler.add_job(
-        run_job, CronTrigger(hour=retention_hour, minute=retention_minute, timezone=zone), args=[app, RETENTION_RUN],
-        id="retention-run", coalesce=True, max_instances=1, misfire_grace_time=6 * 3600,
-    )
+    for kind, job_id in JOB_IDS.items():
+        scheduler.add_job(run_nudged_job, IntervalTrigger(seconds=every), args=[app, kind], id=job_id,
+                          next_run_time=utc_now(), coalesce=True, max_instances=1, misfire_grace_time=2 * every)
+    for job, job_id, at in ((ROTA_GAP_CHECK, "rota-gap-check", app.config["ROTA_GAP_CHECK_AT"]),
+                            (RETENTION_RUN, "retention-run", app.config["RETENTION_RUN_AT"])):
+        hour, minute = (int(part) for part in at.split(":"))
+        scheduler.add_job(run_job, CronTrigger(hour=hour, minute=minute, timezone=zone), args=[app, job], id=job_id,
+                          coalesce=True, max_instances=1, misfire_grace_time=6 * 3600)
     return scheduler
 
 
@@ -72,3 +123,35 @@ def start_scheduler(app):
     scheduler.start()
     app.extensions["scheduler"] = scheduler
     return scheduler
+
+
+def listen_for_work(app, stop: threading.Event) -> threading.Thread | None:
+    """On PostgreSQL, a thread that LISTENs for work committed by other processes (the web
+    workers) and nudges this process's jobs. None on SQLite, which serves one process."""
+    with app.app_context():
+        url = db.engine.url
+    if url.get_backend_name() != "postgresql":
+        return None
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+    def listen():
+        nudges = app.extensions["nudges"]
+        while not stop.is_set():
+            try:
+                with psycopg.connect(dsn, autocommit=True) as connection:
+                    connection.execute(f"LISTEN {wakeup.CHANNEL}")
+                    # Anything committed while we were not listening is found by this run.
+                    for kind in JOB_IDS:
+                        nudges.nudge(kind)
+                    while not stop.is_set():
+                        for notice in connection.notifies(timeout=1.0):
+                            if notice.payload in JOB_IDS:
+                                nudges.nudge(notice.payload)
+            except Exception:
+                log.exception("engine: listening for work failed; the poll carries on, retrying in %d s",
+                              LISTEN_RECONNECT_SECONDS)
+                stop.wait(LISTEN_RECONNECT_SECONDS)
+
+    thread = threading.Thread(target=listen, name="listen-for-work", daemon=True)
+    thread.start()
+    return thread

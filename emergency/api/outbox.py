@@ -6,8 +6,7 @@ from marshmallow import Schema, fields
 from emergency.api.auth import EDITORS, authenticate, requires_role
 from emergency.api.fields import PhoneNumber
 from emergency.api.paging import page_of
-from emergency.outbox import service
-from emergency.outbox import opt_outs
+from emergency.outbox import opt_outs, service
 
 blp = Blueprint("outbox", __name__, url_prefix="/api/v1/outbox", description="Outbound texts and calls")
 blp.before_request(authenticate)

@@ -11,6 +11,7 @@ from emergency.users import service as users
 from emergency.users.models import User
 from emergency.users.roles import may_edit
 
+
 def log_in(user: User) -> None:
     session.clear()
     session.permanent = True

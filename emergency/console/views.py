@@ -15,11 +15,11 @@ from emergency.incidents import engine
 from emergency.incidents import service as incidents
 from emergency.incidents.messages import who_and_where
 from emergency.incidents.models import LIVE_STATUSES, Incident
+from emergency.outbox import opt_outs
 from emergency.outbox import service as outbox
 from emergency.plans import service as plans
 from emergency.records import get_or_none
 from emergency.rota import service as rota
-from emergency.outbox import opt_outs
 from emergency.users import service as users
 
 blp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
@@ -86,6 +86,8 @@ def _render_board(problems=None, form=None, status=200):
         "console/board.html", attention=[row(i) for i in attention],
         live=[row(i) for i in live if i not in attention], closed=[row(i) for i in closed], gaps=gaps,
         gap_days=days, beat=engine.last_tick(), problems=problems or {}, form=form or {},
+        outages=[o["summary"] for o in outbox.provider_outages(
+            now, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"], rota.local_zone()).values() if o["summary"]],
     ), status
 
 

@@ -8,19 +8,20 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from emergency import wakeup
+from emergency.alerts import service as alerts
 from emergency.audit import service as audit
 from emergency.errors import Conflict, RuleBroken
 from emergency.extensions import db
 from emergency.incidents import messages
 from emergency.incidents.models import LIVE_STATUSES, DetailsLink, Incident, IncidentEvent, Page
 from emergency.incidents.policy import OfficerOnDuty, Position, Settings, decide
+from emergency.outbox import opt_outs
 from emergency.outbox.service import queue_message
 from emergency.plans.snapshot import plan_to_dict
 from emergency.records import get_or_not_found
 from emergency.rota import service as rota
-from emergency.outbox import opt_outs
 from emergency.users.roles import sees_only_own_asks
-from emergency.users.service import alert_recipients
 
 DETAILS_LINK_HOURS = 24
 CODE_ATTEMPTS = 5
@@ -196,9 +197,9 @@ def _unused_code(phone: str) -> str:
 
 def _alert_coordinators(incident: Incident, now, what: str, body: str) -> None:
     note(incident, now, "coordinators alerted", body)
-    for user in alert_recipients():
-        queue_message(key=f"incident:{incident.id}:{what}:user:{user.id}", channel="sms", to_number=user.mobile,
-                      body=body, purpose="coordinator_alert", now=now)
+    alerts.alert_coordinators(key=f"incident:{incident.id}:{what}", subject=f"Carers Emergency Line: incident "
+                              f"{incident.id} {'exhausted' if what == 'exhausted' else 'not yet accepted'}",
+                              body=body, purpose="coordinator_alert", now=now)
 
 
 def open_pages_for(phone: str) -> list[Page]:
@@ -292,6 +293,7 @@ def _close_page(page: Page, status: str, now, detail: str) -> None:
     still_waiting = any(p.status == "open" and p.step == incident.step for p in incident.pages)
     if incident.status == "open" and page.step == incident.step and not still_waiting:
         incident.next_action_at = now
+        wakeup.after_commit(wakeup.ENGINE)
 
 
 def resolve(incident: Incident, now, by: str, detail: str = "") -> Incident:

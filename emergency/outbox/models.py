@@ -6,10 +6,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from emergency.db_types import UTCDateTime
 from emergency.extensions import db
 
-CHANNELS = ("sms", "call")
+CHANNELS = ("sms", "call", "email")
 # pending: waiting to go; sending: handed to the provider, answer not yet recorded (a crash
-# here leaves it "unknown", never resent); sent/delivered/failed as the provider reports.
-STATUSES = ("pending", "sending", "sent", "delivered", "failed", "unknown")
+# here leaves it "unknown", never resent); sent/delivered/failed as the provider reports;
+# cancelled: never sent, because its incident closed while the provider could not be reached.
+STATUSES = ("pending", "sending", "sent", "delivered", "failed", "unknown", "cancelled")
+# The outside systems messages leave through; each has its own health.
+PROVIDERS = ("twilio", "email")
 
 
 class OutboxMessage(db.Model):
@@ -20,12 +23,18 @@ class OutboxMessage(db.Model):
     __table_args__ = (
         CheckConstraint(f"channel IN {CHANNELS}", name="channel_known"),
         CheckConstraint(f"status IN {STATUSES}", name="status_known"),
+        # Texts and calls go to a phone number, emails to an address.
+        CheckConstraint(
+            "(channel = 'email' AND to_email IS NOT NULL) OR (channel <> 'email' AND to_number IS NOT NULL)",
+            name="addressed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
-    channel: Mapped[str] = mapped_column(String(4))
-    to_number: Mapped[str] = mapped_column(String(20), index=True)
+    channel: Mapped[str] = mapped_column(String(5))
+    to_number: Mapped[str | None] = mapped_column(String(20), index=True)
+    to_email: Mapped[str | None] = mapped_column(String(254))
+    subject: Mapped[str | None] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     purpose: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
@@ -39,6 +48,23 @@ class OutboxMessage(db.Model):
     provider_status: Mapped[str | None] = mapped_column(String(20))
     # Status callbacks can arrive out of order: only a later one may change the status.
     provider_sequence: Mapped[int] = mapped_column(Integer, default=-1)
+
+
+def provider_for(channel: str) -> str:
+    return "email" if channel == "email" else "twilio"
+
+
+class ProviderHealth(db.Model):
+    """Whether a provider (Twilio, the mail server) is taking messages: `failing_since` is set
+    by the first send that could not reach it and cleared by the next that could."""
+
+    __tablename__ = "provider_health"
+    __table_args__ = (CheckConstraint(f"provider IN {PROVIDERS}", name="provider_known"),)
+
+    provider: Mapped[str] = mapped_column(String(10), primary_key=True)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SmsOptOut(db.Model):

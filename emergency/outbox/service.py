@@ -1,27 +1,30 @@
-"""Queue outbound texts and calls. Sending them is the telephony sender's job."""
-from sqlalchemy import select
+"""Queue outbound texts, calls and emails. Sending them is the telephony sender's job."""
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from emergency import wakeup
 from emergency.extensions import db
-from emergency.outbox.models import OutboxMessage
+from emergency.outbox.models import PROVIDERS, OutboxMessage, ProviderHealth
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def queue_message(*, key: str, channel: str, to_number: str, body: str, purpose: str, now,
-                  page_id: int | None = None) -> int:
+def queue_message(*, key: str, channel: str, to_number: str | None = None, body: str, purpose: str, now,
+                  page_id: int | None = None, to_email: str | None = None, subject: str | None = None) -> int:
     """Record a message to send, once per key, and return its id: a second call with the same
-    key, from this process or another at the same moment, returns the message already queued."""
+    key, from this process or another at the same moment, returns the message already queued.
+    The sender is woken when the transaction commits."""
     insert = _INSERT[db.session.get_bind().dialect.name]
     queued = db.session.scalar(
         insert(OutboxMessage)
-        .values(idempotency_key=key, channel=channel, to_number=to_number, body=body, purpose=purpose,
-                status="pending", created_at=now, next_attempt_at=now, attempts=0, page_id=page_id,
-                provider_sequence=-1)
+        .values(idempotency_key=key, channel=channel, to_number=to_number, to_email=to_email, subject=subject,
+                body=body, purpose=purpose, status="pending", created_at=now, next_attempt_at=now, attempts=0,
+                page_id=page_id, provider_sequence=-1)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(OutboxMessage.id)
     )
     if queued is not None:
+        wakeup.after_commit(wakeup.SENDER)
         return queued
     return db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key))
 
@@ -34,3 +37,38 @@ def messages(*, purpose: str | None = None, to_number: str | None = None):
     if to_number:
         query = query.where(OutboxMessage.to_number == to_number)
     return query
+
+
+def provider_outage(provider: str, now, after_seconds: int) -> dict | None:
+    """{since, waiting, error} when the provider has refused every send for at least
+    `after_seconds`; None while it works, or has failed only briefly."""
+    health = db.session.get(ProviderHealth, provider)
+    if health is None or health.failing_since is None or (now - health.failing_since).total_seconds() < after_seconds:
+        return None
+    channels = ("email",) if provider == "email" else ("sms", "call")
+    waiting = db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.status == "pending", OutboxMessage.channel.in_(channels)))
+    return {"since": health.failing_since, "waiting": waiting, "error": health.last_error}
+
+
+PROVIDER_NAMES = {"twilio": "Twilio", "email": "the mail server"}
+
+
+def describe_outage(provider: str, outage: dict, zone) -> str:
+    """'cannot reach Twilio since 17:03 — 12 messages waiting', in local time."""
+    since = outage["since"].astimezone(zone)
+    waiting = outage["waiting"]
+    return (f"cannot reach {PROVIDER_NAMES[provider]} since {since:%H:%M} — "
+            f"{waiting} message{'' if waiting == 1 else 's'} waiting")
+
+
+def provider_outages(now, after_seconds: int, zone) -> dict:
+    """For each provider: whether it has been down long enough to say so, and in words."""
+    found = {}
+    for provider in PROVIDERS:
+        outage = provider_outage(provider, now, after_seconds)
+        found[provider] = {"summary": describe_outage(provider, outage, zone) if outage else None,
+                           "since": outage["since"].isoformat() if outage else None,
+                           "waiting": outage["waiting"] if outage else 0,
+                           "last_error": outage["error"] if outage else None}
+    return found

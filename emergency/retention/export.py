@@ -12,10 +12,9 @@ from emergency.audit import service as audit
 from emergency.audit.models import AuditEvent
 from emergency.extensions import db
 from emergency.incidents.models import Incident, IncidentEvent, Page
-from emergency.outbox.models import OutboxMessage
+from emergency.outbox.models import OutboxMessage, SmsOptOut
 from emergency.plans.models import ContingencyPlan, PlanVersion
 from emergency.plans.snapshot import plan_to_dict
-from emergency.outbox.models import SmsOptOut
 
 # Only a hash of a token is held, and it unlocks nothing without the token: left out.
 LEFT_OUT = {"token_hash"}

@@ -8,15 +8,14 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from emergency.alerts import service as alerts
 from emergency.clock import local_zone
 from emergency.errors import RuleBroken
 from emergency.extensions import db
-from emergency.outbox.service import queue_message
 from emergency.records import get_or_not_found
 from emergency.rota import calendar
 from emergency.rota.models import CalendarFeed, DutyOfficer, RotaOverride, RotaPattern, RotaPatternTurn
 from emergency.rota.settings import bank_holidays, office_hours
-from emergency.users.service import alert_recipients
 
 ALERT_LISTS_AT_MOST = 5
 
@@ -196,15 +195,10 @@ def alert_coordinators_of_gaps(now) -> list:
     more = f"; and {len(holes) - ALERT_LISTS_AT_MOST} more" if len(holes) > ALERT_LISTS_AT_MOST else ""
     body = (f"Carers Emergency Line: nobody is on first call for {len(holes)} out-of-hours "
             f"period{'s' if len(holes) > 1 else ''} in the next {days} days: {listed}{more}. Please arrange cover.")
-    recipients = alert_recipients()
-    if not recipients:
-        current_app.logger.warning("rota gaps found but no coordinator has a mobile number to alert: %s", body)
     today = now.astimezone(zone).date()
-    return [
-        queue_message(key=f"rota-gaps:{today}:{user.id}", channel="sms", to_number=user.mobile, body=body,
-                      purpose="rota_gap_alert", now=now)
-        for user in recipients
-    ]
+    return alerts.alert_coordinators(key=f"rota-gaps:{today}", subject=f"Carers Emergency Line: {len(holes)} "
+                                     f"out-of-hours gap{'s' if len(holes) > 1 else ''} in the rota", body=body,
+                                     purpose="rota_gap_alert", now=now)
 
 
 # Calendar feeds

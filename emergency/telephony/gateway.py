@@ -1,6 +1,7 @@
 """The port through which texts and calls leave, with its two transports: Twilio (the real
 SDK) and the local outbox (no account: messages are logged and stay visible in the outbox)."""
 import logging
+import threading
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -18,12 +19,31 @@ class SendFailed(Exception):
 
 
 class TwilioGateway:
+    """The sender calls this from several threads at once: each thread gets its own SDK client
+    (and so its own HTTP connection pool) unless an http_client is given to share."""
+
     def __init__(self, account_sid, auth_token, from_number, *, api_url=None, http_client=None, timeout=10):
         self.from_number = from_number
-        # TwilioHttpClient waits forever unless told otherwise.
-        self.client = Client(account_sid, auth_token, http_client=http_client or TwilioHttpClient(timeout=timeout))
+        self._make_client = lambda: self._client(account_sid, auth_token, api_url,
+                                                 http_client or TwilioHttpClient(timeout=timeout))
+        self._shared = self._make_client() if http_client is not None else None
+        self._per_thread = threading.local()
+
+    @staticmethod
+    def _client(account_sid, auth_token, api_url, http_client):
+        # TwilioHttpClient waits forever unless told otherwise: hence the timeout above.
+        client = Client(account_sid, auth_token, http_client=http_client)
         if api_url:
-            self.client.api.base_url = api_url.rstrip("/")
+            client.api.base_url = api_url.rstrip("/")
+        return client
+
+    @property
+    def client(self):
+        if self._shared is not None:
+            return self._shared
+        if not hasattr(self._per_thread, "client"):
+            self._per_thread.client = self._make_client()
+        return self._per_thread.client
 
     def send_sms(self, to: str, body: str, status_callback: str) -> str:
         return self._create(lambda: self.client.messages.create(

@@ -8,13 +8,13 @@ from emergency.extensions import db
 from emergency.incidents import service as incidents
 from emergency.incidents.messages import LINE, first_name, who_and_where
 from emergency.incidents.models import Page
+from emergency.outbox import opt_outs
 from emergency.outbox.models import OutboxMessage
 from emergency.outbox.service import queue_message
 from emergency.plans.cards import CardNumberError, parse_card_number
 from emergency.plans.models import ContingencyPlan, KeySafeCode
 from emergency.rota import service as rota
 from emergency.rota.models import DutyOfficer
-from emergency.outbox import opt_outs
 from emergency.telephony.gateway import OPTED_OUT
 from emergency.telephony.replies import parse_text
 from emergency.telephony.sender import channel_failed

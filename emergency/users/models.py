@@ -19,6 +19,8 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Where coordinators get alerts (rota gaps); optional.
     mobile: Mapped[str | None] = mapped_column(String(20))
+    # Where coordinators get alerts by email (they do not depend on Twilio); optional.
+    email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The console's login; None until `flask users set-password` gives one.
     password_hash: Mapped[str | None] = mapped_column(String(255))

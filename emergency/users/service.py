@@ -1,10 +1,11 @@
 """Users and their API tokens."""
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from emergency.errors import Conflict, NotFound, RuleBroken
@@ -16,6 +17,8 @@ TOKEN_PREFIX = "cel_"
 SHORTEST_PASSWORD = 12
 FAILED_LOGINS_BEFORE_LOCK = 5
 LOCKED_FOR = timedelta(minutes=15)
+# One @, something either side, a dot in the domain, no spaces: enough to catch typing slips.
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
 
 
 def hash_token(token: str) -> str:
@@ -70,10 +73,20 @@ def user_for_token(token: str) -> User | None:
 
 
 def alert_recipients() -> list[User]:
-    """Active coordinators and admins with a mobile: who is texted about gaps and incidents."""
+    """Active coordinators and admins with a mobile or an email address: who is told about
+    gaps, incidents and outages."""
     return list(db.session.scalars(
-        select(User).where(User.role.in_(EDITORS), User.active.is_(True), User.mobile.is_not(None))
+        select(User).where(User.role.in_(EDITORS), User.active.is_(True),
+                           or_(User.mobile.is_not(None), User.email.is_not(None))).order_by(User.id)
     ))
+
+
+def set_email(user: User, address: str | None) -> None:
+    """An address for alerts by email; None or "" removes it."""
+    address = (address or "").strip()
+    if address and not _EMAIL.fullmatch(address):
+        raise RuleBroken(f"{address!r} is not an email address (like cora.jones@council.gov.uk)", field="email")
+    user.email = address or None
 
 
 def set_password(user: User, password: str) -> None:

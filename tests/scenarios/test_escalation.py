@@ -4,6 +4,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
+from emergency.api.plan_schemas import PlanSchema
 from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.incidents import service as incidents
@@ -11,7 +12,6 @@ from emergency.incidents.models import Page
 from emergency.plans import service as plans
 from emergency.plans.snapshot import plan_to_dict
 from emergency.rota import service as rota
-from emergency.api.plan_schemas import PlanSchema
 from tests.scenarios.conftest import CALLER, COORDINATOR_MOBILE, FALLBACK, THURSDAY_NIGHT
 
 SUE, TOM, PRIYA, SAM = "+442079460456", "+442079460789", "+442079460101", "+442079460104"

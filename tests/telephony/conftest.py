@@ -1,5 +1,6 @@
 """Signed Twilio requests, and a recording stand-in for Twilio's REST API behind the real SDK."""
 import json
+import threading
 from collections import deque
 from urllib.parse import urlencode
 
@@ -19,27 +20,36 @@ LINE_NUMBER = "+441134960500"
 
 class TwilioStandIn(HttpClient):
     """Answers the SDK like Twilio's REST API would, records every request, and fails on
-    demand: `fail_next(500)`, `fail_next("timeout")`, `fail_next(400, code=21610)`."""
+    demand: `fail_next(500)`, `fail_next("timeout")`, `fail_next(400, code=21610)`; with
+    `kind="Messages"` or `"Calls"` only the next request of that kind fails (the sender sends
+    several at once, so which comes first is not fixed). Safe to call from several threads."""
 
     def __init__(self):
         super().__init__(logger=None, is_async=False, timeout=10)
         self.requests, self._failures, self._count = [], deque(), 0
+        self._lock = threading.Lock()
 
-    def fail_next(self, status, code=None):
-        self._failures.append((status, code))
+    def fail_next(self, status, code=None, kind=None):
+        self._failures.append((status, code, kind))
 
     def request(self, method, uri, params=None, data=None, headers=None, auth=None, timeout=None,
                 allow_redirects=False):
-        self.requests.append({"method": method, "uri": uri, "data": dict(data or {}), "timeout": timeout})
-        if self._failures:
-            status, code = self._failures.popleft()
+        with self._lock:
+            self.requests.append({"method": method, "uri": uri, "data": dict(data or {}), "timeout": timeout})
+            failure = next((f for f in self._failures if f[2] is None or uri.endswith(f"/{f[2]}.json")), None)
+            if failure is not None:
+                self._failures.remove(failure)
+            else:
+                self._count += 1
+                sid = self._count
+        if failure is not None:
+            status, code, _ = failure
             if status == "timeout":
                 raise requests.exceptions.ReadTimeout("stand-in: no answer in time")
             return Response(status, json.dumps({"code": code or status, "message": "stand-in failure",
                                                 "status": status, "more_info": ""}))
-        self._count += 1
         kind = "CA" if uri.endswith("/Calls.json") else "SM"
-        return Response(201, json.dumps({"sid": f"{kind}{self._count:032d}", "status": "queued"}))
+        return Response(201, json.dumps({"sid": f"{kind}{sid:032d}", "status": "queued"}))
 
     def sent(self, kind="Messages"):
         return [r["data"] for r in self.requests if r["uri"].endswith(f"/{kind}.json")]

@@ -1,7 +1,8 @@
 """Whatever anyone texts or keys, the line answers with valid TwiML (or a 4xx), never a 500."""
 from xml.etree import ElementTree
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.telephony.conftest import Phone
 

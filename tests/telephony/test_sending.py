@@ -9,9 +9,8 @@ from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.incidents import engine
 from emergency.incidents.models import Page
-from emergency.outbox.models import OutboxMessage
+from emergency.outbox.models import OutboxMessage, SmsOptOut
 from emergency.telephony import sender
-from emergency.outbox.models import SmsOptOut
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.conftest import LINE_NUMBER
 
@@ -49,8 +48,8 @@ def test_nothing_is_sent_twice(world, phone, app, twilio):
 
 
 def test_a_server_error_or_timeout_is_retried_with_backoff(world, phone, app, twilio):
-    twilio.fail_next(503)
-    twilio.fail_next("timeout")
+    twilio.fail_next(503, kind="Messages")
+    twilio.fail_next("timeout", kind="Calls")
     open_and_send(world, phone, app)
     assert [m.status for m in messages()] == ["pending", "pending"]
     assert "503" in messages()[0].last_error and "no answer from Twilio" in messages()[1].last_error
@@ -61,25 +60,36 @@ def test_a_server_error_or_timeout_is_retried_with_backoff(world, phone, app, tw
     assert [(m.status, m.attempts) for m in messages()] == [("sent", 2), ("sent", 2)]
 
 
-def test_a_message_that_keeps_failing_gives_up_and_the_escalation_moves_on(world, phone, app, twilio):
-    for _ in range(10):
+def test_server_errors_are_retried_at_least_once_a_minute_and_never_fail_the_ask(world, phone, app, twilio):
+    for _ in range(20):
         twilio.fail_next(500)
     open_and_send(world, phone, app)
-    moment = THURSDAY_NIGHT
-    for _ in range(5):
-        moment += timedelta(minutes=5)
+    moment, tries = THURSDAY_NIGHT, []
+    for _ in range(8):
+        moment = max(m.next_attempt_at for m in messages(SUE))
+        tries.append(moment)
         with freeze_time(moment):
             sender.send_due(utc_now(), app.extensions["gateway"])
-    assert [(m.status, m.attempts) for m in messages(SUE)] == [("failed", 5), ("failed", 5)]
+    gaps = [(b - a).total_seconds() for a, b in zip(tries, tries[1:])]
+    assert gaps[:3] == [10, 20, 40] and set(gaps[3:]) == {60}  # backing off, to once a minute
+    assert [(m.status, m.attempts) for m in messages(SUE)] == [("pending", 9), ("pending", 9)]
+    assert db.session.scalar(select(Page.status).where(Page.phone == SUE)) == "open"
+
+
+def test_a_permanent_refusal_fails_the_ask_and_the_escalation_moves_on_at_once(world, phone, app, twilio):
+    twilio.fail_next(400, code=21211, kind="Messages")  # not a valid phone number
+    twilio.fail_next(400, code=21211, kind="Calls")
+    open_and_send(world, phone, app)
+    assert [(m.status, m.attempts) for m in messages(SUE)] == [("failed", 1), ("failed", 1)]
     page = db.session.scalar(select(Page).where(Page.phone == SUE))
     assert page.status == "failed"
-    with freeze_time(moment):
+    with freeze_time(THURSDAY_NIGHT + timedelta(seconds=1)):
         engine.tick(utc_now())
     assert [m.channel for m in messages(PRIYA)] == ["sms", "call"]
 
 
 def test_an_opted_out_number_is_recorded_and_the_call_still_goes(world, phone, app, twilio):
-    twilio.fail_next(400, code=21610)
+    twilio.fail_next(400, code=21610, kind="Messages")
     open_and_send(world, phone, app)
     text, call = messages(SUE)
     assert (text.status, call.status) == ("failed", "sent")

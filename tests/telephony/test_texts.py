@@ -6,8 +6,7 @@ from sqlalchemy import func, select
 
 from emergency.extensions import db
 from emergency.incidents.models import Incident, Page
-from emergency.outbox.models import OutboxMessage
-from emergency.outbox.models import SmsOptOut
+from emergency.outbox.models import OutboxMessage, SmsOptOut
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.conftest import OLD_AUTH_TOKEN
 
@@ -79,9 +78,9 @@ def test_a_bare_accept_works_with_one_open_ask_and_asks_for_the_code_with_two(wo
     with freeze_time(THURSDAY_NIGHT):
         phone.text(CALLER, world.plan.card_number)
     other = world.plan  # a second plan naming Susan too
-    from tests.conftest import plan_payload
     from emergency.api.plan_schemas import PlanSchema
     from emergency.plans import service as plans
+    from tests.conftest import plan_payload
 
     second = plans.create_plan(PlanSchema().load(plan_payload(carer={**plan_payload()["carer"], "name": "Ann Other"})),
                                by=None, now=THURSDAY_NIGHT)

@@ -1,0 +1,1 @@
+"""Alerting coordinators: the one place that decides who is told, and how."""
