@@ -80,7 +80,8 @@ def _render_board(problems=None, form=None, status=200):
                                             Incident.closed_at >= now - RECENTLY_CLOSED).limit(MOST_LISTED)
     ).all()
     days = current_app.config["ROTA_GAP_DAYS"]
-    gaps = [rota.describe_span(a, b, rota.local_zone()) for a, b in rota.gaps(now, now + timedelta(days=days))]
+    gaps = [rota.describe_span(a, b, rota.local_zone()) for a, b in rota.gaps(now, now + timedelta(days=days))
+            ] if g.may_edit else []  # a duty officer sees their own shifts and asks, not the rota
     return render_template(
         "console/board.html", attention=[row(i) for i in attention],
         live=[row(i) for i in live if i not in attention], closed=[row(i) for i in closed], gaps=gaps,

@@ -20,6 +20,7 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Where coordinators get alerts (rota gaps); optional.
     mobile: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The console's login; None until `flask users set-password` gives one.
     password_hash: Mapped[str | None] = mapped_column(String(255))
