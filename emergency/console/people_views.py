@@ -62,7 +62,7 @@ def create_person():
         user.mobile, user.email = data["mobile"], data["email"]
     except DomainError as error:
         db.session.rollback()
-        return _render_people(form, {field_of(error, "username"): error.message}, 422)
+        return _render_people(form, {field_of(error, "username"): error.message}, error.status_code)
     db.session.commit()
     flash(f"{user.username} created as {user.role.replace('_', ' ')}. Give them a password below.")
     return redirect(url_for("console.person_page", user_id=user.id))
