@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from emergency.api.user_schemas import TokenRequestSchema, UserSchema
 from emergency.clock import utc_now
-from emergency.console.forms import field_of, load_form
+from emergency.console.forms import field_of, load_form, show_once, take_shown_once
 from emergency.console.views import blp
 from emergency.errors import DomainError, NotFound
 from emergency.extensions import db
@@ -68,13 +68,15 @@ def create_person():
     return redirect(url_for("console.person_page", user_id=user.id))
 
 
-def _render_person(user, form=None, problems=None, status=200, shown_once=None):
+def _render_person(user, form=None, problems=None, status=200):
     if form is None:
         form = {name: getattr(user, name) or "" for name in DETAIL_FIELDS}
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)).all()
     officer = db.session.scalar(select(DutyOfficer).where(DutyOfficer.user_id == user.id))
     return render_template("console/person.html", person=user, form=form, problems=problems or {}, roles_options=ROLE_OPTIONS,
-                           tokens=tokens, officer=officer, shown_once=shown_once), status
+                           tokens=tokens, officer=officer,
+                           shown_once=take_shown_once(url_for("console.person_page", user_id=user.id))
+                           if request.method == "GET" else None), status
 
 
 @blp.get("/people/<int:user_id>")
@@ -104,11 +106,17 @@ def change_person(user_id):
 @blp.post("/people/<int:user_id>/password")
 @admins_only
 def reset_password(user_id):
-    """A new random password, shown on this answer only; the user's other sessions end."""
+    """A new random password, shown once on the page this redirects to; the user's other sessions end."""
     user = _user_or_404(user_id)
     password = users.reset_password(user)
     db.session.commit()
-    return _render_person(user, shown_once={"what": "password", "value": password})
+    return _show_once(user, "password", password)
+
+
+def _show_once(user, what, value):
+    page = url_for("console.person_page", user_id=user.id)
+    show_once(page, what, value)
+    return redirect(page)
 
 
 @blp.post("/people/<int:user_id>/active")
@@ -129,14 +137,14 @@ def set_active(user_id):
 @blp.post("/people/<int:user_id>/tokens")
 @admins_only
 def issue_token(user_id):
-    """An API token, shown on this answer only; stored hashed."""
+    """An API token, shown once on the page this redirects to; stored hashed."""
     user = _user_or_404(user_id)
     data, problems = load_form(TokenRequestSchema(), {"label": request.form.get("label", "")})
     if problems:
         return _render_person(user, problems=problems, status=422)
     _, token = users.issue_token(user, data["label"], utc_now())
     db.session.commit()
-    return _render_person(user, shown_once={"what": f"API token ({data['label']})", "value": token})
+    return _show_once(user, f"API token ({data['label']})", token)
 
 
 @blp.post("/people/<int:user_id>/tokens/<int:token_id>/revoke")

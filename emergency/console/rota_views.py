@@ -10,7 +10,7 @@ from sqlalchemy import select
 from emergency.api.fields import plausible_date
 from emergency.api.rota_schemas import OfficerSchema, OverrideSchema, PatternSchema
 from emergency.clock import utc_now
-from emergency.console.forms import field_of, load_form, whole_number
+from emergency.console.forms import field_of, load_form, show_once, take_shown_once, whole_number
 from emergency.console.login import editors_only
 from emergency.console.views import blp
 from emergency.errors import DomainError, NotFound
@@ -272,7 +272,7 @@ def officers_page():
     return render_template("console/rota_officers.html", officers=officers, logins=logins)
 
 
-def _render_officer(officer, form=None, problems=None, status=200, new_feed_url=None):
+def _render_officer(officer, form=None, problems=None, status=200):
     now = utc_now()
     shifts = rota.duty_runs(now, now + LOOK_AHEAD, officer.id) if officer is not None else []
     feeds = [feed for feed in db.session.scalars(rota.feeds()) if officer is not None and feed.officer_id == officer.id]
@@ -282,7 +282,13 @@ def _render_officer(officer, form=None, problems=None, status=200, new_feed_url=
     return render_template("console/rota_officer.html", officer=officer, form=form, problems=problems or {},
                            shifts=shifts, feeds=feeds,
                            login_options=[(user.id, f"{user.username} ({user.full_name})") for user in logins],
-                           new_feed_url=new_feed_url), status
+                           new_feed_url=_shown_once_on(officer)), status
+
+
+def _shown_once_on(officer):
+    if officer is None or request.method != "GET":
+        return None
+    return take_shown_once(url_for("console.officer_page", officer_id=officer.id))
 
 
 @blp.route("/rota/officers/new", methods=["GET", "POST"])
@@ -357,12 +363,14 @@ def link_officer_login(officer_id):
 @blp.post("/rota/officers/<int:officer_id>/feeds")
 @editors_only
 def create_feed(officer_id):
-    """The address is shown on this answer only; it is stored hashed."""
+    """The address is shown once, on the page this redirects to; it is stored hashed."""
     officer = _officer_or_404(officer_id)
     _, token = rota.create_feed(officer.id, utc_now())
     db.session.commit()
     url = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/feeds/{token}.ics"
-    return _render_officer(officer, new_feed_url=url)
+    page = url_for("console.officer_page", officer_id=officer.id)
+    show_once(page, "calendar address", url)
+    return redirect(page)
 
 
 @blp.post("/rota/officers/<int:officer_id>/feeds/<int:feed_id>/revoke")

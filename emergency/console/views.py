@@ -68,7 +68,12 @@ def logout():
 
 @blp.get("/")
 def board():
-    return _render_board()
+    """Refreshes itself by the Refresh header, which a person can turn off (WCAG 2.2.1)."""
+    page, status = _render_board()
+    response = current_app.make_response((page, status))
+    if request.args.get("refresh") != "off":
+        response.headers["Refresh"] = "30"
+    return response
 
 
 def _render_board(problems=None, form=None, status=200):
@@ -86,6 +91,7 @@ def _render_board(problems=None, form=None, status=200):
         "console/board.html", attention=[row(i) for i in attention],
         live=[row(i) for i in live if i not in attention], closed=[row(i) for i in closed], gaps=gaps,
         gap_days=days, beat=engine.last_tick(), problems=problems or {}, form=form or {},
+        refreshing=request.endpoint == "console.board" and request.args.get("refresh") != "off",
     ), status
 
 

@@ -29,8 +29,12 @@ def ada(app):
     return browser
 
 
-def shown_once(response) -> str:
-    return re.search(r'<code class="secret">([^<]+)</code>', response.get_data(as_text=True)).group(1)
+def shown_once(browser, response) -> str:
+    """The secret on the page a post redirects to; a reload of that page no longer shows it."""
+    assert response.status_code == 302
+    page = browser.page(response.headers["Location"])
+    assert "<code class=\"secret\">" not in browser.page(response.headers["Location"])
+    return re.search(r'<code class="secret">([^<]+)</code>', page).group(1)
 
 
 def test_an_admin_adds_a_person_with_a_role_mobile_and_email(ada):
@@ -64,7 +68,7 @@ def test_a_new_password_is_shown_once_works_and_ends_older_sessions(app, ada):
     daves_browser = Browser(app)
     daves_browser.log_in("dave")
     made = ada.submit(f"/console/people/{dave.id}/password")
-    password = shown_once(made)
+    password = shown_once(ada, made)
     assert len(password) >= users.SHORTEST_PASSWORD and password not in ada.page(f"/console/people/{dave.id}")
     assert daves_browser.client.get("/console/").status_code == 302  # the old password's session is over
     assert Browser(app).log_in("dave", password).status_code == 302
@@ -74,7 +78,7 @@ def test_an_api_token_is_shown_once_works_and_can_be_revoked(app, ada):
     cora = person("cora", "coordinator")
     refused = ada.submit(f"/console/people/{cora.id}/tokens", label="  ")
     assert refused.status_code == 422 and 'id="label-problem"' in refused.get_data(as_text=True)
-    token = shown_once(ada.submit(f"/console/people/{cora.id}/tokens", label="reporting laptop"))
+    token = shown_once(ada, ada.submit(f"/console/people/{cora.id}/tokens", label="reporting laptop"))
     client = app.test_client()
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json["username"] == "cora"
     page = ada.page(f"/console/people/{cora.id}")

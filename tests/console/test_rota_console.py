@@ -280,7 +280,8 @@ def test_an_officer_covered_by_someone_else_is_deactivated_without_gaps(cora, wo
 def test_a_calendar_address_is_shown_once_and_stops_working_when_revoked(cora, world):
     priya = world.officers["priya"]
     made = cora.submit(f"/console/rota/officers/{priya.id}/feeds")
-    url = re.search(r'<code class="secret">(http[^<]+)</code>', made.get_data(as_text=True)).group(1)
+    assert made.status_code == 302
+    url = re.search(r'<code class="secret">(http[^<]+)</code>', cora.page(made.headers["Location"])).group(1)
     path = url.removeprefix("http://127.0.0.1:5000")
     feed = cora.client.get(path)
     assert feed.status_code == 200 and "On call: Priya Shah" in feed.get_data(as_text=True)
@@ -409,3 +410,10 @@ def test_whatever_a_coordinator_types_into_the_rota_forms_never_gets_a_server_er
     ):
         assert response.status_code in (200, 302, 400, 422), response.status_code
     db.session.rollback()
+
+
+def test_the_board_refreshes_itself_until_told_not_to(cora):
+    refreshing = cora.client.get("/console/")
+    assert refreshing.headers["Refresh"] == "30" and "stop refreshing" in refreshing.get_data(as_text=True)
+    still = cora.client.get("/console/?refresh=off")
+    assert "Refresh" not in still.headers and "does not refresh by itself" in still.get_data(as_text=True)
