@@ -73,7 +73,8 @@ def _render_person(user, form=None, problems=None, status=200):
         form = {name: getattr(user, name) or "" for name in DETAIL_FIELDS}
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)).all()
     officer = db.session.scalar(select(DutyOfficer).where(DutyOfficer.user_id == user.id))
-    return render_template("console/person.html", person=user, form=form, problems=problems or {}, roles_options=ROLE_OPTIONS,
+    return render_template("console/person.html", person=user, form=form, problems=problems or {},
+                           roles_options=ROLE_OPTIONS,
                            tokens=tokens, officer=officer,
                            shown_once=take_shown_once(url_for("console.person_page", user_id=user.id))
                            if request.method == "GET" else None), status
@@ -130,7 +131,8 @@ def set_active(user_id):
         db.session.rollback()
         return _render_person(user, problems={"active": error.message}, status=422)
     db.session.commit()
-    flash(f"{user.username} {'can log in again' if active else 'is deactivated: their sessions and tokens stop working'}.")
+    flash(f"{user.username} can log in again." if active
+          else f"{user.username} is deactivated: their sessions and tokens stop working.")
     return redirect(url_for("console.person_page", user_id=user.id))
 
 

@@ -103,14 +103,16 @@ def add_override():
         override = rota.add_override(data, by=g.user, now=utc_now())
     except DomainError as error:
         db.session.rollback()
-        field = {"starts_at": "starts", "ends_at": "ends"}.get(field_of(error, "officer_id"), field_of(error, "officer_id"))
+        field = field_of(error, "officer_id")
+        field = {"starts_at": "starts", "ends_at": "ends"}.get(field, field)
         return _render_week(monday, form, {field: error.message}, 422)
     db.session.commit()
     names = _officer_names()
-    what = {"add": f"{names[override.officer_id]} added as cover",
-            "remove": f"{names[override.officer_id]} taken off",
-            "replace": f"{names[override.officer_id]} in for {names.get(override.replaces_officer_id, '')}"}[override.kind]
-    flash(f"{what} in tier {override.tier}, {rota.describe_span(override.starts_at, override.ends_at, rota.local_zone())}.")
+    who = names[override.officer_id]
+    what = {"add": f"{who} added as cover", "remove": f"{who} taken off",
+            "replace": f"{who} in for {names.get(override.replaces_officer_id, '')}"}[override.kind]
+    when = rota.describe_span(override.starts_at, override.ends_at, rota.local_zone())
+    flash(f"{what} in tier {override.tier}, {when}.")
     return redirect(url_for("console.rota_week", week=monday.isoformat()))
 
 
@@ -150,7 +152,8 @@ def import_shifts():
         return render_template("console/rota_import.html", problems=[])
     upload = request.files.get("shifts")
     if upload is None or not upload.filename:
-        return render_template("console/rota_import.html", problems=[{"line": None, "errors": ["choose a CSV file"]}]), 422
+        problems = [{"line": None, "errors": ["choose a CSV file"]}]
+        return render_template("console/rota_import.html", problems=problems), 422
     try:
         text = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -197,7 +200,8 @@ def _pattern_form_from(pattern) -> dict:
                 "starts_on": monday_of(utc_now().astimezone(rota.local_zone()).date()).isoformat()}
     return {"name": pattern.name, "tier": str(pattern.tier), "days": list(pattern.days),
             "starts": pattern.starts.strftime("%H:%M"), "ends": pattern.ends.strftime("%H:%M"),
-            "starts_on": pattern.starts_on.isoformat(), "ends_on": pattern.ends_on.isoformat() if pattern.ends_on else "",
+            "starts_on": pattern.starts_on.isoformat(),
+            "ends_on": pattern.ends_on.isoformat() if pattern.ends_on else "",
             "rotate_every_weeks": str(pattern.rotate_every_weeks), "turns": [str(t.officer_id) for t in pattern.turns]}
 
 

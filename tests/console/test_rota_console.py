@@ -100,7 +100,8 @@ def test_the_week_shows_monday_to_sunday_with_who_is_on_out_of_hours_and_the_gap
 
 def test_a_gaps_link_fills_in_the_cover_form_and_the_gap_is_gone_on_reload(cora, world):
     page = cora.page("/console/rota?week=2026-12-07")
-    link = re.search(r'<li class="gap">\s*09:00&ndash;17:00:.*?<a href="([^"]+)"', day_row(tier(page, 1), "Sat 12 Dec"), re.S)
+    saturday = day_row(tier(page, 1), "Sat 12 Dec")
+    link = re.search(r'<li class="gap">\s*09:00&ndash;17:00:.*?<a href="([^"]+)"', saturday, re.S)
     form_page = cora.page(link.group(1).replace("&amp;", "&"))
     assert 'name="starts" value="2026-12-12 09:00"' in form_page and 'name="ends" value="2026-12-12 17:00"' in form_page
 
@@ -159,7 +160,8 @@ def test_the_autumn_clock_change_week_has_a_25_hour_sunday_and_its_gap_link_carr
     assert gaps_in(sunday) == ["09:00 GMT&ndash;17:00 GMT"]
     # Cover for the hour the clocks repeat: the form needs the offset to say which 01:30.
     refused = cora.submit("/console/rota/overrides", week="2026-10-19", kind="remove", tier="1",
-                          officer_id=str(world.officers["priya"].id), starts="2026-10-25 01:30", ends="2026-10-25 03:00")
+                          officer_id=str(world.officers["priya"].id), starts="2026-10-25 01:30",
+                          ends="2026-10-25 03:00")
     assert refused.status_code == 422
     text = refused.get_data(as_text=True)
     assert "happens twice" in text and 'value="2026-10-25 01:30"' in text
@@ -185,7 +187,8 @@ def test_a_bad_cover_form_says_what_is_wrong_beside_the_field_and_keeps_what_was
     assert backwards.status_code == 422 and 'id="ends-problem">Until: must be after starts_at' in text
     assert 'value="2026-12-12 17:00"' in text and "value=\"Joe&#39;s turn\"" in text
 
-    skipped_hour = cora.submit("/console/rota/overrides", **{**typed, "starts": "2026-03-29 01:30", "ends": "2026-03-29 05:00"})
+    skipped_hour = cora.submit("/console/rota/overrides",
+                               **{**typed, "starts": "2026-03-29 01:30", "ends": "2026-03-29 05:00"})
     assert skipped_hour.status_code == 422 and "does not exist" in skipped_hour.get_data(as_text=True)
 
     # An officer removed from the list since the page was loaded (a stale form).
@@ -214,8 +217,8 @@ def test_patterns_are_created_edited_and_ended_and_show_who_takes_which_week(cor
     assert created.status_code == 302
     listing = cora.page("/console/rota/patterns")
     weekend = listing.split(">Weekend days <span")[1]
-    assert re.search(r"Mon 07 Dec 2026</td><td>Joe Bloggs.*Mon 14 Dec 2026</td><td>Mo Khan.*Mon 21 Dec 2026</td><td>Joe Bloggs",
-                     weekend, re.S)
+    assert re.search(r"Mon 07 Dec 2026</td><td>Joe Bloggs.*Mon 14 Dec 2026</td><td>Mo Khan"
+                     r".*Mon 21 Dec 2026</td><td>Joe Bloggs", weekend, re.S)
     assert gaps_in(day_row(tier(cora.page("/console/rota?week=2026-12-07"), 1), "Sat 12 Dec")) == []
 
     pattern = db.session.scalar(select(RotaPattern).where(RotaPattern.name == "Weekend days"))
@@ -339,7 +342,8 @@ def test_a_duty_officer_sees_their_own_shifts_and_no_rota_page(priya_logs_in, wo
     assert "Mon 07 Dec 2026 17:00" in mine and "Sam Patel" not in mine
     assert "Rota gaps" not in priya_logs_in.page("/console/")
     officer_id = world.officers["priya"].id
-    for path in ("/console/rota", "/console/rota/patterns", "/console/rota/officers", f"/console/rota/officers/{officer_id}",
+    for path in ("/console/rota", "/console/rota/patterns", "/console/rota/officers",
+                 f"/console/rota/officers/{officer_id}",
                  f"/console/rota/officers/{officer_id}/deactivate", "/console/rota/import", "/console/rota/shifts.csv",
                  "/console/rota/patterns/new", "/console/people"):
         assert priya_logs_in.client.get(path).status_code == 403, path
@@ -381,7 +385,8 @@ def test_rota_pages_need_a_login(client, world):
 # Whatever is typed
 
 form_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
-short = st.one_of(form_text, st.sampled_from(["1", "2", "0", "99999999999", "2026-12-12 09:00", "-1", "add", "replace"]))
+short = st.one_of(form_text, st.sampled_from(["1", "2", "0", "99999999999", "2026-12-12 09:00", "-1", "add",
+                                              "replace"]))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -397,10 +402,12 @@ def test_whatever_a_coordinator_types_into_the_rota_forms_never_gets_a_server_er
         cora.submit("/console/rota/overrides", week=day, kind=kind, tier=tier_text, officer_id=officer,
                     replaces_officer_id=replaces, starts=starts, ends=ends, note=note),
         cora.submit("/console/rota/officers/new", name=name, mobile=mobile, role=note, contact_preference=kind),
-        cora.submit(f"/console/rota/officers/{officer_id}", name=name, mobile=mobile, role=note, contact_preference=kind),
+        cora.submit(f"/console/rota/officers/{officer_id}", name=name, mobile=mobile, role=note,
+                    contact_preference=kind),
         cora.client.post("/console/rota/patterns/new", data={"csrf": cora.csrf, "name": name, "tier": tier_text,
                                                              "days": [day, kind], "starts": starts, "ends": ends,
-                                                             "starts_on": day, "ends_on": ends, "turns": [officer, replaces],
+                                                             "starts_on": day, "ends_on": ends,
+                                                             "turns": [officer, replaces],
                                                              "rotate_every_weeks": tier_text}),
         cora.submit(f"/console/rota/patterns/{pattern_id}/end", ends_on=day),
         cora.submit(f"/console/rota/officers/{officer_id}/login", user_id=officer),
