@@ -80,6 +80,7 @@ def _render_week(monday: date, form: dict, problems=None, status=200):
     overrides = db.session.scalars(rota.overrides_between(start, end)).all()
     return render_template(
         "console/rota_week.html", monday=monday, days=days, tiers=TIERS, names=_officer_names(),
+        staffed={tier: any(s.officer_ids for day in days for s in day.tiers[tier]) for tier in TIERS},
         officer_options=[(o.id, o.name) for o in db.session.scalars(rota.officers(active=True))], overrides=overrides,
         previous_week=monday - timedelta(days=7), next_week=monday + timedelta(days=7),
         this_week=monday_of(utc_now().astimezone(zone).date()), form=form, problems=problems or {},

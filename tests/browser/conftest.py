@@ -38,7 +38,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """A real server process on a loopback port, over a fresh migrated SQLite database."""
-    database_url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'browser.db'}"
+    folder = tmp_path_factory.mktemp("live")
+    database_url = f"sqlite:///{folder / 'browser.db'}"
     app = make_app(database_url)
     with app.app_context():
         flask_migrate.upgrade()
@@ -47,8 +48,9 @@ def live_server(tmp_path_factory):
     env = {**os.environ, "DATABASE_URL": database_url, "RUN_SCHEDULER": "0", "LOAD_DEMO_DATA": "0",
            "APP_ENV": "development", "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
     flask = Path(sys.executable).parent / "flask"
+    log = open(folder / "server.log", "wb")
     server = subprocess.Popen([str(flask), "--app", "wsgi", "run", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -58,11 +60,14 @@ def live_server(tmp_path_factory):
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
-                raise RuntimeError(f"the server did not start: {server.stderr.read().decode()[-2000:]}") from None
+                server.wait(timeout=10)
+                log.close()
+                raise RuntimeError(f"the server did not start: {(folder / 'server.log').read_text()[-2000:]}") from None
             time.sleep(0.2)
     yield LiveServer(url, database_url)
     server.terminate()
     server.wait(timeout=10)
+    log.close()
 
 
 @pytest.fixture(scope="session")

@@ -424,3 +424,9 @@ def test_the_board_refreshes_itself_until_told_not_to(cora):
     assert refreshing.headers["Refresh"] == "30" and "stop refreshing" in refreshing.get_data(as_text=True)
     still = cora.client.get("/console/?refresh=off")
     assert "Refresh" not in still.headers and "does not refresh by itself" in still.get_data(as_text=True)
+
+
+def test_a_tier_nobody_is_on_all_week_is_one_line_not_a_wall_of_red(cora):
+    page = cora.page("/console/rota?week=2026-12-07")
+    assert "Nobody is on tier 3 at any time this week" in tier(page, 3) and "<table" not in tier(page, 3)
+    assert "Nobody is on tier 2" not in page and "Sam Patel" in tier(page, 2)
