@@ -4,7 +4,6 @@ from datetime import timedelta
 from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-from sqlalchemy import select
 
 from emergency.api import rota_schemas as schemas
 from emergency.api.auth import EDITORS, EVERY_ROLE, authenticate, current_user, requires_role
@@ -12,8 +11,6 @@ from emergency.api.paging import page_of
 from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.rota import service
-from emergency.rota.models import DutyOfficer
-from emergency.rota.shifts_csv import parse_shifts, render_shifts
 
 blp = Blueprint("rota", __name__, url_prefix="/api/v1/rota", description="Out-of-hours cover rota")
 blp.before_request(authenticate)
@@ -189,9 +186,7 @@ class ShiftsCsv(MethodView):
     @blp.doc(responses=_CSV_RESPONSE)
     def get(self, args):
         """Export the rota as it stands as CSV"""
-        runs = service.duty_runs(*span_from(args), officer_id=args.get("officer_id"))
-        officers = {officer.id: officer for officer in db.session.scalars(select(DutyOfficer))}
-        return Response(render_shifts(runs, officers, service.local_zone()), mimetype="text/csv",
+        return Response(service.shifts_csv(*span_from(args), officer_id=args.get("officer_id")), mimetype="text/csv",
                         headers={"Content-Disposition": "attachment; filename=rota-shifts.csv"})
 
     @requires_role(*EDITORS)
@@ -203,13 +198,11 @@ class ShiftsCsv(MethodView):
         already has (such as a re-imported export) are counted and skipped"""
         if request.mimetype != "text/csv":
             abort(415, message="send the shifts as text/csv")
-        text = request.get_data(as_text=True)
-        mobiles = dict(db.session.execute(select(DutyOfficer.mobile, DutyOfficer.id)).all())
-        shifts, problems = parse_shifts(text, mobiles, service.local_zone())
+        overrides, skipped, problems = service.import_shifts_csv(request.get_data(as_text=True), by=current_user(),
+                                                                 now=utc_now())
         if problems:
             lines = "; ".join(f"line {p['line']}: {', '.join(p['errors'])}" for p in problems[:20])
             abort(422, message=f"nothing was imported: {lines}", errors={"csv": problems})
-        overrides, skipped = service.import_shifts(shifts, by=current_user(), now=utc_now())
         db.session.commit()
         return {"imported": len(overrides), "already_on_the_rota": skipped,
                 "override_ids": [override.id for override in overrides]}

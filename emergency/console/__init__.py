@@ -1,5 +1,7 @@
-"""The coordinators' web console: live incidents first, closing them, the outbox and opt-outs.
-Plans and the rota are maintained through the API (its docs page is linked from here)."""
+"""The coordinators' web console: live incidents first, closing them, the outbox and opt-outs;
+the rota (week view, overrides, patterns, officers, CSV, calendar feeds) and, for admins, people.
+A duty officer sees only their own shifts and the incidents they were asked about."""
+from emergency.console import people_views, rota_views  # noqa: F401  their routes join the blueprint
 from emergency.console.views import blp
 
 __all__ = ["blp"]

@@ -69,7 +69,12 @@ def logout():
 
 @blp.get("/")
 def board():
-    return _render_board()
+    """Refreshes itself by the Refresh header, which a person can turn off (WCAG 2.2.1)."""
+    page, status = _render_board()
+    response = current_app.make_response((page, status))
+    if request.args.get("refresh") != "off":
+        response.headers["Refresh"] = "30"
+    return response
 
 
 def _render_board(problems=None, form=None, status=200):
@@ -81,13 +86,15 @@ def _render_board(problems=None, form=None, status=200):
                                             Incident.closed_at >= now - RECENTLY_CLOSED).limit(MOST_LISTED)
     ).all()
     days = current_app.config["ROTA_GAP_DAYS"]
-    gaps = [rota.describe_span(a, b, rota.local_zone()) for a, b in rota.gaps(now, now + timedelta(days=days))]
+    gaps = [rota.describe_span(a, b, rota.local_zone()) for a, b in rota.gaps(now, now + timedelta(days=days))
+            ] if g.may_edit else []  # a duty officer sees their own shifts and asks, not the rota
     return render_template(
         "console/board.html", attention=[row(i) for i in attention],
         live=[row(i) for i in live if i not in attention], closed=[row(i) for i in closed], gaps=gaps,
         gap_days=days, beat=engine.last_tick(), problems=problems or {}, form=form or {},
         outages=[o["summary"] for o in outbox.provider_outages(
             now, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"], rota.local_zone()).values() if o["summary"]],
+        refreshing=request.endpoint == "console.board" and request.args.get("refresh") != "off",
     ), status
 
 

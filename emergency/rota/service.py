@@ -14,8 +14,10 @@ from emergency.errors import RuleBroken
 from emergency.extensions import db
 from emergency.records import get_or_not_found
 from emergency.rota import calendar
+from emergency.rota import week as rota_week
 from emergency.rota.models import CalendarFeed, DutyOfficer, RotaOverride, RotaPattern, RotaPatternTurn
 from emergency.rota.settings import bank_holidays, office_hours
+from emergency.rota.shifts_csv import parse_shifts, render_shifts
 
 ALERT_LISTS_AT_MOST = 5
 
@@ -126,6 +128,16 @@ def import_shifts(shifts: list[dict], *, by, now) -> tuple[list[RotaOverride], i
     return added, skipped
 
 
+def import_shifts_csv(text: str, *, by, now) -> tuple[list[RotaOverride], int, list[dict]]:
+    """(overrides added, shifts skipped, problems): with any problem, nothing is added."""
+    mobiles = dict(db.session.execute(select(DutyOfficer.mobile, DutyOfficer.id)).all())
+    shifts, problems = parse_shifts(text, mobiles, local_zone())
+    if problems:
+        return [], 0, problems
+    added, skipped = import_shifts(shifts, by=by, now=now)
+    return added, skipped, []
+
+
 def delete_override(override: RotaOverride) -> None:
     db.session.delete(override)
 
@@ -175,6 +187,54 @@ def duty_runs(start, end, officer_id: int | None = None) -> list[calendar.Shift]
     pattern_specs, override_specs, inactive = _rota_inputs(start, end)
     runs = calendar.duty_runs(calendar.timeline(start, end, pattern_specs, override_specs, local_zone(), inactive))
     return [run for run in runs if officer_id is None or run.officer_id == officer_id]
+
+
+def shifts_csv(start, end, officer_id: int | None = None) -> str:
+    """The rota as it stands over [start, end) as CSV, in the columns the import reads."""
+    officers_by_id = {officer.id: officer for officer in db.session.scalars(select(DutyOfficer))}
+    return render_shifts(duty_runs(start, end, officer_id), officers_by_id, local_zone())
+
+
+def week(monday) -> list[rota_week.Day]:
+    """The week from a Monday, local days, per tier: who is on, out of hours, gaps."""
+    config, zone = current_app.config, local_zone()
+    start, end = rota_week.week_bounds(monday, zone)
+    pattern_specs, override_specs, inactive = _rota_inputs(start, end)
+    segments = calendar.timeline(start, end, pattern_specs, override_specs, zone, inactive)
+    holidays = bank_holidays(config["BANK_HOLIDAY_REGION"])
+    late = calendar.out_of_hours_periods(start, end, office_hours(config), holidays, zone)
+    return rota_week.build_week(monday, zone, segments, late, holidays)
+
+
+def gaps_if_gone(officer_id: int, start, end) -> list[tuple[calendar.Shift, list]]:
+    """The officer's shifts in [start, end), each with the out-of-hours stretches of it that
+    nobody else in the tier would cover if the officer stopped being on the rota."""
+    config = current_app.config
+    pattern_specs, override_specs, inactive = _rota_inputs(start, end)
+    runs = [run for run in calendar.duty_runs(
+        calendar.timeline(start, end, pattern_specs, override_specs, local_zone(), inactive))
+        if run.officer_id == officer_id]
+    holes = {
+        tier: calendar.gaps(start, end, pattern_specs, override_specs, office_hours(config),
+                            bank_holidays(config["BANK_HOLIDAY_REGION"]), local_zone(), tier, inactive | {officer_id})
+        for tier in {run.tier for run in runs}
+    }
+    return [(run, [(max(a, run.starts_at), min(b, run.ends_at)) for a, b in holes[run.tier]
+                   if a < run.ends_at and b > run.starts_at]) for run in runs]
+
+
+def officer_for_user(user) -> DutyOfficer | None:
+    return db.session.scalar(select(DutyOfficer).where(DutyOfficer.user_id == user.id))
+
+
+def link_login(officer: DutyOfficer, user) -> None:
+    """Tie a login to a rota officer (or untie it with None): they then see their shifts and asks."""
+    if user is not None:
+        other = officer_for_user(user)
+        if other is not None and other.id != officer.id:
+            raise RuleBroken(f"{user.username} is already the login of {other.name}", field="user_id")
+    officer.user_id = user.id if user is not None else None
+    db.session.flush()
 
 
 def describe_span(start, end, zone: ZoneInfo) -> str:

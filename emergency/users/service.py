@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from emergency.errors import Conflict, NotFound, RuleBroken
 from emergency.extensions import db
+from emergency.records import get_or_not_found
 from emergency.users.models import ApiToken, User
 from emergency.users.roles import EDITORS, ROLES
 
@@ -35,6 +36,38 @@ def create_user(username: str, full_name: str, role: str, now) -> User:
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def save_user_details(user: User, data: dict, *, by: User) -> User:
+    """Name, role, alert mobile and email; an admin cannot take away their own admin role."""
+    if user.id == by.id and user.role == "admin" and data["role"] != "admin":
+        raise RuleBroken("you cannot take away your own admin role; ask another admin", field="role")
+    for name in ("full_name", "role", "mobile", "email"):
+        setattr(user, name, data[name])
+    db.session.flush()
+    return user
+
+
+def set_active(user: User, active: bool, *, by: User) -> None:
+    """A deactivated user's console sessions and API tokens stop working at once."""
+    if user.id == by.id and not active:
+        raise RuleBroken("you cannot deactivate yourself; ask another admin", field="active")
+    user.active = active
+
+
+def reset_password(user: User) -> str:
+    """Give the user a new random password, returned to be shown once; earlier sessions end."""
+    password = secrets.token_urlsafe(15)
+    set_password(user, password)
+    return password
+
+
+def get_user_by_id(user_id: int) -> User:
+    return get_or_not_found(User, user_id, "user", "user_id")
+
+
+def users_by_name():
+    return select(User).order_by(User.username)
 
 
 def get_user(username: str) -> User:
