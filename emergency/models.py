@@ -23,4 +23,4 @@ from emergency.incidents.models import (  # noqa: F401
     IncidentEvent,
     Page,
 )
-from emergency.telephony.models import InboundRequest, SmsOptOut  # noqa: F401
+from emergency.telephony.models import InboundRequest, PutThrough, SmsOptOut  # noqa: F401
