@@ -66,3 +66,10 @@ def test_settings_are_read_from_the_environment():
 def test_a_mistyped_setting_stops_start_up_with_its_name(environ, says):
     with pytest.raises(RuntimeError, match=says):
         config_from_environment(environ).check()
+
+
+def test_the_service_itself_refuses_to_start_in_production_without_a_fallback_number():
+    from emergency import create_app
+
+    with pytest.raises(RuntimeError, match="FALLBACK_PHONE_NUMBER is missing"):
+        create_app(config_from_environment({**PRODUCTION, "APP_ENV": "production", "FALLBACK_PHONE_NUMBER": ""}))
