@@ -21,14 +21,15 @@ _PAGE = """<!doctype html>
 {% macro call(number) %}{% if number %}<a href="tel:{{ number }}">{{ readable(number) }}</a>{% endif %}{% endmacro %}
 <h1>Thank you for going, {{ page.name.split()[0] }}</h1>
 {% set address = plan.carer.address %}
-<p><strong>Address:</strong> <a href="{{ map_link }}">{{ address.line1 }}{% if address.line2 %}, {{ address.line2 }}{% endif %},
- {{ address.town }} {{ address.postcode }}</a> (opens a map)</p>
+<p><strong>Address:</strong> <a href="{{ map_link }}">{{ address.line1 }}
+{%- if address.line2 %}, {{ address.line2 }}{% endif %}, {{ address.town }} {{ address.postcode }}</a> (opens a map)</p>
 <h2>Who called</h2>
 <p>{% if incident.caller_number %}{{ call(incident.caller_number) }}{% else %}No number was given{% endif %},
  by {{ {"sms": "text", "voice": "phone", "console": "a coordinator"}.get(incident.channel, incident.channel) }}
  at {{ opened_at }}.</p>
 {% if caller_texts %}<p>What they texted:</p>
-<ul>{% for event in caller_texts %}<li>{{ local(event.at) }}: &ldquo;{{ event.detail }}&rdquo;</li>{% endfor %}</ul>{% endif %}
+<ul>{% for event in caller_texts %}<li>{{ local(event.at) }}: &ldquo;{{ event.detail }}&rdquo;</li>{% endfor %}</ul>
+{% endif %}
 <h2>The carer</h2>
 <p>{{ plan.carer.name }}{% if plan.carer.mobile %}, mobile {{ call(plan.carer.mobile) }}{% endif %}
 {% if plan.carer.landline %}, home {{ call(plan.carer.landline) }}{% endif %}</p>

@@ -34,7 +34,8 @@ def tick(now, instance: str = INSTANCE) -> int:
     engine in the heartbeat table."""
     started = time.perf_counter()
     overdue = db.session.scalar(
-        select(func.count(Incident.id)).where(Incident.next_action_at < now - OVERDUE, Incident.status.in_(("open", "resolved")))
+        select(func.count(Incident.id))
+        .where(Incident.next_action_at < now - OVERDUE, Incident.status.in_(("open", "resolved")))
     )
     db.session.commit()
     if overdue:

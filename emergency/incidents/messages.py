@@ -110,7 +110,8 @@ def caller_opened(snapshot: dict) -> str:
 
 def caller_still_looking(snapshot: dict, people_asked: int) -> str:
     _, cared_for, _ = who_and_where(snapshot)
-    asked = f"We have asked {people_asked} {'person' if people_asked == 1 else 'people'} so far. " if people_asked else ""
+    people = "person" if people_asked == 1 else "people"
+    asked = f"We have asked {people_asked} {people} so far. " if people_asked else ""
     return (f"{LINE}: we are still looking for someone to go to {cared_for}. {asked}You will get a text when someone "
             f"is on the way. {DANGER}")
 

@@ -303,8 +303,8 @@ def accept(page: Page, now) -> tuple[bool, str]:
                 _queue(other, "sms", messages.covered_text(snapshot, other.code, page.name), "covered", now)
     if caller_can_be_texted(incident):
         body = messages.caller_confirmation(snapshot, page.name)
-        queue_message(key=f"incident:{incident.id}:caller-confirmation", channel="sms", to_number=incident.caller_number,
-                      body=body, purpose="caller_confirmation", now=now)
+        queue_message(key=f"incident:{incident.id}:caller-confirmation", channel="sms",
+                      to_number=incident.caller_number, body=body, purpose="caller_confirmation", now=now)
         note(incident, now, "caller told", body)
     link = _details_link(incident, page, now)
     _queue(page, "sms", messages.accepter_details(snapshot, page.code, link, DETAILS_LINK_HOURS), "details", now)

@@ -5,8 +5,8 @@ from sqlalchemy import select, update
 
 from emergency.audit import service as audit
 from emergency.extensions import db
-from emergency.incidents import service as incidents
 from emergency.incidents import messages
+from emergency.incidents import service as incidents
 from emergency.incidents.messages import LINE, first_name
 from emergency.incidents.models import Incident, Page
 from emergency.outbox.models import OutboxMessage

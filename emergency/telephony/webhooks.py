@@ -5,8 +5,8 @@ from functools import wraps
 
 from flask import Blueprint, Response, current_app, request, url_for
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException
 from twilio.request_validator import RequestValidator
+from werkzeug.exceptions import HTTPException
 
 from emergency.clock import utc_now
 from emergency.extensions import db

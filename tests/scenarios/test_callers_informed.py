@@ -68,7 +68,7 @@ def test_while_nobody_has_accepted_the_caller_hears_still_looking_every_20_minut
 
 
 def test_still_looking_texts_stop_once_someone_accepts(world):
-    incident = open_incident(world)
+    open_incident(world)
     with freeze_time(minutes(5)):
         incidents.accept(db.session.scalar(select(Page).where(Page.phone == SUE)), utc_now())
         db.session.commit()

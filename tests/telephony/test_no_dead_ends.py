@@ -165,7 +165,8 @@ def test_a_reply_that_is_not_understood_names_the_open_ask_and_never_gets_the_ge
     code = code_for(SUE)
     with freeze_time(THURSDAY_NIGHT + timedelta(minutes=2)):
         answer = reply_text(phone.text("020 7946 0456", "yes I can go"))
-    assert answer == f"Not understood. Your ask {code} (Arthur, LS6) is still open: reply ACCEPT {code} or DECLINE {code}"
+    assert answer == (f"Not understood. Your ask {code} (Arthur, LS6) is still open: "
+                      f"reply ACCEPT {code} or DECLINE {code}")
     assert db.session.scalar(select(Incident.status)) == "open"
 
 

@@ -1,5 +1,6 @@
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from emergency.plans.cards import damm_check_digit
 from emergency.telephony.replies import card_candidates, keypad_digits, normalise_text, parse_text
