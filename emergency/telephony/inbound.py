@@ -60,12 +60,18 @@ def handle_text(sender: str, body: str, now) -> str | None:
     called = incidents.live_incident_called_by(sender, now)
     if called is not None:
         incidents.note(called, now, "caller's text", _kept(body))
-        return _where_things_stand(called)
+        return _answered(called, now, _where_things_stand(called))
     if not reply.card_candidates and _is_known(sender):
         return HELP
     incident, told = _hand_to_duty_officer(sender, "sms", found.why, now)
     incidents.note(incident, now, "caller's text", _kept(body))
-    return messages.no_card_found(told, mistyped=found.mistyped)
+    return _answered(incident, now, messages.no_card_found(told, mistyped=found.mistyped))
+
+
+def _answered(incident: Incident, now, words: str) -> str:
+    """What the caller is told in answer to their text or call is on the timeline too."""
+    incidents.note(incident, now, "caller told", words)
+    return words
 
 
 class _CardsFound:
@@ -151,12 +157,12 @@ def _card_by_text(sender: str, found: _CardsFound, body: str, now) -> str:
     if plan.status != "active":
         incident, told = _hand_to_duty_officer(sender, "sms", f"a card whose plan is {plan.status}", now, plan)
         incidents.note(incident, now, "caller's text", _kept(body))
-        return messages.card_not_usable(told)
+        return _answered(incident, now, messages.card_not_usable(told))
     incident, joined = incidents.open_incident(plan, caller_number=sender, channel="sms", now=now)
     incidents.note(incident, now, "caller's text", _kept(body))
     if joined:
-        return _where_things_stand(incident)
-    return messages.caller_opened(incident.plan_snapshot)
+        return _answered(incident, now, _where_things_stand(incident))
+    return _answered(incident, now, messages.caller_opened(incident.plan_snapshot))
 
 
 def _hand_to_duty_officer(caller: str, channel: str, why: str, now, plan=None):
@@ -237,21 +243,23 @@ def card_by_keypad(caller: str, digits: str, retry_allowed: bool, now):
     incident, joined = incidents.open_incident(plan, caller_number=caller, channel="voice", now=now)
     carer, cared_for, _ = messages.who_and_where(incident.plan_snapshot)
     if not joined:
-        return "opened", (f"Thank you. We are contacting {carer}'s emergency contacts now, and then our duty officers. "
-                          f"You will get a text when someone is on the way to {cared_for}. If anyone is in danger, "
-                          f"call 999.")
+        return "opened", _answered(incident, now, (
+            f"Thank you. We are contacting {carer}'s emergency contacts now, and then our duty officers. "
+            f"You will get a text when someone is on the way to {cared_for}. If anyone is in danger, call 999."))
     incidents.note(incident, now, "caller rang again", caller or "an unknown number")
     if incident.status == "exhausted":
         # Nobody is being asked any more: the truth, then a person.
         words = (f"We are sorry: nobody has been found yet to go to {cared_for}. A coordinator has been alerted. "
                  f"If anyone is in danger, hang up and call 999. Putting you through to someone now.")
-        return "connect", PutThroughPlan(words, _people_to_put_through(now), incident.id)
+        return "connect", PutThroughPlan(_answered(incident, now, words), _people_to_put_through(now), incident.id)
     if incident.status == "accepted":
         accepter = db.session.get(Page, incident.accepted_page_id)
-        return "opened", (f"Thank you. Help is arranged: {first_name(accepter.name) if accepter else 'someone'} has "
-                          f"accepted and is on the way to {cared_for}. Goodbye.")
-    return "opened", (f"Thank you. We are still arranging help for {cared_for}; nobody has accepted yet. You will "
-                      f"get a text when someone is on the way. If anyone is in danger, call 999.")
+        return "opened", _answered(incident, now, (
+            f"Thank you. Help is arranged: {first_name(accepter.name) if accepter else 'someone'} has "
+            f"accepted and is on the way to {cared_for}. Goodbye."))
+    return "opened", _answered(incident, now, (
+        f"Thank you. We are still arranging help for {cared_for}; nobody has accepted yet. You will "
+        f"get a text when someone is on the way. If anyone is in danger, call 999."))
 
 
 class PutThroughPlan:

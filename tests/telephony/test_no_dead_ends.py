@@ -196,6 +196,8 @@ def test_a_caller_who_texts_again_is_told_where_things_truly_stand(world, phone)
         assert "Susan has accepted and is on the way to Arthur" in reply_text(phone.text(CALLER, "hello?"))
     incident = db.session.scalar(select(Incident))
     assert [e.detail for e in incident.events if e.kind == "caller's text"][:2] == [world.plan.card_number, "any news?"]
+    told = [e.detail for e in incident.events if e.kind == "caller told"]
+    assert exhausted in told and any("We are contacting Margaret's emergency contacts" in t for t in told)
 
 
 def test_a_caller_who_rings_again_after_nobody_was_found_is_put_through_to_a_person(world, phone):
