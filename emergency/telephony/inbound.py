@@ -183,6 +183,12 @@ def _hand_to_duty_officer(caller: str, channel: str, why: str, now, plan=None):
             queue_message(key=f"incident:{incident.id}:hand-over:{user.mobile}", channel="sms", to_number=user.mobile,
                           body=body, purpose="hand_over", now=now)
             told = True
+        fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
+        # A caller on the phone is put through to the fallback itself; a texter's message is read to it.
+        if fallback and channel == "sms":
+            queue_message(key=f"incident:{incident.id}:hand-over:{fallback}", channel="call", to_number=fallback,
+                          body=body, purpose="hand_over", now=now)
+            told = True
     if told:
         incidents.note(incident, now, "duty officer told", body)
     return incident, told

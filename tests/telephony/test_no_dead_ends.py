@@ -82,13 +82,15 @@ def test_a_stranger_without_a_card_gets_an_answer_and_one_incident_across_repeat
     assert incidents_count() == 2 and len(queued("hand_over")) == 2  # a fresh alert after half an hour
 
 
-def test_with_nobody_on_duty_a_text_without_a_card_tells_the_coordinators_and_says_so_truthfully(world, phone):
+def test_with_nobody_on_duty_a_text_without_a_card_reaches_the_coordinators_and_the_fallback(app, world, phone):
     at_noon = THURSDAY_NIGHT.replace(hour=12)  # office hours: the rota has nobody on
     with freeze_time(at_noon):
         answer = reply_text(phone.text(STRANGER, "hello? is this the emergency line"))
-    assert [m.to_number for m in queued("hand_over")] == ["+441134960999"]  # the coordinator's mobile
+    assert [(m.channel, m.to_number) for m in queued("hand_over")] == [
+        ("sms", "+441134960999"), ("call", FALLBACK)]  # the coordinator's mobile; the fallback is rung
     assert "has been told and will call you back" in answer
     world.coordinator.mobile = None
+    app.config["FALLBACK_PHONE_NUMBER"] = None
     db.session.commit()
     with freeze_time(at_noon):
         answer = reply_text(phone.text("07911 123458", "hello?"))
