@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from phonenumbers import NumberParseException
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -82,7 +83,7 @@ def caller_can_be_texted(incident: Incident) -> bool:
         return True
     try:
         return is_mobile(number)
-    except Exception:  # a number phonenumbers cannot parse: kept as sent, but not texted
+    except NumberParseException:  # a number phonenumbers cannot parse: kept as sent, but not texted
         return False
 
 

@@ -302,3 +302,21 @@ def test_the_details_page_has_tap_to_call_a_map_link_who_called_and_what_to_do_i
     assert "22:00 on Thu 03 Dec" in page and "Margaret has fallen" in page  # who called, when, what they texted
     assert "If you can no longer go" in page and 'href="tel:+442079460101"' in page  # the duty officer on shift
     assert f'href="tel:{FALLBACK}"' in page
+
+
+def test_if_the_database_fails_between_legs_the_caller_is_still_put_through_to_the_fallback(world, phone):
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    root = put_through_by_unknown_card(phone)
+
+    def database_gone(_session):
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
+
+    event.listen(db.session, "before_commit", database_gone)
+    try:
+        after = twiml(phone.call_step(root.find("Dial").get("action"), CALLER, DialCallStatus="no-answer"))
+    finally:
+        event.remove(db.session, "before_commit", database_gone)
+    assert after.find("Dial/Number").text == FALLBACK
+    assert after.find("Dial/Number").get("url").startswith("/twilio/put-through/0/screen")  # still screened
