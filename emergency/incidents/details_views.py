@@ -53,7 +53,7 @@ _PAGE = """<!doctype html>
 {% endfor %}
 {% if plan.instructions %}<h2>What the carer asks</h2><p>{{ plan.instructions }}</p>{% endif %}
 <h2>Other contacts</h2>
-<ul>{% for contact in plan.contacts %}<li>{{ contact.name }} ({{ contact.relationship }})
+<ul>{% for contact in plan.contacts if page.phone not in (contact.mobile, contact.landline) %}<li>{{ contact.name }} ({{ contact.relationship }})
 {% if contact.mobile %}mobile {{ call(contact.mobile) }}{% endif %}
 {% if contact.landline %}home {{ call(contact.landline) }}{% endif %}</li>{% endfor %}</ul>
 <h2>If you can no longer go</h2>

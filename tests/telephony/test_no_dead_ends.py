@@ -289,6 +289,9 @@ def test_a_busy_or_failed_leg_moves_on_and_the_same_action_delivered_twice_rings
 # The accepter's page, made for a phone
 
 def test_the_details_page_has_tap_to_call_a_map_link_who_called_and_what_to_do_if_they_cannot_go(world, phone, client):
+    arthur = world.plan.cared_for[0]
+    arthur.gp_name, arthur.gp_practice, arthur.gp_phone = "Dr Patel", "Hyde Park Surgery", "+441134960555"
+    db.session.commit()
     open_by_text(world, phone, f"Margaret has fallen, card {world.plan.card_number}")
     with freeze_time(THURSDAY_NIGHT + timedelta(minutes=2)):
         phone.text("020 7946 0456", f"ACCEPT {code_for(SUE)}")
@@ -298,6 +301,8 @@ def test_the_details_page_has_tap_to_call_a_map_link_who_called_and_what_to_do_i
     assert 'href="tel:+447911123456"' in page  # the caller
     assert 'href="tel:+441134960100"' in page  # the carer
     assert 'href="tel:+442079460789"' in page  # another contact
+    assert 'href="tel:+442079460456"' not in page  # not Susan herself
+    assert 'Dr Patel Hyde Park Surgery <a href="tel:+441134960555">0113 496 0555</a>' in page  # the GP
     assert 'href="https://www.google.com/maps/search/?api=1&amp;query=14+Brudenell+Grove%2C+Leeds%2C+LS6+1HR"' in page
     assert "22:00 on Thu 03 Dec" in page and "Margaret has fallen" in page  # who called, when, what they texted
     assert "If you can no longer go" in page and 'href="tel:+442079460101"' in page  # the duty officer on shift
