@@ -6,6 +6,8 @@ import os
 from datetime import datetime, timedelta
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
+# The demo's fallback number: Ofcom's drama range, which reaches nobody.
+DEMO_FALLBACK_PHONE_NUMBER = "+441134960888"
 
 
 class Config:
@@ -58,6 +60,8 @@ class Config:
         self.SMTP_FROM = self._text("SMTP_FROM", "Carers Emergency Line <line@localhost>")
         # A private certificate authority for the mail server's certificate, if it has one.
         self.SMTP_CA_FILE = self._text("SMTP_CA_FILE")
+        # Minutes between the "still looking" texts to a caller while nobody has accepted; 0: none.
+        self.CALLER_UPDATE_MINUTES = self._whole_number("CALLER_UPDATE_MINUTES", 20)
 
         # Seconds, so that demos and acceptance runs can shorten them.
         self.ESCALATION_WAIT_SECONDS = self._whole_number("ESCALATION_WAIT_SECONDS", 600)
@@ -84,6 +88,9 @@ class Config:
         self.RETENTION_EXPIRED_TOKEN_DAYS = self._whole_number("RETENTION_EXPIRED_TOKEN_DAYS", 0)
         self.RETENTION_RUN_AT = self._text("RETENTION_RUN_AT", "03:30")
         self.LOAD_DEMO_DATA = self._text("LOAD_DEMO_DATA", self.LOAD_DEMO_DATA_DEFAULT) == "1"
+        if self.LOAD_DEMO_DATA and self.FALLBACK_PHONE_NUMBER is None:
+            # A newcomer's first emergency should show the whole escalation, fallback included.
+            self.FALLBACK_PHONE_NUMBER = DEMO_FALLBACK_PHONE_NUMBER
 
     def _text(self, name, default=None):
         value = self._environ.get(name)
@@ -113,6 +120,13 @@ class Config:
             from emergency.outbox.mail import smtp_settings
 
             smtp_settings(self.SMTP_URL)
+        if self.FALLBACK_PHONE_NUMBER is not None:
+            from emergency.phones import PhoneNumberError, normalise_phone
+
+            try:
+                self.FALLBACK_PHONE_NUMBER = normalise_phone(self.FALLBACK_PHONE_NUMBER)
+            except PhoneNumberError as error:
+                raise RuntimeError(f"FALLBACK_PHONE_NUMBER: {error}") from None
 
     def check_rota_settings(self):
         from emergency.rota.settings import office_hours_from, validate_region
@@ -141,6 +155,12 @@ class ProductionConfig(Config):
             raise RuntimeError("SECRET_KEY is too short: use at least 32 random characters")
         if not self.SQLALCHEMY_DATABASE_URI:
             raise RuntimeError("DATABASE_URL is missing: production needs a database URL")
+        if not self.FALLBACK_PHONE_NUMBER:
+            # A line with no human behind it is a dead end for a caller nobody on the rota answers.
+            raise RuntimeError(
+                "FALLBACK_PHONE_NUMBER is missing: production needs a number staffed by a person, for callers "
+                "the rota cannot reach and for emergencies nobody accepts"
+            )
 
 
 class TestConfig(Config):
@@ -153,6 +173,7 @@ class TestConfig(Config):
         super().__init__(environ)
         self.SECRET_KEY = "test-secret-key"
         self.LOAD_DEMO_DATA = False
+        self.FALLBACK_PHONE_NUMBER = self._text("FALLBACK_PHONE_NUMBER")
         self.PUBLIC_BASE_URL = "https://line.example.org"
 
 

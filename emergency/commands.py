@@ -235,4 +235,7 @@ def load_demo():
     click.echo(f"demo: coordinator 'demo' created; API token (shown once): {token}")
     click.echo(f"demo: console at /console, username demo, password (shown once): {password}")
     click.echo(f"demo: active plan for {plan.carer_name}, card number {plan.card_number}")
-    click.echo(f"demo: rota of {len(officers)} duty officers: nights and weekends, tiers 1 and 2")
+    click.echo(f"demo: rota of {len(officers)} duty officers: nights and weekends, tiers 1 and 2, and the next 12 "
+               f"hours wherever those leave a tier empty")
+    fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
+    click.echo(f"demo: fallback number {fallback}" if fallback else "demo: no FALLBACK_PHONE_NUMBER is set")

@@ -77,7 +77,23 @@ def load(now):
     plan = plans.create_plan(DEMO_PLAN, by=coordinator, now=now)
     plans.set_key_safe_code(plan, "4321", by=coordinator, now=now)
     officers = load_rota(now.date() - timedelta(days=now.weekday()))
+    cover_the_demo(officers, coordinator, now)
     return token, password, plan, officers
+
+
+DEMO_COVER = timedelta(hours=12)
+
+
+def cover_the_demo(officers, coordinator, now) -> None:
+    """The rota covers nights and weekends; a demo is usually run in office hours. So that a
+    newcomer's first emergency shows the whole escalation rather than "nobody accepted", the
+    next 12 hours get a first-call and a senior officer wherever the rota leaves them empty."""
+    on_duty = rota.on_duty(now)
+    for tier, officer in ((1, officers[0]), (2, officers[3])):
+        if not on_duty.get(tier):
+            rota.add_override({"kind": "add", "tier": tier, "officer_id": officer.id, "starts_at": now,
+                               "ends_at": now + DEMO_COVER, "note": "demo: cover while the demo is run"},
+                              by=coordinator, now=now)
 
 
 def load_rota(monday: date):

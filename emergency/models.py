@@ -22,5 +22,5 @@ from emergency.rota.models import (  # noqa: F401
     RotaPattern,
     RotaPatternTurn,
 )
-from emergency.telephony.models import InboundRequest  # noqa: F401
+from emergency.telephony.models import InboundRequest, PutThrough  # noqa: F401
 from emergency.users.models import ApiToken, User  # noqa: F401

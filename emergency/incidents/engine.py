@@ -24,7 +24,9 @@ INSTANCE = f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _due(now):
-    return (Incident.next_action_at <= now, Incident.status.in_(("open", "resolved")))
+    """An escalation step (or a survey) is due, or the caller's "still looking" text is."""
+    return (or_(Incident.next_action_at <= now, Incident.caller_update_at <= now),
+            Incident.status.in_(("open", "resolved")))
 
 
 def tick(now, instance: str = INSTANCE) -> int:
@@ -32,7 +34,8 @@ def tick(now, instance: str = INSTANCE) -> int:
     engine in the heartbeat table."""
     started = time.perf_counter()
     overdue = db.session.scalar(
-        select(func.count(Incident.id)).where(Incident.next_action_at < now - OVERDUE, *_due(now)[1:])
+        select(func.count(Incident.id))
+        .where(Incident.next_action_at < now - OVERDUE, Incident.status.in_(("open", "resolved")))
     )
     db.session.commit()
     if overdue:
@@ -63,12 +66,19 @@ class _SharedLookups:
                 if incident.status == "resolved":
                     service.send_survey(incident, self.now)
                     return
+                if incident.caller_update_at is not None and incident.caller_update_at <= self.now:
+                    service.send_caller_update(incident, self.now)
+                if incident.next_action_at is None or incident.next_action_at > self.now:
+                    return  # only the caller's text was due
                 if self._blocked is None:
                     self._blocked = service.sms_blocked_numbers()
                 service.take_next_step(incident, self.now, self._on_duty, self._blocked)
         except Exception:
             current_app.logger.exception("engine: incident %s failed its step; retrying in a minute", incident.id)
-            incident.next_action_at = self.now + OVERDUE
+            if incident.next_action_at is not None and incident.next_action_at <= self.now:
+                incident.next_action_at = self.now + OVERDUE
+            if incident.caller_update_at is not None and incident.caller_update_at <= self.now:
+                incident.caller_update_at = self.now + OVERDUE
             service.note(incident, self.now, "engine error", "the step failed and will be retried in a minute")
 
 

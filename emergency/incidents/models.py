@@ -22,6 +22,7 @@ class Incident(db.Model):
         CheckConstraint(f"stage IN {STAGES}", name="stage_known"),
         # The engine's question: what is due? Only rows with work to do are in the index.
         Index("ix_incident_due", "next_action_at", postgresql_where="next_action_at IS NOT NULL"),
+        Index("ix_incident_caller_update_due", "caller_update_at", postgresql_where="caller_update_at IS NOT NULL"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +42,8 @@ class Incident(db.Model):
     # Steps taken so far; pages carry the step that sent them.
     step: Mapped[int] = mapped_column(SmallInteger, default=0)
     next_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the caller is next told "still looking" (CALLER_UPDATE_MINUTES), while it is open.
+    caller_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # SQLite has no row locks: an engine leases a due incident until this moment.
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

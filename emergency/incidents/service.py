@@ -5,7 +5,8 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from phonenumbers import NumberParseException
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from emergency import wakeup
@@ -18,6 +19,7 @@ from emergency.incidents.models import LIVE_STATUSES, DetailsLink, Incident, Inc
 from emergency.incidents.policy import OfficerOnDuty, Position, Settings, decide
 from emergency.outbox import opt_outs
 from emergency.outbox.service import queue_message
+from emergency.phones import is_mobile
 from emergency.plans.snapshot import plan_to_dict
 from emergency.records import get_or_not_found
 from emergency.rota import service as rota
@@ -26,6 +28,8 @@ from emergency.users.roles import sees_only_own_asks
 DETAILS_LINK_HOURS = 24
 CODE_ATTEMPTS = 5
 SURVEY_AFTER = timedelta(days=1)
+# Texts and calls from one number within this time join its open "needs a person" incident.
+SAME_CALLER_WITHIN = timedelta(minutes=30)
 
 
 def get_incident(incident_id: int) -> Incident:
@@ -63,22 +67,75 @@ def open_incident(plan, *, caller_number: str | None, channel: str, now, opened_
     db.session.add(incident)
     note(incident, now, "opened", f"by {channel}" + (f" from {caller_number}" if caller_number else "")
          + (f" ({opened_by})" if opened_by else ""))
+    minutes = config["CALLER_UPDATE_MINUTES"]
+    if minutes and caller_can_be_texted(incident):
+        incident.caller_update_at = now + timedelta(minutes=minutes)
     # Not flushed yet: the first step's changes go into the incident's INSERT, not an UPDATE.
     take_next_step(incident, now)
     db.session.flush()
     return incident, False
 
 
-def record_for_a_person(*, caller_number: str | None, channel: str, why: str, now, plan=None) -> Incident:
-    """A call or text the line cannot act on by itself (unknown card, plan not active, a
-    fault): listed as an open incident, with no escalation, for a person to pick up."""
+def caller_can_be_texted(incident: Incident) -> bool:
+    """Whoever texted can take a text; a voice caller only on a mobile."""
+    number = incident.caller_number
+    if not number:
+        return False
+    if incident.channel == "sms":
+        return True
+    try:
+        return is_mobile(number)
+    except NumberParseException:  # a number phonenumbers cannot parse: kept as sent, but not texted
+        return False
+
+
+def tell_caller(incident: Incident, now, what: str, body: str) -> bool:
+    """A text to the person who called or texted, through the outbox and on the timeline,
+    once per `what`. False when the caller cannot take texts."""
+    if not caller_can_be_texted(incident):
+        return False
+    queue_message(key=f"incident:{incident.id}:caller:{what}", channel="sms", to_number=incident.caller_number,
+                  body=body, purpose="caller_update", now=now)
+    note(incident, now, "caller told", body)
+    return True
+
+
+def needs_a_person_from(caller_number: str | None, now) -> Incident | None:
+    """The number's open "needs a person" incident opened in the last 30 minutes, if any."""
+    if not caller_number:
+        return None
+    return db.session.scalar(
+        select(Incident).where(Incident.caller_number == caller_number, Incident.status == "open",
+                               Incident.stage == "done", Incident.opened_at >= now - SAME_CALLER_WITHIN)
+        .order_by(Incident.id.desc())
+    )
+
+
+def live_incident_called_by(caller_number: str, now, within=timedelta(days=1)) -> Incident | None:
+    """The newest live escalation (not a "needs a person" record) this number opened recently."""
+    return db.session.scalar(
+        select(Incident).where(Incident.caller_number == caller_number, Incident.status.in_(LIVE_STATUSES),
+                               or_(Incident.status != "open", Incident.stage != "done"),
+                               Incident.opened_at >= now - within)
+        .order_by(Incident.id.desc())
+    )
+
+
+def record_for_a_person(*, caller_number: str | None, channel: str, why: str, now, plan=None):
+    """(incident, joined). A call or text the line cannot act on by itself (unknown card, no
+    card, plan not active, a fault): listed as an open incident, with no escalation, for a
+    person to pick up. Repeats from one number within 30 minutes join it."""
+    existing = needs_a_person_from(caller_number, now)
+    if existing is not None:
+        note(existing, now, "joined", f"another {channel} from {caller_number}: {why}")
+        return existing, True
     incident = Incident(plan_id=plan.id if plan else None, plan_snapshot=None, caller_number=caller_number,
                         channel=channel, status="open", opened_at=now, stage="done", wait_seconds=0, rounds=0,
                         channels="both", next_action_at=None)
     db.session.add(incident)
     note(incident, now, "needs a person", f"{channel} from {caller_number or 'an unknown number'}: {why}")
     db.session.flush()
-    return incident
+    return incident, False
 
 
 class OnDutyWhenAsked:
@@ -129,9 +186,13 @@ def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None) -> N
         _alert_coordinators(incident, now, f"round-{rota_round}",
                             messages.round_alert(incident.id, incident.plan_snapshot, rota_round, incident.rounds))
     if decision.exhausted:
-        incident.status = "exhausted"
+        incident.status, incident.caller_update_at = "exhausted", None
         note(incident, now, "exhausted", "nobody accepted; it stays on the console until a coordinator closes it")
-        _alert_coordinators(incident, now, "exhausted", messages.exhausted_alert(incident.id, incident.plan_snapshot))
+        fallback_called = any(ask.who == "fallback" for ask in decision.asks)
+        _alert_coordinators(incident, now, "exhausted", messages.exhausted_alert(
+            incident.id, incident.plan_snapshot, fallback_called, incident.caller_number))
+        tell_caller(incident, now, "nobody-found",
+                    messages.caller_nobody_found(incident.plan_snapshot, current_app.config["FALLBACK_PHONE_NUMBER"]))
     if decision.asks:
         incident.step += 1
         for ask in decision.asks:
@@ -146,7 +207,7 @@ def _send_ask(incident: Incident, ask, now) -> Page:
     page = _add_page_with_unused_code(incident, ask, now)
     snapshot = incident.plan_snapshot
     if ask.who == "fallback":
-        _queue(page, "call", messages.exhausted_alert(incident.id, snapshot), "fallback", now)
+        _queue(page, "call", messages.fallback_call(incident.id, snapshot, incident.caller_number), "fallback", now)
     else:
         if ask.channels in ("sms", "both"):
             _queue(page, "sms", messages.ask_text(snapshot, page.code, ask.who), "ask", now)
@@ -220,7 +281,7 @@ def accept(page: Page, now) -> tuple[bool, str]:
         update(Incident)
         .where(Incident.id == page.incident_id, Incident.status.in_(("open", "exhausted")))
         .values(status="accepted", accepted_page_id=page.id, accepted_at=now, next_action_at=None,
-                version=Incident.version + 1)
+                caller_update_at=None, version=Incident.version + 1)
         .execution_options(synchronize_session=False)
     ).rowcount == 1
     incident = page.incident
@@ -243,9 +304,11 @@ def accept(page: Page, now) -> tuple[bool, str]:
             other.status = "covered"
             if other.channels in ("sms", "both") and other.who != "fallback":
                 _queue(other, "sms", messages.covered_text(snapshot, other.code, page.name), "covered", now)
-    if incident.caller_number:
-        queue_message(key=f"incident:{incident.id}:caller-confirmation", channel="sms", to_number=incident.caller_number,
-                      body=messages.caller_confirmation(snapshot, page.name), purpose="caller_confirmation", now=now)
+    if caller_can_be_texted(incident):
+        body = messages.caller_confirmation(snapshot, page.name)
+        queue_message(key=f"incident:{incident.id}:caller-confirmation", channel="sms",
+                      to_number=incident.caller_number, body=body, purpose="caller_confirmation", now=now)
+        note(incident, now, "caller told", body)
     link = _details_link(incident, page, now)
     _queue(page, "sms", messages.accepter_details(snapshot, page.code, link, DETAILS_LINK_HOURS), "details", now)
     return True, page.name
@@ -300,6 +363,7 @@ def resolve(incident: Incident, now, by: str, detail: str = "") -> Incident:
     if incident.status not in LIVE_STATUSES:
         raise Conflict(f"the incident is already {incident.status}", field="status")
     incident.status, incident.closed_at, incident.closed_by = "resolved", now, by
+    incident.caller_update_at = None
     _close_open_pages(incident)
     # The carer is asked how it went a day later; the engine sends it when due.
     incident.next_action_at = now + SURVEY_AFTER
@@ -311,7 +375,7 @@ def cancel(incident: Incident, reason: str, now, by: str) -> Incident:
     if incident.status not in LIVE_STATUSES:
         raise Conflict(f"the incident is already {incident.status}", field="status")
     incident.status, incident.closed_at, incident.closed_by, incident.cancel_reason = "cancelled", now, by, reason
-    incident.next_action_at = None
+    incident.next_action_at = incident.caller_update_at = None
     _close_open_pages(incident)
     note(incident, now, "cancelled", f"by {by}: {reason}")
     return incident
@@ -321,6 +385,17 @@ def _close_open_pages(incident: Incident) -> None:
     for page in incident.pages:
         if page.status == "open":
             page.status = "closed"
+
+
+def send_caller_update(incident: Incident, now) -> None:
+    """The "still looking" text, every CALLER_UPDATE_MINUTES while nobody has accepted."""
+    due, minutes = incident.caller_update_at, current_app.config["CALLER_UPDATE_MINUTES"]
+    if incident.status != "open" or due is None or due > now:
+        return
+    incident.caller_update_at = now + timedelta(minutes=minutes) if minutes else None
+    people_asked = len({page.phone for page in incident.pages if page.who != "fallback"})
+    tell_caller(incident, now, f"still-looking:{due:%Y%m%dT%H%M%S}",
+                messages.caller_still_looking(incident.plan_snapshot, people_asked))
 
 
 def send_survey(incident: Incident, now) -> None:

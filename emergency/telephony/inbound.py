@@ -1,23 +1,26 @@
 """What the line does with calls, texts and delivery reports: translate each into a domain
 verb (open, accept, decline, done, failed) and an answer. Callers commit."""
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from emergency.audit import service as audit
 from emergency.extensions import db
+from emergency.incidents import messages
 from emergency.incidents import service as incidents
-from emergency.incidents.messages import LINE, first_name, who_and_where
-from emergency.incidents.models import Page
+from emergency.incidents.messages import LINE, first_name
+from emergency.incidents.models import Incident, Page
 from emergency.outbox import opt_outs
 from emergency.outbox.models import OutboxMessage
 from emergency.outbox.service import queue_message
-from emergency.plans.cards import CardNumberError, parse_card_number
+from emergency.plans.cards import CardNumberError, has_valid_check_digit, parse_card_number
 from emergency.plans.models import ContingencyPlan, KeySafeCode
 from emergency.rota import service as rota
 from emergency.rota.models import DutyOfficer
 from emergency.telephony.gateway import OPTED_OUT
+from emergency.telephony.models import PutThrough
 from emergency.telephony.replies import parse_text
 from emergency.telephony.sender import channel_failed
+from emergency.users.service import alert_recipients
 
 HELP = (f"{LINE}: text the number on the carer's emergency card to get help. To answer an ask, reply "
         f"ACCEPT or DECLINE with its code. If anyone is in danger, call 999.")
@@ -30,7 +33,8 @@ MESSAGE_ORDER = {"accepted": 0, "queued": 1, "sending": 2, "sent": 3, "delivered
 # Texts
 
 def handle_text(sender: str, body: str, now) -> str | None:
-    """The reply to a text, or None for no reply."""
+    """The reply to a text, or None for no reply. No text is a dead end: one the line cannot
+    act on by itself reaches a person."""
     reply = parse_text(body)
     if reply.kind == "stop":
         opt_outs.opt_out(sender, now)
@@ -42,11 +46,72 @@ def handle_text(sender: str, body: str, now) -> str | None:
         return HELP
     if reply.kind in ("accept", "decline", "done"):
         return _answer(sender, reply.kind, reply.code, now)
-    if reply.kind == "card":
-        return _card_by_text(sender, reply.card_digits, now)
+    found = _plan_named(reply.card_candidates)
+    if found.plan is not None:
+        return _card_by_text(sender, found, body, now)
     if reply.kind == "rating" and _record_rating(sender, reply.rating, now):
         return f"{LINE}: thank you for telling us."
-    return HELP if _is_known(sender) else None
+    open_asks = incidents.open_pages_for(sender)
+    if open_asks:
+        return messages.not_understood([(page.code, page.incident.plan_snapshot) for page in open_asks])
+    accepted = _live_accepted_page(sender)
+    if accepted is not None:
+        return messages.accepted_reminder(accepted.code, accepted.incident.plan_snapshot)
+    called = incidents.live_incident_called_by(sender, now)
+    if called is not None:
+        incidents.note(called, now, "caller's text", _kept(body))
+        return _answered(called, now, _where_things_stand(called))
+    if not reply.card_candidates and _is_known(sender):
+        return HELP
+    incident, told = _hand_to_duty_officer(sender, "sms", found.why, now)
+    incidents.note(incident, now, "caller's text", _kept(body))
+    return _answered(incident, now, messages.no_card_found(told, mistyped=found.mistyped))
+
+
+def _answered(incident: Incident, now, words: str) -> str:
+    """What the caller is told in answer to their text or call is on the timeline too."""
+    incidents.note(incident, now, "caller told", words)
+    return words
+
+
+class _CardsFound:
+    """What the card numbers in a text come to: a plan (any status), or why there is none."""
+
+    def __init__(self, plan=None, why="a text with no card number in it", mistyped=False):
+        self.plan, self.why, self.mistyped = plan, why, mistyped
+
+
+def _plan_named(candidates) -> _CardsFound:
+    """The plan the text's card number names. Of every 10-digit reading, only those that pass
+    the check digit and name a plan count, an active plan first: a date never hides a card."""
+    valid = [digits for digits in candidates if has_valid_check_digit(digits)]
+    if valid:
+        plans = db.session.scalars(select(ContingencyPlan).where(ContingencyPlan.card_number.in_(valid))).all()
+        if plans:
+            plans.sort(key=lambda plan: (plan.status != "active", valid.index(plan.card_number)))
+            return _CardsFound(plans[0])
+        return _CardsFound(why=f"an unknown card {valid[0]}")
+    if candidates:
+        return _CardsFound(why="a card number that could not be read (a digit may be mistyped)", mistyped=True)
+    return _CardsFound()
+
+
+def _kept(body: str) -> str:
+    return (body or "").strip()[:1000]
+
+
+def _live_accepted_page(sender: str) -> Page | None:
+    return db.session.scalars(
+        select(Page).join(Incident, Page.incident_id == Incident.id)
+        .where(Page.phone == sender, Page.status == "accepted", Incident.status == "accepted")
+        .order_by(Page.id.desc())
+    ).first()
+
+
+def _where_things_stand(incident: Incident) -> str:
+    accepter = db.session.get(Page, incident.accepted_page_id) if incident.accepted_page_id else None
+    return messages.where_things_stand(incident.plan_snapshot, incident.status, accepter.name if accepter else None,
+                                       current_app.config["FALLBACK_PHONE_NUMBER"])
 
 
 def _answer(sender: str, verb: str, code: str | None, now) -> str | None:
@@ -54,7 +119,7 @@ def _answer(sender: str, verb: str, code: str | None, now) -> str | None:
     if page is None:
         return problem
     if verb == "accept":
-        won, _ = incidents.accept(page, now)
+        incidents.accept(page, now)
         return None  # the details text (or "already covered") goes out through the outbox
     if verb == "decline":
         if page.status == "accepted":
@@ -87,43 +152,63 @@ def _page_answered(sender: str, code: str | None, done: bool):
     return None, f"{LINE}: you have {len(pending)} open asks; reply with the code too (codes {codes})."
 
 
-def _card_by_text(sender: str, digits: str, now) -> str:
-    try:
-        card = parse_card_number(digits)
-    except CardNumberError:
-        return (f"{LINE}: that card number doesn't look right - a digit may be mistyped. Please check the card "
-                f"and text it again, or call this number.")
-    plan = db.session.scalar(select(ContingencyPlan).where(ContingencyPlan.card_number == card))
-    if plan is None or plan.status != "active":
-        why = "an unknown card" if plan is None else f"a card whose plan is {plan.status}"
-        _hand_to_duty_officer(sender, "sms", why, now, plan)
-        return f"{LINE}: we couldn't use that card, so the duty officer is being told and will call you back."
+def _card_by_text(sender: str, found: _CardsFound, body: str, now) -> str:
+    plan = found.plan
+    if plan.status != "active":
+        incident, told = _hand_to_duty_officer(sender, "sms", f"a card whose plan is {plan.status}", now, plan)
+        incidents.note(incident, now, "caller's text", _kept(body))
+        return _answered(incident, now, messages.card_not_usable(told))
     incident, joined = incidents.open_incident(plan, caller_number=sender, channel="sms", now=now)
-    carer, cared_for, _ = who_and_where(incident.plan_snapshot)
+    incidents.note(incident, now, "caller's text", _kept(body))
     if joined:
-        return f"{LINE}: we are already arranging help for {cared_for}. You will get a text when someone is on the way."
-    return (f"{LINE}: thank you. We are contacting {carer}'s emergency contacts now. You will get a text when "
-            f"someone is on the way to {cared_for}. If anyone is in danger, call 999.")
+        return _answered(incident, now, _where_things_stand(incident))
+    return _answered(incident, now, messages.caller_opened(incident.plan_snapshot))
 
 
-def _hand_to_duty_officer(caller: str, channel: str, why: str, now, plan=None) -> list[str]:
-    """A contact we cannot act on by ourselves: record it on the incident list and tell the
-    people on duty. Returns the numbers to put a caller through to, in order."""
-    incident = incidents.record_for_a_person(caller_number=caller, channel=channel, why=why, now=now, plan=plan)
-    numbers = [officer.mobile for tier in (1, 2, 3) for officer in rota.on_duty(now)[tier]]
-    fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
+def _hand_to_duty_officer(caller: str, channel: str, why: str, now, plan=None):
+    """A contact the line cannot act on by itself: recorded as "needs a person" (a repeat
+    within 30 minutes joins it) and told to everyone on duty in the first staffed tier, once
+    per incident each. Returns (incident, whether anyone was told)."""
+    incident, _ = incidents.record_for_a_person(caller_number=caller, channel=channel, why=why, now=now, plan=plan)
+    on_duty = rota.on_duty(now)
+    first_tier = next((on_duty[tier] for tier in (1, 2, 3) if on_duty.get(tier)), [])
     body = f"{LINE}: {channel} from {caller} with {why}. Please call them back now (incident {incident.id})."
-    for number in (numbers[:1] or ([fallback] if fallback else [])):
-        queue_message(key=f"incident:{incident.id}:hand-over:{number}", channel="sms", to_number=number, body=body,
-                      purpose="hand_over", now=now)
-    return numbers + ([fallback] if fallback else [])
+    told = False
+    for officer in first_tier:
+        queue_message(key=f"incident:{incident.id}:hand-over:{officer.mobile}", channel="sms", to_number=officer.mobile,
+                      body=body, purpose="hand_over", now=now)
+        told = True
+    if not first_tier:
+        for user in alert_recipients():  # nobody on the rota: the coordinators are the people left
+            queue_message(key=f"incident:{incident.id}:hand-over:{user.mobile}", channel="sms", to_number=user.mobile,
+                          body=body, purpose="hand_over", now=now)
+            told = True
+        fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
+        # A caller on the phone is put through to the fallback itself; a texter's message is read to it.
+        if fallback and channel == "sms":
+            queue_message(key=f"incident:{incident.id}:hand-over:{fallback}", channel="call", to_number=fallback,
+                          body=body, purpose="hand_over", now=now)
+            told = True
+    if told:
+        incidents.note(incident, now, "duty officer told", body)
+    return incident, told
+
+
+def _people_to_put_through(now) -> list[list[str]]:
+    """[name, number] of everyone on duty, tier by tier, then the fallback number."""
+    on_duty = rota.on_duty(now)
+    people = [[officer.name, officer.mobile] for tier in (1, 2, 3) for officer in on_duty.get(tier, [])]
+    fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
+    return people + ([["the fallback number", fallback]] if fallback else [])
 
 
 def text_after_error(sender: str, now) -> str:
     """The last resort when handling a text went wrong: the text is not lost, a person is told."""
     try:
-        _hand_to_duty_officer(sender, "sms", "a text the line's software could not handle", now)
+        _, told = _hand_to_duty_officer(sender, "sms", "a text the line's software could not handle", now)
         db.session.flush()
+        if not told:
+            return SORRY_PLEASE_CALL
         return f"{LINE}: sorry, something went wrong here, so the duty officer is being told and will call you back. " \
                f"If anyone is in danger, call 999."
     except Exception:  # the database itself may be the fault
@@ -148,7 +233,7 @@ def _is_known(sender: str) -> bool:
 # Calls
 
 def card_by_keypad(caller: str, digits: str, retry_allowed: bool, now):
-    """('opened', words) | ('retry', None) | ('connect', (words, numbers))."""
+    """('opened', words) | ('retry', None) | ('connect', PutThroughPlan)."""
     try:
         card = parse_card_number(digits)
     except CardNumberError as error:
@@ -162,34 +247,102 @@ def card_by_keypad(caller: str, digits: str, retry_allowed: bool, now):
         why = f"unknown card {card}" if plan is None else f"card {card}, whose plan is {plan.status}"
         return "connect", _connect(caller, why, now, plan)
     incident, joined = incidents.open_incident(plan, caller_number=caller, channel="voice", now=now)
-    carer, cared_for, _ = who_and_where(incident.plan_snapshot)
-    if joined:
-        words = f"Thank you. We are already arranging help for {cared_for}. You will get a text when someone is on the way."
-    else:
-        words = (f"Thank you. We are contacting {carer}'s emergency contacts now, and then our duty officers. "
-                 f"You will get a text when someone is on the way to {cared_for}. If anyone is in danger, call 999.")
-    return "opened", words
+    carer, cared_for, _ = messages.who_and_where(incident.plan_snapshot)
+    if not joined:
+        return "opened", _answered(incident, now, (
+            f"Thank you. We are contacting {carer}'s emergency contacts now, and then our duty officers. "
+            f"You will get a text when someone is on the way to {cared_for}. If anyone is in danger, call 999."))
+    incidents.note(incident, now, "caller rang again", caller or "an unknown number")
+    if incident.status == "exhausted":
+        # Nobody is being asked any more: the truth, then a person.
+        words = (f"We are sorry: nobody has been found yet to go to {cared_for}. A coordinator has been alerted. "
+                 f"If anyone is in danger, hang up and call 999. Putting you through to someone now.")
+        return "connect", PutThroughPlan(_answered(incident, now, words), _people_to_put_through(now), incident.id)
+    if incident.status == "accepted":
+        accepter = db.session.get(Page, incident.accepted_page_id)
+        return "opened", _answered(incident, now, (
+            f"Thank you. Help is arranged: {first_name(accepter.name) if accepter else 'someone'} has "
+            f"accepted and is on the way to {cared_for}. Goodbye."))
+    return "opened", _answered(incident, now, (
+        f"Thank you. We are still arranging help for {cared_for}; nobody has accepted yet. You will "
+        f"get a text when someone is on the way. If anyone is in danger, call 999."))
 
 
-def _connect(caller: str, why: str, now, plan=None):
-    numbers = _hand_to_duty_officer(caller, "voice", why, now, plan)
-    return "Putting you through to the duty officer now.", numbers
+class PutThroughPlan:
+    """What a caller put through to people hears first, who is rung in order, and the
+    incident the call is recorded on (None when the database could not be reached)."""
+
+    def __init__(self, words: str, people: list[list[str]], incident_id: int | None):
+        self.words, self.people, self.incident_id = words, people, incident_id
 
 
-def connect_after_error(caller: str, now):
+def _connect(caller: str, why: str, now, plan=None) -> PutThroughPlan:
+    incident, _ = _hand_to_duty_officer(caller, "voice", why, now, plan)
+    return PutThroughPlan("Putting you through to the duty officer now.", _people_to_put_through(now), incident.id)
+
+
+def connect_after_error(caller: str, now) -> PutThroughPlan:
     """The last resort when anything went wrong: ring whoever can be rung."""
     try:
         return _connect(caller, "a fault in the line's software", now)
     except Exception:  # the database itself may be the fault: the fallback needs no database
         db.session.rollback()
         fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
-        return "Putting you through now.", [fallback] if fallback else []
+        return PutThroughPlan("Putting you through now.", [["the fallback number", fallback]] if fallback else [], None)
+
+
+def start_put_through(plan: PutThroughPlan, call_sid: str | None, now) -> PutThrough:
+    put_through = PutThrough(incident_id=plan.incident_id, call_sid=call_sid, people=plan.people, created_at=now)
+    db.session.add(put_through)
+    db.session.flush()
+    return put_through
+
+
+def leg_rung(put_through: PutThrough, leg: int, now) -> None:
+    name, number = put_through.people[leg]
+    _note_call(put_through, now, f"rang {name} ({number}), leg {leg + 1} of {len(put_through.people)}")
+
+
+def leg_taken(put_through: PutThrough, leg: int, now) -> bool:
+    """A key press on the screened leg: the person takes the call. Only one leg can."""
+    taken = db.session.execute(
+        update(PutThrough).where(PutThrough.id == put_through.id, PutThrough.taken_leg.is_(None))
+        .values(taken_leg=leg).execution_options(synchronize_session=False)
+    ).rowcount == 1
+    db.session.refresh(put_through)
+    if taken:
+        name, number = put_through.people[leg]
+        _note_call(put_through, now, f"{name} ({number}) pressed 1 and took the call")
+    return put_through.taken_leg == leg
+
+
+def leg_ended(put_through: PutThrough, leg: int, dial_status: str, seconds: int | None, now) -> bool:
+    """The Dial for one leg is over. True when a person took the call (the chain ends);
+    False when it moves on: not answered, busy, or answered without a key press (a voicemail)."""
+    name, _ = put_through.people[leg]
+    took = put_through.taken_leg == leg and dial_status in ("completed", "answered")
+    length = f" after {seconds} s" if seconds is not None else ""
+    if took:
+        outcome = f"{name}: talked with the caller{length}"
+    elif dial_status in ("completed", "answered"):
+        outcome = f"{name}: answered but no key was pressed (a voicemail or a hang-up){length}; moving on"
+    else:
+        outcome = f"{name}: not taken ({dial_status or 'no status'}){length}; moving on"
+    _note_call(put_through, now, outcome)
+    return took
+
+
+def nobody_took_the_call(put_through: PutThrough, now) -> None:
+    _note_call(put_through, now, "nobody took the call; the caller was told to call 999 if in danger or call again")
+
+
+def _note_call(put_through: PutThrough, now, detail: str) -> None:
+    if put_through.incident_id is not None:
+        incidents.note(db.session.get(Incident, put_through.incident_id), now, "put through", detail)
 
 
 def ask_words(page: Page) -> str:
-    from emergency.incidents.messages import ask_call
-
-    return ask_call(page.incident.plan_snapshot, page.code, page.who)
+    return messages.ask_call(page.incident.plan_snapshot, page.code, page.who)
 
 
 def keypress(page: Page, digit: str, now) -> str:

@@ -31,18 +31,48 @@ def say_and_hang_up(words: str) -> str:
     return str(response)
 
 
-def connect_to_people(words: str, numbers: list[str]) -> str:
-    """Say why, then ring each number in turn until one answers; never a dead end while
-    there is anyone to ring."""
+SCREEN_WORDS = "Carers Emergency Line, an emergency call: press 1 to take it."
+NOBODY_REACHED = ("We could not reach anyone. If anyone is in danger, call 999 now. Otherwise please call this "
+                  "number again.")
+
+
+def put_through(words: str | None, number: str, screen_url: str, next_url: str) -> str:
+    """Ring one person. They hear the screening first (`<Number url>`); without a key press
+    the leg is not taken, so a voicemail never takes the call. When the leg is over, Twilio
+    asks `next_url` (the Dial's action) what to do."""
     response = VoiceResponse()
-    response.say(words, **VOICE)
-    for number in numbers:
-        dial = Dial(timeout=20, answer_on_bridge=True)
-        dial.number(number)
-        response.append(dial)
-    response.say("We could not reach anyone. If anyone is in danger, call 999 now. Otherwise please call "
-                 "this number again.", **VOICE)
+    if words:
+        response.say(words, **VOICE)
+    dial = Dial(timeout=20, action=next_url, method="POST")
+    dial.number(number, url=screen_url, method="POST")
+    response.append(dial)
     return str(response)
+
+
+def screen(action: str) -> str:
+    """Played to the person rung, before the caller is connected."""
+    response = VoiceResponse()
+    gather = Gather(input="dtmf", num_digits=1, timeout=6, action=action, method="POST", action_on_empty_result=True)
+    gather.say(SCREEN_WORDS, loop=2, **VOICE)
+    response.append(gather)
+    return str(response)
+
+
+def screened_in() -> str:
+    """The person pressed 1: when this TwiML ends, Twilio connects them to the caller."""
+    response = VoiceResponse()
+    response.say("Connecting you now.", **VOICE)
+    return str(response)
+
+
+def hang_up() -> str:
+    response = VoiceResponse()
+    response.hangup()
+    return str(response)
+
+
+def nobody_reached() -> str:
+    return say_and_hang_up(NOBODY_REACHED)
 
 
 def ask_by_phone(words: str, action: str) -> str:

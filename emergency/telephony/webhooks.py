@@ -15,7 +15,7 @@ from emergency.outbox.models import OutboxMessage
 from emergency.phones import PhoneNumberError, normalise_phone
 from emergency.records import get_or_none
 from emergency.telephony import inbound, twiml
-from emergency.telephony.models import InboundRequest
+from emergency.telephony.models import InboundRequest, PutThrough
 from emergency.telephony.replies import keypad_digits
 
 blp = Blueprint("twilio", __name__, url_prefix="/twilio")
@@ -72,7 +72,12 @@ def answer_whatever_went_wrong(error):
         return xml(twiml.text_reply(inbound.SORRY_PLEASE_CALL))
     if request.endpoint in _CALLER_ENDPOINTS:
         fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
-        return xml(twiml.connect_to_people("Putting you through now.", [fallback] if fallback else []))
+        return xml(_put_through_without_records("Putting you through now.", fallback))
+    if request.endpoint == "twilio.put_through_screen_answer":
+        return xml(twiml.screened_in())  # a person pressed 1; keeping no record beats losing the caller
+    if request.endpoint == "twilio.put_through_next":
+        fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
+        return xml(_put_through_without_records("Still trying to reach someone.", fallback))
     return xml(twiml.say_and_hang_up("Sorry, something went wrong. Please call the Carers Emergency Line. Goodbye."))
 
 
@@ -154,10 +159,99 @@ def voice_card():
             return twiml.ask_for_card(url_for("twilio.voice_card", attempt=2), retry=True)
         if outcome == "opened":
             return twiml.say_and_hang_up(said)
-        words, numbers = said
-        return twiml.connect_to_people(words, numbers)
+        return _start_put_through(said, call, now)
 
     return once(f"voice:{call}:card:{attempt}" if call else None, answer)
+
+
+# Putting a caller through: one person at a time, each leg screened ("press 1 to take it").
+
+_AFTER_UNRECORDED = ("If you did not get through to anyone and anyone is in danger, call 999 now. Otherwise please "
+                     "call this number again. Goodbye.")
+_NO_RECORDS = 0  # the put-through id used when the database could not be reached
+
+
+def _put_through_urls(put_through_id: int, leg: int) -> tuple[str, str]:
+    return (url_for("twilio.put_through_screen", put_through_id=put_through_id, leg=leg),
+            url_for("twilio.put_through_next", put_through_id=put_through_id, leg=leg))
+
+
+def _put_through_without_records(words: str, fallback: str | None) -> str:
+    """With no database: the fallback number alone, still screened, so a voicemail cannot take it."""
+    if not fallback:
+        return twiml.nobody_reached()
+    return twiml.put_through(words, fallback, *_put_through_urls(_NO_RECORDS, 0))
+
+
+def _start_put_through(plan, call_sid: str | None, now) -> str:
+    if plan.incident_id is None:
+        return _put_through_without_records(plan.words, plan.people[0][1] if plan.people else None)
+    if not plan.people:
+        return twiml.say_and_hang_up(f"We are sorry. {twiml.NOBODY_REACHED}")
+    put_through = inbound.start_put_through(plan, call_sid, now)
+    inbound.leg_rung(put_through, 0, now)
+    return twiml.put_through(plan.words, plan.people[0][1], *_put_through_urls(put_through.id, 0))
+
+
+def _leg() -> int:
+    leg = request.args.get("leg", "0")
+    return int(leg) if leg.isdigit() and len(leg) <= 2 else 0
+
+
+def _put_through(put_through_id: int) -> PutThrough | None:
+    return get_or_none(PutThrough, put_through_id)
+
+
+@blp.post("/put-through/<int:put_through_id>/screen")
+@signed_by_twilio
+def put_through_screen(put_through_id):
+    return xml(twiml.screen(url_for("twilio.put_through_screen_answer", put_through_id=put_through_id, leg=_leg())))
+
+
+@blp.post("/put-through/<int:put_through_id>/screen/answer")
+@signed_by_twilio
+def put_through_screen_answer(put_through_id):
+    """1 takes the call; anything else, or nothing (a voicemail), ends this leg untaken."""
+    if keypad_digits(request.form.get("Digits"))[:1] != "1":
+        return xml(twiml.hang_up())
+    put_through, leg = _put_through(put_through_id), _leg()
+    if put_through is None or leg >= len(put_through.people):
+        return xml(twiml.screened_in())
+
+    def answer():
+        if inbound.leg_taken(put_through, leg, utc_now()):
+            return twiml.screened_in()
+        return twiml.say_and_hang_up("Thank you. Someone else has taken this call. Goodbye.")
+
+    return once(f"put-through:{put_through_id}:{leg}:taken", answer)
+
+
+@blp.post("/put-through/<int:put_through_id>/next")
+@signed_by_twilio
+def put_through_next(put_through_id):
+    """The Dial's action: end the call if the person took it, else ring the next one."""
+    put_through, leg = _put_through(put_through_id), _leg()
+    if put_through is None or leg >= len(put_through.people):
+        return xml(twiml.say_and_hang_up(_AFTER_UNRECORDED))
+    dial_status = request.form.get("DialCallStatus", "").lower()
+    dial_status = dial_status if re.fullmatch(r"[a-z\-]{1,20}", dial_status) else ""
+    duration = request.form.get("DialCallDuration", "")
+    seconds = int(duration) if duration.isdigit() and len(duration) < 9 else None
+    caller_gone = request.form.get("CallStatus", "").lower() in ("completed", "canceled")
+
+    def answer():
+        now = utc_now()
+        if inbound.leg_ended(put_through, leg, dial_status, seconds, now) or caller_gone:
+            return twiml.hang_up()
+        following = leg + 1
+        if following >= len(put_through.people):
+            inbound.nobody_took_the_call(put_through, now)
+            return twiml.nobody_reached()
+        inbound.leg_rung(put_through, following, now)
+        return twiml.put_through("Still trying to reach someone. Please stay on the line.",
+                                 put_through.people[following][1], *_put_through_urls(put_through.id, following))
+
+    return once(f"put-through:{put_through_id}:{leg}:next", answer)
 
 
 def _page(page_id: int) -> Page | None:

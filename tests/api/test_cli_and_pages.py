@@ -60,6 +60,21 @@ def test_demo_data_loads_once_with_a_working_token_an_active_plan_and_a_rota(app
     assert login.status_code == 302 and client.get("/console/").status_code == 200
 
 
+def test_the_demo_run_on_a_monday_afternoon_has_people_on_duty_and_a_fallback_number(app, client):
+    from freezegun import freeze_time
+
+    from config import DEMO_FALLBACK_PHONE_NUMBER, Config
+
+    app.config.update(LOAD_DEMO_DATA=True, FALLBACK_PHONE_NUMBER=Config(environ={}).FALLBACK_PHONE_NUMBER)
+    with freeze_time("2026-11-23 14:00:00"):  # a Monday afternoon: office hours, no pattern covers it
+        output = app.test_cli_runner().invoke(args=["demo", "load"]).output
+        token = output.split("(shown once): ")[1].split()[0]
+        now = client.get("/api/v1/rota/on-duty", query_string={"at": "2026-11-23 15:30"},
+                         headers={"Authorization": f"Bearer {token}"}).json
+    assert [len(tier["officers"]) for tier in now["tiers"]] == [1, 1, 0]
+    assert f"fallback number {DEMO_FALLBACK_PHONE_NUMBER}" in output
+
+
 def test_a_console_password_set_on_the_command_line_lets_the_user_log_in(app, client, coordinator):
     cli = app.test_cli_runner()
     short = cli.invoke(args=["users", "set-password", "cora"], input="too short\ntoo short\n")

@@ -104,11 +104,15 @@ def test_a_decline_thanks_the_person_and_the_next_tick_asks_the_rota(world, phon
     assert [m.channel for m in queued("ask", PRIYA)] == ["sms", "call"]
 
 
-def test_a_mistyped_card_gets_a_clear_reply_and_opens_nothing(world, phone):
+def test_a_mistyped_card_gets_a_clear_reply_and_a_person_is_told(world, phone):
     card = world.plan.card_number
     typo = card[:-1] + str((int(card[-1]) + 1) % 10)
-    assert "a digit may be mistyped" in reply_text(phone.text(CALLER, typo))
-    assert incidents_count() == 0
+    with freeze_time(THURSDAY_NIGHT):
+        answer = reply_text(phone.text(CALLER, typo))
+    assert "a digit may be mistyped" in answer and "duty officer has been told" in answer
+    [incident] = db.session.scalars(select(Incident)).all()
+    assert incident.plan_id is None and "could not be read" in incident.events[0].detail
+    assert [m.to_number for m in queued("hand_over")] == [PRIYA]
 
 
 def test_a_card_whose_plan_is_suspended_goes_to_the_duty_officer(world, phone):
@@ -123,12 +127,10 @@ def test_a_card_whose_plan_is_suspended_goes_to_the_duty_officer(world, phone):
     assert incident.status == "open" and incident.events[0].kind == "needs a person"
 
 
-def test_strangers_get_no_reply_to_chatter_but_known_numbers_get_help(world, phone):
-    assert reply_text(phone.text("07911 123459", "hello?")) == ""
-    with freeze_time(THURSDAY_NIGHT):
-        phone.text(CALLER, world.plan.card_number)
-    assert "ACCEPT or DECLINE" in reply_text(phone.text("020 7946 0456", "what is this?"))
+def test_known_numbers_with_no_open_ask_get_help_and_help_is_always_answered(world, phone):
     assert "ACCEPT or DECLINE" in reply_text(phone.text("07911 123459", "HELP"))
+    assert incidents_count() == 0
+    assert "ACCEPT or DECLINE" in reply_text(phone.text("020 7946 0101", "what is this?"))  # Priya, an officer
 
 
 def test_stop_means_asks_go_by_call_only_until_start(app, world, phone):

@@ -1,6 +1,9 @@
 import pytest
 
-from config import DEFAULT_SECRET_KEY, Config, ProductionConfig, config_from_environment
+from config import DEFAULT_SECRET_KEY, DEMO_FALLBACK_PHONE_NUMBER, Config, ProductionConfig, config_from_environment
+
+PRODUCTION = {"SECRET_KEY": "x" * 40, "DATABASE_URL": "postgresql+psycopg://db/line",
+              "FALLBACK_PHONE_NUMBER": "0113 496 0000"}
 
 
 def test_development_runs_with_no_environment_at_all():
@@ -17,13 +20,35 @@ def test_development_runs_with_no_environment_at_all():
 )
 def test_production_refuses_to_start_without_a_real_secret_key(environ):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        ProductionConfig(environ={"DATABASE_URL": "postgresql+psycopg://db/line", **environ}).check()
+        ProductionConfig(environ={**PRODUCTION, "SECRET_KEY": None, **environ}).check()
 
 
-def test_production_starts_with_a_long_secret_and_a_database():
-    settings = ProductionConfig(environ={"SECRET_KEY": "x" * 40, "DATABASE_URL": "postgresql+psycopg://db/line"})
+def test_production_starts_with_a_long_secret_a_database_and_a_fallback_number():
+    settings = ProductionConfig(environ=PRODUCTION)
     settings.check()
-    assert settings.LOAD_DEMO_DATA is False
+    assert settings.LOAD_DEMO_DATA is False and settings.FALLBACK_PHONE_NUMBER == "+441134960000"
+
+
+@pytest.mark.parametrize("fallback", [None, ""], ids=["missing", "empty"])
+def test_production_refuses_to_start_without_a_fallback_number_a_person_answers(fallback):
+    with pytest.raises(RuntimeError, match="FALLBACK_PHONE_NUMBER is missing"):
+        config_from_environment({**PRODUCTION, "APP_ENV": "production", "FALLBACK_PHONE_NUMBER": fallback}).check()
+
+
+def test_a_fallback_number_that_is_not_a_phone_number_stops_start_up():
+    with pytest.raises(RuntimeError, match="FALLBACK_PHONE_NUMBER"):
+        config_from_environment({"FALLBACK_PHONE_NUMBER": "01234"}).check()
+
+
+def test_the_demo_has_a_fallback_number_and_a_real_set_up_keeps_its_own():
+    assert Config(environ={}).FALLBACK_PHONE_NUMBER == DEMO_FALLBACK_PHONE_NUMBER
+    assert Config(environ={"LOAD_DEMO_DATA": "0"}).FALLBACK_PHONE_NUMBER is None
+    assert Config(environ={"FALLBACK_PHONE_NUMBER": "+441134960000"}).FALLBACK_PHONE_NUMBER == "+441134960000"
+
+
+def test_caller_updates_default_to_every_20_minutes_and_0_turns_them_off():
+    assert Config(environ={}).CALLER_UPDATE_MINUTES == 20
+    assert Config(environ={"CALLER_UPDATE_MINUTES": "0"}).CALLER_UPDATE_MINUTES == 0
 
 
 def test_settings_are_read_from_the_environment():
@@ -41,3 +66,10 @@ def test_settings_are_read_from_the_environment():
 def test_a_mistyped_setting_stops_start_up_with_its_name(environ, says):
     with pytest.raises(RuntimeError, match=says):
         config_from_environment(environ).check()
+
+
+def test_the_service_itself_refuses_to_start_in_production_without_a_fallback_number():
+    from emergency import create_app
+
+    with pytest.raises(RuntimeError, match="FALLBACK_PHONE_NUMBER is missing"):
+        create_app(config_from_environment({**PRODUCTION, "APP_ENV": "production", "FALLBACK_PHONE_NUMBER": ""}))
