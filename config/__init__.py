@@ -55,6 +55,11 @@ class Config:
 
         self.PLAN_REVIEW_MONTHS = self._whole_number("PLAN_REVIEW_MONTHS", 12)
 
+        # Bytes. Larger requests get 413 before anything reads them; the rota's CSV import
+        # takes a file of up to 5,000 shifts, so it has a limit of its own.
+        self.MAX_CONTENT_LENGTH = self._whole_number("MAX_CONTENT_LENGTH", 1024 * 1024)
+        self.CSV_IMPORT_MAX_LENGTH = self._whole_number("CSV_IMPORT_MAX_LENGTH", 5 * 1024 * 1024)
+
         # Office hours; everything else, and bank holidays, is out of hours.
         self.OFFICE_DAYS = self._text("OFFICE_DAYS", "mon,tue,wed,thu,fri")
         self.OFFICE_OPENS = self._text("OFFICE_OPENS", "09:00")
@@ -84,7 +89,8 @@ class Config:
 
     def check(self):
         """Refuse settings that would be unsafe or cannot be understood."""
-        for name in ("ESCALATION_WAIT_SECONDS", "ESCALATION_ROUNDS", "ENGINE_TICK_SECONDS"):
+        for name in ("ESCALATION_WAIT_SECONDS", "ESCALATION_ROUNDS", "ENGINE_TICK_SECONDS", "MAX_CONTENT_LENGTH",
+                     "CSV_IMPORT_MAX_LENGTH"):
             if getattr(self, name) < 1:
                 raise RuntimeError(f"{name} must be at least 1")
         self.check_rota_settings()

@@ -203,6 +203,7 @@ class ShiftsCsv(MethodView):
         already has (such as a re-imported export) are counted and skipped"""
         if request.mimetype != "text/csv":
             abort(415, message="send the shifts as text/csv")
+        request.max_content_length = current_app.config["CSV_IMPORT_MAX_LENGTH"]
         text = request.get_data(as_text=True)
         mobiles = dict(db.session.execute(select(DutyOfficer.mobile, DutyOfficer.id)).all())
         shifts, problems = parse_shifts(text, mobiles, service.local_zone())

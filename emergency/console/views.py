@@ -10,7 +10,7 @@ from emergency.api.incidents import CancelSchema, OpenIncidentSchema, ResolveSch
 from emergency.clock import utc_now
 from emergency.console.login import editors_only, log_in, log_out, require_login, safe_next
 from emergency.errors import DomainError
-from emergency.extensions import db
+from emergency.extensions import db, too_large_message
 from emergency.incidents import engine
 from emergency.incidents import service as incidents
 from emergency.incidents.messages import who_and_where
@@ -38,6 +38,8 @@ def private_pages(response):
 
 @blp.errorhandler(HTTPException)
 def error_page(error):
+    if error.code == 413:
+        error.description = too_large_message().capitalize() + "."
     return render_template("console/error.html", error=error), error.code
 
 
