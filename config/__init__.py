@@ -59,6 +59,10 @@ class Config:
         # takes a file of up to 5,000 shifts, so it has a limit of its own.
         self.MAX_CONTENT_LENGTH = self._whole_number("MAX_CONTENT_LENGTH", 1024 * 1024)
         self.CSV_IMPORT_MAX_LENGTH = self._whole_number("CSV_IMPORT_MAX_LENGTH", 5 * 1024 * 1024)
+        # How many proxies of ours stand in front (each adds one X-Forwarded-For hop). Login
+        # delays are per client address, so behind a proxy this must be set.
+        self.TRUSTED_PROXIES = self._whole_number("TRUSTED_PROXIES", 0)
+        self.LOG_LEVEL = self._text("LOG_LEVEL", "INFO").upper()
 
         # Office hours; everything else, and bank holidays, is out of hours.
         self.OFFICE_DAYS = self._text("OFFICE_DAYS", "mon,tue,wed,thu,fri")
@@ -93,6 +97,8 @@ class Config:
                      "CSV_IMPORT_MAX_LENGTH"):
             if getattr(self, name) < 1:
                 raise RuntimeError(f"{name} must be at least 1")
+        if self.LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise RuntimeError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {self.LOG_LEVEL!r}")
         self.check_rota_settings()
 
     def check_rota_settings(self):

@@ -17,12 +17,19 @@ def create_app(config: Config | dict | None = None) -> Flask:
     if isinstance(config, dict):
         app.config.update(config)
 
+    register_security(app)
     register_database(app)
     register_gateway(app)
     register_api(app)
     register_pages(app)
     register_commands(app)
     return app
+
+
+def register_security(app):
+    from emergency.security import register_security as register
+
+    register(app)
 
 
 def register_database(app):

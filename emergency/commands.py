@@ -126,7 +126,7 @@ def revoke_token(token_id):
 def set_active(username, active):
     """Let a user in or keep them out; their tokens follow."""
     user = _fail_on_domain_error(lambda: users.get_user(username))
-    user.active = active == "yes"
+    users.set_active(user, active == "yes")
     db.session.commit()
     click.echo(f"{username} is {'active' if user.active else 'inactive'}")
 

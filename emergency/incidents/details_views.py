@@ -1,7 +1,8 @@
 """The accepter's view of the plan, reached by the expiring link texted after they accept."""
-from flask import Blueprint, render_template_string
+from flask import Blueprint, render_template_string, request
 
 from emergency.clock import utc_now
+from emergency.console.login import logged_in_user
 from emergency.extensions import db
 from emergency.incidents import service
 from emergency.plans.models import KeySafeCode
@@ -45,7 +46,7 @@ _GONE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Lin
 
 @blp.get("/details/<token>")
 def plan_details(token):
-    found = service.details_for_link(token, utc_now())
+    found = service.details_for_link(token, utc_now(), viewer=logged_in_user(), source_address=request.remote_addr)
     if found is None:
         return _GONE, 404
     incident, page = found

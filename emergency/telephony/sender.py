@@ -14,6 +14,7 @@ from emergency.extensions import db
 from emergency.incidents import service as incidents
 from emergency.incidents.models import Page
 from emergency.outbox.models import OutboxMessage
+from emergency.redaction import redact_secret_links
 from emergency.telephony import opt_outs
 from emergency.telephony.gateway import OPTED_OUT, SendFailed
 
@@ -67,11 +68,14 @@ def _hand_over(message: OutboxMessage, gateway, now) -> None:
             message.status, message.next_attempt_at = "pending", now + retry_delay(message.attempts)
             return
         message.status = "failed"
+        message.body = redact_secret_links(message.body)
         if failure.code == OPTED_OUT:
             opt_outs.opt_out(message.to_number, now)
         channel_failed(message, now, str(failure))
         return
     message.status = "sent"
+    # The provider has the text now; a details link must not stay readable in the outbox.
+    message.body = redact_secret_links(message.body)
     message.provider_id = provider_id if provider_id != "local" else f"local-{message.id}"
 
 
