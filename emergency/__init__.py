@@ -71,10 +71,11 @@ def register_pages(app):
 
 
 def register_commands(app):
-    from emergency.commands import demo_cli, engine_cli, phone_cli, rota_cli, users_cli
+    from emergency.commands import demo_cli, engine_cli, phone_cli, rota_cli, security_cli, users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(rota_cli)
     app.cli.add_command(engine_cli)
     app.cli.add_command(phone_cli)
+    app.cli.add_command(security_cli)

@@ -21,6 +21,22 @@ engine_cli = AppGroup("engine", help="The escalation engine, for running it apar
 
 
 phone_cli = AppGroup("phone", help="Play the phone side locally, with no Twilio account.")
+security_cli = AppGroup("security", help="Check a deployment's security settings.")
+
+
+@security_cli.command("check")
+def security_check():
+    """Print what a production deployment has wrong; exit 1 if anything is."""
+    from emergency.security_check import problems
+
+    found = problems(current_app.config, utc_now())
+    for problem in found:
+        click.echo(f"WRONG: {problem}")
+    refused = users.refused_logins_since(utc_now() - timedelta(days=1))
+    click.echo(f"{refused} refused console login(s) in the last 24 hours")
+    if found:
+        raise SystemExit(1)
+    click.echo("security check: nothing wrong found")
 
 
 @phone_cli.command("text")
