@@ -47,7 +47,8 @@ def _demo_data_present() -> bool:
     demo_mobiles = [mobile for _, mobile, _ in DEMO_OFFICERS]
     return any((
         db.session.scalar(select(User.id).where(User.username == "demo")),
-        db.session.scalar(select(ContingencyPlan.id).where(ContingencyPlan.carer_name == DEMO_PLAN["carer"]["name"],
-                                                           ContingencyPlan.carer_mobile == DEMO_PLAN["carer"]["mobile"])),
+        db.session.scalar(select(ContingencyPlan.id).where(
+            ContingencyPlan.carer_name == DEMO_PLAN["carer"]["name"],
+            ContingencyPlan.carer_mobile == DEMO_PLAN["carer"]["mobile"])),
         db.session.scalar(select(DutyOfficer.id).where(or_(*(DutyOfficer.mobile == m for m in demo_mobiles)))),
     ))

@@ -9,8 +9,17 @@ from werkzeug.exceptions import HTTPException
 
 from emergency.api.incidents import CancelSchema, OpenIncidentSchema, ResolveSchema
 from emergency.clock import utc_now
-from emergency.console.login import (check_csrf, editors_only, is_known_device, log_in, log_out, login_form_token,
-                                     remember_device, require_login, safe_next)
+from emergency.console.login import (
+    check_csrf,
+    editors_only,
+    is_known_device,
+    log_in,
+    log_out,
+    login_form_token,
+    remember_device,
+    require_login,
+    safe_next,
+)
 from emergency.errors import DomainError
 from emergency.extensions import db, too_large_message
 from emergency.incidents import engine
