@@ -50,7 +50,8 @@ def private_pages(response):
 @blp.errorhandler(HTTPException)
 def error_page(error):
     if error.code == 413:
-        error.description = too_large_message().capitalize() + "."
+        message = too_large_message()
+        error.description = message[0].upper() + message[1:] + ". Go back and send less."
     return render_template("console/error.html", error=error), error.code
 
 

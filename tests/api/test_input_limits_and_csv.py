@@ -82,7 +82,7 @@ def test_the_size_limit_is_a_setting(database_url):
 def test_a_console_login_with_a_huge_password_gets_a_page_not_a_hash(client):
     response = client.post("/console/login", data={"username": "cora", "password": "p" * 2_000_000})
     assert response.status_code == 413
-    assert response.mimetype == "text/html" and "too large" in response.get_data(as_text=True)
+    assert response.mimetype == "text/html" and "The request is too large: at most 1024 KB" in response.get_data(as_text=True)
 
 
 def test_the_csv_import_has_its_own_larger_limit(app, coordinator, month_of_cover):  # noqa: F811
