@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from emergency.errors import Conflict, NotFound, RuleBroken
@@ -24,6 +24,7 @@ SHORTEST_PASSWORD = 12
 ACCOUNT_THROTTLE = Throttle(free_failures=5, longest_wait=timedelta(minutes=5))
 # Per source address, across every name tried from it: 20 free, then up to 15 minutes.
 ADDRESS_THROTTLE = Throttle(free_failures=20, longest_wait=timedelta(minutes=15))
+KEEP_LOGIN_FAILURES = timedelta(days=7)
 
 
 def hash_token(token: str) -> str:
@@ -140,6 +141,8 @@ def user_for_login(username: str, password: str, now, *, source_address: str, se
         return LoginOutcome(wait=wait)
     if not right or not user.active:
         db.session.add(LoginFailure(at=now, source_address=source_address[:45], account_key=key))
+        # Addresses are personal data: keep failures only as long as the security check reports them.
+        db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - KEEP_LOGIN_FAILURES))
         log.warning("console login refused for %s from %s: %s", who, source_address,
                     "inactive user" if right else "wrong name or password")
         return LoginOutcome()

@@ -10,6 +10,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 from sqlalchemy import func, select
 
+from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.users import service as users
 from emergency.users.models import LoginFailure, User
@@ -79,6 +80,9 @@ def test_refused_logins_are_logged_and_counted(app, world, caplog):  # noqa: F81
     assert f"user {world.coordinator.id}" in refusals[0] and "198.51.100.7" in refusals[0]
     assert "an unknown name" in refusals[1] and WRONG not in " ".join(refusals)
     assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 2
+    with freeze_time(NOW + timedelta(days=8)):
+        Browser(app, address="198.51.100.9").log_in("cora", WRONG)
+    assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 1  # a week on, only the newest
 
 
 def test_the_answer_takes_as_long_whether_the_user_exists_is_slowed_down_or_not(app, world):  # noqa: F811
@@ -91,8 +95,10 @@ def test_the_answer_takes_as_long_whether_the_user_exists_is_slowed_down_or_not(
     # Real time: freezegun would stop the clock being measured.
     wrong_password = statistics.median(seconds("cora", f"192.0.2.{n}") for n in range(3))
     no_such_user = statistics.median(seconds("nobody-here", f"192.0.2.{n}") for n in range(3, 6))
-    for _ in range(users.ACCOUNT_THROTTLE.free_failures):
-        Browser(app, address="198.51.100.1").log_in("cora", WRONG)
+    # An account under attack: failures recorded a moment ago, so the next try waits minutes.
+    key, just_now = users.account_key("cora", app.config["SECRET_KEY"]), utc_now()
+    db.session.add_all(LoginFailure(at=just_now, source_address="198.51.100.1", account_key=key) for _ in range(15))
+    db.session.commit()
     assert Browser(app, address="198.51.100.2").log_in("cora", WRONG).status_code == 429
     slowed_down = statistics.median(seconds("cora", f"192.0.2.{n}") for n in range(6, 9))
     # A password hash dominates every answer; without one an answer is tens of times faster.
