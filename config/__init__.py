@@ -70,6 +70,15 @@ class Config:
 
         self.PLAN_REVIEW_MONTHS = self._whole_number("PLAN_REVIEW_MONTHS", 12)
 
+        # Bytes. Larger requests get 413 before anything reads them; the rota's CSV import
+        # takes a file of up to 5,000 shifts, so it has a limit of its own.
+        self.MAX_CONTENT_LENGTH = self._whole_number("MAX_CONTENT_LENGTH", 1024 * 1024)
+        self.CSV_IMPORT_MAX_LENGTH = self._whole_number("CSV_IMPORT_MAX_LENGTH", 5 * 1024 * 1024)
+        # How many proxies of ours stand in front (each adds one X-Forwarded-For hop). Login
+        # delays are per client address, so behind a proxy this must be set.
+        self.TRUSTED_PROXIES = self._whole_number("TRUSTED_PROXIES", 0)
+        self.LOG_LEVEL = self._text("LOG_LEVEL", "INFO").upper()
+
         # Office hours; everything else, and bank holidays, is out of hours.
         self.OFFICE_DAYS = self._text("OFFICE_DAYS", "mon,tue,wed,thu,fri")
         self.OFFICE_OPENS = self._text("OFFICE_OPENS", "09:00")
@@ -112,9 +121,12 @@ class Config:
         """Refuse settings that would be unsafe or cannot be understood."""
         # A replay record younger than Twilio's retries, or a body still being sent, must stay.
         for name in ("ESCALATION_WAIT_SECONDS", "ESCALATION_ROUNDS", "ENGINE_TICK_SECONDS", "SENDER_POOL_SIZE",
+                     "MAX_CONTENT_LENGTH", "CSV_IMPORT_MAX_LENGTH",
                      "RETENTION_REPLAY_DAYS", "RETENTION_OUTBOX_BODY_DAYS", "RETENTION_INCIDENT_YEARS"):
             if getattr(self, name) < 1:
                 raise RuntimeError(f"{name} must be at least 1")
+        if self.LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise RuntimeError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {self.LOG_LEVEL!r}")
         self.check_rota_settings()
         if self.SMTP_URL:
             from emergency.outbox.mail import smtp_settings

@@ -17,12 +17,19 @@ def create_app(config: Config | dict | None = None) -> Flask:
     if isinstance(config, dict):
         app.config.update(config)
 
+    register_security(app)
     register_database(app)
     register_gateway(app)
     register_api(app)
     register_pages(app)
     register_commands(app)
     return app
+
+
+def register_security(app):
+    from emergency.security import register_security as register
+
+    register(app)
 
 
 def register_database(app):
@@ -66,7 +73,7 @@ def register_pages(app):
 
 
 def register_commands(app):
-    from emergency.commands import demo_cli, engine_cli, phone_cli, rota_cli, users_cli
+    from emergency.commands import demo_cli, engine_cli, phone_cli, rota_cli, security_cli, users_cli
     from emergency.retention.commands import plans_cli, retention_cli
 
     app.cli.add_command(users_cli)
@@ -76,3 +83,4 @@ def register_commands(app):
     app.cli.add_command(phone_cli)
     app.cli.add_command(retention_cli)
     app.cli.add_command(plans_cli)
+    app.cli.add_command(security_cli)

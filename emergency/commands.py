@@ -23,6 +23,22 @@ engine_cli = AppGroup("engine", help="The escalation engine, for running it apar
 
 
 phone_cli = AppGroup("phone", help="Play the phone side locally, with no Twilio account.")
+security_cli = AppGroup("security", help="Check a deployment's security settings.")
+
+
+@security_cli.command("check")
+def security_check():
+    """Print what a production deployment has wrong; exit 1 if anything is."""
+    from emergency.security_check import problems
+
+    found = problems(current_app.config, utc_now())
+    for problem in found:
+        click.echo(f"WRONG: {problem}")
+    refused = users.refused_logins_since(utc_now() - timedelta(days=1))
+    click.echo(f"{refused} refused console login(s) in the last 24 hours")
+    if found:
+        raise SystemExit(1)
+    click.echo("security check: nothing wrong found")
 
 
 @phone_cli.command("text")
@@ -135,7 +151,7 @@ def revoke_token(token_id):
 def set_active(username, active):
     """Let a user in or keep them out; their tokens follow."""
     user = _fail_on_domain_error(lambda: users.get_user(username))
-    user.active = active == "yes"
+    users.set_active(user, active == "yes")
     db.session.commit()
     click.echo(f"{username} is {'active' if user.active else 'inactive'}")
 

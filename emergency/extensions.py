@@ -1,4 +1,5 @@
 """Extensions, created unbound; create_app binds them."""
+from flask import request
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
@@ -29,12 +30,19 @@ def _error_lines(errors, path=""):
         yield f"{path}: {errors}"
 
 
+def too_large_message() -> str:
+    limit = request.max_content_length
+    return f"the request is too large: at most {limit // 1024} KB" if limit else "the request is too large"
+
+
 class ServiceApi(Api):
     """flask-smorest's Api with two fixes: a 405 keeps its Allow header (HTTP requires it),
     and a validation error also gets a one-line message naming each field and what is wrong."""
 
     def handle_http_exception(self, error):
         payload, code, headers = super().handle_http_exception(error)
+        if code == 413:
+            payload["message"] = too_large_message()
         allowed = getattr(error, "valid_methods", None)
         if code == 405 and allowed:
             headers = {**headers, "Allow": ", ".join(allowed)}

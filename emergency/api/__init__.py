@@ -1,5 +1,8 @@
 """The REST API under /api/v1, documented at /api/openapi.json and /api/docs."""
-from flask import abort, send_from_directory
+import json
+
+from flask import abort, request, send_from_directory
+from flask_smorest import abort as api_abort
 from swagger_ui_bundle import swagger_ui_path
 
 from emergency.api import incidents, outbox, plans, rota, users
@@ -20,6 +23,21 @@ def domain_error_response(error: DomainError):
     return body, error.status_code
 
 
+INVALID_JSON = "invalid JSON: the body is not well-formed JSON, or is nested too deeply"
+
+
+def refuse_invalid_json():
+    """before_request of the app: a JSON body that cannot be read is a 400 here, whatever
+    the view. Thousands of `[` make Python's parser raise RecursionError, not a ValueError,
+    which would otherwise reach the views' parser as a 500."""
+    if not request.is_json or not request.content_length:
+        return
+    try:
+        json.loads(request.get_data(cache=True))
+    except (ValueError, RecursionError):
+        api_abort(400, message=INVALID_JSON, errors={"json": [INVALID_JSON]})
+
+
 SWAGGER_UI_ASSETS = ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js")
 
 
@@ -38,4 +56,5 @@ def register_api(app):
     api.register_blueprint(outbox.opt_outs_blp)
     api.register_blueprint(incidents.blp)
     app.register_error_handler(DomainError, domain_error_response)
+    app.before_request(refuse_invalid_json)
     app.add_url_rule("/api/docs/assets/<name>", "swagger_ui_asset", swagger_ui_asset)

@@ -65,8 +65,9 @@ class CardNumber(fields.String):
             raise ValidationError(str(error)) from None
 
 
-def Id(**kwargs):
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=LARGEST_ID), **kwargs)
+def Id(*, strict=True, **kwargs):
+    """An id. In a query string every value is text, so there it is read with strict=False."""
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=LARGEST_ID), **kwargs)
 
 
 EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)

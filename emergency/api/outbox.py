@@ -7,6 +7,7 @@ from emergency.api.auth import EDITORS, authenticate, requires_role
 from emergency.api.fields import PhoneNumber
 from emergency.api.paging import page_of
 from emergency.outbox import opt_outs, service
+from emergency.redaction import redact_secret_links
 
 blp = Blueprint("outbox", __name__, url_prefix="/api/v1/outbox", description="Outbound texts and calls")
 blp.before_request(authenticate)
@@ -21,7 +22,8 @@ class OutboxMessageSchema(Schema):
     id = fields.Integer()
     channel = fields.String()
     to_number = fields.String()
-    body = fields.String()
+    body = fields.Function(lambda message: redact_secret_links(message.body),
+                           metadata={"description": "The text; a details link's token is never shown"})
     purpose = fields.String()
     status = fields.String()
     created_at = fields.DateTime()

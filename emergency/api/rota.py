@@ -198,6 +198,7 @@ class ShiftsCsv(MethodView):
         already has (such as a re-imported export) are counted and skipped"""
         if request.mimetype != "text/csv":
             abort(415, message="send the shifts as text/csv")
+        request.max_content_length = current_app.config["CSV_IMPORT_MAX_LENGTH"]
         overrides, skipped, problems = service.import_shifts_csv(request.get_data(as_text=True), by=current_user(),
                                                                  now=utc_now())
         if problems:

@@ -78,7 +78,7 @@ class SpanQuery(Schema):
 
     starts = Instant(data_key="from", attribute="starts", metadata={"description": "Default: now"})
     ends = Instant(data_key="to", attribute="ends", metadata={"description": "Default: 28 days after from"})
-    officer_id = Id()
+    officer_id = Id(strict=False, metadata={"description": "Only this officer's shifts"})
 
 
 class OnDutyQuery(Schema):

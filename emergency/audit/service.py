@@ -7,11 +7,13 @@ from emergency.extensions import db
 SYSTEM_ACTOR = "system"
 
 
-def record(action: str, *, user, now, plan_id: int | None = None, detail: str = "") -> AuditEvent:
+def record(action: str, *, user, now, plan_id: int | None = None, detail: str = "",
+           actor: str | None = None) -> AuditEvent:
+    """actor: who acted when it was not a logged-in user (the accepter of an ask)."""
     event = AuditEvent(
         at=now,
         user_id=user.id if user else None,
-        actor=user.username if user else SYSTEM_ACTOR,
+        actor=user.username if user else (actor or SYSTEM_ACTOR)[:80],
         action=action,
         plan_id=plan_id,
         detail=detail,

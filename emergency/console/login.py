@@ -1,34 +1,79 @@
 """Console sessions: a password login kept in Flask's signed session cookie, re-checked on
-every request (an inactive user or a changed password ends it), and a CSRF token for forms."""
+every request against the user's server-side session version (logging out, a new password or
+deactivation ends every session), a CSRF token for every form (the login form too), and a
+"known device" cookie that lets its owner past the delays that slow down password guessing."""
 import hmac
 import secrets
+from datetime import timedelta
 from functools import wraps
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from emergency.extensions import db
 from emergency.users import service as users
 from emergency.users.models import User
 from emergency.users.roles import may_edit
 
+KNOWN_DEVICE_COOKIE = "known_device"
+KNOWN_DEVICE_FOR = timedelta(days=90)
+
 
 def log_in(user: User) -> None:
     session.clear()
     session.permanent = True
     session["user_id"] = user.id
-    session["fingerprint"] = users.login_fingerprint(user)
+    session["session_version"] = users.session_version_for_login(user)
     session["csrf"] = secrets.token_urlsafe(24)
 
 
-def log_out() -> None:
+def log_out(user: User | None) -> None:
+    """Ends every session of the user's, not only this browser's copy of the cookie."""
+    if user is not None:
+        users.end_sessions(user)
+        db.session.commit()
     session.clear()
 
 
 def logged_in_user() -> User | None:
     user = db.session.get(User, session["user_id"]) if isinstance(session.get("user_id"), int) else None
-    if user is None or not user.active or session.get("fingerprint") != users.login_fingerprint(user):
+    if user is None or not user.active or user.password_hash is None or user.session_version is None:
+        return None
+    if not hmac.compare_digest(str(session.get("session_version", "")), user.session_version):
         return None
     return user
+
+
+def login_form_token() -> str:
+    """The login form's CSRF token, kept in the (not yet logged-in) session."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(24)
+    return session["csrf"]
+
+
+def _device_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="console-known-device")
+
+
+def is_known_device(username: str) -> bool:
+    """Whether this browser logged in to the account of this name before (a signed cookie)."""
+    cookie = request.cookies.get(KNOWN_DEVICE_COOKIE)
+    if not cookie:
+        return False
+    try:
+        key = _device_signer().loads(cookie, max_age=int(KNOWN_DEVICE_FOR.total_seconds()))
+    except BadData:
+        return False
+    expected = users.account_key(username, current_app.config["SECRET_KEY"])
+    return isinstance(key, str) and hmac.compare_digest(key, expected)
+
+
+def remember_device(response, username: str):
+    key = users.account_key(username, current_app.config["SECRET_KEY"])
+    response.set_cookie(KNOWN_DEVICE_COOKIE, _device_signer().dumps(key), max_age=KNOWN_DEVICE_FOR,
+                        path="/console/login", httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 def require_login():

@@ -1,5 +1,6 @@
 """The console's pages. Thin: read through the services, render, and for the actions (open by
 hand, resolve, cancel) check the form with the API's schemas and call the same services."""
+import math
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -8,9 +9,19 @@ from werkzeug.exceptions import HTTPException
 
 from emergency.api.incidents import CancelSchema, OpenIncidentSchema, ResolveSchema
 from emergency.clock import utc_now
-from emergency.console.login import editors_only, log_in, log_out, require_login, safe_next
+from emergency.console.login import (
+    check_csrf,
+    editors_only,
+    is_known_device,
+    log_in,
+    log_out,
+    login_form_token,
+    remember_device,
+    require_login,
+    safe_next,
+)
 from emergency.errors import DomainError
-from emergency.extensions import db
+from emergency.extensions import db, too_large_message
 from emergency.incidents import engine
 from emergency.incidents import service as incidents
 from emergency.incidents.messages import who_and_where
@@ -39,6 +50,9 @@ def private_pages(response):
 
 @blp.errorhandler(HTTPException)
 def error_page(error):
+    if error.code == 413:
+        message = too_large_message()
+        error.description = message[0].upper() + message[1:] + ". Go back and send less."
     return render_template("console/error.html", error=error), error.code
 
 
@@ -49,21 +63,30 @@ def local_time(at):
 
 @blp.route("/login", methods=["GET", "POST"])
 def login():
-    problem = None
-    if request.method == "POST":
-        user = users.user_for_login(request.form.get("username", "").strip(), request.form.get("password", ""), utc_now())
-        db.session.commit()  # failed attempts count towards the lockout
-        if user is not None:
-            log_in(user)
-            return redirect(safe_next(request.args.get("next")))
-        problem = (f"Wrong username or password, or the account is locked for "
-                   f"{users.LOCKED_FOR.seconds // 60} minutes after {users.FAILED_LOGINS_BEFORE_LOCK} wrong passwords.")
-    return render_template("console/login.html", problem=problem), 401 if problem else 200
+    login_form_token()
+    if request.method == "GET":
+        return render_template("console/login.html", problem=None)
+    check_csrf()
+    username = request.form.get("username", "").strip()
+    outcome = users.user_for_login(username, request.form.get("password", ""), utc_now(),
+                                   source_address=request.remote_addr or "unknown",
+                                   secret_key=current_app.config["SECRET_KEY"], known_device=is_known_device(username))
+    db.session.commit()  # a refused attempt counts towards the delays
+    if outcome.user is not None:
+        log_in(outcome.user)
+        db.session.commit()
+        return remember_device(redirect(safe_next(request.args.get("next"))), username)
+    if outcome.wait:
+        seconds = math.ceil(outcome.wait.total_seconds())
+        problem = (f"Too many wrong passwords for this account or from this network: try again in {seconds} "
+                   f"second{'s' if seconds != 1 else ''}. A device you have logged in from before is not held up.")
+        return render_template("console/login.html", problem=problem), 429, {"Retry-After": str(seconds)}
+    return render_template("console/login.html", problem="Wrong username or password."), 401
 
 
 @blp.post("/logout")
 def logout():
-    log_out()
+    log_out(g.user)
     return redirect(url_for("console.login"))
 
 

@@ -325,14 +325,22 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def details_for_link(token: str, now):
-    """(incident, page) for a live details link, or None. Every view is audited."""
+def details_for_link(token: str, now, *, viewer=None):
+    """(incident, page) for a live details link, or None: a link dies after 24 hours or when
+    its incident is resolved or cancelled. Every view is audited with who viewed it: the
+    console user if the browser is logged in to the console, else the accepter the link was
+    sent to, and the address it was opened from."""
     link = db.session.scalar(select(DetailsLink).where(DetailsLink.token_hash == _hash(token)))
     if link is None or link.expires_at <= now:
         return None
     incident, page = db.session.get(Incident, link.incident_id), db.session.get(Page, link.page_id)
-    audit.record("plan.details_viewed_by_accepter", user=None, now=now, plan_id=incident.plan_id,
-                 detail=f"incident {incident.id}, ask {page.id} ({page.who})")  # ids only: no names or numbers
+    if incident.status in ("resolved", "cancelled"):
+        return None
+    # ids only: no names or numbers in the append-only log.
+    audit.record("plan.details_viewed_by_accepter", user=viewer, now=now, plan_id=incident.plan_id,
+                 actor=f"accepter of ask {page.id}",
+                 detail=f"incident {incident.id}, ask {page.id} ({page.who})"
+                        + (f", opened by console user {viewer.id}" if viewer else ""))
     note(incident, now, "details viewed", page.name)
     return incident, page
 

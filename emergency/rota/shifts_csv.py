@@ -8,6 +8,7 @@ import io
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from emergency.csv_cells import SafeCsvWriter
 from emergency.phones import PhoneNumberError, normalise_phone
 from emergency.rota.localtime import LocalTimeError, parse_instant
 
@@ -19,7 +20,7 @@ MOST_ROWS = 5000
 
 def render_shifts(runs, officers_by_id: dict, zone: ZoneInfo) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for run in runs:
         officer = officers_by_id[run.officer_id]
@@ -34,6 +35,9 @@ def render_shifts(runs, officers_by_id: dict, zone: ZoneInfo) -> str:
 def parse_shifts(text: str, officer_ids_by_mobile: dict[str, int], zone: ZoneInfo):
     """(shifts, problems): shifts as dicts ready to become `add` overrides; problems as
     [{"line": n, "errors": [...]}], counting the header as line 1. Any problem: use none."""
+    # Excel's "CSV UTF-8" starts the file with a byte order mark, which would otherwise become
+    # part of the first column's name.
+    text = text.removeprefix("\ufeff")
     if "\x00" in text:  # PostgreSQL cannot store it, and no real CSV file has one
         return [], [{"line": text[:text.index("\x00")].count("\n") + 1, "errors": ["contains a NUL character"]}]
     reader = csv.DictReader(io.StringIO(text))

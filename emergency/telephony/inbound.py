@@ -377,6 +377,13 @@ def _essentials(page: Page, now) -> str:
     return " ".join(parts)
 
 
+def essentials(page: Page, now) -> str:
+    """The essentials again, as the plan and key-safe code now stand (audited)."""
+    text = _essentials(page, now)
+    db.session.commit()
+    return text
+
+
 def unanswered_call(page: Page, now) -> None:
     incidents.page_failed(page, now, "no key pressed on the call", unanswered=True)
 

@@ -28,6 +28,7 @@ from emergency.incidents.models import Incident, Page
 from emergency.outbox import opt_outs
 from emergency.outbox.models import OutboxMessage, ProviderHealth, provider_for
 from emergency.outbox.service import describe_outage, provider_outage
+from emergency.redaction import redact_secret_links
 from emergency.telephony.gateway import OPTED_OUT, SendFailed
 
 STUCK_AFTER = timedelta(minutes=2)
@@ -130,6 +131,7 @@ def _record(message: OutboxMessage, future, now, reached: set, unreachable: dict
             return
         reached.add(provider)  # it answered, even if the answer was no
         message.status = "failed"
+        message.body = redact_secret_links(message.body)
         if failure.code == OPTED_OUT:
             opt_outs.opt_out(message.to_number, now)
         channel_failed(message, now, str(failure))
@@ -142,6 +144,8 @@ def _record(message: OutboxMessage, future, now, reached: set, unreachable: dict
         return
     reached.add(provider)
     message.status = "sent"
+    # The provider has the text now; a details link must not stay readable in the outbox.
+    message.body = redact_secret_links(message.body)
     if message.channel != "email":
         message.provider_id = provider_id if provider_id != "local" else f"local-{message.id}"
 

@@ -81,8 +81,20 @@ def answer_whatever_went_wrong(error):
     return xml(twiml.say_and_hang_up("Sorry, something went wrong. Please call the Carers Emergency Line. Goodbye."))
 
 
-def once(key: str | None, answer):
-    """Answer a Twilio request; a repeat of the same request gets the first answer again. The
+class Answer(str):
+    """TwiML to give now, with a form to keep for repeats that holds no secret: the plan's
+    essentials read out to an accepter are never stored (they would outlive a change of the
+    key-safe code, and the record itself)."""
+
+    def __new__(cls, given: str, kept: str):
+        answer = super().__new__(cls, given)
+        answer.kept = kept
+        return answer
+
+
+def once(key: str | None, answer, again=None):
+    """Answer a Twilio request; a repeat of the same request gets the first answer again, or
+    what again(kept answer) makes of it (re-rendered from the database as it now stands). The
     effect and the record of the answer commit together. Without a key (no valid Sid) there is
     nothing to recognise a repeat by."""
     if key is None:
@@ -91,9 +103,9 @@ def once(key: str | None, answer):
         return xml(body)
     done = db.session.get(InboundRequest, key)
     if done is not None:
-        return xml(done.answer)
+        return xml(again(done.answer) if again else done.answer)
     body = answer()
-    db.session.add(InboundRequest(key=key, received_at=utc_now(), answer=body))
+    db.session.add(InboundRequest(key=key, received_at=utc_now(), answer=getattr(body, "kept", body)))
     try:
         db.session.commit()
     except IntegrityError:
@@ -103,8 +115,8 @@ def once(key: str | None, answer):
         done = db.session.get(InboundRequest, key)
         if done is None:
             raise
-        return xml(done.answer)
-    return xml(body)
+        return xml(again(done.answer) if again else done.answer)
+    return xml(str(body))
 
 
 def sender_number() -> str | None:
@@ -279,15 +291,37 @@ def ask_answer(page_id):
 
     def answer():
         now = utc_now()
-        if digit in ("1", "2"):
+        if digit == "1":
+            said = inbound.keypress(page, digit, now)
+            if _accepted_by(page):
+                return Answer(twiml.say_and_hang_up(said), kept=ACCEPTED_KEPT)
+            return twiml.say_and_hang_up(said)
+        if digit == "2":
             return twiml.say_and_hang_up(inbound.keypress(page, digit, now))
         if attempt == 1:
             return twiml.repeat_ask(url_for("twilio.ask", page_id=page_id, attempt=2))
         inbound.unanswered_call(page, now)
         return twiml.say_and_hang_up("We did not hear a key press, so we will ask someone else. Goodbye.")
 
+    def again(kept):
+        """Twilio repeats a request when the first answer did not reach it, so the accepter
+        may not have heard the essentials: read them again from the plan as it is now, while
+        the incident is still theirs."""
+        if kept == ACCEPTED_KEPT and _accepted_by(page):
+            return twiml.say_and_hang_up("Thank you for going. " + inbound.essentials(page, utc_now()))
+        return kept
+
     call = twilio_id("CallSid")
-    return once(f"ask:{call}:{page_id}:{attempt}" if call else None, answer)
+    return once(f"ask:{call}:{page_id}:{attempt}" if call else None, answer, again)
+
+
+ACCEPTED_KEPT = twiml.say_and_hang_up(
+    "Thank you for going. The details are in the text we are sending you. Reply DONE with your code when "
+    "everyone is safe. Goodbye.")
+
+
+def _accepted_by(page: Page) -> bool:
+    return page.incident.status == "accepted" and page.incident.accepted_page_id == page.id
 
 
 @blp.post("/say/<int:message_id>")

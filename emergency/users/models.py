@@ -24,8 +24,10 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The console's login; None until `flask users set-password` gives one.
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A console session is good only while it carries this value. It is random, not a count,
+    # so that even someone holding SECRET_KEY cannot sign a cookie that works; logging out,
+    # a new password and deactivation replace it, ending every session at once.
+    session_version: Mapped[str | None] = mapped_column(String(32))
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
 
@@ -45,3 +47,16 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class LoginFailure(db.Model):
+    """A refused console login, counted to slow down guessing per source address and per
+    account. The account is a keyed hash of the name as typed, so that names that do not
+    exist are slowed down alike and no typed name (perhaps a password) is stored."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    source_address: Mapped[str] = mapped_column(String(45), index=True)
+    account_key: Mapped[str] = mapped_column(String(64), index=True)

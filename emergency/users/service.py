@@ -1,23 +1,33 @@
 """Users and their API tokens."""
 import hashlib
+import hmac
+import logging
+import math
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from emergency.errors import Conflict, NotFound, RuleBroken
 from emergency.extensions import db
 from emergency.records import get_or_not_found
-from emergency.users.models import ApiToken, User
+from emergency.users.models import ApiToken, LoginFailure, User
 from emergency.users.roles import EDITORS, ROLES
+from emergency.users.throttle import WINDOW, Throttle
+
+log = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "cel_"
 SHORTEST_PASSWORD = 12
-FAILED_LOGINS_BEFORE_LOCK = 5
-LOCKED_FOR = timedelta(minutes=15)
+# Per account: 5 free tries, then 1 s, 2 s, 4 s ... up to 5 minutes between tries.
+ACCOUNT_THROTTLE = Throttle(free_failures=5, longest_wait=timedelta(minutes=5))
+# Per source address, across every name tried from it: 20 free, then up to 15 minutes.
+ADDRESS_THROTTLE = Throttle(free_failures=20, longest_wait=timedelta(minutes=15))
+KEEP_LOGIN_FAILURES = timedelta(days=7)
 # One @, something either side, a dot in the domain, no spaces: enough to catch typing slips.
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
 
@@ -48,11 +58,14 @@ def save_user_details(user: User, data: dict, *, by: User) -> User:
     return user
 
 
-def set_active(user: User, active: bool, *, by: User) -> None:
-    """A deactivated user's console sessions and API tokens stop working at once."""
-    if user.id == by.id and not active:
+def set_active(user: User, active: bool, *, by: User | None = None) -> None:
+    """A deactivated user's console sessions end and API tokens stop working at once. `by`, an
+    admin in the console, may not deactivate themselves."""
+    if by is not None and user.id == by.id and not active:
         raise RuleBroken("you cannot deactivate yourself; ask another admin", field="active")
     user.active = active
+    if not active:
+        end_sessions(user)
 
 
 def reset_password(user: User) -> str:
@@ -123,36 +136,73 @@ def set_email(user: User, address: str | None) -> None:
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password ends every session of the user's."""
     if len(password) < SHORTEST_PASSWORD:
         raise RuleBroken(f"a password must be at least {SHORTEST_PASSWORD} characters", field="password")
     user.password_hash = generate_password_hash(password)
-    user.failed_logins, user.locked_until = 0, None
+    end_sessions(user)
 
 
-def user_for_login(username: str, password: str, now) -> User | None:
-    """The active user with this name and password, or None. Five wrong passwords in a row
-    lock the account for 15 minutes, right password or not; the caller commits either way."""
+def end_sessions(user: User) -> None:
+    user.session_version = secrets.token_hex(16)
+
+
+def session_version_for_login(user: User) -> str:
+    if user.session_version is None:
+        end_sessions(user)
+    return user.session_version
+
+
+def account_key(username: str, secret_key: str) -> str:
+    """Names are throttled under a keyed hash: the table never holds what someone typed."""
+    return hmac.new(secret_key.encode(), username.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass
+class LoginOutcome:
+    user: User | None = None
+    wait: timedelta = timedelta(0)  # more than zero: refused unchecked; try again after this
+
+
+def user_for_login(username: str, password: str, now, *, source_address: str, secret_key: str,
+                   known_device: bool = False) -> LoginOutcome:
+    """The active user with this name and password, or why not. Every answer costs one
+    password hash, whether the name exists, is slowed down or not, so timing tells nothing.
+    A device that logged in to this account before is not slowed down. The caller commits."""
+    key = account_key(username, secret_key)
+    wait = timedelta(0) if known_device else max(
+        _wait(ACCOUNT_THROTTLE, LoginFailure.account_key == key, now),
+        _wait(ADDRESS_THROTTLE, LoginFailure.source_address == source_address, now))
     # No username holds a NUL, and PostgreSQL refuses to even compare with one.
     user = db.session.scalar(select(User).where(User.username == username)) if "\x00" not in username else None
-    if user is None or user.password_hash is None:
-        check_password_hash(_nobody_hash(), password)  # a wrong name takes as long as a wrong password
-        return None
-    if user.locked_until is not None and user.locked_until > now:
-        return None
-    if not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= FAILED_LOGINS_BEFORE_LOCK:
-            user.failed_logins, user.locked_until = 0, now + LOCKED_FOR
-        return None
-    user.failed_logins, user.locked_until = 0, None
-    return user if user.active else None
+    known = user is not None and user.password_hash is not None
+    right = check_password_hash(user.password_hash if known else _nobody_hash(), password) and known
+    who = f"user {user.id}" if user is not None else "an unknown name"
+    if wait:
+        log.warning("console login refused for %s from %s: slowed down for %d s after failed logins",
+                    who, source_address, math.ceil(wait.total_seconds()))
+        return LoginOutcome(wait=wait)
+    if not right or not user.active:
+        db.session.add(LoginFailure(at=now, source_address=source_address[:45], account_key=key))
+        # Addresses are personal data: keep failures only as long as the security check reports them.
+        db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - KEEP_LOGIN_FAILURES))
+        log.warning("console login refused for %s from %s: %s", who, source_address,
+                    "inactive user" if right else "wrong name or password")
+        return LoginOutcome()
+    return LoginOutcome(user=user)
+
+
+def _wait(throttle: Throttle, which, now) -> timedelta:
+    count, last = db.session.execute(
+        select(func.count(LoginFailure.id), func.max(LoginFailure.at)).where(which, LoginFailure.at > now - WINDOW)
+    ).one()
+    return throttle.wait(count, last, now)
+
+
+def refused_logins_since(since) -> int:
+    return db.session.scalar(select(func.count(LoginFailure.id)).where(LoginFailure.at >= since))
 
 
 @cache
 def _nobody_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16))
-
-
-def login_fingerprint(user: User) -> str:
-    """Kept in the console's session cookie: a new password ends every earlier session."""
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]

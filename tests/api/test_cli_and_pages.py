@@ -1,5 +1,6 @@
 """The command line a council's admin uses, and the service's front door."""
 from tests.conftest import plan_payload
+from tests.console.test_console import Browser
 
 
 def test_a_token_made_on_the_command_line_opens_the_api_and_revoking_it_closes_it(app, client):
@@ -56,8 +57,8 @@ def test_demo_data_loads_once_with_a_working_token_an_active_plan_and_a_rota(app
     assert [len(tier["officers"]) for tier in night["tiers"]] == [1, 1, 0]
     assert "already present" in cli.invoke(args=["demo", "load"]).output
     password = first.output.split("password (shown once): ")[1].split()[0]
-    login = client.post("/console/login", data={"username": "demo", "password": password})
-    assert login.status_code == 302 and client.get("/console/").status_code == 200
+    browser = Browser(app)
+    assert browser.log_in("demo", password).status_code == 302 and browser.client.get("/console/").status_code == 200
 
 
 def test_the_demo_run_on_a_monday_afternoon_has_people_on_duty_and_a_fallback_number(app, client):
@@ -80,7 +81,7 @@ def test_a_console_password_set_on_the_command_line_lets_the_user_log_in(app, cl
     short = cli.invoke(args=["users", "set-password", "cora"], input="too short\ntoo short\n")
     assert short.exit_code != 0 and "at least 12 characters" in short.output
     assert cli.invoke(args=["users", "set-password", "cora"], input="a long enough one\na long enough one\n").exit_code == 0
-    assert client.post("/console/login", data={"username": "cora", "password": "a long enough one"}).status_code == 302
+    assert Browser(app).log_in("cora", "a long enough one").status_code == 302
 
 
 def test_the_front_door_points_to_the_docs_and_health_reports_the_database(client):

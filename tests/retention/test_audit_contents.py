@@ -10,7 +10,7 @@ from emergency.incidents import service as incidents
 from emergency.outbox.models import OutboxMessage
 from emergency.plans import service as plans
 from tests.conftest import NOW
-from tests.retention.conftest import PERSONAL, closed_incident, make_plan
+from tests.retention.conftest import CALLER, PERSONAL, make_plan
 
 
 def audit_text():
@@ -19,10 +19,12 @@ def audit_text():
 
 def test_a_view_of_the_details_link_is_audited_by_ids_not_by_name_or_number(app, cora):
     plan = make_plan(cora)
-    incident = closed_incident(plan, NOW)
+    incident, _ = incidents.open_incident(plan, caller_number=CALLER, channel="sms", now=NOW)
+    incidents.accept(incident.pages[0], NOW + timedelta(minutes=3))
+    db.session.commit()
     body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.purpose == "details"))
     token = re.search(r"/details/(\S+)", body).group(1)
-    assert incidents.details_for_link(token, NOW + timedelta(minutes=10)) is not None
+    assert incidents.details_for_link(token, NOW + timedelta(minutes=10)) is not None  # the incident is live
     db.session.commit()
     viewed = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "plan.details_viewed_by_accepter"))
     accepter = incident.pages[0]

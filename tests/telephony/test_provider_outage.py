@@ -21,6 +21,7 @@ from emergency.outbox.service import queue_message
 from emergency.telephony import sender
 from emergency.telephony.gateway import SendFailed, TwilioGateway
 from emergency.users import service as users
+from tests.console.test_console import Browser
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.smtp_server import smtp_certificate, smtp_server  # noqa: F401  fixtures
 from tests.telephony.conftest import AUTH_TOKEN, LINE_NUMBER, OLD_AUTH_TOKEN, TwilioStandIn
@@ -76,7 +77,7 @@ def health(client, moment):
 
 def board(browser, moment):
     with freeze_time(moment, ignore=REAL_TIME_FOR):
-        response = browser.get("/console/")
+        response = browser.client.get("/console/")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -85,9 +86,9 @@ def test_a_ten_minute_twilio_outage_delays_asks_but_burns_nothing(app, world, ph
     users.set_password(world.coordinator, PASSWORD)
     users.set_email(world.coordinator, "cora.jones@council.example")
     db.session.commit()
-    browser = app.test_client()
+    browser = Browser(app)
     with freeze_time(THURSDAY_NIGHT, ignore=REAL_TIME_FOR):
-        assert browser.post("/console/login", data={"username": "cora", "password": PASSWORD}).status_code == 302
+        assert browser.log_in("cora", PASSWORD).status_code == 302
 
     twilio.down = True
     with freeze_time(THURSDAY_NIGHT, ignore=REAL_TIME_FOR):

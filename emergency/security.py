@@ -1,0 +1,63 @@
+"""Web hardening shared by every page: the client's real address behind a proxy, security
+headers, and logs that never hold a secret link's token."""
+import logging
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from emergency.redaction import redact_secret_links
+
+# No inline script or style anywhere, no other sites, no framing. Swagger UI's page has inline
+# script of its own, so /api/docs keeps only the headers below the policy.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+                           "frame-ancestors 'none'; base-uri 'none'")
+ONE_YEAR = 365 * 24 * 3600
+# Loggers whose records may carry a request's path: the development server's request log,
+# gunicorn's, and the service's own.
+REDACTED_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error", "emergency")
+
+
+class RedactSecretLinks(logging.Filter):
+    """Rewrites a record's message so that secret tokens in URLs never reach a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact_secret_links(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True
+
+
+def register_security(app: Flask) -> None:
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        # Only as many X-Forwarded-For hops as there are proxies of ours: the rest is forgeable.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0)
+    https = app.config["PUBLIC_BASE_URL"].startswith("https://")
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        if not request.path.startswith("/api/docs"):
+            headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if https:
+            headers.setdefault("Strict-Transport-Security", f"max-age={ONE_YEAR}; includeSubDomains")
+        return response
+
+    # The service's INFO lines (the local outbox transport's messages among them) show at the
+    # default level; LOG_LEVEL changes that. app.logger puts Flask's handler on the logger.
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+    install_log_redaction()
+    app.add_template_filter(redact_secret_links)
+
+
+def install_log_redaction() -> None:
+    """On the loggers (records made there) and on every handler they and the root logger
+    have (records that propagate from the service's module loggers)."""
+    for name in (*REDACTED_LOGGERS, ""):
+        logger = logging.getLogger(name)
+        for target in (logger, *logger.handlers):
+            if not any(isinstance(f, RedactSecretLinks) for f in target.filters):
+                target.addFilter(RedactSecretLinks())
