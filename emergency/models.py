@@ -7,6 +7,7 @@ from emergency.plans.models import (  # noqa: F401
     KeySafeCode,
     PlanVersion,
 )
+from emergency.plans.consent_models import ConsentRequest  # noqa: F401
 from emergency.users.models import ApiToken, User  # noqa: F401
 from emergency.outbox.models import OutboxMessage  # noqa: F401
 from emergency.rota.models import (  # noqa: F401

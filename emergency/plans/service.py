@@ -78,6 +78,23 @@ def archive_plan(plan: ContingencyPlan, *, reason: str, by, now) -> ContingencyP
     return plan
 
 
+def change_status(plan: ContingencyPlan, status: str, *, by, now) -> ContingencyPlan:
+    """Activate a draft or suspended plan, or suspend an active one (archiving has its own verb)."""
+    _refuse_if_archived(plan)
+    if status not in ("draft", "active", "suspended"):
+        raise RuleBroken(f"a plan cannot be made {status} here", field="status")
+    before = plan_to_dict(plan)
+    plan.status = status
+    if _record_version(plan, before, change=status if status != "active" else "activated", by=by, now=now):
+        audit.record(f"plan.{status}", user=by, now=now, plan_id=plan.id)
+    return plan
+
+
+def record_change(plan: ContingencyPlan, before: dict, *, change: str, by, now, reason: str = "") -> None:
+    """A change made elsewhere in the service (a contact's consent by text): one new version."""
+    _record_version(plan, before, change=change, by=by, now=now, reason=reason)
+
+
 def mark_reviewed(plan: ContingencyPlan, *, by, now) -> ContingencyPlan:
     """The plan was gone through with the carer today; the next review falls due a term later."""
     _refuse_if_archived(plan)
@@ -122,10 +139,12 @@ def versions_of(plan: ContingencyPlan) -> list[PlanVersion]:
     )
 
 
-def search_plans(*, name=None, card_number=None, phone=None, postcode=None, status=None):
+def search_plans(*, name=None, card_number=None, phone=None, postcode=None, status=None, due_by=None):
     """A query, for the caller to page. Arguments arrive normalised (E.164, LS6 2AB / LS6).
-    Without a status, archived plans are left out."""
+    Without a status, archived plans are left out; with due_by, only plans due for review by then."""
     query = select(ContingencyPlan)
+    if due_by:
+        query = query.where(ContingencyPlan.review_due_on <= due_by)
     if status:
         query = query.where(ContingencyPlan.status == status)
     else:
