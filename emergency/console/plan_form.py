@@ -114,9 +114,9 @@ def read_form(posted) -> dict:
 def _put(tree: dict, parts: list[str], value) -> None:
     node = tree
     for part in parts[:-1]:
-        child = node.get(part)
+        child = node.setdefault(part, {})
         if not isinstance(child, dict):
-            child = node[part] = {}
+            return  # carer.name.more: a name under a field is nothing this form has
         node = child
     if not isinstance(node.get(parts[-1]), dict):
         node[parts[-1]] = value

@@ -13,6 +13,9 @@ CARD_WIDTH_MM, CARD_HEIGHT_MM = 85.6, 54.0
 CALL_OR_TEXT = "Call or text this number and give the card number"
 LINE_NAME = "Carers Emergency Line"
 DARK_BLUE = (0, 48, 135)
+# Letters that Unicode does not decompose into a Latin-1 letter and an accent.
+_PLAIN_LETTERS = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i", "Œ": "OE",
+                                "œ": "oe", "Ŧ": "T", "ŧ": "t"})
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ def printable(text: str) -> str:
     """The PDF's built-in fonts cover Latin-1 only: keep what they can show, drop accents they
     cannot (Łukasz -> Lukasz), and mark anything else with ?."""
     kept = []
-    for character in text:
+    for character in text.translate(_PLAIN_LETTERS):
         if character.encode("latin-1", "ignore"):
             kept.append(character)
             continue
