@@ -261,3 +261,34 @@ def label_for(path: str) -> str:
         words.append(part.replace("_", " "))
         index += 1
     return ", ".join(words).capitalize()
+
+
+def merge_typed(base: dict, theirs: dict, mine: dict) -> dict:
+    """Someone else saved first: the form again, with their changes where this person left a
+    field as it was, and what this person typed wherever they changed it. Rows are matched by
+    id; rows they removed and this person left alone go; new rows of either are kept."""
+    return _merge_value(base, theirs, mine)
+
+
+def _merge_value(base, theirs, mine):
+    if isinstance(mine, dict) and isinstance(base, dict) and isinstance(theirs, dict):
+        return {key: _merge_value(base.get(key), theirs.get(key), value) for key, value in mine.items()}
+    if isinstance(mine, list) and mine and all(isinstance(row, dict) and "id" in row for row in mine):
+        return _merge_rows(base or [], theirs or [], mine)
+    return theirs if mine == base and theirs is not None else mine
+
+
+def _merge_rows(base: list, theirs: list, mine: list) -> list:
+    base_rows = {row["id"]: row for row in base if row["id"]}
+    their_rows = {row["id"]: row for row in theirs if row["id"]}
+    merged = []
+    for row in mine:
+        if row["id"] in base_rows and row["id"] in their_rows:
+            merged.append(_merge_value(base_rows[row["id"]], their_rows[row["id"]], row))
+        elif row["id"] in base_rows:  # they removed it
+            if row != base_rows[row["id"]]:
+                merged.append({**row, "id": ""})  # changed here: kept, as a new row
+        else:
+            merged.append(row)
+    merged.extend(row for row in theirs if row["id"] and row["id"] not in base_rows)  # added by them
+    return merged[:MOST_ROWS]

@@ -168,11 +168,17 @@ def edit_plan(plan_id):
 
 
 def _render_conflict(plan, form, based_on):
-    """Someone else saved first: show what they changed, keep everything typed, and base the
-    form on the plan as it is now, so saving again is a deliberate choice."""
-    newer = [version for version in plans.versions_of(plan) if version.number > based_on]
-    for which, children in (("cared_for", plan.cared_for), ("contacts", plan.contacts)):
-        current = {str(child.id) for child in children}
+    """Someone else saved first: show what they changed, and the form with their changes merged
+    into what was typed (typed wins where both changed a field), based on the plan as it is now,
+    so that saving again is a deliberate choice. Nothing is saved yet."""
+    versions = plans.versions_of(plan)
+    newer = [version for version in versions if version.number > based_on]
+    base = next((version.snapshot for version in versions if version.number == based_on), None)
+    theirs = plan_form.form_from_plan(plan_to_dict(plan), plan.version)
+    if base is not None:
+        form = plan_form.merge_typed(plan_form.form_from_plan(base, based_on), theirs, form)
+    for which in ("cared_for", "contacts"):
+        current = {row["id"] for row in theirs[which]}
         for row in form[which]:
             if row["id"] not in current:
                 row["id"] = ""  # removed meanwhile: saving again adds it back as new

@@ -249,7 +249,7 @@ def test_someone_else_saving_first_shows_what_they_changed_and_keeps_what_was_ty
     saved = post(cora, f"/console/plans/{plan.id}/edit", again)
     assert saved.status_code == 302, re.search(r"<section class=.error-summary.*?</section>", text_of(saved), re.S).group(0)
     db.session.refresh(plan)
-    assert plan.instructions == "Ring the bell twice."
+    assert plan.instructions == "Ring the bell twice." and plan.carer_mobile == "+441134960777"  # both kept
 
 
 # The key-safe code
