@@ -81,7 +81,7 @@ def plans_page():
         args = {}
     today = _today()
     query = plans.search_plans(**args, due_by=today + DUE_SOON if due else None)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) if not problems else 0
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) if not problems else 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = _whole(request.args.get("page"), 1, pages)
     found = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all() if not problems else []

@@ -4,7 +4,7 @@ import io
 from pypdf import PdfReader
 from werkzeug.datastructures import MultiDict
 
-from emergency.console.plan_form import apply_action, field_problems, label_for, plan_input, read_form
+from emergency.console.plan_form import apply_action, field_problems, label_for, merge_typed, plan_input, read_form
 from emergency.plans.card_pdf import CardDetails, card_pdf, printable
 
 
@@ -51,3 +51,22 @@ def test_the_card_keeps_names_readable_in_the_pdfs_own_fonts():
     pdf = card_pdf(CardDetails(carer_first_name="Łucja", card_number="1263250168", line_number="0113 496 0500"))
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "1263 2501 68" in text and "Lucja" in text
+
+
+def test_after_someone_else_saved_their_changes_fill_the_fields_this_person_left_alone():
+    def form(mobile, instructions, contacts):
+        typed = MultiDict([("carer.mobile", mobile), ("instructions", instructions)])
+        for index, (row_id, name) in enumerate(contacts):
+            typed.add(f"contacts.{index}.id", row_id)
+            typed.add(f"contacts.{index}.name", name)
+        return read_form(typed)
+
+    base = form("0113 496 0100", "", [("1", "Sue"), ("2", "Tom")])
+    theirs = form("0113 496 0777", "", [("1", "Susan"), ("3", "Ali")])  # renamed Sue, removed Tom, added Ali
+    mine = form("0113 496 0100", "Ring twice", [("2", "Tom"), ("1", "Sue"), ("", "Bea")])  # reordered, added Bea
+    merged = merge_typed(base, theirs, mine)
+    assert merged["carer"]["mobile"] == "0113 496 0777" and merged["instructions"] == "Ring twice"
+    assert [(c["id"], c["name"]) for c in merged["contacts"]] == [("1", "Susan"), ("", "Bea"), ("3", "Ali")]
+    both = merge_typed(base, theirs, form("0113 496 0999", "", [("1", "Sue"), ("2", "Tommy")]))
+    assert both["carer"]["mobile"] == "0113 496 0999"  # both changed it: what was typed wins, and is shown
+    assert [(c["id"], c["name"]) for c in both["contacts"]] == [("1", "Susan"), ("", "Tommy"), ("3", "Ali")]
