@@ -23,6 +23,7 @@ from emergency.plans.models import (
 from emergency.plans.snapshot import changed_fields, plan_to_dict
 from emergency.records import get_or_not_found
 
+
 def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
@@ -174,7 +175,8 @@ def search_plans(*, name=None, card_number=None, phone=None, postcode=None, stat
         else:
             carer_match = ContingencyPlan.carer_postcode.startswith(postcode + " ")
             cared_for_match = CaredForPerson.postcode.startswith(postcode + " ")
-        query = query.where(or_(carer_match, ContingencyPlan.id.in_(select(CaredForPerson.plan_id).where(cared_for_match))))
+        cared_for_there = select(CaredForPerson.plan_id).where(cared_for_match)
+        query = query.where(or_(carer_match, ContingencyPlan.id.in_(cared_for_there)))
     return query.order_by(ContingencyPlan.carer_name, ContingencyPlan.id)
 
 

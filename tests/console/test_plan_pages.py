@@ -53,6 +53,11 @@ def text_of(response):
     return response.get_data(as_text=True)
 
 
+def problems_on(response):
+    found = re.search(r"<section class=.error-summary.*?</section>", text_of(response), re.S)
+    return found.group(0) if found else response.status_code
+
+
 def audit_actions(plan_id):
     return db.session.scalars(select(AuditEvent.action).where(AuditEvent.plan_id == plan_id)).all()
 
@@ -80,7 +85,8 @@ def test_plan_pages_are_for_coordinators_and_admins_only(app, world, client):
     for path in ("/console/plans", f"/console/plans/{world.plan.id}", "/console/plans/new", "/console/consent",
                  f"/console/plans/{world.plan.id}/card.pdf"):
         assert dave.client.get(path).status_code == 403, path
-    assert dave.client.post(f"/console/plans/{world.plan.id}/key-safe/reveal", data={"csrf": dave.csrf}).status_code == 403
+    reveal = dave.client.post(f"/console/plans/{world.plan.id}/key-safe/reveal", data={"csrf": dave.csrf})
+    assert reveal.status_code == 403
 
 
 # List and search
@@ -131,8 +137,8 @@ def test_plans_due_or_overdue_for_review_are_red_and_can_be_listed_alone(world, 
 
 def test_the_list_pages_fifty_at_a_time(world, cora):
     for number in range(120):
-        plans.create_plan(PlanSchema().load(plan_payload(carer={**plan_payload()["carer"], "name": f"Carer {number:03}"},
-                                                         contacts=[])), by=world.coordinator, now=NOW)
+        carer = {**plan_payload()["carer"], "name": f"Carer {number:03}"}
+        plans.create_plan(PlanSchema().load(plan_payload(carer=carer, contacts=[])), by=world.coordinator, now=NOW)
     db.session.commit()
     first = cora.page("/console/plans?name=carer")
     assert "120 plans found; page 1 of 3" in first and first.count('<tr>') == 51  # a heading and 50 plans
@@ -156,6 +162,15 @@ def test_the_plan_page_shows_the_whole_plan_but_never_the_key_safe_code_and_is_a
     assert "plan.viewed" in audit_actions(world.plan.id)
 
 
+def test_the_plan_pages_carry_no_script_so_a_strict_content_security_policy_holds(world, cora):
+    plan_id = world.plan.id
+    for path in ("/console/plans", f"/console/plans/{plan_id}", f"/console/plans/{plan_id}/edit", "/console/plans/new",
+                 f"/console/plans/{plan_id}/key-safe", f"/console/plans/{plan_id}/history",
+                 f"/console/plans/{plan_id}/audit", "/console/consent"):
+        page = cora.page(path)
+        assert "<script" not in page.lower() and not re.search(r"\son[a-z]+=", page), path
+
+
 # The form
 
 NEW_PLAN = {
@@ -174,7 +189,7 @@ NEW_PLAN = {
 def test_registering_a_plan_through_the_form_normalises_like_the_api(cora):
     fields = form_fields(cora.page("/console/plans/new"), **NEW_PLAN)
     response = post(cora, "/console/plans/new", fields)
-    assert response.status_code == 302, re.search(r"<section class=.error-summary.*?</section>", text_of(response), re.S).group(0)
+    assert response.status_code == 302, problems_on(response)
     plan = db.session.scalar(select(ContingencyPlan).where(ContingencyPlan.carer_name == "Joan Smith"))
     assert (plan.status, plan.carer_mobile, plan.carer_postcode) == ("active", "+447911123456", "LS6 2AB")
     assert plan.cared_for[0].safe_alone_minutes == 30 and plan.cared_for[0].can_be_left_alone
@@ -247,7 +262,7 @@ def test_someone_else_saving_first_shows_what_they_changed_and_keeps_what_was_ty
     again = form_fields(page)
     assert again["instructions"] == "Ring the bell twice." and again["version"] == str(plan.version)
     saved = post(cora, f"/console/plans/{plan.id}/edit", again)
-    assert saved.status_code == 302, re.search(r"<section class=.error-summary.*?</section>", text_of(saved), re.S).group(0)
+    assert saved.status_code == 302, problems_on(saved)
     db.session.refresh(plan)
     assert plan.instructions == "Ring the bell twice." and plan.carer_mobile == "+441134960777"  # both kept
 

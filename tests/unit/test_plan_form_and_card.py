@@ -12,7 +12,8 @@ def test_what_was_typed_becomes_the_apis_input_with_blanks_left_to_the_schemas_d
     form = read_form(MultiDict([
         ("carer.name", "Joan"), ("carer.address.postcode", "ls6 2ab"), ("cared_for.0.name", "Bill"),
         ("cared_for.0.safe_alone_minutes", "30"), ("cared_for.0.can_be_left_alone", "yes"),
-        ("contacts.0.name", "Ann"), ("contacts.0.availability.0.days", "sat"), ("contacts.0.availability.0.days", "sun"),
+        ("contacts.0.name", "Ann"),
+        ("contacts.0.availability.0.days", "sat"), ("contacts.0.availability.0.days", "sun"),
         ("contacts.0.availability.0.from", "09:00"), ("contacts.0.availability.1.from", ""),
         ("escalation.rounds", "two"), ("carer.name.evil", "x"), ("__class__", "x"),
     ]))
