@@ -101,6 +101,8 @@ def record_reply(sender: str, reply: ConsentReply, now) -> str:
     contact = request.contact
     plan: ContingencyPlan = contact.plan
     request.status, request.answered_at = ("agreed" if reply.agreed else "refused"), now
+    if contact.mobile != sender:  # the plan now has another number for them: this phone speaks for nobody
+        return f"{LINE}: thank you. This request is no longer open; the council will be in touch."
     if plan.status != "archived":
         before = plan_to_dict(plan)
         contact.consent_status = "given" if reply.agreed else "refused"

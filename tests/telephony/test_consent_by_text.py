@@ -98,3 +98,12 @@ def test_the_reply_words_are_read_as_people_type_them():
     assert parse_consent_reply("AGREE") == ConsentReply(True, None)
     assert parse_consent_reply("I agree 314") is None and parse_consent_reply("ACCEPT 314") is None
     assert parse_consent_reply("") is None
+
+
+def test_a_reply_from_a_number_the_plan_no_longer_has_for_the_contact_changes_nothing(world, phone):
+    tom, request = ask_tom(world)
+    tom.mobile = "+442079460790"
+    db.session.commit()
+    assert "no longer open" in reply_text(phone.text(TOM, f"AGREE {request.code}"))
+    db.session.refresh(tom)
+    assert tom.consent_status == "pending" and consent.open_request_for(tom) is None
