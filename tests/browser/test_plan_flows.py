@@ -175,3 +175,29 @@ def test_the_other_plan_pages_pass_the_accessibility_check(people, page):
     page.get_by_role("button", name="Save the plan").first.click()
     expect(page.get_by_role("alert")).to_contain_text("to put right")
     assert_no_serious_axe_violations(page)
+
+
+def test_the_keyboard_alone_logs_in_saves_a_plan_and_reveals_the_code(people, page):
+    plan_id = seed_plan(people, carer={**plan_payload()["carer"], "name": "Kit Keys"})
+    with seeded(people):
+        plans.set_key_safe_code(plans.get_plan(plan_id), "5309", by=users.get_user("cora"), now=SEEDED_AT)
+    page.goto(f"{people.url}/console/login")
+    page.keyboard.type("cora")  # the username field has the focus when the page opens
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{people.url}/console/")
+    page.goto(f"{people.url}/console/plans/{plan_id}/edit")
+    page.get_by_label("Carer's full name").focus()
+    page.keyboard.press("End")
+    page.keyboard.type(" Jr")
+    page.keyboard.press("Enter")  # Enter in a field saves: the form's first button is "Save the plan"
+    expect(page.get_by_role("status")).to_contain_text("Plan saved.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Plan for Kit Keys Jr")
+    page.goto(f"{people.url}/console/plans/{plan_id}/key-safe")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent").startswith("Show the code"):
+            break
+    page.keyboard.press("Enter")
+    expect(page.locator(".code")).to_have_text("5309")
