@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from emergency.api.plan_schemas import PlanSchema
 from emergency.audit.models import AuditEvent
@@ -415,6 +415,26 @@ def test_whatever_is_typed_into_the_plan_form_the_console_answers_without_a_serv
         response = post(cora, path, base)
         assert response.status_code in (200, 302, 409, 422), (path, response.status_code)
     db.session.rollback()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(status=form_text, reason=form_text, code=form_text, action=form_text, search=form_text)
+@example(status="archived", reason="\x00", code="\x00", action="remove", search="\x00")
+def test_whatever_is_sent_to_the_plan_actions_and_search_the_console_answers_without_a_server_error(
+        world, cora, status, reason, code, action, search):
+    plan_id = world.plan.id
+    for response in (
+        cora.submit(f"/console/plans/{plan_id}/key-safe", code=code, action=action),
+        cora.submit(f"/console/plans/{plan_id}/status", status=status),
+        cora.client.get("/console/plans", query_string={"name": search, "phone": search, "postcode": search,
+                                                        "card_number": search, "status": search, "page": search}),
+        cora.submit(f"/console/plans/{plan_id}/archive", reason=reason),
+    ):
+        assert response.status_code in (200, 302, 409, 422), response.status_code
+    db.session.rollback()
+    # Put an archived plan back in use, so that each example tries the actions on a live plan.
+    db.session.execute(update(ContingencyPlan).where(ContingencyPlan.id == plan_id).values(status="active"))
+    db.session.commit()
 
 
 def test_the_plan_list_answers_whatever_is_searched(world, cora):
