@@ -65,7 +65,7 @@ def ask_for_consent(contact: EmergencyContact, *, by, now) -> tuple[ConsentReque
     if existing is not None and existing.phone == contact.mobile:
         return existing, False
     if existing is not None:  # the number changed since: the old ask can no longer be answered
-        db.session.delete(existing)
+        existing.status = "closed"
         db.session.flush()
     request = _new_request(contact, plan, by, now)
     queue_message(key=f"consent:{request.id}", channel="sms", to_number=contact.mobile,
@@ -102,6 +102,7 @@ def record_reply(sender: str, reply: ConsentReply, now) -> str:
     plan: ContingencyPlan = contact.plan
     request.status, request.answered_at = ("agreed" if reply.agreed else "refused"), now
     if contact.mobile != sender:  # the plan now has another number for them: this phone speaks for nobody
+        request.status = "closed"
         return f"{LINE}: thank you. This request is no longer open; the council will be in touch."
     if plan.status != "archived":
         before = plan_to_dict(plan)

@@ -7,7 +7,8 @@ from emergency.db_types import UTCDateTime
 from emergency.extensions import db
 from emergency.plans.models import EmergencyContact
 
-CONSENT_REQUEST_STATUSES = ("open", "agreed", "refused")
+# closed: no longer answerable (the contact's number changed)
+CONSENT_REQUEST_STATUSES = ("open", "agreed", "refused", "closed")
 
 
 class ConsentRequest(db.Model):

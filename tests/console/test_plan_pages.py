@@ -384,6 +384,20 @@ def test_asking_for_consent_queues_the_text_once_and_lists_the_contact_as_pendin
     assert f"code {code}" in cora.page("/console/consent")
 
 
+def test_a_contact_whose_mobile_changed_after_the_ask_can_be_asked_again_at_the_new_number(world, cora):
+    plan = world.plan
+    tom = plan.contacts[1]
+    cora.submit(f"/console/plans/{plan.id}/contacts/{tom.id}/ask-consent")
+    assert "Ask Tom Baker for consent by text" not in cora.page(f"/console/plans/{plan.id}")
+    fields = form_fields(cora.page(f"/console/plans/{plan.id}/edit"), contacts__1__mobile="020 7946 0790")
+    assert post(cora, f"/console/plans/{plan.id}/edit", fields).status_code == 302
+    page = cora.page(f"/console/plans/{plan.id}")
+    assert "no longer their number" in page and "Ask Tom Baker for consent by text" in page
+    assert cora.submit(f"/console/plans/{plan.id}/contacts/{tom.id}/ask-consent").status_code == 302
+    sent = db.session.scalars(select(OutboxMessage.to_number).where(OutboxMessage.purpose == "consent")).all()
+    assert sent == ["+442079460789", "+442079460790"]
+
+
 def test_a_contact_with_only_a_landline_cannot_be_texted_and_is_told_so(world, cora):
     plan = add_plan(world, contacts=[{"name": "Len Low", "relationship": "friend", "landline": "0113 496 0888"}])
     response = cora.submit(f"/console/plans/{plan.id}/contacts/{plan.contacts[0].id}/ask-consent")
