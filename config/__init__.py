@@ -47,6 +47,8 @@ class Config:
         self.TWILIO_AUTH_TOKEN = self._text("TWILIO_AUTH_TOKEN")
         self.TWILIO_AUTH_TOKEN_SECONDARY = self._text("TWILIO_AUTH_TOKEN_SECONDARY")
         self.TWILIO_FROM_NUMBER = self._text("TWILIO_FROM_NUMBER")
+        # The number printed on carers' cards; the line's Twilio number unless set.
+        self.LINE_PHONE_NUMBER = self._text("LINE_PHONE_NUMBER", self.TWILIO_FROM_NUMBER)
         self.TWILIO_API_URL = self._text("TWILIO_API_URL")
         self.FALLBACK_PHONE_NUMBER = self._text("FALLBACK_PHONE_NUMBER")
         # How many messages the sender hands to Twilio (or the mail server) at once.

@@ -8,6 +8,7 @@ from emergency.incidents.models import (  # noqa: F401
     Page,
 )
 from emergency.outbox.models import OutboxMessage, ProviderHealth, SmsOptOut  # noqa: F401
+from emergency.plans.consent_models import ConsentRequest  # noqa: F401
 from emergency.plans.models import (  # noqa: F401
     CaredForPerson,
     ContingencyPlan,

@@ -1,5 +1,6 @@
 """Test set-up: the schema is built by running the Alembic migrations, on SQLite by default
 and on PostgreSQL when TEST_DATABASE_URL is set (tasks.py test does both)."""
+import contextlib
 import os
 import shutil
 from datetime import datetime, timezone
@@ -48,12 +49,12 @@ def migrated_database_url(tmp_path_factory):
     return url
 
 
-@pytest.fixture
-def database_url(migrated_database_url, tmp_path):
-    """A fresh, migrated database for one test."""
+@contextlib.contextmanager
+def fresh_database(migrated_url, directory):
+    """A fresh, migrated database: an emptied PostgreSQL afterwards, or a copy of the SQLite template."""
     if on_postgres():
-        yield migrated_database_url
-        engine = create_engine(migrated_database_url)
+        yield migrated_url
+        engine = create_engine(migrated_url)
         with engine.begin() as connection:
             tables = [
                 row[0]
@@ -64,9 +65,16 @@ def database_url(migrated_database_url, tmp_path):
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         engine.dispose()
     else:
-        path = tmp_path / "test.db"
-        shutil.copy(migrated_database_url.removeprefix("sqlite:///"), path)
+        path = directory / "test.db"
+        shutil.copy(migrated_url.removeprefix("sqlite:///"), path)
         yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def database_url(migrated_database_url, tmp_path):
+    """A fresh, migrated database for one test."""
+    with fresh_database(migrated_database_url, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

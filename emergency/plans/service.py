@@ -4,7 +4,7 @@ import calendar
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -77,6 +77,23 @@ def archive_plan(plan: ContingencyPlan, *, reason: str, by, now) -> ContingencyP
     return plan
 
 
+def change_status(plan: ContingencyPlan, status: str, *, by, now) -> ContingencyPlan:
+    """Activate a draft or suspended plan, or suspend an active one (archiving has its own verb)."""
+    _refuse_if_archived(plan)
+    if status not in ("draft", "active", "suspended"):
+        raise RuleBroken(f"a plan cannot be made {status} here", field="status")
+    before = plan_to_dict(plan)
+    plan.status = status
+    if _record_version(plan, before, change=status if status != "active" else "activated", by=by, now=now):
+        audit.record(f"plan.{status}", user=by, now=now, plan_id=plan.id)
+    return plan
+
+
+def record_change(plan: ContingencyPlan, before: dict, *, change: str, by, now, reason: str = "") -> None:
+    """A change made elsewhere in the service (a contact's consent by text): one new version."""
+    _record_version(plan, before, change=change, by=by, now=now, reason=reason)
+
+
 def mark_reviewed(plan: ContingencyPlan, *, by, now) -> ContingencyPlan:
     """The plan was gone through with the carer today; the next review falls due a term later."""
     _refuse_if_archived(plan)
@@ -121,37 +138,33 @@ def versions_of(plan: ContingencyPlan) -> list[PlanVersion]:
     )
 
 
-def search_plans(*, name=None, card_number=None, phone=None, postcode=None, status=None):
+def search_plans(*, name=None, card_number=None, phone=None, postcode=None, status=None, due_by=None):
     """A query, for the caller to page. Arguments arrive normalised (E.164, LS6 2AB / LS6).
-    Without a status, archived plans are left out."""
+    Without a status, archived plans are left out; with due_by, only plans due for review by then."""
     query = select(ContingencyPlan)
+    if due_by:
+        query = query.where(ContingencyPlan.review_due_on <= due_by)
     if status:
         query = query.where(ContingencyPlan.status == status)
     else:
         query = query.where(ContingencyPlan.status != "archived")
     if card_number:
         query = query.where(ContingencyPlan.card_number == card_number)
+    # Children are matched with IN (SELECT plan_id ...) rather than a correlated EXISTS, so that
+    # the databases look each child table up once, by its index, instead of once per plan.
     if name:
         wanted = name.strip().lower()
+        named = select(CaredForPerson.plan_id).where(func.lower(CaredForPerson.name).contains(wanted, autoescape=True))
         query = query.where(
-            or_(
-                func.lower(ContingencyPlan.carer_name).contains(wanted, autoescape=True),
-                exists().where(
-                    CaredForPerson.plan_id == ContingencyPlan.id,
-                    func.lower(CaredForPerson.name).contains(wanted, autoescape=True),
-                ),
-            )
+            or_(func.lower(ContingencyPlan.carer_name).contains(wanted, autoescape=True), ContingencyPlan.id.in_(named))
         )
     if phone:
+        contacts = select(EmergencyContact.plan_id).where(
+            or_(EmergencyContact.mobile == phone, EmergencyContact.landline == phone)
+        )
         query = query.where(
-            or_(
-                ContingencyPlan.carer_mobile == phone,
-                ContingencyPlan.carer_landline == phone,
-                exists().where(
-                    EmergencyContact.plan_id == ContingencyPlan.id,
-                    or_(EmergencyContact.mobile == phone, EmergencyContact.landline == phone),
-                ),
-            )
+            or_(ContingencyPlan.carer_mobile == phone, ContingencyPlan.carer_landline == phone,
+                ContingencyPlan.id.in_(contacts))
         )
     if postcode:
         if " " in postcode:
@@ -160,9 +173,8 @@ def search_plans(*, name=None, card_number=None, phone=None, postcode=None, stat
         else:
             carer_match = ContingencyPlan.carer_postcode.startswith(postcode + " ")
             cared_for_match = CaredForPerson.postcode.startswith(postcode + " ")
-        query = query.where(
-            or_(carer_match, exists().where(CaredForPerson.plan_id == ContingencyPlan.id, cared_for_match))
-        )
+        cared_for_there = select(CaredForPerson.plan_id).where(cared_for_match)
+        query = query.where(or_(carer_match, ContingencyPlan.id.in_(cared_for_there)))
     return query.order_by(ContingencyPlan.carer_name, ContingencyPlan.id)
 
 

@@ -13,6 +13,7 @@ from emergency.outbox import opt_outs
 from emergency.outbox.models import OutboxMessage
 from emergency.outbox.service import queue_message
 from emergency.plans.cards import CardNumberError, has_valid_check_digit, parse_card_number
+from emergency.plans.consent import parse_consent_reply, record_reply
 from emergency.plans.models import ContingencyPlan, KeySafeCode
 from emergency.rota import service as rota
 from emergency.rota.models import DutyOfficer
@@ -35,6 +36,9 @@ MESSAGE_ORDER = {"accepted": 0, "queued": 1, "sending": 2, "sent": 3, "delivered
 def handle_text(sender: str, body: str, now) -> str | None:
     """The reply to a text, or None for no reply. No text is a dead end: one the line cannot
     act on by itself reaches a person."""
+    consent = parse_consent_reply(body)
+    if consent is not None:
+        return record_reply(sender, consent, now)
     reply = parse_text(body)
     if reply.kind == "stop":
         opt_outs.opt_out(sender, now)

@@ -1,32 +1,49 @@
-"""TEMPORARY stand-in (issue 10b) for the browser-test set-up that the plans half of issue 10
-provides: the same names (live_server, logged_in, assert_no_serious_axe_violations, Playwright's
-page on Debian's chromium). The lead keeps the other branch's version at the merge."""
+"""Browser tests: Debian's chromium, driven by Playwright, against a real server process (gunicorn
+serving wsgi:app) on a free loopback port, over a fresh migrated database (SQLite, or PostgreSQL
+when TEST_DATABASE_URL is set). One server per test module; the tests seed what they need through
+the services, in the test process.
+
+Playwright is started and stopped per module (the plugin's own fixtures keep it for the whole
+session): its sync API runs an event loop in the main thread, which must not outlive these tests.
+"""
 import os
+import secrets
 import shutil
 import socket
 import subprocess
 import sys
 import time
-import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
-import flask_migrate
 import pytest
+import requests
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+from twilio.request_validator import RequestValidator
 
 from emergency.extensions import db
-from tests.conftest import make_app
+from tests.conftest import fresh_database, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_FLAGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AUTH_TOKEN = "browser-tests-auth-token"
+LINE_NUMBER = "+441134960500"
+SERVER_START_SECONDS = 30
+CHROMIUM_FLAGS = ["--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+SERIOUS = {"serious", "critical"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class LiveServer:
     url: str
     database_url: str
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
 
 
 def _free_port() -> int:
@@ -35,65 +52,139 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """A real server process on a loopback port, over a fresh migrated SQLite database."""
-    folder = tmp_path_factory.mktemp("live")
-    database_url = f"sqlite:///{folder / 'browser.db'}"
-    app = make_app(database_url)
-    with app.app_context():
-        flask_migrate.upgrade()
-        db.engine.dispose()
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "RUN_SCHEDULER": "0", "LOAD_DEMO_DATA": "0",
-           "APP_ENV": "development", "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
-    flask = Path(sys.executable).parent / "flask"
-    log = open(folder / "server.log", "wb")
-    server = subprocess.Popen([str(flask), "--app", "wsgi", "run", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
+def _server_environment(url: str, database_url: str) -> dict:
+    environment = {name: value for name, value in os.environ.items()
+                   if not name.startswith(("TWILIO_", "FALLBACK_", "LINE_"))}
+    environment.update(APP_ENV="development", DATABASE_URL=database_url, SECRET_KEY=secrets.token_urlsafe(48),
+                       PUBLIC_BASE_URL=url, RUN_SCHEDULER="0", LOAD_DEMO_DATA="0", TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+                       TWILIO_FROM_NUMBER=LINE_NUMBER, PYTHONDONTWRITEBYTECODE="1")
+    return environment
+
+
+@pytest.fixture(scope="module")
+def live_server(migrated_database_url, tmp_path_factory):
+    """gunicorn serving the app, as users reach it. Texts stay in the outbox (no Twilio account);
+    webhooks are checked against AUTH_TOKEN."""
+    directory = tmp_path_factory.mktemp("live")
+    with fresh_database(migrated_database_url, directory) as database_url:
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        log_path = directory / "server.log"
+        with open(log_path, "wb") as log:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
+                 "--graceful-timeout", "2", "wsgi:app"],
+                cwd=ROOT, env=_server_environment(url, database_url), stdout=log, stderr=subprocess.STDOUT)
         try:
-            urllib.request.urlopen(f"{url}/health", timeout=1)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
+            _wait_until_it_answers(server, url, log_path)
+            yield LiveServer(url, database_url, log_path)
+        finally:
+            server.terminate()
+            try:
                 server.wait(timeout=10)
-                log.close()
-                raise RuntimeError(f"the server did not start: {(folder / 'server.log').read_text()[-2000:]}") from None
-            time.sleep(0.2)
-    yield LiveServer(url, database_url)
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail("Debian's chromium is needed for the browser tests: apt-get install -y chromium")
-    return {**browser_type_launch_args, "executable_path": chromium, "args": CHROMIUM_FLAGS}
+def _wait_until_it_answers(server, url, log_path):
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"the server exited with {server.returncode}:\n{log_path.read_text(errors='replace')}")
+        try:
+            if requests.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:  # listening before its worker has loaded the app
+            pass
+        time.sleep(0.1)  # waiting for a process to listen, not for the behaviour under test
+    pytest.fail(f"the server did not answer within {SERVER_START_SECONDS} s:\n{log_path.read_text(errors='replace')}")
 
 
-def logged_in(page, username, password):
-    page.goto("/console/login")
+@contextmanager
+def seeded(server: LiveServer):
+    """An app context on the server's database, for putting data in place (or reading it) through
+    the services; what was added is committed at the end."""
+    app = make_app(server.database_url)
+    with app.app_context():
+        try:
+            yield app
+            db.session.commit()
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def logged_in(page, server: LiveServer, username: str, password: str):
+    """Log in through the form, as a person would, and land on the console's first page."""
+    page.goto(f"{server.url}/console/login")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/console/login" not in url)
+    page.wait_for_url(f"{server.url}/console/")
     return page
 
 
-def assert_no_serious_axe_violations(page):
-    violations = Axe().run(page).response["violations"]
-    serious = [(v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3])
-               for v in violations if v["impact"] in ("serious", "critical")]
-    assert serious == [], serious
+_axe = Axe()
 
+
+def assert_no_serious_axe_violations(page):
+    """axe-core finds nothing serious or critical on the page as it is now."""
+    violations = [v for v in _axe.run(page).response["violations"] if v.get("impact") in SERIOUS]
+    details = "\n".join(f"{v['impact']}: {v['id']} - {v['help']}: "
+                        + "; ".join(node["target"][0] if node["target"] else "" for node in v["nodes"][:5])
+                        for v in violations)
+    assert not violations, f"{page.url}:\n{details}"
+
+
+def signed_text(server: LiveServer, sender: str, body: str, sid: str) -> requests.Response:
+    """A text to the line as Twilio would deliver it: form-encoded and signed for the public URL."""
+    url = f"{server.url}/twilio/sms"
+    form = {"MessageSid": sid, "AccountSid": "AC" + "0" * 32, "From": sender, "To": LINE_NUMBER, "Body": body,
+            "NumMedia": "0"}
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, form)
+    return requests.post(url, data=urlencode(form), timeout=10, headers={
+        "X-Twilio-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"})
+
+
+# Playwright, with Debian's chromium (browsers cannot be downloaded here)
 
 @pytest.fixture(scope="session")
-def base_url(live_server):
-    return live_server.url
+def browser_type_launch_args(browser_type_launch_args):
+    executable = shutil.which("chromium")
+    if executable is None:
+        message = "chromium is not installed (apt-get install -y chromium); .ci/run installs it"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    flags = CHROMIUM_FLAGS + (["--no-sandbox"] if os.geteuid() == 0 else [])
+    return {**browser_type_launch_args, "executable_path": executable, "args": flags}
+
+
+@pytest.fixture(scope="module")
+def playwright():
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def browser_type(playwright, browser_name):
+    return getattr(playwright, browser_name)
+
+
+@pytest.fixture(scope="module")
+def launch_browser(browser_type_launch_args, browser_type):
+    return lambda **kwargs: browser_type.launch(**{**browser_type_launch_args, **kwargs})
+
+
+@pytest.fixture(scope="module")
+def browser(launch_browser):
+    started = launch_browser()
+    yield started
+    started.close()
+
+
+@pytest.fixture(scope="module")
+def browser_context_args():
+    """Instead of the plugin's (session-wide, it needs a session-wide Playwright for its devices)."""
+    return {"accept_downloads": True, "locale": "en-GB", "timezone_id": "Europe/London"}

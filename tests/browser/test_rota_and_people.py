@@ -16,8 +16,8 @@ from emergency.plans import service as plans
 from emergency.rota import service as rota
 from emergency.rota.models import RotaOverride
 from emergency.users import service as users
-from tests.browser.conftest import assert_no_serious_axe_violations, logged_in
-from tests.conftest import make_app, plan_payload
+from tests.browser.conftest import assert_no_serious_axe_violations, logged_in, seeded
+from tests.conftest import plan_payload
 
 PASSWORD = "correct horse battery"
 LONDON = ZoneInfo("Europe/London")
@@ -30,12 +30,8 @@ def this_monday() -> date:
 
 def seed(live_server, action):
     """Run `action` through the services against the live server's database, and commit."""
-    app = make_app(live_server.database_url)
-    with app.app_context():
-        result = action()
-        db.session.commit()
-        db.engine.dispose()
-    return result
+    with seeded(live_server):
+        return action()
 
 
 def person(username, role, full_name):
@@ -56,8 +52,7 @@ def nights(name, tier, officer_id, starts_on):
 
 
 def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/console/login")
-    logged_in(page, username, PASSWORD)
+    logged_in(page, live_server, username, PASSWORD)
 
 
 def test_a_coordinator_fills_a_rota_gap_from_the_week_view_and_the_gap_disappears(page, live_server):
@@ -192,5 +187,5 @@ def test_an_admin_adds_a_person_by_keyboard_and_sees_their_password_once(page, l
     expect(page.locator("code.secret")).to_have_count(0)
 
     page.get_by_role("button", name="Log out").click()
-    logged_in(page, "new-officer", password)
+    logged_in(page, live_server, "new-officer", password)
     expect(page.get_by_role("link", name="My shifts")).to_be_visible()

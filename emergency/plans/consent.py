@@ -1,0 +1,140 @@
+"""Consent by text: ask a contact whether they agree to be named in a plan, and record the
+reply ("AGREE 314" / "REFUSE 314") on the contact and in the plan's history."""
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from emergency.audit import service as audit
+from emergency.errors import Conflict, RuleBroken
+from emergency.extensions import db
+from emergency.incidents.messages import LINE, first_name
+from emergency.outbox.service import queue_message
+from emergency.plans import service as plans
+from emergency.plans.consent_models import ConsentRequest
+from emergency.plans.models import ContingencyPlan, EmergencyContact
+from emergency.plans.snapshot import plan_to_dict
+
+_REPLY = re.compile(r"^(AGREE|REFUSE)(?:\s*#?\s*(\d{1,8}))?[.!]*$")
+_CODE_TRIES = 20
+
+
+@dataclass(frozen=True)
+class ConsentReply:
+    agreed: bool
+    code: str | None
+
+
+def parse_consent_reply(body: str) -> ConsentReply | None:
+    """AGREE 314 / REFUSE 314 (any case, the code optional); None for any other text. Pure."""
+    match = _REPLY.match(" ".join((body or "").upper().split()))
+    return ConsentReply(match.group(1) == "AGREE", match.group(2)) if match else None
+
+
+def consent_text(carer_name: str, code: str) -> str:
+    return (f"{first_name(carer_name)} has named you as an emergency contact for the {LINE}. "
+            f"Reply AGREE {code} or REFUSE {code}.")
+
+
+def open_request_for(contact: EmergencyContact) -> ConsentRequest | None:
+    return db.session.scalar(select(ConsentRequest).where(ConsentRequest.contact_id == contact.id,
+                                                          ConsentRequest.status == "open"))
+
+
+def open_requests_for(contact_ids: list[int]) -> dict[int, ConsentRequest]:
+    """{contact id: their open request}, for the contacts that have one."""
+    if not contact_ids:
+        return {}
+    requests = db.session.scalars(select(ConsentRequest).where(ConsentRequest.contact_id.in_(contact_ids),
+                                                               ConsentRequest.status == "open"))
+    return {request.contact_id: request for request in requests}
+
+
+def ask_for_consent(contact: EmergencyContact, *, by, now) -> tuple[ConsentRequest, bool]:
+    """Queue the consent text to the contact's mobile: (the request, whether it is new). A
+    contact already asked and not yet answered is not texted twice."""
+    plan = contact.plan
+    if plan.status == "archived":
+        raise Conflict("the plan is archived and can no longer be changed", field="status")
+    if not contact.mobile:
+        raise RuleBroken(f"{contact.name} has no mobile number to text; ask them by phone and record "
+                         f"their answer in the plan", field="mobile")
+    existing = open_request_for(contact)
+    if existing is not None and existing.phone == contact.mobile:
+        return existing, False
+    if existing is not None:  # the number changed since: the old ask can no longer be answered
+        existing.status = "closed"
+        db.session.flush()
+    request = _new_request(contact, plan, by, now)
+    queue_message(key=f"consent:{request.id}", channel="sms", to_number=contact.mobile,
+                  body=consent_text(plan.carer_name, request.code), purpose="consent", now=now)
+    audit.record("plan.consent_asked", user=by, now=now, plan_id=plan.id, detail=f"{contact.name} ({contact.mobile})")
+    return request, True
+
+
+def _new_request(contact, plan, by, now) -> ConsentRequest:
+    taken = set(db.session.scalars(select(ConsentRequest.code).where(ConsentRequest.phone == contact.mobile,
+                                                                     ConsentRequest.status == "open")))
+    for _ in range(_CODE_TRIES):
+        code = str(secrets.randbelow(900) + 100)
+        if code in taken:
+            continue
+        request = ConsentRequest(contact_id=contact.id, plan_id=plan.id, phone=contact.mobile, code=code,
+                                 status="open", asked_at=now, asked_by=by.username if by else audit.SYSTEM_ACTOR)
+        try:
+            with db.session.begin_nested():  # another process may take the same code at this moment
+                db.session.add(request)
+        except IntegrityError:
+            taken.add(code)
+            continue
+        return request
+    raise Conflict("this number has too many open consent requests; wait for some replies", field="mobile")
+
+
+def record_reply(sender: str, reply: ConsentReply, now) -> str:
+    """The contact's answer, by text: the words to text back."""
+    request = _request_answered(sender, reply.code)
+    if isinstance(request, str):
+        return request
+    contact = request.contact
+    plan: ContingencyPlan = contact.plan
+    request.status, request.answered_at = ("agreed" if reply.agreed else "refused"), now
+    if contact.mobile != sender:  # the plan now has another number for them: this phone speaks for nobody
+        request.status = "closed"
+        return f"{LINE}: thank you. This request is no longer open; the council will be in touch."
+    if plan.status != "archived":
+        before = plan_to_dict(plan)
+        contact.consent_status = "given" if reply.agreed else "refused"
+        contact.consent_recorded_on = plans.local_date(now)
+        plans.record_change(plan, before, change="consent_by_text", by=None, now=now,
+                            reason=f"{contact.name} replied {'AGREE' if reply.agreed else 'REFUSE'} {request.code} "
+                                   f"from {sender}")
+    audit.record("plan.consent_replied", user=None, now=now, plan_id=plan.id,
+                 detail=f"{contact.name}: {'agreed' if reply.agreed else 'refused'} by text from {sender}")
+    if reply.agreed:
+        return f"{LINE}: thank you. You are now an emergency contact for {first_name(plan.carer_name)}."
+    return f"{LINE}: thank you for letting us know. We will not contact you for {first_name(plan.carer_name)}."
+
+
+def _request_answered(sender: str, code: str | None) -> ConsentRequest | str:
+    query = select(ConsentRequest).where(ConsentRequest.phone == sender, ConsentRequest.status == "open")
+    if code:
+        request = db.session.scalar(query.where(ConsentRequest.code == code))
+        return request or f"{LINE}: we have no request with code {code} for this number."
+    pending = list(db.session.scalars(query.order_by(ConsentRequest.id)))
+    if len(pending) == 1:
+        return pending[0]
+    if not pending:
+        return f"{LINE}: we have no open request for this number."
+    codes = ", ".join(request.code for request in pending)
+    return f"{LINE}: you have {len(pending)} open requests; reply with the code too (codes {codes})."
+
+
+def contacts_awaiting_consent():
+    """A query of (contact, plan) still pending consent on plans in use, oldest plan first."""
+    return (select(EmergencyContact, ContingencyPlan)
+            .join(ContingencyPlan, EmergencyContact.plan_id == ContingencyPlan.id)
+            .where(EmergencyContact.consent_status == "pending", ContingencyPlan.status != "archived")
+            .order_by(ContingencyPlan.carer_name, ContingencyPlan.id, EmergencyContact.position))
