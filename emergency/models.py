@@ -24,3 +24,4 @@ from emergency.incidents.models import (  # noqa: F401
     Page,
 )
 from emergency.telephony.models import InboundRequest, SmsOptOut  # noqa: F401
+from emergency.reviews.models import PlanReviewNotice  # noqa: F401

@@ -6,6 +6,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from emergency.clock import utc_now
 from emergency.extensions import db
+from emergency.reviews import jobs as reviews
 
 
 def daily_rota_gap_check(app):
@@ -59,6 +60,14 @@ def add_jobs(scheduler, app):
     scheduler.add_job(
         daily_rota_gap_check, CronTrigger(hour=hour, minute=minute, timezone=zone), args=[app],
         id="rota-gap-check", coalesce=True, max_instances=1, misfire_grace_time=6 * 3600,
+    )
+    scheduler.add_job(
+        reviews.weekly_review_list, CronTrigger(day_of_week="mon", hour=hour, minute=minute, timezone=zone),
+        args=[app], id="plan-review-list", coalesce=True, max_instances=1, misfire_grace_time=24 * 3600,
+    )
+    scheduler.add_job(
+        reviews.daily_review_texts, CronTrigger(hour=10, minute=0, timezone=zone), args=[app],
+        id="plan-review-texts", coalesce=True, max_instances=1, misfire_grace_time=6 * 3600,
     )
     return scheduler
 

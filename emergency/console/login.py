@@ -25,7 +25,9 @@ def log_out() -> None:
 
 def logged_in_user() -> User | None:
     user = db.session.get(User, session["user_id"]) if isinstance(session.get("user_id"), int) else None
-    if user is None or not user.active or session.get("fingerprint") != users.login_fingerprint(user):
+    # A monitor account only reads /metrics; it has no console.
+    if user is None or not user.active or user.role == "monitor" \
+            or session.get("fingerprint") != users.login_fingerprint(user):
         return None
     return user
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select, update
 from emergency.extensions import db
 from emergency.incidents import service
 from emergency.incidents.models import EngineHeartbeat, Incident
+from emergency.monitoring import metrics
 
 MOST_PER_TICK = 20_000
 LEASE = timedelta(seconds=60)
@@ -42,6 +43,7 @@ def tick(now, instance: str = INSTANCE) -> int:
     else:
         handled = _tick_with_leases(now)
     elapsed_ms = int((time.perf_counter() - started) * 1000)
+    metrics.TICK_SECONDS.observe(elapsed_ms / 1000)
     slow = elapsed_ms > current_app.config["ENGINE_TICK_SECONDS"] * 1000
     if slow:
         current_app.logger.warning("engine: tick took %d ms for %d incident(s)", elapsed_ms, handled)
@@ -63,11 +65,13 @@ class _SharedLookups:
                 if incident.status == "resolved":
                     service.send_survey(incident, self.now)
                     return
+                metrics.STEP_LATENESS.observe(max(0.0, (self.now - incident.next_action_at).total_seconds()))
                 if self._blocked is None:
                     self._blocked = service.sms_blocked_numbers()
                 service.take_next_step(incident, self.now, self._on_duty, self._blocked)
         except Exception:
-            current_app.logger.exception("engine: incident %s failed its step; retrying in a minute", incident.id)
+            current_app.logger.exception("engine: incident %s failed its step; retrying in a minute", incident.id,
+                                         extra={"incident_id": incident.id})
             incident.next_action_at = self.now + OVERDUE
             service.note(incident, self.now, "engine error", "the step failed and will be retried in a minute")
 

@@ -6,7 +6,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from emergency.db_types import UTCDateTime
 from emergency.extensions import db
 
-ROLES = ("admin", "coordinator", "duty_officer")
+# monitor: reads /metrics and nothing else.
+ROLES = ("admin", "coordinator", "duty_officer", "monitor")
 
 
 class User(db.Model):
