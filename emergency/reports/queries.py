@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, case, cast, distinct, exists, func, literal, not_, select
+from sqlalchemy import and_, case, distinct, exists, func, literal, not_, select
 
 from emergency.extensions import db
 from emergency.incidents.models import Incident, IncidentEvent, Page
@@ -199,10 +199,12 @@ def incidents_by_weekday_and_hour(w: Window, office_days, opens: str, closes: st
 # Rota
 
 def asks_per_officer(w: Window) -> list[tuple[str, int, int, int]]:
-    """(officer, asks, accepted, declined), busiest first."""
+    """(officer, asks, accepted, declined), busiest first; answers after the period count as none."""
+    answered_in_time = Page.answered_at < w.end
     query = (
         select(DutyOfficer.name, func.count(Page.id),
-               func.sum(cast(Page.status == "accepted", Integer)), func.sum(cast(Page.status == "declined", Integer)))
+               func.count(Page.id).filter(Page.status == "accepted", answered_in_time),
+               func.count(Page.id).filter(Page.status == "declined", answered_in_time))
         .join(DutyOfficer, DutyOfficer.id == Page.officer_id)
         .where(Page.sent_at >= w.start, Page.sent_at < w.end)
         .group_by(DutyOfficer.id, DutyOfficer.name)
