@@ -92,4 +92,5 @@ class LocalClock:
 def seconds_between(dialect: str, earlier, later):
     if dialect == "postgresql":
         return cast(extract("epoch", later - earlier), Float)
-    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+    # Julian days carry float error; to the millisecond, a minute is exactly 60 s again.
+    return func.round((func.julianday(later) - func.julianday(earlier)) * 86400.0, 3)
