@@ -15,6 +15,7 @@ import argparse
 import statistics
 import sys
 import time
+from collections import Counter
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -26,8 +27,10 @@ from sqlalchemy import text  # noqa: E402
 from config import TestConfig  # noqa: E402
 from emergency import create_app  # noqa: E402
 from emergency.extensions import db  # noqa: E402
+from emergency.reports import queries  # noqa: E402
 from emergency.reports.figures import Period  # noqa: E402
 from emergency.reports.service import build_report  # noqa: E402
+from emergency.rota import service as rota  # noqa: E402
 from emergency.users import service as users  # noqa: E402
 
 FIRST, LAST = date(2025, 12, 1), date(2026, 11, 30)
@@ -120,6 +123,34 @@ def seed(plans: int, incidents: int) -> float:
     return time.perf_counter() - started
 
 
+def time_each_query(period, now) -> Counter:
+    """One more run of the report, with each query function (and the rota's gaps) timed."""
+    spent: Counter = Counter()
+    originals = {name: getattr(queries, name) for name in dir(queries)
+                 if callable(getattr(queries, name)) and getattr(getattr(queries, name), "__module__", "") == queries.__name__
+                 and not name.startswith("_") and name != "Window"}
+    originals["gaps"] = rota.gaps
+
+    def timed(name, call):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - started
+        return wrapper
+
+    for name, call in originals.items():
+        setattr(rota if name == "gaps" else queries, name, timed(name, call))
+    try:
+        build_report(period, now)
+    finally:
+        for name, call in originals.items():
+            setattr(rota if name == "gaps" else queries, name, call)
+        db.session.rollback()
+    return spent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True, help="an empty PostgreSQL database")
@@ -147,6 +178,9 @@ def main() -> None:
             report = build_report(period, now)
             service_times.append(time.perf_counter() - started)
             db.session.rollback()
+        spent = time_each_query(period, now)
+        print("one run, slowest parts: " + ", ".join(f"{name} {seconds * 1000:.0f} ms"
+                                                     for name, seconds in spent.most_common(6)))
         incidents = sum(row[1] for row in report.table("fallback").rows[:1])
         print(f"the report's year: {period.describe()}; incidents opened in it: {incidents:,}")
     client = app.test_client()

@@ -137,7 +137,9 @@ def incidents_by_month_and(w: Window, what: str) -> dict[tuple[str, str], int]:
 
 def _first_ask_seconds(w: Window):
     first_ask = (select(Page.incident_id, func.min(Page.sent_at).label("sent_at"))
-                 .where(Page.who != "fallback", Page.sent_at < w.end).group_by(Page.incident_id).subquery())
+                 .join(Incident, Incident.id == Page.incident_id)
+                 .where(*_opened_in(w), Page.who != "fallback", Page.sent_at < w.end)
+                 .group_by(Page.incident_id).subquery())
     return (select(seconds_between(w.dialect, Incident.opened_at, first_ask.c.sent_at).label("seconds"))
             .join(first_ask, first_ask.c.incident_id == Incident.id).where(*_opened_in(w)))
 
@@ -218,11 +220,11 @@ def asks_per_officer(w: Window) -> list[tuple[str, int, int, int]]:
 def ratings(w: Window) -> dict:
     surveyed = exists().where(IncidentEvent.incident_id == Incident.id, IncidentEvent.kind == "survey sent",
                               IncidentEvent.at < w.end)
-    counts = _pairs(select(Incident.survey_rating, func.count())
-                    .where(*_opened_in(w), Incident.survey_rating.is_not(None), surveyed).group_by(Incident.survey_rating))
-    asked, mean = db.session.execute(
-        select(func.count(Incident.id).filter(surveyed),
-               func.avg(Incident.survey_rating).filter(surveyed, Incident.survey_rating.is_not(None)))
-        .where(*_opened_in(w))
-    ).one()
-    return {"counts": counts, "asked": asked, "mean": None if mean is None else float(mean)}
+    # One pass: a row per rating given (None: asked, not answered), only for incidents surveyed.
+    rows = db.session.execute(
+        select(Incident.survey_rating, func.count()).where(*_opened_in(w), surveyed).group_by(Incident.survey_rating)
+    ).all()
+    counts = {rating: count for rating, count in rows if rating is not None}
+    answered = sum(counts.values())
+    mean = sum(rating * count for rating, count in counts.items()) / answered if answered else None
+    return {"counts": counts, "asked": sum(count for _, count in rows), "mean": mean}
