@@ -116,7 +116,8 @@ def seed(plans: int, incidents: int) -> float:
     for statement in SEED:
         db.session.execute(text(statement), {"plans": plans, "incidents": incidents})
     for table in SEQUENCES:
-        db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+        db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                f"(SELECT max(id) FROM {table}))"))
     db.session.commit()
     db.session.execute(text("ANALYZE"))
     db.session.commit()
@@ -126,8 +127,8 @@ def seed(plans: int, incidents: int) -> float:
 def time_each_query(period, now) -> Counter:
     """One more run of the report, with each query function (and the rota's gaps) timed."""
     spent: Counter = Counter()
-    originals = {name: getattr(queries, name) for name in dir(queries)
-                 if callable(getattr(queries, name)) and getattr(getattr(queries, name), "__module__", "") == queries.__name__
+    originals = {name: value for name, value in vars(queries).items()
+                 if callable(value) and getattr(value, "__module__", "") == queries.__name__
                  and not name.startswith("_") and name != "Window"}
     originals["gaps"] = rota.gaps
 

@@ -50,7 +50,8 @@ def plan_totals(w: Window, as_of: date) -> dict:
     live = and_(*_live_plans_at_end(w))
     row = db.session.execute(select(
         func.count(ContingencyPlan.id).filter(ContingencyPlan.created_at < w.end),
-        func.count(ContingencyPlan.id).filter(ContingencyPlan.created_at >= w.start, ContingencyPlan.created_at < w.end),
+        func.count(ContingencyPlan.id).filter(ContingencyPlan.created_at >= w.start,
+                                              ContingencyPlan.created_at < w.end),
         func.count(ContingencyPlan.id).filter(live, ContingencyPlan.status == "active"),
         func.count(ContingencyPlan.id).filter(live),
         func.count(ContingencyPlan.id).filter(live, ContingencyPlan.review_due_on >= w.first_day,
@@ -76,8 +77,8 @@ def plans_by_status(w: Window) -> dict[str, int]:
 
 def new_plans_by_month(w: Window) -> dict[tuple[str, str], int]:
     month = w.clock.month(ContingencyPlan.created_at)
-    query = (select(month, func.count()).where(ContingencyPlan.created_at >= w.start, ContingencyPlan.created_at < w.end)
-             .group_by(month))
+    query = (select(month, func.count())
+             .where(ContingencyPlan.created_at >= w.start, ContingencyPlan.created_at < w.end).group_by(month))
     return {(row[0], "new"): row[1] for row in db.session.execute(query)}
 
 
@@ -157,7 +158,8 @@ def _spread(durations) -> dict:
         return {"count": 0, "median": None, "p90": None, "max": None}
     ranks = {"median": nearest_rank(0.5, count), "p90": nearest_rank(0.9, count)}
     ranked = select(sub.c.seconds, func.row_number().over(order_by=sub.c.seconds).label("rank")).subquery()
-    values = dict(db.session.execute(select(ranked.c.rank, ranked.c.seconds).where(ranked.c.rank.in_(set(ranks.values())))).all())
+    values = dict(db.session.execute(
+        select(ranked.c.rank, ranked.c.seconds).where(ranked.c.rank.in_(set(ranks.values())))).all())
     return {"count": count, "median": values[ranks["median"]], "p90": values[ranks["p90"]], "max": longest}
 
 

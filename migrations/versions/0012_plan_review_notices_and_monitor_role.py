@@ -47,7 +47,8 @@ def downgrade():
     op.execute("DELETE FROM user_account WHERE role = 'monitor'")
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_user_account_role_known'), type_='check')
-        batch_op.create_check_constraint(op.f('ck_user_account_role_known'), "role IN ('admin', 'coordinator', 'duty_officer')")
+        batch_op.create_check_constraint(op.f('ck_user_account_role_known'),
+                                         "role IN ('admin', 'coordinator', 'duty_officer')")
     with op.batch_alter_table('plan_review_notice', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_plan_review_notice_plan_id'))
     op.drop_table('plan_review_notice')

@@ -54,7 +54,8 @@ def ask(incident_row, *, after, who="officer", officer=None, tier=None, status="
                officer_id=officer.id if officer else None, name=officer.name if officer else who,
                phone=officer.mobile if officer else "+442079460999", channels="both", step=1, tier=tier,
                status=status, sent_at=sent,
-               answered_at=None if answered_after is None else incident_row.opened_at + timedelta(seconds=answered_after))
+               answered_at=None if answered_after is None
+               else incident_row.opened_at + timedelta(seconds=answered_after))
     db.session.add(row)
     db.session.flush()
     return row

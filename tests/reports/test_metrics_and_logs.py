@@ -12,7 +12,6 @@ from emergency import create_app
 from emergency.extensions import db
 from emergency.incidents import engine
 from emergency.outbox.service import queue_message
-from emergency.users import service as users
 from tests.conftest import NOW, make_api_user
 from tests.reports.seed import seed_quarter
 

@@ -11,7 +11,8 @@ from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.outbox.models import OutboxMessage
 from emergency.plans import service as plans
-from emergency.reviews import jobs, service as reviews
+from emergency.reviews import jobs
+from emergency.reviews import service as reviews
 from emergency.users import service as users
 from tests.conftest import NOW, on_postgres
 from tests.reports.seed import plan, utc

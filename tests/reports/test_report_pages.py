@@ -92,7 +92,8 @@ def test_the_report_page_shows_every_figure_as_a_captioned_table_with_scoped_hea
     assert len(tables) == len(expected) == 19
     for shown, table in zip(tables, expected):
         assert shown["caption"].startswith(table.caption) and "01 January 2026 to 31 March 2026" in shown["caption"]
-        assert set(shown["scopes"]) <= {"col", "row"} and shown["scopes"][:len(table.columns)] == ["col"] * len(table.columns)
+        assert set(shown["scopes"]) <= {"col", "row"}
+        assert shown["scopes"][:len(table.columns)] == ["col"] * len(table.columns)
         assert shown["rows"][1:] == [[as_text(v) for v in row] for row in table.rows] or not table.rows
     assert "<script" not in html
     assert 'href="/console/reports/plans-summary.csv?from=2026-01-01&amp;to=2026-03-31"' in html
@@ -159,7 +160,8 @@ def test_a_period_that_cannot_be_read_is_answered_beside_the_field_and_kept(cora
     assert re.search(r'id="to-problem">must not be before the start<', html)
     assert 'value="2026-03-31"' in html and 'value="2026-01-01"' in html
     response = cora.get("/console/reports/", query_string={"from": "31/03/2026", "to": "2026-04-01"})
-    assert response.status_code == 422 and "give a date like 2026-04-01, not &#39;31/03/2026&#39;" in response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "give a date like 2026-04-01, not &#39;31/03/2026&#39;" in response.get_data(as_text=True)
 
 
 def test_only_coordinators_and_admins_see_reports(app):
