@@ -140,3 +140,14 @@ def test_two_workers_at_once_send_each_reminder_and_list_once(app, review_plans)
     assert errors == []
     assert [m.to_number for m in texts("review_reminder")] == [CARER]
     assert len(texts("review_list")) == 1
+
+
+def test_the_api_takes_and_shows_the_opt_out(coordinator):
+    from tests.conftest import plan_payload
+
+    created = coordinator.post("/api/v1/plans", json=plan_payload())
+    assert created.status_code == 201 and created.json["review_texts_opt_out"] is False
+    opted = coordinator.post("/api/v1/plans", json=plan_payload(review_texts_opt_out=True))
+    assert opted.status_code == 201 and opted.json["review_texts_opt_out"] is True
+    refused = coordinator.post("/api/v1/plans", json=plan_payload(review_texts_opt_out="sometimes"))
+    assert refused.status_code == 422 and "review_texts_opt_out" in refused.json["errors"]["json"]
