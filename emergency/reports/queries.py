@@ -150,9 +150,15 @@ def _acceptance_seconds(w: Window):
             .where(*_opened_in(w), Incident.accepted_at < w.end))
 
 
-def _spread(durations) -> dict:
+def _spread(durations, dialect: str) -> dict:
     """Count, median, 90th percentile (nearest rank) and max of a column of seconds."""
     sub = durations.subquery()
+    if dialect == "postgresql":
+        # percentile_disc is the nearest-rank percentile: the first value whose cumulative share reaches it.
+        count, median, p90, longest = db.session.execute(select(
+            func.count(), func.percentile_disc(0.5).within_group(sub.c.seconds),
+            func.percentile_disc(0.9).within_group(sub.c.seconds), func.max(sub.c.seconds))).one()
+        return {"count": count, "median": median, "p90": p90, "max": longest}
     count, longest = db.session.execute(select(func.count(), func.max(sub.c.seconds))).one()
     if not count:
         return {"count": 0, "median": None, "p90": None, "max": None}
@@ -164,11 +170,11 @@ def _spread(durations) -> dict:
 
 
 def time_to_first_ask(w: Window) -> dict:
-    return _spread(_first_ask_seconds(w))
+    return _spread(_first_ask_seconds(w), w.dialect)
 
 
 def time_to_acceptance(w: Window) -> dict:
-    return _spread(_acceptance_seconds(w))
+    return _spread(_acceptance_seconds(w), w.dialect)
 
 
 def accepted_by(w: Window) -> list[tuple[str, int | None, int]]:
