@@ -24,6 +24,7 @@ from emergency.extensions import db
 from emergency.incidents.models import INCIDENT_STATUSES, LIVE_STATUSES, EngineHeartbeat, Incident, Page
 from emergency.outbox.models import OutboxMessage
 from emergency.reports.localsql import seconds_between
+from emergency.rota import service as rota
 from emergency.users.service import user_for_token
 
 blp = Blueprint("metrics", __name__)
@@ -113,8 +114,6 @@ class DatabaseMetrics:
         yield family
 
     def _rota_gaps(self):
-        from emergency.rota import service as rota
-
         holes = rota.gaps(self.now, self.now + timedelta(days=GAP_DAYS))
         hours = sum((b - a).total_seconds() for a, b in holes) / 3600
         return GaugeMetricFamily("cel_rota_tier1_gap_hours", f"Out-of-hours hours with nobody on first call in the "
@@ -125,7 +124,7 @@ def _histogram(name, documentation, seconds, source, *where):
     """A cumulative histogram counted in SQL, over every incident so far."""
     columns = [func.count().filter(seconds <= bound) for bound in RESPONSE_BUCKETS]
     row = db.session.execute(select(*columns, func.count(), func.sum(seconds)).select_from(source).where(*where)).one()
-    buckets = [(str(float(bound)), count) for bound, count in zip(RESPONSE_BUCKETS, row)]
+    buckets = [(str(float(bound)), count) for bound, count in zip(RESPONSE_BUCKETS, row, strict=False)]
     total = row[len(RESPONSE_BUCKETS)]
     return HistogramMetricFamily(name, documentation, buckets=[*buckets, ("+Inf", total)],
                                  sum_value=float(row[-1] or 0))

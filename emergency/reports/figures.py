@@ -155,7 +155,7 @@ def split_by_week(spans: list[tuple[datetime, datetime]], period: Period, zone: 
     mondays = period.weeks()
     bounds = [wall_clock_instant(monday, time(0), zone) for monday in [*mondays, mondays[-1] + timedelta(days=7)]]
     rows = []
-    for monday, week_start, week_end in zip(mondays, bounds, bounds[1:]):
+    for monday, week_start, week_end in zip(mondays, bounds, bounds[1:], strict=False):
         seconds = sum(max(0.0, (min(b, week_end) - max(a, week_start)).total_seconds()) for a, b in spans)
         rows.append([f"{monday:%Y-%m-%d}", round(seconds / 3600, 1)])
     return rows

@@ -1,16 +1,22 @@
 """GET /metrics as Prometheus scrapes it, who may read it, and what the logs say."""
 import json
 import logging
+import os
+import subprocess
+import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import exc, text
 
 from config import TestConfig
 from emergency import create_app
 from emergency.extensions import db
 from emergency.incidents import engine
+from emergency.outbox.models import OutboxMessage
 from emergency.outbox.service import queue_message
 from tests.conftest import NOW, make_api_user
 from tests.reports.seed import seed_quarter
@@ -55,8 +61,6 @@ def test_the_scrape_reads_the_database(app):
     seed_quarter()
     queue_message(key="a", channel="sms", to_number="+442079460001", body="x", purpose="ask", now=NOW)
     failed = queue_message(key="b", channel="call", to_number="+442079460001", body="x", purpose="fallback", now=NOW)
-    from emergency.outbox.models import OutboxMessage
-
     db.session.get(OutboxMessage, failed).status = "failed"
     db.session.commit()
     with freeze_time("2026-04-01 00:00:00"):
@@ -141,10 +145,43 @@ def test_text_logs_are_readable_and_carry_the_incident_id(database_url, capsys):
 
 
 def test_database_errors_in_logs_carry_no_parameters(app):
-    from sqlalchemy import exc, text
-
     with pytest.raises(exc.DBAPIError) as raised:
         db.session.execute(text("INSERT INTO nowhere VALUES (:x)"), {"x": "Donepezil 10 mg"})
     db.session.rollback()
     assert "Donepezil" not in str(raised.value)
     assert logging.getLogger("emergency").handlers  # the app's handler is in place
+
+
+WORKER = """
+import sys
+from config import TestConfig
+from emergency import create_app
+
+app = create_app(TestConfig(environ={"DATABASE_URL": sys.argv[1], "METRICS_ALLOW_FROM": "127.0.0.1"}))
+with app.app_context():
+    client = app.test_client()
+    if sys.argv[2] == "webhook":
+        client.post("/twilio/sms", data={"From": "+447911123456", "Body": "hello"})
+    else:
+        sys.stdout.write(client.get("/metrics").get_data(as_text=True))
+"""
+
+
+def test_in_process_metrics_add_up_over_several_worker_processes(database_url, tmp_path):
+    shared = tmp_path / "metrics"  # its own directory: the library reads every *.db file in it
+    shared.mkdir()
+    environment = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(shared)}
+    root = Path(__file__).resolve().parents[2]
+
+    def worker(*args):
+        done = subprocess.run([sys.executable, "-c", WORKER, database_url, *args], env=environment, cwd=root,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout
+
+    worker("webhook")
+    worker("webhook")
+    families = {f.name: f for f in text_string_to_metric_families(worker("scrape"))}
+    counted = [s for s in families["cel_webhook_requests"].samples if s.name == "cel_webhook_requests_total"]
+    assert len(counted) == 1 and counted[0].labels["route"] == "/twilio/sms" and counted[0].value == 2
+    assert "cel_incidents" in families  # the database's figures come with them

@@ -14,8 +14,9 @@ from emergency.plans import service as plans
 from emergency.reviews import jobs
 from emergency.reviews import service as reviews
 from emergency.users import service as users
-from tests.conftest import NOW, on_postgres
+from tests.conftest import NOW, on_postgres, plan_payload
 from tests.reports.seed import plan, utc
+from tests.reports.test_report_pages import logged_in
 
 postgres_only = pytest.mark.skipif(not on_postgres(), reason="concurrent workers need PostgreSQL")
 CARER = "+441134960100"
@@ -101,8 +102,6 @@ def test_the_jobs_run_as_the_scheduler_calls_them(app, review_plans):
 
 
 def test_overdue_plans_stay_flagged_on_the_console_until_a_review_is_recorded(app, review_plans):
-    from tests.reports.test_report_pages import logged_in
-
     with freeze_time(datetime(2026, 4, 13, 9, tzinfo=timezone.utc)):
         cora = logged_in(app, "carla", "coordinator")
         html = cora.get("/console/reports/reviews").get_data(as_text=True)
@@ -143,8 +142,6 @@ def test_two_workers_at_once_send_each_reminder_and_list_once(app, review_plans)
 
 
 def test_the_api_takes_and_shows_the_opt_out(coordinator):
-    from tests.conftest import plan_payload
-
     created = coordinator.post("/api/v1/plans", json=plan_payload())
     assert created.status_code == 201 and created.json["review_texts_opt_out"] is False
     opted = coordinator.post("/api/v1/plans", json=plan_payload(review_texts_opt_out=True))

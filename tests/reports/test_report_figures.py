@@ -7,7 +7,7 @@ from emergency.extensions import db
 from emergency.incidents.models import Incident
 from emergency.reports.figures import Period
 from emergency.reports.service import build_report
-from tests.reports.seed import seed_quarter, utc
+from tests.reports.seed import incident, seed_quarter, utc
 
 NOW = datetime(2026, 4, 15, 12, tzinfo=timezone.utc)
 Q1 = Period(date(2026, 1, 1), date(2026, 3, 31))
@@ -129,8 +129,6 @@ def test_an_empty_period_has_zeros_and_no_averages(app):
 
 
 def test_months_and_hours_follow_london_across_the_autumn_clock_change(app):
-    from tests.reports.seed import incident
-
     for opened in (utc(2026, 9, 30, 22, 30),  # 23:30 BST on 30 September: not October
                    utc(2026, 9, 30, 23, 30),  # 00:30 BST on 1 October
                    utc(2026, 10, 25, 0, 30),  # 01:30 BST, the first time round

@@ -90,7 +90,7 @@ def test_the_report_page_shows_every_figure_as_a_captioned_table_with_scoped_hea
     tables = page_tables(html)
     expected = [t for s in report.sections for t in s.tables]
     assert len(tables) == len(expected) == 19
-    for shown, table in zip(tables, expected):
+    for shown, table in zip(tables, expected, strict=True):
         assert shown["caption"].startswith(table.caption) and "01 January 2026 to 31 March 2026" in shown["caption"]
         assert set(shown["scopes"]) <= {"col", "row"}
         assert shown["scopes"][:len(table.columns)] == ["col"] * len(table.columns)
