@@ -115,11 +115,19 @@ class Section:
     tables: list[Table] = field(default_factory=list)
 
 
+def _inert(value):
+    """A spreadsheet runs a cell that starts with = + - @ as a formula; names typed into the
+    service (an officer's, a language) must stay text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def to_csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(table.columns)
-    writer.writerows(table.rows)
+    writer.writerows([_inert(value) for value in row] for row in table.rows)
     return out.getvalue()
 
 

@@ -13,6 +13,7 @@ from emergency.extensions import db
 from emergency.reports.charts import chart_svg
 from emergency.reports.figures import Period
 from emergency.reports.service import build_report
+from emergency.rota.models import DutyOfficer
 from emergency.users import service as users
 from tests.conftest import NOW
 from tests.reports.seed import seed_quarter
@@ -198,3 +199,12 @@ def test_the_print_view_is_one_document_with_a_title_page_period_date_and_every_
         assert f"<h2>{section}</h2>" in html
     assert html.count("<svg") == 15 and len(page_tables(html)) == 19
     assert ".csv" not in html
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv(cora):
+    officer = db.session.scalar(db.select(DutyOfficer).where(DutyOfficer.name == "Bob Officer"))
+    officer.name = '=HYPERLINK("http://evil.example","Bob")'
+    db.session.commit()
+    response = cora.get("/console/reports/asks-per-officer.csv", query_string=Q1)
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[2][0] == '\'=HYPERLINK("http://evil.example","Bob")' and rows[2][1:3] == ["2", "1"]
