@@ -19,6 +19,7 @@ OUTCOMES = ("accepted", "resolved", "exhausted", "cancelled", "open")
 CONSENTS = ("given", "pending", "refused")
 PLAN_STATUSES = ("draft", "active", "suspended", "archived")
 LONGEST_PERIOD_DAYS = 3 * 366
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # the line's records all fall in between
 
 
 class PeriodError(ValueError):
@@ -84,6 +85,8 @@ def period_from(args: dict, today: date) -> Period:
             days[name] = date.fromisoformat(text)
         except ValueError:
             raise PeriodError(f"give a date like 2026-04-01, not {text!r}" if text else "give a date", name) from None
+        if not EARLIEST <= days[name] <= LATEST:
+            raise PeriodError(f"give a date between {EARLIEST.year} and {LATEST.year}", name)
     if days["to"] < days["from"]:
         raise PeriodError("must not be before the start", "to")
     if (days["to"] - days["from"]).days > LONGEST_PERIOD_DAYS:

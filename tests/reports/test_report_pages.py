@@ -208,3 +208,21 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv(cora):
     response = cora.get("/console/reports/asks-per-officer.csv", query_string=Q1)
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[2][0] == '\'=HYPERLINK("http://evil.example","Bob")' and rows[2][1:3] == ["2", "1"]
+
+
+@pytest.mark.parametrize("query, problem_beside, message", [
+    ({"from": "0001-01-01", "to": "0001-01-01"}, "from", "give a date between 2000 and 2099"),
+    ({"from": "2026-01-01", "to": "9999-12-31"}, "to", "give a date between 2000 and 2099"),
+    ({"from": "2026-01-01"}, "to", "give a date"),
+    ({"from": "2026-02-30", "to": "2026-03-01"}, "from", "give a date like 2026-04-01"),
+    ({"from": "2020-01-01", "to": "2025-01-01"}, "to", "a report covers at most three years"),
+    ({"preset": "decade"}, "preset", "choose one of month, quarter, year"),
+])
+def test_no_period_anyone_can_type_breaks_a_report_page(cora, query, problem_beside, message):
+    response = cora.get("/console/reports/", query_string=query)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in html
+    if problem_beside != "preset":
+        assert f'id="{problem_beside}-problem">{message}' in html
+    for path in ("/console/reports/print", "/console/reports/plans-summary.csv"):
+        assert cora.get(path, query_string=query).status_code == 404
