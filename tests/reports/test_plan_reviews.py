@@ -13,6 +13,7 @@ from emergency.outbox.models import OutboxMessage
 from emergency.plans import service as plans
 from emergency.reviews import jobs
 from emergency.reviews import service as reviews
+from emergency.scheduling import build_scheduler
 from emergency.users import service as users
 from tests.conftest import NOW, on_postgres, plan_payload
 from tests.reports.seed import plan, utc
@@ -148,3 +149,11 @@ def test_the_api_takes_and_shows_the_opt_out(coordinator):
     assert opted.status_code == 201 and opted.json["review_texts_opt_out"] is True
     refused = coordinator.post("/api/v1/plans", json=plan_payload(review_texts_opt_out="sometimes"))
     assert refused.status_code == 422 and "review_texts_opt_out" in refused.json["errors"]["json"]
+
+
+def test_the_review_jobs_are_on_the_schedule(app):
+    scheduler = build_scheduler(app)
+    weekly, daily = scheduler.get_job("plan-review-list"), scheduler.get_job("plan-review-texts")
+    assert weekly.func is jobs.weekly_review_list and daily.func is jobs.daily_review_texts
+    assert "day_of_week='mon'" in str(weekly.trigger) and "hour='8'" in str(weekly.trigger)
+    assert "hour='10'" in str(daily.trigger) and str(daily.trigger.timezone) == "Europe/London"
