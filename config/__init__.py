@@ -71,6 +71,12 @@ class Config:
         self.ENGINE_TICK_SECONDS = self._whole_number("ENGINE_TICK_SECONDS", 5)
 
         self.PLAN_REVIEW_MONTHS = self._whole_number("PLAN_REVIEW_MONTHS", 12)
+        # The number carers are asked to call when their plan falls due for review.
+        self.PLAN_REVIEW_PHONE = self._text("PLAN_REVIEW_PHONE", "the carers' centre")
+        # /metrics: also open, with no token, to these addresses or networks (comma-separated).
+        self.METRICS_ALLOW_FROM = self._text("METRICS_ALLOW_FROM", "")
+        # "json": one JSON object per log line; anything else: readable text.
+        self.LOG_FORMAT = self._text("LOG_FORMAT", "text")
 
         # Bytes. Larger requests get 413 before anything reads them; the rota's CSV import
         # takes a file of up to 5,000 shifts, so it has a limit of its own.

@@ -17,13 +17,21 @@ def create_app(config: Config | dict | None = None) -> Flask:
     if isinstance(config, dict):
         app.config.update(config)
 
+    register_logging(app)
     register_security(app)
     register_database(app)
     register_gateway(app)
     register_api(app)
     register_pages(app)
     register_commands(app)
+    register_monitoring(app)
     return app
+
+
+def register_logging(app):
+    from emergency.logs import configure_logging
+
+    configure_logging(app)
 
 
 def register_security(app):
@@ -62,6 +70,7 @@ def register_api(app):
 def register_pages(app):
     from emergency import console, pages
     from emergency.incidents import details_views
+    from emergency.reports import views as report_views
     from emergency.rota import feed_views
     from emergency.telephony import webhooks
 
@@ -70,6 +79,7 @@ def register_pages(app):
     app.register_blueprint(feed_views.blp)
     app.register_blueprint(details_views.blp)
     app.register_blueprint(console.blp)
+    app.register_blueprint(report_views.blp)
 
 
 def register_commands(app):
@@ -84,3 +94,9 @@ def register_commands(app):
     app.cli.add_command(retention_cli)
     app.cli.add_command(plans_cli)
     app.cli.add_command(security_cli)
+
+
+def register_monitoring(app):
+    from emergency.monitoring import metrics
+
+    metrics.register(app)

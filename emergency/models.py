@@ -16,6 +16,7 @@ from emergency.plans.models import (  # noqa: F401
     KeySafeCode,
     PlanVersion,
 )
+from emergency.reviews.models import PlanReviewNotice  # noqa: F401
 from emergency.rota.models import (  # noqa: F401
     CalendarFeed,
     DutyOfficer,

@@ -1,13 +1,32 @@
-"""Secret tokens in URLs, kept out of logs and stored texts. Pure: no Flask, no session.
+"""Secrets kept out of logs and stored texts: the one place that knows what a secret looks like.
 
 The details link (`/details/<token>`) and calendar feeds (`/feeds/<token>.ics`) are
-unguessable addresses that work without a login; whoever reads one in a log can use it."""
+unguessable addresses that work without a login; API tokens (`cel_...`) and bearer credentials
+open the API. Whoever reads one in a log can use it."""
+import logging
 import re
 
 REDACTED = "[redacted]"
 _SECRET_PATHS = re.compile(r"(/details/|/feeds/)[^\s/?#\"'.]+")
+_TOKENS = re.compile(r"(cel_[A-Za-z0-9_\-]{8,}|(?i:bearer)\s+[A-Za-z0-9._~+/=\-]+)")
 
 
 def redact_secret_links(text: str) -> str:
     """The text with the token of every details link and feed address replaced."""
     return _SECRET_PATHS.sub(lambda match: match.group(1) + REDACTED, text)
+
+
+def redact_secrets(text: str) -> str:
+    """The text with secret links' tokens, API tokens and bearer credentials replaced."""
+    return _TOKENS.sub(REDACTED, redact_secret_links(text))
+
+
+class RedactSecrets(logging.Filter):
+    """Rewrites a record's message so that no secret reaches a log, whoever logged it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact_secrets(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True

@@ -24,6 +24,7 @@ from emergency.incidents import engine
 from emergency.jobs import Job, run_job
 from emergency.retention import service as retention
 from emergency.retention.schedule import RetentionSchedule
+from emergency.reviews import service as reviews
 from emergency.rota import service as rota
 from emergency.telephony import sender
 
@@ -79,12 +80,26 @@ def _retention_run(now):
     return "; ".join(retention.run(now, RetentionSchedule.from_settings(current_app.config)).lines())
 
 
+def _review_list(now):
+    listed = reviews.list_due_reviews_to_coordinators(now)
+    db.session.commit()
+    return f"{len(listed)} plan(s) newly due for review listed to coordinators"
+
+
+def _review_texts(now):
+    texted = reviews.text_carers_before_review(now)
+    db.session.commit()
+    return f"{len(texted)} carer(s) reminded of their review"
+
+
 ESCALATION_TICK = Job("escalation tick", engine.tick, on_failure="the next tick retries")
 OUTBOX_SEND = Job("outbox send", _send_outbox, on_failure="the next run retries")
 ROTA_GAP_CHECK = Job("rota gap check", _rota_gap_check,
                      on_failure="it runs again tomorrow, or run `flask rota check-gaps`")
 RETENTION_RUN = Job("retention run", _retention_run,
                     on_failure="it runs again tomorrow, or run `flask retention run`")
+REVIEW_LIST = Job("plan review list", _review_list, on_failure="it runs again next week; it lists each plan once")
+REVIEW_TEXTS = Job("plan review texts", _review_texts, on_failure="it runs again tomorrow; each carer is texted once")
 NUDGED_JOBS = {wakeup.ENGINE: ESCALATION_TICK, wakeup.SENDER: OUTBOX_SEND}
 
 
@@ -102,11 +117,16 @@ def add_jobs(scheduler, app):
     for kind, job_id in JOB_IDS.items():
         scheduler.add_job(run_nudged_job, IntervalTrigger(seconds=every), args=[app, kind], id=job_id,
                           next_run_time=utc_now(), coalesce=True, max_instances=1, misfire_grace_time=2 * every)
-    for job, job_id, at in ((ROTA_GAP_CHECK, "rota-gap-check", app.config["ROTA_GAP_CHECK_AT"]),
-                            (RETENTION_RUN, "retention-run", app.config["RETENTION_RUN_AT"])):
-        hour, minute = (int(part) for part in at.split(":"))
-        scheduler.add_job(run_job, CronTrigger(hour=hour, minute=minute, timezone=zone), args=[app, job], id=job_id,
-                          coalesce=True, max_instances=1, misfire_grace_time=6 * 3600)
+    hour, minute = (int(part) for part in app.config["ROTA_GAP_CHECK_AT"].split(":"))
+    retention_hour, retention_minute = (int(part) for part in app.config["RETENTION_RUN_AT"].split(":"))
+    daily = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600}
+    for job, job_id, trigger in (
+        (ROTA_GAP_CHECK, "rota-gap-check", CronTrigger(hour=hour, minute=minute, timezone=zone)),
+        (RETENTION_RUN, "retention-run", CronTrigger(hour=retention_hour, minute=retention_minute, timezone=zone)),
+        (REVIEW_LIST, "plan-review-list", CronTrigger(day_of_week="mon", hour=hour, minute=minute, timezone=zone)),
+        (REVIEW_TEXTS, "plan-review-texts", CronTrigger(hour=10, minute=0, timezone=zone)),
+    ):
+        scheduler.add_job(run_job, trigger, args=[app, job], id=job_id, **daily)
     return scheduler
 
 

@@ -5,7 +5,7 @@ import logging
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from emergency.redaction import redact_secret_links
+from emergency.redaction import RedactSecrets, redact_secret_links
 
 # No inline script or style anywhere, no other sites, no framing. Swagger UI's page has inline
 # script of its own, so /api/docs keeps only the headers below the policy.
@@ -15,17 +15,6 @@ ONE_YEAR = 365 * 24 * 3600
 # Loggers whose records may carry a request's path: the development server's request log,
 # gunicorn's, and the service's own.
 REDACTED_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error", "emergency")
-
-
-class RedactSecretLinks(logging.Filter):
-    """Rewrites a record's message so that secret tokens in URLs never reach a log."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = redact_secret_links(message)
-        if redacted != message:
-            record.msg, record.args = redacted, ()
-        return True
 
 
 def register_security(app: Flask) -> None:
@@ -59,5 +48,5 @@ def install_log_redaction() -> None:
     for name in (*REDACTED_LOGGERS, ""):
         logger = logging.getLogger(name)
         for target in (logger, *logger.handlers):
-            if not any(isinstance(f, RedactSecretLinks) for f in target.filters):
-                target.addFilter(RedactSecretLinks())
+            if not any(isinstance(f, RedactSecrets) for f in target.filters):
+                target.addFilter(RedactSecrets())

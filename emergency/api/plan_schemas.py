@@ -165,6 +165,8 @@ class PlanSchema(Schema):
     last_reviewed_on = CalendarDate(allow_none=True, load_default=None, validate=[_not_in_future, _plausible])
     review_due_on = CalendarDate(allow_none=True, load_default=None, validate=_plausible,
                                  metadata={"description": "Default: 12 months after the last review"})
+    review_texts_opt_out = fields.Boolean(load_default=False, metadata={
+        "description": "The carer is not texted two weeks before the review date"})
 
 
 class PlanUpdateSchema(PlanSchema):

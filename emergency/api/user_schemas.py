@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from emergency.api.fields import Name, PhoneNumber, Text
-from emergency.users.models import ROLES
+from emergency.users.roles import ROLES
 
 
 class UserSchema(Schema):

@@ -13,7 +13,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from emergency.extensions import db
 from emergency.users import service as users
 from emergency.users.models import User
-from emergency.users.roles import may_edit
+from emergency.users.roles import has_console, may_edit
 
 KNOWN_DEVICE_COOKIE = "known_device"
 KNOWN_DEVICE_FOR = timedelta(days=90)
@@ -37,7 +37,9 @@ def log_out(user: User | None) -> None:
 
 def logged_in_user() -> User | None:
     user = db.session.get(User, session["user_id"]) if isinstance(session.get("user_id"), int) else None
-    if user is None or not user.active or user.password_hash is None or user.session_version is None:
+    # A monitor account only reads /metrics; it has no console.
+    if user is None or not user.active or not has_console(user) or user.password_hash is None \
+            or user.session_version is None:
         return None
     if not hmac.compare_digest(str(session.get("session_version", "")), user.session_version):
         return None

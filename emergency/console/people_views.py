@@ -13,7 +13,8 @@ from emergency.errors import DomainError, NotFound
 from emergency.extensions import db
 from emergency.rota.models import DutyOfficer
 from emergency.users import service as users
-from emergency.users.models import ROLES, ApiToken
+from emergency.users.models import ApiToken
+from emergency.users.roles import ROLES
 
 USER_FIELDS = ("username", "full_name", "role", "mobile", "email")
 DETAIL_FIELDS = ("full_name", "role", "mobile", "email")

@@ -32,6 +32,7 @@ from emergency.plans import service as plans
 from emergency.records import get_or_none
 from emergency.rota import service as rota
 from emergency.users import service as users
+from emergency.users.roles import has_console
 
 blp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 blp.before_request(require_login)
@@ -72,6 +73,8 @@ def login():
                                    source_address=request.remote_addr or "unknown",
                                    secret_key=current_app.config["SECRET_KEY"], known_device=is_known_device(username))
     db.session.commit()  # a refused attempt counts towards the delays
+    if outcome.user is not None and not has_console(outcome.user):
+        return render_template("console/login.html", problem="This account only reads /metrics: it has no console."), 403
     if outcome.user is not None:
         log_in(outcome.user)
         db.session.commit()

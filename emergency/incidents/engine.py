@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select, update
 from emergency.extensions import db
 from emergency.incidents import service
 from emergency.incidents.models import EngineHeartbeat, Incident
+from emergency.monitoring import metrics
 
 MOST_PER_TICK = 20_000
 LEASE = timedelta(seconds=60)
@@ -45,6 +46,7 @@ def tick(now, instance: str = INSTANCE) -> int:
     else:
         handled = _tick_with_leases(now)
     elapsed_ms = int((time.perf_counter() - started) * 1000)
+    metrics.TICK_SECONDS.observe(elapsed_ms / 1000)
     slow = elapsed_ms > current_app.config["ENGINE_TICK_SECONDS"] * 1000
     if slow:
         current_app.logger.warning("engine: tick took %d ms for %d incident(s)", elapsed_ms, handled)
@@ -70,11 +72,13 @@ class _SharedLookups:
                     service.send_caller_update(incident, self.now)
                 if incident.next_action_at is None or incident.next_action_at > self.now:
                     return  # only the caller's text was due
+                metrics.STEP_LATENESS.observe(max(0.0, (self.now - incident.next_action_at).total_seconds()))
                 if self._blocked is None:
                     self._blocked = service.sms_blocked_numbers()
                 service.take_next_step(incident, self.now, self._on_duty, self._blocked)
         except Exception:
-            current_app.logger.exception("engine: incident %s failed its step; retrying in a minute", incident.id)
+            current_app.logger.exception("engine: incident %s failed its step; retrying in a minute", incident.id,
+                                         extra={"incident_id": incident.id})
             if incident.next_action_at is not None and incident.next_action_at <= self.now:
                 incident.next_action_at = self.now + OVERDUE
             if incident.caller_update_at is not None and incident.caller_update_at <= self.now:

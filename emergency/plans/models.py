@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emergency.db_types import UTCDateTime
@@ -37,6 +37,8 @@ class ContingencyPlan(db.Model):
 
     last_reviewed_on: Mapped[date | None]
     review_due_on: Mapped[date] = mapped_column(index=True)
+    # The carer asked not to be texted when the review falls due.
+    review_texts_opt_out: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # Set when the plan's personal data was erased on request; the row stays as a stub that

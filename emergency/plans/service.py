@@ -258,6 +258,7 @@ def _apply(plan: ContingencyPlan, data: dict, now) -> None:
     plan.escalation_rounds = escalation.get("rounds")
     plan.escalation_channels = escalation.get("channels")
 
+    plan.review_texts_opt_out = data.get("review_texts_opt_out", False)
     plan.last_reviewed_on = data.get("last_reviewed_on")
     start = plan.last_reviewed_on or local_date(now)
     plan.review_due_on = data.get("review_due_on") or add_months(

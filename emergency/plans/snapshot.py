@@ -79,6 +79,7 @@ def plan_to_dict(plan) -> dict:
         },
         "last_reviewed_on": _iso(plan.last_reviewed_on),
         "review_due_on": _iso(plan.review_due_on),
+        "review_texts_opt_out": bool(plan.review_texts_opt_out),
     }
 
 

@@ -1,6 +1,6 @@
 """The command line a council's admin uses, and the service's front door."""
 from tests.conftest import plan_payload
-from tests.console.test_console import Browser
+from tests.console.client import Browser
 
 
 def test_a_token_made_on_the_command_line_opens_the_api_and_revoking_it_closes_it(app, client):

@@ -11,7 +11,7 @@ from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.users import service as users
 from emergency.users.models import ApiToken, User
-from tests.console.test_console import PASSWORD, Browser
+from tests.console.client import PASSWORD, Browser
 
 
 def person(username, role, password=PASSWORD):

@@ -20,8 +20,8 @@ from emergency.plans import service as plans
 from emergency.plans.models import ContingencyPlan
 from emergency.users import service as users
 from tests.conftest import NOW, plan_payload
+from tests.console.client import PASSWORD, Browser
 from tests.console.forms import form_fields
-from tests.console.test_console import PASSWORD, Browser
 from tests.scenarios.conftest import World
 
 LINE = "+441134960500"

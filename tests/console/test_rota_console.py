@@ -15,7 +15,7 @@ from emergency.extensions import db
 from emergency.rota import service as rota
 from emergency.rota.models import CalendarFeed, DutyOfficer, RotaOverride, RotaPattern
 from emergency.users import service as users
-from tests.console.test_console import PASSWORD, Browser
+from tests.console.client import PASSWORD, Browser
 from tests.scenarios.conftest import World
 
 EVERY_DAY = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

@@ -21,7 +21,7 @@ from emergency.outbox.service import queue_message
 from emergency.telephony import sender
 from emergency.telephony.gateway import SendFailed, TwilioGateway
 from emergency.users import service as users
-from tests.console.test_console import Browser
+from tests.console.client import Browser
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.smtp_server import smtp_certificate, smtp_server  # noqa: F401  fixtures
 from tests.telephony.conftest import AUTH_TOKEN, LINE_NUMBER, OLD_AUTH_TOKEN, TwilioStandIn

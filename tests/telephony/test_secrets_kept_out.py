@@ -28,7 +28,7 @@ from emergency.telephony.gateway import LocalOutboxGateway
 from emergency.telephony.models import InboundRequest
 from emergency.users import service as users
 from tests.conftest import make_api_user
-from tests.console.test_console import PASSWORD, Browser
+from tests.console.client import PASSWORD, Browser
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.conftest import query
 from tests.telephony.test_calls import said, twiml

@@ -1,0 +1,238 @@
+"""The report's aggregates, each one grouped and filtered in SQL: only counts and a handful of
+values come back, never the rows themselves.
+
+Every query reads the period as [start, end) UTC instants; an incident's outcome is its state
+at `end`, so one still open at the end of the period counts as open, not as a failure.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, distinct, exists, func, literal, not_, select
+
+from emergency.extensions import db
+from emergency.incidents.models import Incident, IncidentEvent, Page
+from emergency.plans.models import CaredForPerson, ContingencyPlan, EmergencyContact, PlanVersion
+from emergency.reports.figures import nearest_rank
+from emergency.reports.localsql import LocalClock, seconds_between
+from emergency.rota.calendar import WEEKDAYS
+from emergency.rota.models import DutyOfficer
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+    first_day: date
+    last_day: date
+    zone: ZoneInfo
+
+    @property
+    def dialect(self) -> str:
+        return db.session.get_bind().dialect.name
+
+    @property
+    def clock(self) -> LocalClock:
+        return LocalClock(self.dialect, self.zone, self.start, self.end)
+
+
+def _pairs(query) -> dict:
+    return {tuple(row[:-1]) if len(row) > 2 else row[0]: row[-1] for row in db.session.execute(query)}
+
+
+# Plans
+
+def _live_plans_at_end(w: Window):
+    return (ContingencyPlan.created_at < w.end, ContingencyPlan.status != "archived")
+
+
+def plan_totals(w: Window, as_of: date) -> dict:
+    live = and_(*_live_plans_at_end(w))
+    row = db.session.execute(select(
+        func.count(ContingencyPlan.id).filter(ContingencyPlan.created_at < w.end),
+        func.count(ContingencyPlan.id).filter(ContingencyPlan.created_at >= w.start,
+                                              ContingencyPlan.created_at < w.end),
+        func.count(ContingencyPlan.id).filter(live, ContingencyPlan.status == "active"),
+        func.count(ContingencyPlan.id).filter(live),
+        func.count(ContingencyPlan.id).filter(live, ContingencyPlan.review_due_on >= w.first_day,
+                                              ContingencyPlan.review_due_on <= w.last_day),
+        func.count(ContingencyPlan.id).filter(live, ContingencyPlan.review_due_on < as_of),
+    )).one()
+    archived = db.session.scalar(
+        select(func.count(distinct(PlanVersion.plan_id)))
+        .where(PlanVersion.change == "archived", PlanVersion.changed_at >= w.start, PlanVersion.changed_at < w.end)
+    )
+    reviewed = db.session.scalar(
+        select(func.count(PlanVersion.id))
+        .where(PlanVersion.change == "reviewed", PlanVersion.changed_at >= w.start, PlanVersion.changed_at < w.end)
+    )
+    return {"registered": row[0], "new": row[1], "active": row[2], "live": row[3], "due": row[4],
+            "overdue": row[5], "archived_in_period": archived, "reviewed_in_period": reviewed}
+
+
+def plans_by_status(w: Window) -> dict[str, int]:
+    return _pairs(select(ContingencyPlan.status, func.count()).where(ContingencyPlan.created_at < w.end)
+                  .group_by(ContingencyPlan.status))
+
+
+def new_plans_by_month(w: Window) -> dict[tuple[str, str], int]:
+    month = w.clock.month(ContingencyPlan.created_at)
+    query = (select(month, func.count())
+             .where(ContingencyPlan.created_at >= w.start, ContingencyPlan.created_at < w.end).group_by(month))
+    return {(row[0], "new"): row[1] for row in db.session.execute(query)}
+
+
+def plans_by_district(w: Window) -> list[tuple[str, int]]:
+    # A postcode's inward code is always three characters; the rest is its district.
+    postcode = func.upper(func.trim(ContingencyPlan.carer_postcode))
+    district = func.trim(func.substr(postcode, 1, func.length(postcode) - 3))
+    query = (select(district, func.count()).where(*_live_plans_at_end(w)).group_by(district)
+             .order_by(func.count().desc(), district))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def plans_by_language(w: Window) -> list[tuple[str, int]]:
+    language = ContingencyPlan.carer_preferred_language
+    query = (select(language, func.count()).where(*_live_plans_at_end(w)).group_by(language)
+             .order_by(func.count().desc(), language))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def cared_for_covered(w: Window) -> int:
+    return db.session.scalar(
+        select(func.count(CaredForPerson.id)).join(ContingencyPlan)
+        .where(ContingencyPlan.created_at < w.end, ContingencyPlan.status == "active")
+    )
+
+
+def contacts_by_consent(w: Window) -> dict[str, int]:
+    return _pairs(select(EmergencyContact.consent_status, func.count()).join(ContingencyPlan)
+                  .where(*_live_plans_at_end(w)).group_by(EmergencyContact.consent_status))
+
+
+# Incidents
+
+def _opened_in(w: Window):
+    return (Incident.opened_at >= w.start, Incident.opened_at < w.end)
+
+
+def _outcome_at_end(w: Window):
+    exhausted_by_end = exists().where(IncidentEvent.incident_id == Incident.id, IncidentEvent.kind == "exhausted",
+                                      IncidentEvent.at < w.end)
+    closed_by_end = Incident.closed_at < w.end
+    return case(
+        (and_(Incident.status == "cancelled", closed_by_end), "cancelled"),
+        (and_(Incident.status == "resolved", closed_by_end), "resolved"),
+        (Incident.accepted_at < w.end, "accepted"),
+        (exhausted_by_end, "exhausted"),
+        else_="open",
+    )
+
+
+def incidents_by_month_and(w: Window, what: str) -> dict[tuple[str, str], int]:
+    month = w.clock.month(Incident.opened_at)
+    kind = Incident.channel if what == "channel" else _outcome_at_end(w)
+    query = select(month, kind, func.count()).where(*_opened_in(w)).group_by(month, kind)
+    return {(row[0], row[1]): row[2] for row in db.session.execute(query)}
+
+
+def _first_ask_seconds(w: Window):
+    first_ask = (select(Page.incident_id, func.min(Page.sent_at).label("sent_at"))
+                 .join(Incident, Incident.id == Page.incident_id)
+                 .where(*_opened_in(w), Page.who != "fallback", Page.sent_at < w.end)
+                 .group_by(Page.incident_id).subquery())
+    return (select(seconds_between(w.dialect, Incident.opened_at, first_ask.c.sent_at).label("seconds"))
+            .join(first_ask, first_ask.c.incident_id == Incident.id).where(*_opened_in(w)))
+
+
+def _acceptance_seconds(w: Window):
+    return (select(seconds_between(w.dialect, Incident.opened_at, Incident.accepted_at).label("seconds"))
+            .where(*_opened_in(w), Incident.accepted_at < w.end))
+
+
+def _spread(durations, dialect: str) -> dict:
+    """Count, median, 90th percentile (nearest rank) and max of a column of seconds."""
+    sub = durations.subquery()
+    if dialect == "postgresql":
+        # percentile_disc is the nearest-rank percentile: the first value whose cumulative share reaches it.
+        count, median, p90, longest = db.session.execute(select(
+            func.count(), func.percentile_disc(0.5).within_group(sub.c.seconds),
+            func.percentile_disc(0.9).within_group(sub.c.seconds), func.max(sub.c.seconds))).one()
+        return {"count": count, "median": median, "p90": p90, "max": longest}
+    count, longest = db.session.execute(select(func.count(), func.max(sub.c.seconds))).one()
+    if not count:
+        return {"count": 0, "median": None, "p90": None, "max": None}
+    ranks = {"median": nearest_rank(0.5, count), "p90": nearest_rank(0.9, count)}
+    ranked = select(sub.c.seconds, func.row_number().over(order_by=sub.c.seconds).label("rank")).subquery()
+    values = dict(db.session.execute(
+        select(ranked.c.rank, ranked.c.seconds).where(ranked.c.rank.in_(set(ranks.values())))).all())
+    return {"count": count, "median": values[ranks["median"]], "p90": values[ranks["p90"]], "max": longest}
+
+
+def time_to_first_ask(w: Window) -> dict:
+    return _spread(_first_ask_seconds(w), w.dialect)
+
+
+def time_to_acceptance(w: Window) -> dict:
+    return _spread(_acceptance_seconds(w), w.dialect)
+
+
+def accepted_by(w: Window) -> list[tuple[str, int | None, int]]:
+    query = (select(Page.who, Page.tier, func.count()).join(Incident, Incident.accepted_page_id == Page.id)
+             .where(*_opened_in(w), Incident.accepted_at < w.end).group_by(Page.who, Page.tier))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def incidents_with_fallback(w: Window) -> tuple[int, int]:
+    """(incidents opened in the period, how many of them had the fallback number called by its end)"""
+    fallback = exists().where(Page.incident_id == Incident.id, Page.who == "fallback", Page.sent_at < w.end)
+    return tuple(db.session.execute(
+        select(func.count(Incident.id), func.count(Incident.id).filter(fallback)).where(*_opened_in(w))
+    ).one())
+
+
+def incidents_by_weekday_and_hour(w: Window, office_days, opens: str, closes: str, holidays: list[str]):
+    """{(weekday 0=Monday, local hour, out of hours?): count}"""
+    clock = w.clock
+    sunday_first = clock.weekday(Incident.opened_at)
+    office_weekdays = [(WEEKDAYS.index(day) + 1) % 7 for day in office_days]
+    local_time = clock.clock(Incident.opened_at)
+    in_office = and_(sunday_first.in_(office_weekdays), not_(clock.day(Incident.opened_at).in_(holidays)),
+                     local_time >= literal(opens), local_time < literal(closes))
+    out_of_hours = case((in_office, 0), else_=1)
+    hour = clock.hour(Incident.opened_at)
+    query = (select(sunday_first, hour, out_of_hours, func.count()).where(*_opened_in(w))
+             .group_by(sunday_first, hour, out_of_hours))
+    return {((row[0] + 6) % 7, row[1], bool(row[2])): row[3] for row in db.session.execute(query)}
+
+
+# Rota
+
+def asks_per_officer(w: Window) -> list[tuple[str, int, int, int]]:
+    """(officer, asks, accepted, declined), busiest first; answers after the period count as none."""
+    answered_in_time = Page.answered_at < w.end
+    query = (
+        select(DutyOfficer.name, func.count(Page.id),
+               func.count(Page.id).filter(Page.status == "accepted", answered_in_time),
+               func.count(Page.id).filter(Page.status == "declined", answered_in_time))
+        .join(DutyOfficer, DutyOfficer.id == Page.officer_id)
+        .where(Page.sent_at >= w.start, Page.sent_at < w.end)
+        .group_by(DutyOfficer.id, DutyOfficer.name)
+        .order_by(func.count(Page.id).desc(), DutyOfficer.name)
+    )
+    return [(name, asks, accepted or 0, declined or 0) for name, asks, accepted, declined in db.session.execute(query)]
+
+
+# Feedback
+
+def ratings(w: Window) -> dict:
+    surveyed = exists().where(IncidentEvent.incident_id == Incident.id, IncidentEvent.kind == "survey sent",
+                              IncidentEvent.at < w.end)
+    # One pass: a row per rating given (None: asked, not answered), only for incidents surveyed.
+    rows = db.session.execute(
+        select(Incident.survey_rating, func.count()).where(*_opened_in(w), surveyed).group_by(Incident.survey_rating)
+    ).all()
+    counts = {rating: count for rating, count in rows if rating is not None}
+    answered = sum(counts.values())
+    mean = sum(rating * count for rating, count in counts.items()) / answered if answered else None
+    return {"counts": counts, "asked": sum(count for _, count in rows), "mean": mean}

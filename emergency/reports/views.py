@@ -1,0 +1,83 @@
+"""The console's reports, for coordinators and admins: the report page, one CSV per table, the
+print view for the strategy group, and the plans due for review."""
+from flask import Blueprint, Response, abort, render_template, request
+
+from emergency.clock import utc_now
+from emergency.console.login import editors_only, require_login
+from emergency.console.views import error_page, private_pages
+from emergency.reports import service
+from emergency.reports.charts import chart_svg
+from emergency.reports.figures import PRESETS, PeriodError, period_from, to_csv
+from emergency.reviews import service as reviews
+from emergency.rota.service import local_zone
+
+blp = Blueprint("reports", __name__, url_prefix="/console/reports", template_folder="templates")
+blp.before_request(require_login)
+blp.after_request(private_pages)
+blp.register_error_handler(404, error_page)
+blp.register_error_handler(403, error_page)
+
+
+def _period_or_problem():
+    today = utc_now().astimezone(local_zone()).date()
+    try:
+        return period_from(request.args, today), {}
+    except PeriodError as error:
+        return period_from({}, today), {error.field: error.message}
+
+
+def _form() -> dict:
+    return {name: request.args.get(name, "") for name in ("from", "to", "preset")}
+
+
+@blp.get("/")
+@editors_only
+def report_page():
+    period, problems = _period_or_problem()
+    if problems:
+        return render_template("reports/report.html", report=None, problems=problems, form=_form(),
+                               presets=PRESETS), 422
+    report = service.build_report(period, utc_now())
+    return render_template("reports/report.html", report=report, charts=_charts(report), problems={},
+                           form=_form(), presets=PRESETS, query=_period_query(period))
+
+
+@blp.get("/print")
+@editors_only
+def print_page():
+    period, problems = _period_or_problem()
+    if problems:
+        abort(404, description=f"That period cannot be printed: {'; '.join(problems.values())}.")
+    report = service.build_report(period, utc_now())
+    return render_template("reports/print.html", report=report, charts=_charts(report))
+
+
+@blp.get("/<key>.csv")
+@editors_only
+def table_csv(key):
+    period, problems = _period_or_problem()
+    if problems:
+        abort(404, description=f"No such period: {'; '.join(problems.values())}.")
+    table = service.build_report(period, utc_now()).table(key)
+    if table is None:
+        abort(404, description=f"There is no report table called {key!r}.")
+    filename = f"{key}_{period.first:%Y-%m-%d}_{period.last:%Y-%m-%d}.csv"
+    return Response(to_csv(table), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@blp.get("/reviews")
+@editors_only
+def reviews_page():
+    today = utc_now().astimezone(local_zone()).date()
+    overdue, due = reviews.due_and_overdue(today)
+    return render_template("reports/reviews.html", overdue=overdue, due=due, today=today,
+                           within=reviews.LIST_WITHIN_DAYS)
+
+
+def _charts(report) -> dict:
+    return {table.key: chart_svg(table) for section in report.sections for table in section.tables}
+
+
+def _period_query(period) -> dict:
+    return {"from": period.first.isoformat(), "to": period.last.isoformat()}

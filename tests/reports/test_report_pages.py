@@ -1,0 +1,230 @@
+"""The reports page, its charts, CSV downloads and print view, as a coordinator sees them."""
+import csv
+import io
+import re
+from datetime import date
+from html.parser import HTMLParser
+from xml.etree import ElementTree
+
+import pytest
+from freezegun import freeze_time
+
+from emergency.extensions import db
+from emergency.reports.charts import chart_svg
+from emergency.reports.figures import Period
+from emergency.reports.service import build_report
+from emergency.rota.models import DutyOfficer
+from emergency.users import service as users
+from tests.conftest import NOW
+from tests.console.client import PASSWORD, Browser
+from tests.reports.seed import seed_quarter
+
+Q1 = {"from": "2026-01-01", "to": "2026-03-31"}
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def logged_in(app, username, role):
+    user = users.create_user(username, username.title(), role, NOW)
+    users.set_password(user, PASSWORD)
+    db.session.commit()
+    browser = Browser(app)
+    assert browser.log_in(username, PASSWORD).status_code == 302
+    return browser.client
+
+
+@pytest.fixture
+def cora(app):
+    seed_quarter()
+    return logged_in(app, "cora", "coordinator")
+
+
+class Tables(HTMLParser):
+    """The page's tables: caption, header cells with their scope, and body rows as text."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._cell, self._row = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            self.tables.append({"caption": "", "scopes": [], "rows": []})
+        elif tag == "caption":
+            self._cell = ["caption"]
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("th", "td"):
+            if tag == "th":
+                self.tables[-1]["scopes"].append(attrs.get("scope"))
+            self._cell = [tag]
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "caption":
+            self.tables[-1]["caption"] = "".join(self._cell[1:]).strip()
+            self._cell = None
+        elif tag in ("th", "td") and self._cell is not None:
+            self._row.append("".join(self._cell[1:]).strip())
+            self._cell = None
+        elif tag == "tr":
+            self.tables[-1]["rows"].append(self._row)
+
+
+def page_tables(html):
+    parser = Tables()
+    parser.feed(html)
+    return parser.tables
+
+
+def as_text(value):
+    return "-" if value is None else str(value)
+
+
+def test_the_report_page_shows_every_figure_as_a_captioned_table_with_scoped_headers(cora):
+    response = cora.get("/console/reports/", query_string=Q1)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    report = build_report(Period(date(2026, 1, 1), date(2026, 3, 31)), NOW)
+    tables = page_tables(html)
+    expected = [t for s in report.sections for t in s.tables]
+    assert len(tables) == len(expected) == 19
+    for shown, table in zip(tables, expected, strict=True):
+        assert shown["caption"].startswith(table.caption) and "01 January 2026 to 31 March 2026" in shown["caption"]
+        assert set(shown["scopes"]) <= {"col", "row"}
+        assert shown["scopes"][:len(table.columns)] == ["col"] * len(table.columns)
+        assert shown["rows"][1:] == [[as_text(v) for v in row] for row in table.rows] or not table.rows
+    assert "<script" not in html
+    assert 'href="/console/reports/plans-summary.csv?from=2026-01-01&amp;to=2026-03-31"' in html
+
+
+def series_in(svg_text):
+    """{series name: [values]} read back from a pygal chart."""
+    root = ElementTree.fromstring(svg_text)
+    found = {}
+    for group in root.iter(f"{SVG}g"):
+        classes = (group.get("class") or "").split()
+        values = [float(d.text) for d in group.iter(f"{SVG}desc") if d.get("class") == "value"]
+        if "series" in classes and values:  # pygal also draws empty overlay groups per series
+            number = next(int(c.removeprefix("serie-")) for c in classes if c.startswith("serie-"))
+            found[number] = values
+    return found
+
+
+def test_every_chart_is_svg_and_shows_the_numbers_of_its_table(app):
+    seed_quarter()
+    report = build_report(Period(date(2026, 1, 1), date(2026, 3, 31)), NOW)
+    charted = 0
+    for section in report.sections:
+        for table in section.tables:
+            svg = chart_svg(table)
+            if table.chart == "none":
+                assert svg is None
+                continue
+            charted += 1
+            drawn = series_in(svg)
+            assert [values for _, values in sorted(drawn.items())] == [
+                [float(v or 0) for v in values] for _, values in table.series()
+            ], table.key
+            assert table.title in svg and "<script" not in svg
+    assert charted == 15
+
+
+def test_each_table_downloads_as_a_csv_with_the_same_figures(cora):
+    report = build_report(Period(date(2026, 1, 1), date(2026, 3, 31)), NOW)
+    for table in (t for s in report.sections for t in s.tables):
+        response = cora.get(f"/console/reports/{table.key}.csv", query_string=Q1)
+        assert response.status_code == 200 and response.mimetype == "text/csv"
+        assert f'filename="{table.key}_2026-01-01_2026-03-31.csv"' in response.headers["Content-Disposition"]
+        parsed = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+        assert parsed == [table.columns, *[["" if v is None else str(v) for v in row] for row in table.rows]]
+    outcome = cora.get("/console/reports/incidents-by-outcome.csv", query_string=Q1).get_data(as_text=True)
+    assert outcome.splitlines()[-1] == "2026-03,0,1,0,1,2"
+    assert cora.get("/console/reports/no-such-table.csv", query_string=Q1).status_code == 404
+
+
+@freeze_time("2026-04-15 12:00:00")
+def test_the_default_period_is_the_last_quarter_and_presets_pick_whole_periods(app):
+    cora = logged_in(app, "cora", "coordinator")
+    for preset, shown in ((None, "01 January 2026 to 31 March 2026"), ("month", "01 March 2026 to 31 March 2026"),
+                          ("year", "01 January 2025 to 31 December 2025")):
+        html = cora.get("/console/reports/", query_string={"preset": preset} if preset else {}).get_data(as_text=True)
+        assert shown in html
+
+
+def test_a_period_that_cannot_be_read_is_answered_beside_the_field_and_kept(cora):
+    response = cora.get("/console/reports/", query_string={"from": "2026-03-31", "to": "2026-01-01"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'id="to-problem">must not be before the start<', html)
+    assert 'value="2026-03-31"' in html and 'value="2026-01-01"' in html
+    response = cora.get("/console/reports/", query_string={"from": "31/03/2026", "to": "2026-04-01"})
+    assert response.status_code == 422
+    assert "give a date like 2026-04-01, not &#39;31/03/2026&#39;" in response.get_data(as_text=True)
+
+
+def test_only_coordinators_and_admins_see_reports(app):
+    seed_quarter()
+    officer = logged_in(app, "dave", "duty_officer")
+    assert officer.get("/console/reports/", query_string=Q1).status_code == 403
+    assert officer.get("/console/reports/plans-summary.csv", query_string=Q1).status_code == 403
+    assert logged_in(app, "ada", "admin").get("/console/reports/", query_string=Q1).status_code == 200
+    assert app.test_client().get("/console/reports/").status_code == 302
+
+
+def test_a_monitor_account_has_no_console(app):
+    user = users.create_user("prom", "Prometheus", "monitor", NOW)
+    users.set_password(user, PASSWORD)
+    db.session.commit()
+    browser = Browser(app)
+    refused = browser.log_in("prom", PASSWORD)
+    assert refused.status_code == 403 and "only reads /metrics" in refused.get_data(as_text=True)
+    client = browser.client
+    assert client.get("/console/reports/").status_code == 302
+    assert client.get("/console/").status_code == 302
+
+
+@freeze_time("2026-04-15 12:00:00")
+def test_the_print_view_is_one_document_with_a_title_page_period_date_and_every_section(app):
+    seed_quarter()
+    cora = logged_in(app, "cora", "coordinator")
+    response = cora.get("/console/reports/print", query_string=Q1)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Report to the carers' strategy group" in html
+    assert "Period: 01 January 2026 to 31 March 2026" in html
+    assert "Printed on Wed 15 Apr 2026 13:00" in html  # BST
+    assert "@media print" in html and "break-after: page" in html
+    for section in ("Plans", "Incidents", "Rota", "Feedback"):
+        assert f"<h2>{section}</h2>" in html
+    assert html.count("<svg") == 15 and len(page_tables(html)) == 19
+    assert ".csv" not in html
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv(cora):
+    officer = db.session.scalar(db.select(DutyOfficer).where(DutyOfficer.name == "Bob Officer"))
+    officer.name = '=HYPERLINK("http://evil.example","Bob")'
+    db.session.commit()
+    response = cora.get("/console/reports/asks-per-officer.csv", query_string=Q1)
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[2][0] == '\'=HYPERLINK("http://evil.example","Bob")' and rows[2][1:3] == ["2", "1"]
+
+
+@pytest.mark.parametrize("query, problem_beside, message", [
+    ({"from": "0001-01-01", "to": "0001-01-01"}, "from", "give a date between 2000 and 2099"),
+    ({"from": "2026-01-01", "to": "9999-12-31"}, "to", "give a date between 2000 and 2099"),
+    ({"from": "2026-01-01"}, "to", "give a date"),
+    ({"from": "2026-02-30", "to": "2026-03-01"}, "from", "give a date like 2026-04-01"),
+    ({"from": "2020-01-01", "to": "2025-01-01"}, "to", "a report covers at most three years"),
+    ({"preset": "decade"}, "preset", "choose one of month, quarter, year"),
+])
+def test_no_period_anyone_can_type_breaks_a_report_page(cora, query, problem_beside, message):
+    response = cora.get("/console/reports/", query_string=query)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in html
+    if problem_beside != "preset":
+        assert f'id="{problem_beside}-problem">{message}' in html
+    for path in ("/console/reports/print", "/console/reports/plans-summary.csv"):
+        assert cora.get(path, query_string=query).status_code == 404
