@@ -41,3 +41,8 @@ def render_type_for_migrations(kind, obj, autogen_context):
     if kind == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def values_of(vocabulary) -> tuple[str, ...]:
+    """A StrEnum's values as plain strings, e.g. for `CheckConstraint(f"status IN {...}")`."""
+    return tuple(member.value for member in vocabulary)

@@ -31,6 +31,7 @@ from emergency.plans.card_pdf import CardDetails, LetterDetails, card_pdf, lette
 from emergency.plans.cards import format_card_number
 from emergency.plans.models import PLAN_STATUSES, ContingencyPlan
 from emergency.plans.snapshot import plan_to_dict
+from emergency.plans.vocabulary import PlanStatus
 from emergency.records import LARGEST_ID
 
 PAGE_SIZE = 50
@@ -139,7 +140,7 @@ def new_plan():
 @editors_only
 def edit_plan(plan_id):
     plan = _plan(plan_id)
-    if plan.status == "archived":
+    if plan.status == PlanStatus.ARCHIVED:
         abort(409, description="The plan is archived and can no longer be changed.")
     if request.method == "GET":
         return _render_form(plan, plan_form.form_from_plan(plan_to_dict(plan), plan.version))

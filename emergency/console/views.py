@@ -25,7 +25,8 @@ from emergency.extensions import db, too_large_message
 from emergency.incidents import engine
 from emergency.incidents import service as incidents
 from emergency.incidents.messages import who_and_where
-from emergency.incidents.models import LIVE_STATUSES, Incident
+from emergency.incidents.models import Incident
+from emergency.incidents.vocabulary import LIVE_STATUSES, IncidentStatus, Stage
 from emergency.outbox import opt_outs
 from emergency.outbox import service as outbox
 from emergency.plans import service as plans
@@ -106,9 +107,9 @@ def board():
 def _render_board(problems=None, form=None, status=200):
     now, user = utc_now(), g.user
     live = db.session.scalars(incidents.incidents_for(user).where(Incident.status.in_(LIVE_STATUSES))).all()
-    attention = [i for i in live if i.status == "exhausted" or i.stage == "done" and i.status == "open"]
+    attention = [i for i in live if i.status == IncidentStatus.EXHAUSTED or i.stage == Stage.DONE and i.status == IncidentStatus.OPEN]
     closed = db.session.scalars(
-        incidents.incidents_for(user).where(Incident.status.in_(("resolved", "cancelled")),
+        incidents.incidents_for(user).where(Incident.status.in_((IncidentStatus.RESOLVED, IncidentStatus.CANCELLED)),
                                             Incident.closed_at >= now - RECENTLY_CLOSED).limit(MOST_LISTED)
     ).all()
     days = current_app.config["ROTA_GAP_DAYS"]
@@ -128,16 +129,16 @@ def row(incident: Incident) -> dict:
     snapshot = incident.plan_snapshot
     carer, cared_for, district = who_and_where(snapshot) if snapshot else ("", "", "")
     accepter = incident.accepted_page
-    if incident.status == "accepted":
+    if incident.status == IncidentStatus.ACCEPTED:
         doing = f"{accepter.name if accepter else 'someone'} is going"
-    elif incident.status == "exhausted":
+    elif incident.status == IncidentStatus.EXHAUSTED:
         doing = "nobody accepted: call round yourself"
-    elif incident.stage == "done" and incident.status == "open":
+    elif incident.stage == Stage.DONE and incident.status == IncidentStatus.OPEN:
         reason = next((e.detail for e in incident.events if e.kind == "needs a person"), "")
         doing = f"needs a person: {reason}"
-    elif incident.stage == "contacts":
+    elif incident.stage == Stage.CONTACTS:
         doing = "asking the plan's contacts"
-    elif incident.stage == "rota":
+    elif incident.stage == Stage.ROTA:
         doing = f"asking the duty officers (round {incident.rota_round} of {incident.rounds})"
     else:
         doing = incident.status

@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select, update
 from emergency.extensions import db
 from emergency.incidents import service
 from emergency.incidents.models import EngineHeartbeat, Incident
+from emergency.incidents.vocabulary import IncidentStatus
 from emergency.monitoring import metrics
 
 MOST_PER_TICK = 20_000
@@ -27,7 +28,7 @@ INSTANCE = f"{socket.gethostname()}:{os.getpid()}"
 def _due(now):
     """An escalation step (or a survey) is due, or the caller's "still looking" text is."""
     return (or_(Incident.next_action_at <= now, Incident.caller_update_at <= now),
-            Incident.status.in_(("open", "resolved")))
+            Incident.status.in_((IncidentStatus.OPEN, IncidentStatus.RESOLVED)))
 
 
 def tick(now, instance: str = INSTANCE) -> int:
@@ -36,7 +37,7 @@ def tick(now, instance: str = INSTANCE) -> int:
     started = time.perf_counter()
     overdue = db.session.scalar(
         select(func.count(Incident.id))
-        .where(Incident.next_action_at < now - OVERDUE, Incident.status.in_(("open", "resolved")))
+        .where(Incident.next_action_at < now - OVERDUE, Incident.status.in_((IncidentStatus.OPEN, IncidentStatus.RESOLVED)))
     )
     db.session.commit()
     if overdue:
@@ -65,7 +66,7 @@ class _SharedLookups:
         retried shortly, and never holds up the others."""
         try:
             with db.session.begin_nested():
-                if incident.status == "resolved":
+                if incident.status == IncidentStatus.RESOLVED:
                     service.send_survey(incident, self.now)
                     return
                 if incident.caller_update_at is not None and incident.caller_update_at <= self.now:

@@ -2,6 +2,7 @@
 codes ever go into a text: first names, the postcode district, and how to answer."""
 import phonenumbers
 
+from emergency.incidents.vocabulary import IncidentStatus
 from emergency.postcodes import postcode_district
 
 LINE = "Carers Emergency Line"
@@ -125,12 +126,12 @@ def caller_nobody_found(snapshot: dict, fallback_number: str | None) -> str:
 def where_things_stand(snapshot: dict, status: str, accepter_name: str | None, fallback_number: str | None) -> str:
     """The truthful answer to a caller who texts or calls again."""
     _, cared_for, _ = who_and_where(snapshot)
-    if status == "accepted":
+    if status == IncidentStatus.ACCEPTED:
         who = first_name(accepter_name) if accepter_name else "Someone"
         return f"{LINE}: help is arranged. {who} has accepted and is on the way to {cared_for}."
-    if status == "exhausted":
+    if status == IncidentStatus.EXHAUSTED:
         return caller_nobody_found(snapshot, fallback_number)
-    if status == "open":
+    if status == IncidentStatus.OPEN:
         return (f"{LINE}: we are still arranging help for {cared_for}; nobody has accepted yet. You will get a text "
                 f"when someone is on the way. {DANGER}")
     return f"{LINE}: the emergency for {cared_for} has been closed. If you need help again, text the card number."

@@ -3,13 +3,13 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from emergency.db_types import UTCDateTime
+from emergency.db_types import UTCDateTime, values_of
 from emergency.extensions import db
+from emergency.incidents.vocabulary import IncidentStatus, PageStatus, Stage
 
-INCIDENT_STATUSES = ("open", "accepted", "resolved", "cancelled", "exhausted")
-LIVE_STATUSES = ("open", "accepted", "exhausted")
-PAGE_STATUSES = ("open", "accepted", "declined", "failed", "no_answer", "covered", "too_late", "closed")
-STAGES = ("contacts", "rota", "done")
+INCIDENT_STATUSES = values_of(IncidentStatus)
+PAGE_STATUSES = values_of(PageStatus)
+STAGES = values_of(Stage)
 
 
 class Incident(db.Model):

@@ -12,12 +12,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from emergency.incidents.availability import is_available
+from emergency.incidents.vocabulary import Stage
+from emergency.plans.vocabulary import ConsentStatus
 from emergency.rota.calendar import TIERS
 
 
 @dataclass(frozen=True)
 class Position:
-    stage: str  # contacts, rota, done
+    stage: Stage
     next_contact: int = 0
     rota_round: int = 1
     next_tier: int = 1
@@ -39,7 +41,9 @@ class OfficerOnDuty:
 
 
 @dataclass(frozen=True)
-class Ask:
+class NewPage:
+    """A page the decision asks for: one ask to one person, not yet sent or stored."""
+
     who: str  # contact, officer, fallback
     name: str
     phone: str
@@ -53,7 +57,7 @@ class Ask:
 @dataclass(frozen=True)
 class Decision:
     position: Position
-    asks: tuple[Ask, ...] = ()
+    pages: tuple[NewPage, ...] = ()
     next_action_at: datetime | None = None
     exhausted: bool = False
     rounds_completed: tuple[int, ...] = ()
@@ -79,8 +83,8 @@ def _narrow(service_channels: str, preference: str) -> str:
     return preference if service_channels == "both" else service_channels
 
 
-def _contact_ask(index: int, contact: dict, settings: Settings, sms_blocked, local: datetime):
-    if contact["consent"]["status"] == "refused":
+def _contact_page(index: int, contact: dict, settings: Settings, sms_blocked, local: datetime):
+    if contact["consent"]["status"] == ConsentStatus.REFUSED:
         return None, f"skipped {contact['name']}: refused consent to be contacted"
     if not is_available(contact.get("availability") or [], local):
         return None, f"skipped {contact['name']}: outside their availability window"
@@ -88,17 +92,17 @@ def _contact_ask(index: int, contact: dict, settings: Settings, sms_blocked, loc
     channels = reachable_channels(settings.channels, contact.get("mobile"), phone, sms_blocked)
     if channels is None:
         return None, f"skipped {contact['name']}: no number that can be reached"
-    return Ask("contact", contact["name"], phone, channels, contact_index=index), None
+    return NewPage("contact", contact["name"], phone, channels, contact_index=index), None
 
 
-def _officer_asks(officers, tier: int, rota_round: int, settings: Settings, sms_blocked):
-    asks = []
+def _officer_pages(officers, tier: int, rota_round: int, settings: Settings, sms_blocked):
+    pages = []
     for officer in officers:
         wanted = _narrow(settings.channels, officer.contact_preference)
         channels = reachable_channels(wanted, officer.mobile, officer.mobile, sms_blocked)
-        asks.append(Ask("officer", officer.name, officer.mobile, channels, officer_id=officer.id,
+        pages.append(NewPage("officer", officer.name, officer.mobile, channels, officer_id=officer.id,
                         tier=tier, rota_round=rota_round))
-    return asks
+    return pages
 
 
 def decide(position: Position, contacts: list[dict], on_duty, now: datetime,
@@ -108,24 +112,24 @@ def decide(position: Position, contacts: list[dict], on_duty, now: datetime,
     officers on duty (anything with .get(tier, default))."""
     notes = []
     wait_until = now + timedelta(seconds=settings.wait_seconds)
-    if position.stage == "contacts":
+    if position.stage == Stage.CONTACTS:
         local = now.astimezone(zone)
         for index in range(position.next_contact, len(contacts)):
-            ask, skipped = _contact_ask(index, contacts[index], settings, sms_blocked, local)
-            if ask:
-                return Decision(Position("contacts", index + 1), (ask,), wait_until, notes=tuple(notes))
+            new_page, skipped = _contact_page(index, contacts[index], settings, sms_blocked, local)
+            if new_page:
+                return Decision(Position(Stage.CONTACTS, index + 1), (new_page,), wait_until, notes=tuple(notes))
             notes.append(skipped)
-        position = Position("rota", len(contacts), 1, 1)
+        position = Position(Stage.ROTA, len(contacts), 1, 1)
 
     rounds_completed = []
     rota_round, next_tier = position.rota_round, position.next_tier
-    while position.stage == "rota" and rota_round <= settings.rounds:
+    while position.stage == Stage.ROTA and rota_round <= settings.rounds:
         for tier in TIERS[next_tier - 1:]:
             officers = on_duty.get(tier, [])
             if officers:
-                asks = _officer_asks(officers, tier, rota_round, settings, sms_blocked)
-                moved = Position("rota", position.next_contact, rota_round, tier + 1)
-                return Decision(moved, tuple(asks), wait_until, rounds_completed=tuple(rounds_completed),
+                pages = _officer_pages(officers, tier, rota_round, settings, sms_blocked)
+                moved = Position(Stage.ROTA, position.next_contact, rota_round, tier + 1)
+                return Decision(moved, tuple(pages), wait_until, rounds_completed=tuple(rounds_completed),
                                 notes=tuple(notes))
             notes.append(f"nobody on duty in tier {tier}")
         if next_tier == 1:
@@ -135,7 +139,7 @@ def decide(position: Position, contacts: list[dict], on_duty, now: datetime,
         rounds_completed.append(rota_round)
         rota_round, next_tier = rota_round + 1, 1
 
-    fallback = () if fallback_number is None else (Ask("fallback", "fallback number", fallback_number, "call"),)
+    fallback = () if fallback_number is None else (NewPage("fallback", "fallback number", fallback_number, "call"),)
     notes.append("nobody accepted: exhausted" + ("" if fallback else "; no fallback number is configured"))
-    return Decision(Position("done", position.next_contact, rota_round, 1), fallback, None, exhausted=True,
+    return Decision(Position(Stage.DONE, position.next_contact, rota_round, 1), fallback, None, exhausted=True,
                     rounds_completed=tuple(rounds_completed), notes=tuple(notes))

@@ -15,12 +15,15 @@ from emergency.audit import service as audit
 from emergency.errors import Conflict, RuleBroken
 from emergency.extensions import db
 from emergency.incidents import messages
-from emergency.incidents.models import LIVE_STATUSES, DetailsLink, Incident, IncidentEvent, Page
-from emergency.incidents.policy import OfficerOnDuty, Position, Settings, decide
+from emergency.incidents.models import DetailsLink, Incident, IncidentEvent, Page
+from emergency.incidents.policy import NewPage, OfficerOnDuty, Position, Settings, decide
+from emergency.incidents.vocabulary import LIVE_STATUSES, IncidentStatus, PageStatus, Stage
 from emergency.outbox import opt_outs
+from emergency.outbox.models import OutboxMessage, OutboxStatus
 from emergency.outbox.service import queue_message
 from emergency.phones import is_mobile
 from emergency.plans.snapshot import plan_to_dict
+from emergency.plans.vocabulary import PlanStatus
 from emergency.records import get_or_not_found
 from emergency.rota import service as rota
 from emergency.users.roles import sees_only_own_asks
@@ -49,7 +52,7 @@ def note(incident: Incident, now, kind: str, detail: str = "") -> None:
 def open_incident(plan, *, caller_number: str | None, channel: str, now, opened_by: str | None = None):
     """(incident, joined): a second call or text for a plan with a live incident joins it.
     The first asks are queued at once, in the same transaction."""
-    if plan.status != "active":
+    if plan.status != PlanStatus.ACTIVE:
         raise RuleBroken(f"the plan is {plan.status}, not active", field="plan_id")
     existing = live_incident_for(plan.id)
     if existing is not None:
@@ -58,7 +61,7 @@ def open_incident(plan, *, caller_number: str | None, channel: str, now, opened_
     config = current_app.config
     incident = Incident(
         plan_id=plan.id, plan_snapshot=plan_to_dict(plan), caller_number=caller_number, channel=channel,
-        status="open", opened_at=now, stage="contacts", next_contact=0, rota_round=1, next_tier=1, step=0,
+        status=IncidentStatus.OPEN, opened_at=now, stage=Stage.CONTACTS, next_contact=0, rota_round=1, next_tier=1, step=0,
         wait_seconds=(plan.escalation_wait_minutes * 60 if plan.escalation_wait_minutes else config["ESCALATION_WAIT_SECONDS"]),
         rounds=plan.escalation_rounds or config["ESCALATION_ROUNDS"],
         channels=plan.escalation_channels or "both",
@@ -105,8 +108,8 @@ def needs_a_person_from(caller_number: str | None, now) -> Incident | None:
     if not caller_number:
         return None
     return db.session.scalar(
-        select(Incident).where(Incident.caller_number == caller_number, Incident.status == "open",
-                               Incident.stage == "done", Incident.opened_at >= now - SAME_CALLER_WITHIN)
+        select(Incident).where(Incident.caller_number == caller_number, Incident.status == IncidentStatus.OPEN,
+                               Incident.stage == Stage.DONE, Incident.opened_at >= now - SAME_CALLER_WITHIN)
         .order_by(Incident.id.desc())
     )
 
@@ -115,7 +118,7 @@ def live_incident_called_by(caller_number: str, now, within=timedelta(days=1)) -
     """The newest live escalation (not a "needs a person" record) this number opened recently."""
     return db.session.scalar(
         select(Incident).where(Incident.caller_number == caller_number, Incident.status.in_(LIVE_STATUSES),
-                               or_(Incident.status != "open", Incident.stage != "done"),
+                               or_(Incident.status != IncidentStatus.OPEN, Incident.stage != Stage.DONE),
                                Incident.opened_at >= now - within)
         .order_by(Incident.id.desc())
     )
@@ -130,7 +133,7 @@ def record_for_a_person(*, caller_number: str | None, channel: str, why: str, no
         note(existing, now, "joined", f"another {channel} from {caller_number}: {why}")
         return existing, True
     incident = Incident(plan_id=plan.id if plan else None, plan_snapshot=None, caller_number=caller_number,
-                        channel=channel, status="open", opened_at=now, stage="done", wait_seconds=0, rounds=0,
+                        channel=channel, status=IncidentStatus.OPEN, opened_at=now, stage=Stage.DONE, wait_seconds=0, rounds=0,
                         channels="both", next_action_at=None)
     db.session.add(incident)
     note(incident, now, "needs a person", f"{channel} from {caller_number or 'an unknown number'}: {why}")
@@ -186,35 +189,35 @@ def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None) -> N
         _alert_coordinators(incident, now, f"round-{rota_round}",
                             messages.round_alert(incident.id, incident.plan_snapshot, rota_round, incident.rounds))
     if decision.exhausted:
-        incident.status, incident.caller_update_at = "exhausted", None
+        incident.status, incident.caller_update_at = IncidentStatus.EXHAUSTED, None
         note(incident, now, "exhausted", "nobody accepted; it stays on the console until a coordinator closes it")
-        fallback_called = any(ask.who == "fallback" for ask in decision.asks)
+        fallback_called = any(ask.who == "fallback" for ask in decision.pages)
         _alert_coordinators(incident, now, "exhausted", messages.exhausted_alert(
             incident.id, incident.plan_snapshot, fallback_called, incident.caller_number))
         tell_caller(incident, now, "nobody-found",
                     messages.caller_nobody_found(incident.plan_snapshot, current_app.config["FALLBACK_PHONE_NUMBER"]))
-    if decision.asks:
+    if decision.pages:
         incident.step += 1
-        for ask in decision.asks:
-            _send_ask(incident, ask, now)
+        for new_page in decision.pages:
+            _send_page(incident, new_page, now)
 
 
-def _send_ask(incident: Incident, ask, now) -> Page:
-    # Asked again in a later round: the new ask replaces the old, so one open ask per person.
+def _send_page(incident: Incident, new_page: NewPage, now) -> Page:
+    # Asked again in a later round: the new page replaces the old, so one open page per person.
     for earlier in incident.pages:
-        if earlier.phone == ask.phone and earlier.status == "open":
-            earlier.status = "closed"
-    page = _add_page_with_unused_code(incident, ask, now)
+        if earlier.phone == new_page.phone and earlier.status == PageStatus.OPEN:
+            earlier.status = PageStatus.CLOSED
+    page = _add_page_with_unused_code(incident, new_page, now)
     snapshot = incident.plan_snapshot
-    if ask.who == "fallback":
+    if new_page.who == "fallback":
         _queue(page, "call", messages.fallback_call(incident.id, snapshot, incident.caller_number), "fallback", now)
     else:
-        if ask.channels in ("sms", "both"):
-            _queue(page, "sms", messages.ask_text(snapshot, page.code, ask.who), "ask", now)
-        if ask.channels in ("call", "both"):
-            _queue(page, "call", messages.ask_call(snapshot, page.code, ask.who), "ask", now)
-    tier = f", tier {ask.tier} round {ask.rota_round}" if ask.tier else ""
-    note(incident, now, "asked", f"{ask.name} ({ask.who}{tier}) by {ask.channels}, code {page.code}")
+        if new_page.channels in ("sms", "both"):
+            _queue(page, "sms", messages.ask_text(snapshot, page.code, new_page.who), "ask", now)
+        if new_page.channels in ("call", "both"):
+            _queue(page, "call", messages.ask_call(snapshot, page.code, new_page.who), "ask", now)
+    tier = f", tier {new_page.tier} round {new_page.rota_round}" if new_page.tier else ""
+    note(incident, now, "asked", f"{new_page.name} ({new_page.who}{tier}) by {new_page.channels}, code {page.code}")
     return page
 
 
@@ -223,31 +226,31 @@ def _queue(page: Page, channel: str, body: str, purpose: str, now, attempt: int 
                          body=body, purpose=purpose, now=now, page_id=page.id)
 
 
-def _add_page_with_unused_code(incident: Incident, ask, now) -> Page:
-    """The new page, saved with a code no other open ask to this number has. Another process
+def _add_page_with_unused_code(incident: Incident, new_page: NewPage, now) -> Page:
+    """The new page, saved with a code no other open page to this number has. Another process
     may take the same code between our look and our insert: the unique index refuses the
     second, and it picks again."""
     for _ in range(CODE_ATTEMPTS):
-        code = _unused_code(ask.phone)  # its query flushes everything pending first
+        code = _unused_code(new_page.phone)  # its query flushes everything pending first
         try:
             with db.session.begin_nested():
                 page = Page(
-                    incident=incident, code=code, who=ask.who, contact_index=ask.contact_index,
-                    officer_id=ask.officer_id, name=ask.name, phone=ask.phone, channels=ask.channels,
-                    step=incident.step, tier=ask.tier, rota_round=ask.rota_round, status="open", sent_at=now,
+                    incident=incident, code=code, who=new_page.who, contact_index=new_page.contact_index,
+                    officer_id=new_page.officer_id, name=new_page.name, phone=new_page.phone, channels=new_page.channels,
+                    step=incident.step, tier=new_page.tier, rota_round=new_page.rota_round, status=PageStatus.OPEN, sent_at=now,
                 )
                 db.session.add(page)
                 db.session.flush()
             return page
         except IntegrityError:
             continue
-    raise RuntimeError(f"could not save an ask to {ask.phone} with an unused code")
+    raise RuntimeError(f"could not save an new_page to {new_page.phone} with an unused code")
 
 
 def _unused_code(phone: str) -> str:
     """A code this number has no open ask with: three digits while they are easy to find, then
     longer, so a busy officer with hundreds of open asks never exhausts them."""
-    in_use = set(db.session.scalars(select(Page.code).where(Page.phone == phone, Page.status == "open")))
+    in_use = set(db.session.scalars(select(Page.code).where(Page.phone == phone, Page.status == PageStatus.OPEN)))
     for digits in (3, 4, 5, 6, 7, 8):
         for _ in range(10):
             code = str(secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1))
@@ -264,7 +267,7 @@ def _alert_coordinators(incident: Incident, now, what: str, body: str) -> None:
 
 
 def open_pages_for(phone: str) -> list[Page]:
-    return list(db.session.scalars(select(Page).where(Page.phone == phone, Page.status == "open").order_by(Page.id)))
+    return list(db.session.scalars(select(Page).where(Page.phone == phone, Page.status == PageStatus.OPEN).order_by(Page.id)))
 
 
 def page_for_reply(phone: str, code: str) -> Page | None:
@@ -279,8 +282,8 @@ def accept(page: Page, now) -> tuple[bool, str]:
         return True, page.name
     won = db.session.execute(
         update(Incident)
-        .where(Incident.id == page.incident_id, Incident.status.in_(("open", "exhausted")))
-        .values(status="accepted", accepted_page_id=page.id, accepted_at=now, next_action_at=None,
+        .where(Incident.id == page.incident_id, Incident.status.in_((IncidentStatus.OPEN, IncidentStatus.EXHAUSTED)))
+        .values(status=IncidentStatus.ACCEPTED, accepted_page_id=page.id, accepted_at=now, next_action_at=None,
                 caller_update_at=None, version=Incident.version + 1)
         .execution_options(synchronize_session=False)
     ).rowcount == 1
@@ -288,20 +291,20 @@ def accept(page: Page, now) -> tuple[bool, str]:
     db.session.refresh(incident)
     if not won:
         accepter = incident.accepted_page
-        if page.status == "open":
-            page.status, page.answered_at = "too_late", now
+        if page.status == PageStatus.OPEN:
+            page.status, page.answered_at = PageStatus.TOO_LATE, now
         note(incident, now, "late accept", f"{page.name} accepted after it was covered")
         name = accepter.name if accepter else None
         if page.channels in ("sms", "both"):
             text = messages.too_late_text(name) if name else messages.no_longer_needed_text()
             _queue(page, "sms", text, "too_late", now)
         return False, name
-    page.status, page.answered_at = "accepted", now
+    page.status, page.answered_at = PageStatus.ACCEPTED, now
     note(incident, now, "accepted", f"{page.name} ({page.who}) accepted, code {page.code}")
     snapshot = incident.plan_snapshot
     for other in incident.pages:
-        if other.id != page.id and other.status == "open":
-            other.status = "covered"
+        if other.id != page.id and other.status == PageStatus.OPEN:
+            other.status = PageStatus.COVERED
             if other.channels in ("sms", "both") and other.who != "fallback":
                 _queue(other, "sms", messages.covered_text(snapshot, other.code, page.name), "covered", now)
     if caller_can_be_texted(incident):
@@ -334,7 +337,7 @@ def details_for_link(token: str, now, *, viewer=None):
     if link is None or link.expires_at <= now:
         return None
     incident, page = db.session.get(Incident, link.incident_id), db.session.get(Page, link.page_id)
-    if incident.status in ("resolved", "cancelled"):
+    if incident.status in (IncidentStatus.RESOLVED, IncidentStatus.CANCELLED):
         return None
     # ids only: no names or numbers in the append-only log.
     audit.record("plan.details_viewed_by_accepter", user=viewer, now=now, plan_id=incident.plan_id,
@@ -346,23 +349,36 @@ def details_for_link(token: str, now, *, viewer=None):
 
 
 def decline(page: Page, now) -> None:
-    _close_page(page, "declined", now, f"{page.name} declined")
+    _close_page(page, PageStatus.DECLINED, now, f"{page.name} declined")
 
 
 def page_failed(page: Page, now, why: str, unanswered: bool = False) -> None:
     """A failed delivery or an unanswered call: as good as a decline for moving on."""
-    _close_page(page, "no_answer" if unanswered else "failed", now, f"{page.name}: {why}")
+    _close_page(page, PageStatus.NO_ANSWER if unanswered else PageStatus.FAILED, now, f"{page.name}: {why}")
 
 
-def _close_page(page: Page, status: str, now, detail: str) -> None:
-    if page.status != "open":
+def channel_failed(message: OutboxMessage, now, why: str) -> None:
+    """One channel of a page failed (a text undelivered, a call not taken). The page has failed
+    once none of its channels can still reach the person; then the escalation moves on at once."""
+    if message.page_id is None or message.purpose != "ask":
+        return
+    page = db.session.get(Page, message.page_id)
+    note(page.incident, now, "delivery failed", f"{message.channel} to {page.name}: {why}")
+    others = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.page_id == page.id, OutboxMessage.purpose == "ask", OutboxMessage.id != message.id)).all()
+    if all(other.status in (OutboxStatus.FAILED, OutboxStatus.UNKNOWN) for other in others):
+        page_failed(page, now, why)
+
+
+def _close_page(page: Page, status: PageStatus, now, detail: str) -> None:
+    if page.status != PageStatus.OPEN:
         return
     page.status, page.answered_at = status, now
     incident = page.incident
     note(incident, now, status, detail)
     # Nobody left to answer this step: move on at once rather than wait out the step.
-    still_waiting = any(p.status == "open" and p.step == incident.step for p in incident.pages)
-    if incident.status == "open" and page.step == incident.step and not still_waiting:
+    still_waiting = any(p.status == PageStatus.OPEN and p.step == incident.step for p in incident.pages)
+    if incident.status == IncidentStatus.OPEN and page.step == incident.step and not still_waiting:
         incident.next_action_at = now
         wakeup.after_commit(wakeup.ENGINE)
 
@@ -370,7 +386,7 @@ def _close_page(page: Page, status: str, now, detail: str) -> None:
 def resolve(incident: Incident, now, by: str, detail: str = "") -> Incident:
     if incident.status not in LIVE_STATUSES:
         raise Conflict(f"the incident is already {incident.status}", field="status")
-    incident.status, incident.closed_at, incident.closed_by = "resolved", now, by
+    incident.status, incident.closed_at, incident.closed_by = IncidentStatus.RESOLVED, now, by
     incident.caller_update_at = None
     _close_open_pages(incident)
     # The carer is asked how it went a day later; the engine sends it when due.
@@ -382,7 +398,7 @@ def resolve(incident: Incident, now, by: str, detail: str = "") -> Incident:
 def cancel(incident: Incident, reason: str, now, by: str) -> Incident:
     if incident.status not in LIVE_STATUSES:
         raise Conflict(f"the incident is already {incident.status}", field="status")
-    incident.status, incident.closed_at, incident.closed_by, incident.cancel_reason = "cancelled", now, by, reason
+    incident.status, incident.closed_at, incident.closed_by, incident.cancel_reason = IncidentStatus.CANCELLED, now, by, reason
     incident.next_action_at = incident.caller_update_at = None
     _close_open_pages(incident)
     note(incident, now, "cancelled", f"by {by}: {reason}")
@@ -391,14 +407,14 @@ def cancel(incident: Incident, reason: str, now, by: str) -> Incident:
 
 def _close_open_pages(incident: Incident) -> None:
     for page in incident.pages:
-        if page.status == "open":
-            page.status = "closed"
+        if page.status == PageStatus.OPEN:
+            page.status = PageStatus.CLOSED
 
 
 def send_caller_update(incident: Incident, now) -> None:
     """The "still looking" text, every CALLER_UPDATE_MINUTES while nobody has accepted."""
     due, minutes = incident.caller_update_at, current_app.config["CALLER_UPDATE_MINUTES"]
-    if incident.status != "open" or due is None or due > now:
+    if incident.status != IncidentStatus.OPEN or due is None or due > now:
         return
     incident.caller_update_at = now + timedelta(minutes=minutes) if minutes else None
     people_asked = len({page.phone for page in incident.pages if page.who != "fallback"})

@@ -21,8 +21,9 @@ from sqlalchemy import func, select
 
 from emergency.clock import utc_now
 from emergency.extensions import db
-from emergency.incidents.models import INCIDENT_STATUSES, LIVE_STATUSES, EngineHeartbeat, Incident, Page
-from emergency.outbox.models import OutboxMessage
+from emergency.incidents.models import INCIDENT_STATUSES, EngineHeartbeat, Incident, Page
+from emergency.incidents.vocabulary import LIVE_STATUSES
+from emergency.outbox.models import OutboxMessage, OutboxStatus
 from emergency.reports.localsql import seconds_between
 from emergency.rota import service as rota
 from emergency.users.roles import Role
@@ -105,7 +106,7 @@ class DatabaseMetrics:
         yield family
         failures = db.session.execute(
             select(OutboxMessage.channel, OutboxMessage.purpose, func.count())
-            .where(OutboxMessage.status.in_(("failed", "unknown")))
+            .where(OutboxMessage.status.in_((OutboxStatus.FAILED, OutboxStatus.UNKNOWN)))
             .group_by(OutboxMessage.channel, OutboxMessage.purpose)
         ).all()
         family = GaugeMetricFamily("cel_outbox_send_failures", "Texts and calls that failed (or may not have gone), "

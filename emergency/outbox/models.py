@@ -1,16 +1,31 @@
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from emergency.db_types import UTCDateTime
+from emergency.db_types import UTCDateTime, values_of
 from emergency.extensions import db
 
-CHANNELS = ("sms", "call", "email")
-# pending: waiting to go; sending: handed to the provider, answer not yet recorded (a crash
-# here leaves it "unknown", never resent); sent/delivered/failed as the provider reports;
-# cancelled: never sent, because its incident closed while the provider could not be reached.
-STATUSES = ("pending", "sending", "sent", "delivered", "failed", "unknown", "cancelled")
+
+class Channel(StrEnum):
+    SMS = "sms"
+    CALL = "call"
+    EMAIL = "email"  # coordinators' alerts only
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting to go
+    SENDING = "sending"  # handed to the provider, answer not yet recorded
+    SENT = "sent"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # a crash cut the send off: never sent again
+    CANCELLED = "cancelled"  # never sent: its incident closed while the provider could not be reached
+
+
+CHANNELS = values_of(Channel)
+STATUSES = values_of(OutboxStatus)
 # The outside systems messages leave through; each has its own health.
 PROVIDERS = ("twilio", "email")
 

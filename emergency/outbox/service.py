@@ -4,7 +4,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from emergency import wakeup
 from emergency.extensions import db
-from emergency.outbox.models import PROVIDERS, OutboxMessage, ProviderHealth
+from emergency.outbox.models import PROVIDERS, OutboxMessage, OutboxStatus, ProviderHealth
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -18,7 +18,7 @@ def queue_message(*, key: str, channel: str, to_number: str | None = None, body:
     queued = db.session.scalar(
         insert(OutboxMessage)
         .values(idempotency_key=key, channel=channel, to_number=to_number, to_email=to_email, subject=subject,
-                body=body, purpose=purpose, status="pending", created_at=now, next_attempt_at=now, attempts=0,
+                body=body, purpose=purpose, status=OutboxStatus.PENDING, created_at=now, next_attempt_at=now, attempts=0,
                 page_id=page_id, provider_sequence=-1)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(OutboxMessage.id)
@@ -47,7 +47,7 @@ def provider_outage(provider: str, now, after_seconds: int) -> dict | None:
         return None
     channels = ("email",) if provider == "email" else ("sms", "call")
     waiting = db.session.scalar(select(func.count(OutboxMessage.id)).where(
-        OutboxMessage.status == "pending", OutboxMessage.channel.in_(channels)))
+        OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.channel.in_(channels)))
     return {"since": health.failing_since, "waiting": waiting, "error": health.last_error}
 
 

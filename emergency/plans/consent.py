@@ -16,6 +16,7 @@ from emergency.plans import service as plans
 from emergency.plans.consent_models import ConsentRequest
 from emergency.plans.models import ContingencyPlan, EmergencyContact
 from emergency.plans.snapshot import plan_to_dict
+from emergency.plans.vocabulary import PlanStatus
 
 _REPLY = re.compile(r"^(AGREE|REFUSE)(?:\s*#?\s*(\d{1,8}))?[.!]*$")
 _CODE_TRIES = 20
@@ -56,7 +57,7 @@ def ask_for_consent(contact: EmergencyContact, *, by, now) -> tuple[ConsentReque
     """Queue the consent text to the contact's mobile: (the request, whether it is new). A
     contact already asked and not yet answered is not texted twice."""
     plan = contact.plan
-    if plan.status == "archived":
+    if plan.status == PlanStatus.ARCHIVED:
         raise Conflict("the plan is archived and can no longer be changed", field="status")
     if not contact.mobile:
         raise RuleBroken(f"{contact.name} has no mobile number to text; ask them by phone and record "
@@ -104,7 +105,7 @@ def record_reply(sender: str, reply: ConsentReply, now) -> str:
     if contact.mobile != sender:  # the plan now has another number for them: this phone speaks for nobody
         request.status = "closed"
         return f"{LINE}: thank you. This request is no longer open; the council will be in touch."
-    if plan.status != "archived":
+    if plan.status != PlanStatus.ARCHIVED:
         before = plan_to_dict(plan)
         contact.consent_status = "given" if reply.agreed else "refused"
         contact.consent_recorded_on = plans.local_date(now)
@@ -136,5 +137,5 @@ def contacts_awaiting_consent():
     """A query of (contact, plan) still pending consent on plans in use, oldest plan first."""
     return (select(EmergencyContact, ContingencyPlan)
             .join(ContingencyPlan, EmergencyContact.plan_id == ContingencyPlan.id)
-            .where(EmergencyContact.consent_status == "pending", ContingencyPlan.status != "archived")
+            .where(EmergencyContact.consent_status == "pending", ContingencyPlan.status != PlanStatus.ARCHIVED)
             .order_by(ContingencyPlan.carer_name, ContingencyPlan.id, EmergencyContact.position))

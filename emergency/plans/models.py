@@ -3,11 +3,12 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from emergency.db_types import UTCDateTime
+from emergency.db_types import UTCDateTime, values_of
 from emergency.extensions import db
+from emergency.plans.vocabulary import ConsentStatus, PlanStatus
 
-PLAN_STATUSES = ("draft", "active", "suspended", "archived")
-CONSENT_STATUSES = ("pending", "given", "refused")
+PLAN_STATUSES = values_of(PlanStatus)
+CONSENT_STATUSES = values_of(ConsentStatus)
 
 
 class ContingencyPlan(db.Model):

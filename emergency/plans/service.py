@@ -13,14 +13,9 @@ from emergency.clock import local_date
 from emergency.errors import Conflict, NotFound, RuleBroken
 from emergency.extensions import db
 from emergency.plans.cards import new_card_number
-from emergency.plans.models import (
-    CaredForPerson,
-    ContingencyPlan,
-    EmergencyContact,
-    KeySafeCode,
-    PlanVersion,
-)
+from emergency.plans.models import CaredForPerson, ContingencyPlan, EmergencyContact, KeySafeCode, PlanVersion
 from emergency.plans.snapshot import changed_fields, plan_to_dict
+from emergency.plans.vocabulary import ConsentStatus, PlanStatus
 from emergency.records import get_or_not_found
 
 
@@ -69,7 +64,7 @@ def update_plan(plan: ContingencyPlan, data: dict, *, expected_version: int, by,
 def archive_plan(plan: ContingencyPlan, *, reason: str, by, now) -> ContingencyPlan:
     _refuse_if_archived(plan)
     before = plan_to_dict(plan)
-    plan.status = "archived"
+    plan.status = PlanStatus.ARCHIVED
     _record_version(plan, before, change="archived", by=by, now=now, reason=reason)
     # The reason is free text that may name people: it is kept in the version, which an
     # erasure removes, and not in the append-only audit log.
@@ -80,11 +75,11 @@ def archive_plan(plan: ContingencyPlan, *, reason: str, by, now) -> ContingencyP
 def change_status(plan: ContingencyPlan, status: str, *, by, now) -> ContingencyPlan:
     """Activate a draft or suspended plan, or suspend an active one (archiving has its own verb)."""
     _refuse_if_archived(plan)
-    if status not in ("draft", "active", "suspended"):
+    if status not in (PlanStatus.DRAFT, PlanStatus.ACTIVE, PlanStatus.SUSPENDED):
         raise RuleBroken(f"a plan cannot be made {status} here", field="status")
     before = plan_to_dict(plan)
     plan.status = status
-    if _record_version(plan, before, change=status if status != "active" else "activated", by=by, now=now):
+    if _record_version(plan, before, change=status if status != PlanStatus.ACTIVE else "activated", by=by, now=now):
         audit.record(f"plan.{status}", user=by, now=now, plan_id=plan.id)
     return plan
 
@@ -147,7 +142,7 @@ def search_plans(*, name=None, card_number=None, phone=None, postcode=None, stat
     if status:
         query = query.where(ContingencyPlan.status == status)
     else:
-        query = query.where(ContingencyPlan.status != "archived")
+        query = query.where(ContingencyPlan.status != PlanStatus.ARCHIVED)
     if card_number:
         query = query.where(ContingencyPlan.card_number == card_number)
     # Children are matched with IN (SELECT plan_id ...) rather than a correlated EXISTS, so that
@@ -183,7 +178,7 @@ def plans_due_for_review(*, today: date, within_days: int):
     return (
         select(ContingencyPlan)
         .where(
-            ContingencyPlan.status != "archived",
+            ContingencyPlan.status != PlanStatus.ARCHIVED,
             ContingencyPlan.review_due_on <= today + timedelta(days=within_days),
         )
         .order_by(ContingencyPlan.review_due_on, ContingencyPlan.id)
@@ -201,7 +196,7 @@ def _unused_card_number() -> str:
 
 
 def _refuse_if_archived(plan: ContingencyPlan) -> None:
-    if plan.status == "archived":
+    if plan.status == PlanStatus.ARCHIVED:
         raise Conflict("the plan is archived and can no longer be changed", field="status")
 
 
@@ -240,7 +235,7 @@ def _record_version(plan, before, *, change, by, now, reason="", force=False) ->
 def _apply(plan: ContingencyPlan, data: dict, now) -> None:
     carer = data["carer"]
     address = carer["address"]
-    plan.status = data.get("status", plan.status or "draft")
+    plan.status = data.get("status", plan.status or PlanStatus.DRAFT)
     plan.carer_name = carer["name"]
     plan.carer_mobile = carer.get("mobile")
     plan.carer_landline = carer.get("landline")
@@ -316,5 +311,5 @@ def _apply_contact(contact: EmergencyContact, item: dict) -> None:
     contact.landline = item.get("landline")
     contact.availability = [dict(window) for window in item.get("availability", [])]
     contact.holds_key = item.get("holds_key", False)
-    contact.consent_status = consent.get("status", "pending")
+    contact.consent_status = consent.get("status", ConsentStatus.PENDING)
     contact.consent_recorded_on = consent.get("recorded_on")

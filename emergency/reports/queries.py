@@ -12,7 +12,9 @@ from sqlalchemy import and_, case, distinct, exists, func, literal, not_, select
 
 from emergency.extensions import db
 from emergency.incidents.models import Incident, IncidentEvent, Page
+from emergency.incidents.vocabulary import IncidentStatus, PageStatus
 from emergency.plans.models import CaredForPerson, ContingencyPlan, EmergencyContact, PlanVersion
+from emergency.plans.vocabulary import PlanStatus
 from emergency.reports.figures import nearest_rank
 from emergency.reports.localsql import LocalClock, seconds_between
 from emergency.rota.calendar import WEEKDAYS
@@ -43,7 +45,7 @@ def _pairs(query) -> dict:
 # Plans
 
 def _live_plans_at_end(w: Window):
-    return (ContingencyPlan.created_at < w.end, ContingencyPlan.status != "archived")
+    return (ContingencyPlan.created_at < w.end, ContingencyPlan.status != PlanStatus.ARCHIVED)
 
 
 def plan_totals(w: Window, as_of: date) -> dict:
@@ -52,7 +54,7 @@ def plan_totals(w: Window, as_of: date) -> dict:
         func.count(ContingencyPlan.id).filter(ContingencyPlan.created_at < w.end),
         func.count(ContingencyPlan.id).filter(ContingencyPlan.created_at >= w.start,
                                               ContingencyPlan.created_at < w.end),
-        func.count(ContingencyPlan.id).filter(live, ContingencyPlan.status == "active"),
+        func.count(ContingencyPlan.id).filter(live, ContingencyPlan.status == PlanStatus.ACTIVE),
         func.count(ContingencyPlan.id).filter(live),
         func.count(ContingencyPlan.id).filter(live, ContingencyPlan.review_due_on >= w.first_day,
                                               ContingencyPlan.review_due_on <= w.last_day),
@@ -101,7 +103,7 @@ def plans_by_language(w: Window) -> list[tuple[str, int]]:
 def cared_for_covered(w: Window) -> int:
     return db.session.scalar(
         select(func.count(CaredForPerson.id)).join(ContingencyPlan)
-        .where(ContingencyPlan.created_at < w.end, ContingencyPlan.status == "active")
+        .where(ContingencyPlan.created_at < w.end, ContingencyPlan.status == PlanStatus.ACTIVE)
     )
 
 
@@ -121,8 +123,8 @@ def _outcome_at_end(w: Window):
                                       IncidentEvent.at < w.end)
     closed_by_end = Incident.closed_at < w.end
     return case(
-        (and_(Incident.status == "cancelled", closed_by_end), "cancelled"),
-        (and_(Incident.status == "resolved", closed_by_end), "resolved"),
+        (and_(Incident.status == IncidentStatus.CANCELLED, closed_by_end), "cancelled"),
+        (and_(Incident.status == IncidentStatus.RESOLVED, closed_by_end), "resolved"),
         (Incident.accepted_at < w.end, "accepted"),
         (exhausted_by_end, "exhausted"),
         else_="open",
@@ -213,8 +215,8 @@ def asks_per_officer(w: Window) -> list[tuple[str, int, int, int]]:
     answered_in_time = Page.answered_at < w.end
     query = (
         select(DutyOfficer.name, func.count(Page.id),
-               func.count(Page.id).filter(Page.status == "accepted", answered_in_time),
-               func.count(Page.id).filter(Page.status == "declined", answered_in_time))
+               func.count(Page.id).filter(Page.status == PageStatus.ACCEPTED, answered_in_time),
+               func.count(Page.id).filter(Page.status == PageStatus.DECLINED, answered_in_time))
         .join(DutyOfficer, DutyOfficer.id == Page.officer_id)
         .where(Page.sent_at >= w.start, Page.sent_at < w.end)
         .group_by(DutyOfficer.id, DutyOfficer.name)

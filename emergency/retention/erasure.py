@@ -14,8 +14,10 @@ from sqlalchemy import delete, func, or_, select
 from emergency.audit import service as audit
 from emergency.errors import Conflict, RuleBroken
 from emergency.extensions import db
-from emergency.incidents.models import LIVE_STATUSES, Incident
+from emergency.incidents.models import Incident
+from emergency.incidents.vocabulary import LIVE_STATUSES
 from emergency.plans.models import ContingencyPlan, PlanVersion
+from emergency.plans.vocabulary import PlanStatus
 from emergency.retention.schedule import ERASED_TEXT
 from emergency.retention.service import anonymise_incidents
 from emergency.telephony.models import InboundRequest
@@ -72,7 +74,7 @@ def _refuse_while_live(plan_id: int) -> None:
 
 
 def _blank(plan: ContingencyPlan, now) -> None:
-    plan.status = "archived"
+    plan.status = PlanStatus.ARCHIVED
     plan.erased_at = plan.updated_at = now
     plan.carer_name = ERASED_TEXT
     plan.carer_mobile = plan.carer_landline = None

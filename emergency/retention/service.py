@@ -12,13 +12,13 @@ from sqlalchemy import String, and_, cast, delete, func, literal, null, or_, sel
 
 from emergency.extensions import db
 from emergency.incidents.models import DetailsLink, Incident, IncidentEvent, Page
-from emergency.outbox.models import OutboxMessage
+from emergency.incidents.vocabulary import CLOSED_STATUSES, PageStatus
+from emergency.outbox.models import OutboxMessage, OutboxStatus
 from emergency.retention.schedule import ERASED_TEXT, REDACTED_BODY, RetentionSchedule, due_before
 from emergency.rota.models import CalendarFeed
 from emergency.telephony.models import InboundRequest
 
 BATCH = 500
-CLOSED_STATUSES = ("resolved", "cancelled")
 # pg_try_advisory_xact_lock's key for retention work: any fixed 64-bit number of our own.
 ADVISORY_LOCK_KEY = 0x43454C5245544E  # "CELRETN"
 
@@ -83,7 +83,7 @@ def _redact_outbox_bodies(before) -> int:
     # A message still waiting to go, or in the provider's hands, keeps its words.
     return db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.created_at < before, OutboxMessage.status.not_in(("pending", "sending")),
+        .where(OutboxMessage.created_at < before, OutboxMessage.status.not_in((OutboxStatus.PENDING, OutboxStatus.SENDING)),
                OutboxMessage.body.not_in((REDACTED_BODY, ERASED_TEXT)))
         .values(body=REDACTED_BODY)
         .execution_options(synchronize_session=False)
@@ -126,8 +126,8 @@ def anonymise_incidents(ids: list[int], now, *, keep_plan_link: bool) -> int:
     tied = or_(OutboxMessage.page_id.in_(page_ids), and_(OutboxMessage.created_at >= earliest, by_key))
     quietly = {"synchronize_session": False}
     db.session.execute(
-        update(OutboxMessage).where(tied, OutboxMessage.status == "pending")
-        .values(status="failed", last_error="erased before it was sent", next_attempt_at=None)
+        update(OutboxMessage).where(tied, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.FAILED, last_error="erased before it was sent", next_attempt_at=None)
         .execution_options(**quietly)
     )
     # The key can hold a number (hand-over:+44...): it becomes one that says only what it was.
@@ -142,7 +142,7 @@ def anonymise_incidents(ids: list[int], now, *, keep_plan_link: bool) -> int:
         .execution_options(**quietly)
     )
     db.session.execute(
-        update(Page).where(Page.incident_id.in_(ids), Page.status == "open").values(status="closed")
+        update(Page).where(Page.incident_id.in_(ids), Page.status == PageStatus.OPEN).values(status=PageStatus.CLOSED)
         .execution_options(**quietly)
     )
     db.session.execute(

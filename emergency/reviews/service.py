@@ -17,6 +17,7 @@ from emergency.extensions import db
 from emergency.outbox.service import queue_message
 from emergency.plans.models import ContingencyPlan
 from emergency.plans.service import plans_due_for_review
+from emergency.plans.vocabulary import PlanStatus
 from emergency.reviews.models import PlanReviewNotice
 
 LIST_WITHIN_DAYS = 30
@@ -78,7 +79,7 @@ def text_carers_before_review(now) -> list[int]:
     call = current_app.config["PLAN_REVIEW_PHONE"]
     plans = db.session.scalars(
         select(ContingencyPlan).where(
-            ContingencyPlan.status == "active",
+            ContingencyPlan.status == PlanStatus.ACTIVE,
             ContingencyPlan.review_texts_opt_out.is_(False),
             ContingencyPlan.carer_mobile.is_not(None),
             ContingencyPlan.review_due_on >= today,

@@ -9,18 +9,19 @@ from emergency.incidents import messages
 from emergency.incidents import service as incidents
 from emergency.incidents.messages import LINE, first_name
 from emergency.incidents.models import Incident, Page
+from emergency.incidents.vocabulary import IncidentStatus, PageStatus
 from emergency.outbox import opt_outs
-from emergency.outbox.models import OutboxMessage
+from emergency.outbox.models import OutboxMessage, OutboxStatus
 from emergency.outbox.service import queue_message
 from emergency.plans.cards import CardNumberError, has_valid_check_digit, parse_card_number
 from emergency.plans.consent import parse_consent_reply, record_reply
 from emergency.plans.models import ContingencyPlan, KeySafeCode
+from emergency.plans.vocabulary import PlanStatus
 from emergency.rota import service as rota
 from emergency.rota.models import DutyOfficer
 from emergency.telephony.gateway import OPTED_OUT
 from emergency.telephony.models import PutThrough
 from emergency.telephony.replies import parse_text
-from emergency.telephony.sender import channel_failed
 from emergency.users.service import alert_recipients
 
 HELP = (f"{LINE}: text the number on the carer's emergency card to get help. To answer an ask, reply "
@@ -92,7 +93,7 @@ def _plan_named(candidates) -> _CardsFound:
     if valid:
         plans = db.session.scalars(select(ContingencyPlan).where(ContingencyPlan.card_number.in_(valid))).all()
         if plans:
-            plans.sort(key=lambda plan: (plan.status != "active", valid.index(plan.card_number)))
+            plans.sort(key=lambda plan: (plan.status != PlanStatus.ACTIVE, valid.index(plan.card_number)))
             return _CardsFound(plans[0])
         return _CardsFound(why=f"an unknown card {valid[0]}")
     if candidates:
@@ -107,7 +108,7 @@ def _kept(body: str) -> str:
 def _live_accepted_page(sender: str) -> Page | None:
     return db.session.scalars(
         select(Page).join(Incident, Page.incident_id == Incident.id)
-        .where(Page.phone == sender, Page.status == "accepted", Incident.status == "accepted")
+        .where(Page.phone == sender, Page.status == PageStatus.ACCEPTED, Incident.status == IncidentStatus.ACCEPTED)
         .order_by(Page.id.desc())
     ).first()
 
@@ -126,14 +127,14 @@ def _answer(sender: str, verb: str, code: str | None, now) -> str | None:
         incidents.accept(page, now)
         return None  # the details text (or "already covered") goes out through the outbox
     if verb == "decline":
-        if page.status == "accepted":
+        if page.status == PageStatus.ACCEPTED:
             return f"{LINE}: you have accepted this ask. If you can no longer go, please call this number now."
         incidents.decline(page, now)
         return f"{LINE}: thank you for letting us know. We are asking someone else."
     incident = page.incident
     if incident.accepted_page_id != page.id:
         return f"{LINE}: only the person who accepted can close this emergency."
-    if incident.status != "accepted":
+    if incident.status != IncidentStatus.ACCEPTED:
         return f"{LINE}: this emergency is already closed. Thank you."
     incidents.resolve(incident, now, by=f"{page.name} (DONE by text)")
     return f"{LINE}: thank you. The emergency is closed."
@@ -144,7 +145,7 @@ def _page_answered(sender: str, code: str | None, done: bool):
         page = incidents.page_for_reply(sender, code)
         return (page, None) if page else (None, f"{LINE}: we have no ask with code {code} for this number.")
     if done:
-        accepted = db.session.scalars(select(Page).where(Page.phone == sender, Page.status == "accepted")
+        accepted = db.session.scalars(select(Page).where(Page.phone == sender, Page.status == PageStatus.ACCEPTED)
                                       .order_by(Page.id.desc())).first()
         return (accepted, None) if accepted else (None, f"{LINE}: reply DONE with the code from your ask.")
     pending = incidents.open_pages_for(sender)
@@ -158,7 +159,7 @@ def _page_answered(sender: str, code: str | None, done: bool):
 
 def _card_by_text(sender: str, found: _CardsFound, body: str, now) -> str:
     plan = found.plan
-    if plan.status != "active":
+    if plan.status != PlanStatus.ACTIVE:
         incident, told = _hand_to_duty_officer(sender, "sms", f"a card whose plan is {plan.status}", now, plan)
         incidents.note(incident, now, "caller's text", _kept(body))
         return _answered(incident, now, messages.card_not_usable(told))
@@ -245,7 +246,7 @@ def card_by_keypad(caller: str, digits: str, retry_allowed: bool, now):
             return "retry", None
         return "connect", _connect(caller, f"a card number that could not be read ({error})", now)
     plan = db.session.scalar(select(ContingencyPlan).where(ContingencyPlan.card_number == card))
-    if plan is None or plan.status != "active":
+    if plan is None or plan.status != PlanStatus.ACTIVE:
         if plan is None and retry_allowed:
             return "retry", None
         why = f"unknown card {card}" if plan is None else f"card {card}, whose plan is {plan.status}"
@@ -257,12 +258,12 @@ def card_by_keypad(caller: str, digits: str, retry_allowed: bool, now):
             f"Thank you. We are contacting {carer}'s emergency contacts now, and then our duty officers. "
             f"You will get a text when someone is on the way to {cared_for}. If anyone is in danger, call 999."))
     incidents.note(incident, now, "caller rang again", caller or "an unknown number")
-    if incident.status == "exhausted":
+    if incident.status == IncidentStatus.EXHAUSTED:
         # Nobody is being asked any more: the truth, then a person.
         words = (f"We are sorry: nobody has been found yet to go to {cared_for}. A coordinator has been alerted. "
                  f"If anyone is in danger, hang up and call 999. Putting you through to someone now.")
         return "connect", PutThroughPlan(_answered(incident, now, words), _people_to_put_through(now), incident.id)
-    if incident.status == "accepted":
+    if incident.status == IncidentStatus.ACCEPTED:
         accepter = db.session.get(Page, incident.accepted_page_id)
         return "opened", _answered(incident, now, (
             f"Thank you. Help is arranged: {first_name(accepter.name) if accepter else 'someone'} has "
@@ -405,15 +406,15 @@ def delivery_report(provider_id: str, status: str, error_code: str | None, seque
     if error_code == str(OPTED_OUT):
         opt_outs.opt_out(message.to_number, now)
     if status in FAILED_STATUSES:
-        message.status, message.last_error = "failed", f"{status}" + (f" ({error_code})" if error_code else "")
-        channel_failed(message, now, message.last_error)
+        message.status, message.last_error = OutboxStatus.FAILED, f"{status}" + (f" ({error_code})" if error_code else "")
+        incidents.channel_failed(message, now, message.last_error)
     elif status == "delivered":
-        message.status = "delivered"
+        message.status = OutboxStatus.DELIVERED
     elif status == "completed" and message.channel == "call":
         page = db.session.get(Page, message.page_id) if message.page_id else None
-        if page is not None and page.status == "open" and message.purpose == "ask":
+        if page is not None and page.status == PageStatus.OPEN and message.purpose == "ask":
             # Answered but no key pressed: voicemail, or hung up. Only a keypress is a person.
-            message.status, message.last_error = "failed", "answered without a keypress"
-            channel_failed(message, now, "the call ended without a keypress")
+            message.status, message.last_error = OutboxStatus.FAILED, "answered without a keypress"
+            incidents.channel_failed(message, now, "the call ended without a keypress")
         else:
-            message.status = "delivered"
+            message.status = OutboxStatus.DELIVERED

@@ -25,8 +25,9 @@ from emergency.clock import local_zone
 from emergency.extensions import db
 from emergency.incidents import service as incidents
 from emergency.incidents.models import Incident, Page
+from emergency.incidents.vocabulary import IncidentStatus
 from emergency.outbox import opt_outs
-from emergency.outbox.models import OutboxMessage, ProviderHealth, provider_for
+from emergency.outbox.models import OutboxMessage, OutboxStatus, ProviderHealth, provider_for
 from emergency.outbox.service import describe_outage, provider_outage
 from emergency.redaction import redact_secret_links
 from emergency.telephony.gateway import OPTED_OUT, SendFailed
@@ -37,7 +38,7 @@ LONGEST_WAIT = timedelta(seconds=60)
 # Messages that are not asks (alerts, confirmations) are retried this long, then given up.
 OTHERS_RETRIED_FOR = timedelta(days=1)
 ASKING = ("ask", "fallback")
-STILL_ASKING = ("open", "exhausted")
+STILL_ASKING = (IncidentStatus.OPEN, IncidentStatus.EXHAUSTED)
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
@@ -52,7 +53,7 @@ def send_due(now, gateway, mailer=None, pool_size: int | None = None) -> int:
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     _give_up_on_interrupted_sends(now)
     due = db.session.scalars(
-        select(OutboxMessage.id).where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+        select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(BATCH)
     ).all()
     db.session.commit()
@@ -87,8 +88,8 @@ def send_due(now, gateway, mailer=None, pool_size: int | None = None) -> int:
 
 def _claim(message_id: int, now) -> OutboxMessage | None:
     claimed = db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == "pending")
-        .values(status="sending", attempts=OutboxMessage.attempts + 1, sent_at=now)
+        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, sent_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -130,20 +131,20 @@ def _record(message: OutboxMessage, future, now, reached: set, unreachable: dict
             _wait_and_retry(message, now)
             return
         reached.add(provider)  # it answered, even if the answer was no
-        message.status = "failed"
+        message.status = OutboxStatus.FAILED
         message.body = redact_secret_links(message.body)
         if failure.code == OPTED_OUT:
             opt_outs.opt_out(message.to_number, now)
-        channel_failed(message, now, str(failure))
+        incidents.channel_failed(message, now, str(failure))
         return
     except Exception as error:
         # Not an answer we understand: it may have gone, so it is never sent again.
         current_app.logger.exception("outbox: message %s: unexpected failure while sending", message.id)
-        message.status, message.last_error = "unknown", f"unexpected failure while sending: {error!r}"
-        channel_failed(message, now, "sending failed unexpectedly")
+        message.status, message.last_error = OutboxStatus.UNKNOWN, f"unexpected failure while sending: {error!r}"
+        incidents.channel_failed(message, now, "sending failed unexpectedly")
         return
     reached.add(provider)
-    message.status = "sent"
+    message.status = OutboxStatus.SENT
     # The provider has the text now; a details link must not stay readable in the outbox.
     message.body = redact_secret_links(message.body)
     if message.channel != "email":
@@ -158,7 +159,7 @@ def _cancelled_as_no_longer_needed(message: OutboxMessage) -> bool:
         select(Incident.status).join(Page, Page.incident_id == Incident.id).where(Page.id == message.page_id))
     if incident_status in STILL_ASKING:
         return False
-    message.status = "cancelled"
+    message.status = OutboxStatus.CANCELLED
     message.last_error = f"not sent: the incident is {incident_status}; last try: {message.last_error}"
     return True
 
@@ -167,9 +168,9 @@ def _wait_and_retry(message: OutboxMessage, now) -> None:
     if _cancelled_as_no_longer_needed(message):
         return
     if message.purpose not in ASKING and now - message.created_at > OTHERS_RETRIED_FOR:
-        message.status = "failed"
+        message.status = OutboxStatus.FAILED
         return
-    message.status, message.next_attempt_at = "pending", now + retry_delay(message.attempts)
+    message.status, message.next_attempt_at = OutboxStatus.PENDING, now + retry_delay(message.attempts)
 
 
 def _note_provider_health(now, reached: set, unreachable: dict) -> None:
@@ -211,24 +212,11 @@ def _alert_if_twilio_is_down(now) -> None:
 
 def _give_up_on_interrupted_sends(now) -> None:
     stuck = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.status == "sending", OutboxMessage.sent_at < now - STUCK_AFTER)
+        select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.sent_at < now - STUCK_AFTER)
     ).all()
     for message in stuck:
-        message.status, message.last_error = "unknown", "interrupted while sending; not sent again"
+        message.status, message.last_error = OutboxStatus.UNKNOWN, "interrupted while sending; not sent again"
         current_app.logger.error("outbox: message %s to %s was interrupted while sending", message.id,
                                  message.to_number or message.to_email)
-        channel_failed(message, now, "sending was interrupted")
+        incidents.channel_failed(message, now, "sending was interrupted")
     db.session.commit()
-
-
-def channel_failed(message: OutboxMessage, now, why: str) -> None:
-    """One channel of an ask failed. The ask has failed once none of its channels can still
-    reach the person; then the escalation moves on at once."""
-    if message.page_id is None or message.purpose != "ask":
-        return
-    page = db.session.get(Page, message.page_id)
-    incidents.note(page.incident, now, "delivery failed", f"{message.channel} to {page.name}: {why}")
-    others = db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.page_id == page.id, OutboxMessage.purpose == "ask", OutboxMessage.id != message.id)).all()
-    if all(other.status in ("failed", "unknown") for other in others):
-        incidents.page_failed(page, now, why)

@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.incidents.models import Page
+from emergency.incidents.vocabulary import IncidentStatus
 from emergency.outbox.models import OutboxMessage
 from emergency.phones import PhoneNumberError, normalise_phone
 from emergency.records import get_or_none
@@ -274,7 +275,7 @@ def _page(page_id: int) -> Page | None:
 @signed_by_twilio
 def ask(page_id):
     page = _page(page_id)
-    if page is None or page.incident.status not in ("open", "exhausted"):
+    if page is None or page.incident.status not in (IncidentStatus.OPEN, IncidentStatus.EXHAUSTED):
         return xml(twiml.say_and_hang_up("Thank you. This emergency is already covered. Goodbye."))
     attempt = 2 if request.args.get("attempt") == "2" else 1
     return xml(twiml.ask_by_phone(inbound.ask_words(page), url_for("twilio.ask_answer", page_id=page_id, attempt=attempt)))
@@ -321,7 +322,7 @@ ACCEPTED_KEPT = twiml.say_and_hang_up(
 
 
 def _accepted_by(page: Page) -> bool:
-    return page.incident.status == "accepted" and page.incident.accepted_page_id == page.id
+    return page.incident.status == IncidentStatus.ACCEPTED and page.incident.accepted_page_id == page.id
 
 
 @blp.post("/say/<int:message_id>")

@@ -104,8 +104,9 @@ def test_webhook_requests_are_counted_by_route_and_status(app):
     before = samples(scrape(client, headers=monitor.headers)["cel_webhook_requests"])
     client.post("/twilio/sms", data={"From": "+447911123456", "Body": "hello"})  # no signature: refused
     after = samples(scrape(client, headers=monitor.headers)["cel_webhook_requests"])
-    key = next(k for k in after if dict(k[1]).get("route") == "/twilio/sms")
-    assert after[key] == before.get(key, 0) + 1 and dict(key[1])["status"] in ("403", "200")
+    # Earlier tests in this process may have counted other answers on the same route.
+    key = next(k for k in after if dict(k[1]).get("route") == "/twilio/sms" and dict(k[1])["status"] == "403")
+    assert after[key] == before.get(key, 0) + 1
 
 
 def test_the_monitor_role_is_given_by_the_users_command(app):

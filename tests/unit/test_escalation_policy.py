@@ -25,7 +25,7 @@ def step(position, contacts=(SUE, TOM), on_duty=FULL_ROTA, now=TUESDAY_NIGHT, **
 
 def test_the_first_step_asks_the_first_contact_by_text_and_call_and_waits():
     decision = step(Position("contacts"))
-    [ask] = decision.asks
+    [ask] = decision.pages
     assert (ask.who, ask.name, ask.channels, ask.phone) == ("contact", "Susan Hughes", "both", "+442079460456")
     assert decision.next_action_at == TUESDAY_NIGHT + timedelta(minutes=10)
     assert decision.position == Position("contacts", 1)
@@ -34,58 +34,58 @@ def test_the_first_step_asks_the_first_contact_by_text_and_call_and_waits():
 def test_a_contact_outside_their_window_is_skipped_with_a_note_and_the_rota_tier_1_is_asked_together():
     decision = step(Position("contacts", 1))
     assert "skipped Tom Baker: outside their availability window" in decision.notes
-    assert [(a.name, a.tier, a.rota_round, a.channels) for a in decision.asks] == [
+    assert [(a.name, a.tier, a.rota_round, a.channels) for a in decision.pages] == [
         ("Priya Shah", 1, 1, "both"), ("Joe Bloggs", 1, 1, "sms")]
     assert decision.position == Position("rota", 2, 1, 2)
 
 
 def test_a_contact_who_refused_consent_is_never_asked():
     decision = step(Position("contacts"), contacts=[RAY, SUE])
-    assert [a.name for a in decision.asks] == ["Susan Hughes"]
+    assert [a.name for a in decision.pages] == ["Susan Hughes"]
     assert "skipped Ray Wu: refused consent to be contacted" in decision.notes
 
 
 def test_the_same_contact_is_asked_at_the_weekend_inside_the_window_by_call_only():
     saturday = datetime(2026, 12, 5, 11, 0, tzinfo=timezone.utc)
-    [ask] = step(Position("contacts", 1), now=saturday).asks
+    [ask] = step(Position("contacts", 1), now=saturday).pages
     assert (ask.name, ask.channels, ask.phone) == ("Tom Baker", "call", "+442079460789")
 
 
 def test_tiers_follow_one_another_then_the_rounds_repeat_alerting_coordinators():
     decision = step(Position("rota", 2, 1, 2))
-    assert [a.name for a in decision.asks] == ["Sam Patel"] and decision.asks[0].channels == "call"
+    assert [a.name for a in decision.pages] == ["Sam Patel"] and decision.pages[0].channels == "call"
     after_tier_2 = step(decision.position)  # tier 3 is empty: round 1 is over, round 2 begins
     assert after_tier_2.rounds_completed == (1,) and "nobody on duty in tier 3" in after_tier_2.notes
-    assert [(a.name, a.rota_round) for a in after_tier_2.asks] == [("Priya Shah", 2), ("Joe Bloggs", 2)]
+    assert [(a.name, a.rota_round) for a in after_tier_2.pages] == [("Priya Shah", 2), ("Joe Bloggs", 2)]
 
 
 def test_after_the_last_round_the_incident_is_exhausted_and_the_fallback_is_called():
     decision = step(Position("rota", 2, 3, 3), fallback_number="+441134960000")
     assert decision.exhausted and decision.next_action_at is None and decision.rounds_completed == (3,)
-    [ask] = decision.asks
+    [ask] = decision.pages
     assert (ask.who, ask.phone, ask.channels) == ("fallback", "+441134960000", "call")
 
 
 def test_a_rota_gap_in_tier_1_goes_straight_to_tier_2():
     decision = step(Position("rota", 2, 1, 1), on_duty={1: [], 2: [SAM], 3: []})
-    assert [a.name for a in decision.asks] == ["Sam Patel"] and "nobody on duty in tier 1" in decision.notes
+    assert [a.name for a in decision.pages] == ["Sam Patel"] and "nobody on duty in tier 1" in decision.notes
 
 
 def test_an_empty_rota_goes_straight_to_the_fallback_without_pretending_to_do_rounds():
     decision = step(Position("contacts"), contacts=[], on_duty={1: [], 2: [], 3: []}, fallback_number="+441134960000")
     assert decision.exhausted and decision.rounds_completed == ()
     assert "nobody on the rota to ask" in decision.notes
-    assert [a.who for a in decision.asks] == ["fallback"]
+    assert [a.who for a in decision.pages] == ["fallback"]
 
 
 def test_an_exhausted_incident_without_a_fallback_number_says_so():
     decision = step(Position("contacts"), contacts=[], on_duty={1: [], 2: [], 3: []})
-    assert decision.exhausted and decision.asks == ()
+    assert decision.exhausted and decision.pages == ()
     assert any("no fallback number" in text for text in decision.notes)
 
 
 def test_a_number_that_texted_stop_is_called_instead():
-    [ask] = step(Position("contacts"), sms_blocked=frozenset({SUE["mobile"]})).asks
+    [ask] = step(Position("contacts"), sms_blocked=frozenset({SUE["mobile"]})).pages
     assert ask.channels == "call"
     assert reachable_channels("sms", "+442079460456", "+442079460456", {"+442079460456"}) == "call"
     assert reachable_channels("both", None, None, set()) is None
@@ -93,7 +93,7 @@ def test_a_number_that_texted_stop_is_called_instead():
 
 def test_a_plan_set_to_texts_only_texts():
     decision = step(Position("contacts"), settings=Settings(300, 1, "sms"))
-    assert decision.asks[0].channels == "sms" and decision.next_action_at == TUESDAY_NIGHT + timedelta(minutes=5)
+    assert decision.pages[0].channels == "sms" and decision.next_action_at == TUESDAY_NIGHT + timedelta(minutes=5)
 
 
 def test_availability_windows_run_overnight_into_the_next_day():
