@@ -50,6 +50,7 @@ from emergency.telephony import sender  # noqa: E402
 from emergency.telephony.gateway import TwilioGateway  # noqa: E402
 from emergency.telephony.inbound import HELP  # noqa: E402
 from emergency.telephony.twiml import text_reply  # noqa: E402
+from tests.conftest import plan_payload  # noqa: E402
 
 ACCOUNT, TOKEN, LINE = "AC" + "0" * 32, "bench-auth-token", "+441134960500"
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -135,7 +136,6 @@ def signed_text(base, sender, body, sid):
 
 
 def seed_plans(app, count):
-    from tests.conftest import plan_payload
 
     cards = []
     with app.app_context():

@@ -33,6 +33,7 @@ from sqlalchemy import event, func, select  # noqa: E402
 
 from config import TestConfig  # noqa: E402
 from emergency import create_app  # noqa: E402
+from emergency.clock import local_zone  # noqa: E402
 from emergency.extensions import db  # noqa: E402
 from emergency.rota import calendar  # noqa: E402
 from emergency.rota import service as rota  # noqa: E402
@@ -176,7 +177,7 @@ def run(database_url: str, lookups: int) -> None:
         flask_migrate.upgrade()
         if db.session.scalar(select(func.count()).select_from(DutyOfficer)):
             sys.exit(f"{database_url}: already has duty officers; give an empty database")
-        zone = rota.local_zone()
+        zone = local_zone()
         rng = random.Random(SEED)
         pattern_specs, override_specs, kinds = seed_rota(rng, zone)
 

@@ -3,15 +3,23 @@ import threading
 from datetime import timedelta
 
 import click
+from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from emergency import demo
-from emergency.clock import utc_now
+from emergency.clock import local_zone, utc_now
 from emergency.errors import DomainError
 from emergency.extensions import db
+from emergency.incidents import engine
+from emergency.outbox import service as outbox
 from emergency.phones import PhoneNumberError, normalise_phone
+from emergency.rota import service as rota
+from emergency.scheduling import add_jobs, listen_for_work
+from emergency.security_check import problems
+from emergency.telephony import inbound
+from emergency.telephony import sender as outbox_sender
 from emergency.users import service as users
 from emergency.users.models import ApiToken, User
 from emergency.users.roles import ROLES
@@ -29,7 +37,6 @@ security_cli = AppGroup("security", help="Check a deployment's security settings
 @security_cli.command("check")
 def security_check():
     """Print what a production deployment has wrong; exit 1 if anything is."""
-    from emergency.security_check import problems
 
     found = problems(current_app.config, utc_now())
     for problem in found:
@@ -47,8 +54,6 @@ def security_check():
 def text_the_line(sender, body):
     """Text the line as SENDER (e.g. 07911 123456) and print its reply; what the line sends
     out lands in the outbox (`flask phone outbox`)."""
-    from emergency.telephony import inbound
-    from emergency.telephony import sender as outbox_sender
 
     number = _phone_or_fail(sender)
     reply = inbound.handle_text(number, body, utc_now())
@@ -61,7 +66,6 @@ def text_the_line(sender, body):
 @click.option("--last", default=10, show_default=True, help="How many messages.")
 def show_outbox(last):
     """The newest messages the line has sent (or queued)."""
-    from emergency.outbox import service as outbox
 
     for message in reversed(db.session.scalars(outbox.messages().limit(last)).all()):
         click.echo(f"{message.created_at:%H:%M:%S} {message.status:9} {message.channel:4} {message.to_number}: {message.body}")
@@ -71,9 +75,7 @@ def show_outbox(last):
 def run_engine():
     """Run the escalation engine and daily jobs in this process until stopped (start web
     workers with RUN_SCHEDULER=0 when using this)."""
-    from apscheduler.schedulers.blocking import BlockingScheduler
 
-    from emergency.scheduling import add_jobs, listen_for_work
 
     app = current_app._get_current_object()
     scheduler = add_jobs(BlockingScheduler(timezone=app.config["LOCAL_TIMEZONE"]), app)
@@ -92,7 +94,6 @@ def run_engine():
 @engine_cli.command("tick")
 def tick_once():
     """Take every step that is due now, once."""
-    from emergency.incidents import engine
 
     click.echo(f"engine: {engine.tick(utc_now())} incident(s) handled")
 
@@ -199,12 +200,11 @@ def _phone_or_fail(text):
 @rota_cli.command("check-gaps")
 def check_gaps():
     """Text coordinators the coming days' tier-1 gaps (the scheduler does this daily)."""
-    from emergency.rota import service as rota
 
     now = utc_now()
     holes = rota.gaps(now, now + timedelta(days=current_app.config["ROTA_GAP_DAYS"]))
     for start, end in holes:
-        click.echo(rota.describe_span(start, end, rota.local_zone()))
+        click.echo(rota.describe_span(start, end, local_zone()))
     queued = rota.alert_coordinators_of_gaps(now)
     db.session.commit()
     click.echo(f"{len(holes)} gap(s); {len(queued)} alert(s) in the outbox")
@@ -215,7 +215,6 @@ def check_gaps():
 @click.argument("officer_id", type=int)
 def link_officer(username, officer_id):
     """Tie a duty_officer login to a rota officer, so they see the incidents they were asked about."""
-    from emergency.rota import service as rota
 
     def link():
         user, officer = users.get_user(username), rota.get_officer(officer_id)

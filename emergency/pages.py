@@ -4,6 +4,7 @@ from sqlalchemy import text
 
 from emergency.clock import local_zone, utc_now
 from emergency.extensions import db
+from emergency.incidents.engine import last_tick
 from emergency.outbox.service import provider_outages
 
 blp = Blueprint("pages", __name__)
@@ -36,7 +37,6 @@ def health():
 
 
 def _engine_health():
-    from emergency.incidents.engine import last_tick
 
     beat = last_tick()
     if beat is None:

@@ -10,13 +10,14 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
+from emergency.extensions import db
+
 SENDER, ENGINE = "outbox", "engine"
 CHANNEL = "emergency_line_work"
 _PENDING = "wake"
 
 
 def after_commit(kind: str) -> None:
-    from emergency.extensions import db
 
     db.session.info.setdefault(_PENDING, set()).add(kind)
 

@@ -4,7 +4,6 @@ from functools import wraps
 from flask import g, request
 from flask_smorest import abort
 
-from emergency.users.roles import EDITORS, EVERY_ROLE  # noqa: F401  re-exported for the blueprints
 from emergency.users.service import user_for_token
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="carers-emergency-line"'}

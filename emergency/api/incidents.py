@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from emergency.api.auth import EDITORS, EVERY_ROLE, authenticate, current_user, requires_role
+from emergency.api.auth import authenticate, current_user, requires_role
 from emergency.api.fields import CardNumber, Id, Instant, PhoneNumber, Text
 from emergency.api.paging import page_of
 from emergency.clock import utc_now
@@ -12,6 +12,7 @@ from emergency.incidents import service
 from emergency.incidents.messages import who_and_where
 from emergency.incidents.models import INCIDENT_STATUSES
 from emergency.plans import service as plans
+from emergency.users.roles import EDITORS, EVERY_ROLE
 
 blp = Blueprint("incidents", __name__, url_prefix="/api/v1/incidents", description="Emergencies and their escalation")
 blp.before_request(authenticate)

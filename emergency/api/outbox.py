@@ -3,11 +3,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from emergency.api.auth import EDITORS, authenticate, requires_role
+from emergency.api.auth import authenticate, requires_role
 from emergency.api.fields import PhoneNumber
 from emergency.api.paging import page_of
 from emergency.outbox import opt_outs, service
 from emergency.redaction import redact_secret_links
+from emergency.users.roles import EDITORS
 
 blp = Blueprint("outbox", __name__, url_prefix="/api/v1/outbox", description="Outbound texts and calls")
 blp.before_request(authenticate)

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint, abort
 from marshmallow import ValidationError
 
 from emergency.api import plan_schemas as schemas
-from emergency.api.auth import EDITORS, EVERY_ROLE, authenticate, current_user, requires_role
+from emergency.api.auth import authenticate, current_user, requires_role
 from emergency.api.fields import CardNumber
 from emergency.api.paging import page_of
 from emergency.audit import service as audit
@@ -14,6 +14,7 @@ from emergency.plans import service
 from emergency.plans.snapshot import plan_to_dict
 from emergency.plans.summary import plan_summary
 from emergency.retention import erasure
+from emergency.users.roles import EDITORS, EVERY_ROLE
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans", description="Contingency plans")
 blp.before_request(authenticate)

@@ -6,11 +6,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from emergency.api import rota_schemas as schemas
-from emergency.api.auth import EDITORS, EVERY_ROLE, authenticate, current_user, requires_role
+from emergency.api.auth import authenticate, current_user, requires_role
 from emergency.api.paging import page_of
-from emergency.clock import utc_now
+from emergency.clock import local_zone, utc_now
 from emergency.extensions import db
 from emergency.rota import service
+from emergency.users.roles import EDITORS, EVERY_ROLE
 
 blp = Blueprint("rota", __name__, url_prefix="/api/v1/rota", description="Out-of-hours cover rota")
 blp.before_request(authenticate)
@@ -161,7 +162,7 @@ class Gaps(MethodView):
     def get(self, args):
         """Out-of-hours stretches in the coming days with nobody on duty in a tier"""
         now = utc_now()
-        zone = service.local_zone()
+        zone = local_zone()
         return [
             {"starts_at": a, "ends_at": b, "hours": round((b - a) / timedelta(hours=1), 2),
              "local": service.describe_span(a, b, zone)}

@@ -2,7 +2,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from emergency.api.auth import EVERY_ROLE, authenticate, current_user, requires_role
+from emergency.api.auth import authenticate, current_user, requires_role
+from emergency.users.roles import EVERY_ROLE
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1", description="Who is logged in")
 blp.before_request(authenticate)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from emergency.api.fields import plausible_date
 from emergency.api.rota_schemas import OfficerSchema, OverrideSchema, PatternSchema
-from emergency.clock import utc_now
+from emergency.clock import local_zone, utc_now
 from emergency.console.forms import field_of, load_form, show_once, take_shown_once, whole_number
 from emergency.console.login import editors_only
 from emergency.console.views import blp
@@ -43,7 +43,7 @@ def _officer_names() -> dict[int, str]:
 
 @blp.app_template_filter("clock")
 def clock(at, with_zone=False):
-    local = at.astimezone(rota.local_zone())
+    local = at.astimezone(local_zone())
     return f"{local:%H:%M %Z}" if with_zone else f"{local:%H:%M}"
 
 
@@ -51,7 +51,7 @@ def clock(at, with_zone=False):
 
 def _chosen_monday(text: str | None) -> date:
     if not text:
-        return monday_of(utc_now().astimezone(rota.local_zone()).date())
+        return monday_of(utc_now().astimezone(local_zone()).date())
     try:
         day = date.fromisoformat(text.strip())
         plausible_date(day)
@@ -74,7 +74,7 @@ def rota_week():
 
 
 def _render_week(monday: date, form: dict, problems=None, status=200):
-    zone = rota.local_zone()
+    zone = local_zone()
     days = rota.week(monday)
     start, end = week_bounds(monday, zone)
     overrides = db.session.scalars(rota.overrides_between(start, end)).all()
@@ -112,7 +112,7 @@ def add_override():
     who = names[override.officer_id]
     what = {"add": f"{who} added as cover", "remove": f"{who} taken off",
             "replace": f"{who} in for {names.get(override.replaces_officer_id, '')}"}[override.kind]
-    when = rota.describe_span(override.starts_at, override.ends_at, rota.local_zone())
+    when = rota.describe_span(override.starts_at, override.ends_at, local_zone())
     flash(f"{what} in tier {override.tier}, {when}.")
     return redirect(url_for("console.rota_week", week=monday.isoformat()))
 
@@ -139,8 +139,8 @@ def export_shifts():
     monday = _chosen_monday(request.args.get("week"))
     weeks = whole_number(request.args.get("weeks", "1")) or 1
     weeks = weeks if weeks <= LONGEST_EXPORT_WEEKS else 1
-    start, _ = week_bounds(monday, rota.local_zone())
-    _, end = week_bounds(monday + timedelta(weeks=weeks - 1), rota.local_zone())
+    start, _ = week_bounds(monday, local_zone())
+    _, end = week_bounds(monday + timedelta(weeks=weeks - 1), local_zone())
     return Response(rota.shifts_csv(start, end), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=rota-{monday.isoformat()}.csv"})
 
@@ -168,7 +168,7 @@ def import_shifts():
     flash(f"Imported {len(added)} shift{'s' if len(added) != 1 else ''}"
           f"{f'; {skipped} were already on the rota' if skipped else ''}.")
     first = min((override.starts_at for override in added), default=None)
-    week = monday_of(first.astimezone(rota.local_zone()).date()).isoformat() if first else None
+    week = monday_of(first.astimezone(local_zone()).date()).isoformat() if first else None
     return redirect(url_for("console.rota_week", week=week))
 
 
@@ -176,7 +176,7 @@ def import_shifts():
 
 def _turns(pattern, weeks: int) -> list[tuple[date, int]]:
     """Who takes which week, from this week on (or from the pattern's start)."""
-    this_week = monday_of(utc_now().astimezone(rota.local_zone()).date())
+    this_week = monday_of(utc_now().astimezone(local_zone()).date())
     first = max(this_week, monday_of(pattern.starts_on))
     spec = calendar.Pattern(id=pattern.id, tier=pattern.tier, days=tuple(pattern.days), starts=pattern.starts,
                             ends=pattern.ends, officer_ids=tuple(t.officer_id for t in pattern.turns),
@@ -198,7 +198,7 @@ def patterns_page():
 def _pattern_form_from(pattern) -> dict:
     if pattern is None:
         return {"tier": "1", "days": [], "turns": [], "rotate_every_weeks": "1",
-                "starts_on": monday_of(utc_now().astimezone(rota.local_zone()).date()).isoformat()}
+                "starts_on": monday_of(utc_now().astimezone(local_zone()).date()).isoformat()}
     return {"name": pattern.name, "tier": str(pattern.tier), "days": list(pattern.days),
             "starts": pattern.starts.strftime("%H:%M"), "ends": pattern.ends.strftime("%H:%M"),
             "starts_on": pattern.starts_on.isoformat(),

@@ -8,7 +8,7 @@ from marshmallow import EXCLUDE, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from emergency.api.incidents import CancelSchema, OpenIncidentSchema, ResolveSchema
-from emergency.clock import utc_now
+from emergency.clock import local_zone, utc_now
 from emergency.console.login import (
     check_csrf,
     editors_only,
@@ -60,7 +60,7 @@ def error_page(error):
 
 @blp.app_template_filter("local_time")
 def local_time(at):
-    return at.astimezone(rota.local_zone()).strftime("%a %d %b %Y %H:%M") if at else ""
+    return at.astimezone(local_zone()).strftime("%a %d %b %Y %H:%M") if at else ""
 
 
 @blp.route("/login", methods=["GET", "POST"])
@@ -107,20 +107,21 @@ def board():
 def _render_board(problems=None, form=None, status=200):
     now, user = utc_now(), g.user
     live = db.session.scalars(incidents.incidents_for(user).where(Incident.status.in_(LIVE_STATUSES))).all()
-    attention = [i for i in live if i.status == IncidentStatus.EXHAUSTED or i.stage == Stage.DONE and i.status == IncidentStatus.OPEN]
+    attention = [i for i in live
+                 if i.status == IncidentStatus.EXHAUSTED or i.stage == Stage.DONE and i.status == IncidentStatus.OPEN]
     closed = db.session.scalars(
         incidents.incidents_for(user).where(Incident.status.in_((IncidentStatus.RESOLVED, IncidentStatus.CANCELLED)),
                                             Incident.closed_at >= now - RECENTLY_CLOSED).limit(MOST_LISTED)
     ).all()
     days = current_app.config["ROTA_GAP_DAYS"]
-    gaps = [rota.describe_span(a, b, rota.local_zone()) for a, b in rota.gaps(now, now + timedelta(days=days))
+    gaps = [rota.describe_span(a, b, local_zone()) for a, b in rota.gaps(now, now + timedelta(days=days))
             ] if g.may_edit else []  # a duty officer sees their own shifts and asks, not the rota
     return render_template(
         "console/board.html", attention=[row(i) for i in attention],
         live=[row(i) for i in live if i not in attention], closed=[row(i) for i in closed], gaps=gaps,
         gap_days=days, beat=engine.last_tick(), problems=problems or {}, form=form or {},
         outages=[o["summary"] for o in outbox.provider_outages(
-            now, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"], rota.local_zone()).values() if o["summary"]],
+            now, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"], local_zone()).values() if o["summary"]],
         refreshing=request.endpoint == "console.board" and request.args.get("refresh") != "off",
     ), status
 

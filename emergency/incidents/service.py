@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from emergency import wakeup
 from emergency.alerts import service as alerts
 from emergency.audit import service as audit
+from emergency.clock import local_zone
 from emergency.errors import Conflict, RuleBroken
 from emergency.extensions import db
 from emergency.incidents import messages
@@ -26,6 +27,7 @@ from emergency.plans.snapshot import plan_to_dict
 from emergency.plans.vocabulary import PlanStatus
 from emergency.records import get_or_not_found
 from emergency.rota import service as rota
+from emergency.rota.models import DutyOfficer
 from emergency.users.roles import sees_only_own_asks
 
 DETAILS_LINK_HOURS = 24
@@ -173,7 +175,7 @@ def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None) -> N
     with db.session.no_autoflush:
         decision = decide(
             position, incident.plan_snapshot["contacts"], OnDutyWhenAsked(now) if on_duty is None else on_duty, now,
-            rota.local_zone(), Settings(incident.wait_seconds, incident.rounds, incident.channels),
+            local_zone(), Settings(incident.wait_seconds, incident.rounds, incident.channels),
             sms_blocked_numbers() if sms_blocked is None else sms_blocked, current_app.config["FALLBACK_PHONE_NUMBER"],
         )
     for text in decision.notes:
@@ -466,7 +468,6 @@ def incidents(*, status=None, opened_from=None, opened_to=None, officer_id=None)
 
 def officer_id_for(user) -> int | None:
     """The rota officer a duty_officer login is tied to (`flask users link-officer`)."""
-    from emergency.rota.models import DutyOfficer
 
     return db.session.scalar(select(DutyOfficer.id).where(DutyOfficer.user_id == user.id))
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from emergency.clock import local_zone
 from emergency.reports import queries
 from emergency.reports.figures import (
     CHANNELS,
@@ -39,7 +40,7 @@ class Report:
 
 
 def build_report(period: Period, now: datetime, zone: ZoneInfo | None = None) -> Report:
-    zone = zone or rota.local_zone()
+    zone = zone or local_zone()
     start, end = period.instants(zone)
     window = queries.Window(start, end, period.first, period.last, zone)
     today = now.astimezone(zone).date()

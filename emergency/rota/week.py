@@ -4,6 +4,7 @@ nobody on it is a gap. Days are local days, so a clock-change Sunday has 23 or 2
 
 Pure: the timeline, the out-of-hours periods and the bank holidays are passed in.
 """
+import itertools
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -62,7 +63,7 @@ def build_week(monday: date, zone: ZoneInfo, segments: list[Segment], out_of_hou
         tiers = {}
         for tier in TIERS:
             stretches: list[Stretch] = []
-            for a, b in zip(ordered, ordered[1:]):
+            for a, b in itertools.pairwise(ordered):
                 index = bisect_right(starts, a) - 1
                 officers = segments[index].on_duty[tier] if 0 <= index < len(segments) else ()
                 late = any(p <= a < q for p, q in out_of_hours)

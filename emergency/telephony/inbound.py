@@ -18,6 +18,7 @@ from emergency.plans.consent import parse_consent_reply, record_reply
 from emergency.plans.models import ContingencyPlan, KeySafeCode
 from emergency.plans.vocabulary import PlanStatus
 from emergency.rota import service as rota
+from emergency.rota.calendar import TIERS
 from emergency.rota.models import DutyOfficer
 from emergency.telephony.gateway import OPTED_OUT
 from emergency.telephony.models import PutThrough
@@ -176,7 +177,7 @@ def _hand_to_duty_officer(caller: str, channel: str, why: str, now, plan=None):
     per incident each. Returns (incident, whether anyone was told)."""
     incident, _ = incidents.record_for_a_person(caller_number=caller, channel=channel, why=why, now=now, plan=plan)
     on_duty = rota.on_duty(now)
-    first_tier = next((on_duty[tier] for tier in (1, 2, 3) if on_duty.get(tier)), [])
+    first_tier = next((on_duty[tier] for tier in TIERS if on_duty.get(tier)), [])
     body = f"{LINE}: {channel} from {caller} with {why}. Please call them back now (incident {incident.id})."
     told = False
     for officer in first_tier:
@@ -202,7 +203,7 @@ def _hand_to_duty_officer(caller: str, channel: str, why: str, now, plan=None):
 def _people_to_put_through(now) -> list[list[str]]:
     """[name, number] of everyone on duty, tier by tier, then the fallback number."""
     on_duty = rota.on_duty(now)
-    people = [[officer.name, officer.mobile] for tier in (1, 2, 3) for officer in on_duty.get(tier, [])]
+    people = [[officer.name, officer.mobile] for tier in TIERS for officer in on_duty.get(tier, [])]
     fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
     return people + ([["the fallback number", fallback]] if fallback else [])
 

@@ -6,8 +6,8 @@ Revises: 0006
 Create Date: 2026-11-23 19:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008'

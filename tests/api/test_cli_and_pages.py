@@ -1,4 +1,7 @@
 """The command line a council's admin uses, and the service's front door."""
+from freezegun import freeze_time
+
+from config import DEMO_FALLBACK_PHONE_NUMBER, Config
 from tests.conftest import plan_payload
 from tests.console.client import Browser
 
@@ -62,9 +65,7 @@ def test_demo_data_loads_once_with_a_working_token_an_active_plan_and_a_rota(app
 
 
 def test_the_demo_run_on_a_monday_afternoon_has_people_on_duty_and_a_fallback_number(app, client):
-    from freezegun import freeze_time
 
-    from config import DEMO_FALLBACK_PHONE_NUMBER, Config
 
     app.config.update(LOAD_DEMO_DATA=True, FALLBACK_PHONE_NUMBER=Config(environ={}).FALLBACK_PHONE_NUMBER)
     with freeze_time("2026-11-23 14:00:00"):  # a Monday afternoon: office hours, no pattern covers it

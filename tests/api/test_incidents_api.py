@@ -4,7 +4,9 @@ from datetime import date, time
 import pytest
 from freezegun import freeze_time
 
+from emergency.clock import utc_now
 from emergency.extensions import db
+from emergency.incidents import engine
 from emergency.rota import service as rota
 from tests.conftest import make_api_user, plan_payload
 
@@ -94,8 +96,6 @@ def test_an_unknown_incident_is_404(coordinator):
 
 
 def test_health_reports_the_database_and_the_engines_last_tick(app, client, plan, coordinator):
-    from emergency.clock import utc_now
-    from emergency.incidents import engine
 
     assert client.get("/health").json["engine"] == {"last_tick_at": None}
     with freeze_time("2026-12-03 22:00:00"):

@@ -5,6 +5,8 @@ import io
 
 import pytest
 
+from config import TestConfig
+from emergency import create_app
 from emergency.csv_cells import spreadsheet_safe
 from tests.api.test_rota_api import add_officer, month_of_cover, team  # noqa: F401  fixtures
 
@@ -69,8 +71,6 @@ def test_a_body_over_the_size_limit_gets_413_with_a_clear_message(app, coordinat
 
 
 def test_the_size_limit_is_a_setting(database_url):
-    from config import TestConfig
-    from emergency import create_app
 
     app = create_app(TestConfig(environ={"DATABASE_URL": database_url, "MAX_CONTENT_LENGTH": "10240"}))
     assert app.config["MAX_CONTENT_LENGTH"] == 10 * 1024

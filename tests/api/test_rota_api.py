@@ -1,13 +1,17 @@
 """A coordinator builds out-of-hours cover through the API; duty officers read it."""
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
 from icalendar import Calendar
 
+from config import TestConfig
+from emergency import create_app
 from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.rota import service as rota
+from emergency.scheduling import start_scheduler
 
 NIGHTS = {"name": "Nights", "tier": 1, "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
           "starts": "17:00", "ends": "09:00", "starts_on": "2026-11-30"}
@@ -245,9 +249,6 @@ def test_spans_longer_than_92_days_are_refused(coordinator):
 
 
 def test_the_web_process_scheduler_checks_gaps_at_eight_london_time(database_url):
-    from config import TestConfig
-    from emergency import create_app
-    from emergency.scheduling import start_scheduler
 
     assert start_scheduler(create_app(TestConfig(environ={"DATABASE_URL": database_url}))) is None  # off in tests
     app = create_app(TestConfig(environ={"DATABASE_URL": database_url, "RUN_SCHEDULER": "1"}))
@@ -264,6 +265,5 @@ def test_the_web_process_scheduler_checks_gaps_at_eight_london_time(database_url
 
 
 def rota_zone():
-    from zoneinfo import ZoneInfo
 
     return ZoneInfo("Europe/London")

@@ -12,6 +12,7 @@ from emergency.incidents.models import Page
 from emergency.plans import service as plans
 from emergency.plans.snapshot import plan_to_dict
 from emergency.rota import service as rota
+from emergency.rota.models import RotaPattern
 from tests.scenarios.conftest import CALLER, COORDINATOR_MOBILE, FALLBACK, THURSDAY_NIGHT
 
 SUE, TOM, PRIYA, SAM = "+442079460456", "+442079460789", "+442079460101", "+442079460104"
@@ -78,7 +79,8 @@ def test_an_acceptance_stops_the_escalation_and_tells_everyone_the_right_thing(w
     messages = world.new_messages()
     by_purpose = {purpose: (to, body) for _, to, purpose, body in messages}
     assert by_purpose["covered"][0] == PRIYA and "covered by Susan" in by_purpose["covered"][1]
-    assert by_purpose["caller_confirmation"] == (CALLER, "Carers Emergency Line: help is arranged. Susan is on the way to Arthur.")
+    assert by_purpose["caller_confirmation"] == (
+        CALLER, "Carers Emergency Line: help is arranged. Susan is on the way to Arthur.")
     assert by_purpose["details"][0] == SUE and "/details/" in by_purpose["details"][1]
     assert world.tick_at(minutes(30)) == 0 and world.new_messages() == []
 
@@ -171,7 +173,6 @@ def test_a_rota_gap_in_tier_1_goes_straight_to_tier_2(world):
 
 
 def test_an_empty_rota_goes_from_the_contacts_straight_to_the_fallback(world):
-    from emergency.rota.models import RotaPattern
 
     for pattern in db.session.scalars(select(RotaPattern)):
         db.session.delete(pattern)

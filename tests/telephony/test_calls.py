@@ -2,11 +2,13 @@
 from xml.etree import ElementTree
 
 from freezegun import freeze_time
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
 
 from emergency.audit.models import AuditEvent
 from emergency.extensions import db
 from emergency.incidents.models import Incident, Page
+from emergency.telephony import inbound
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.conftest import query
 
@@ -86,7 +88,6 @@ def test_silence_twice_also_reaches_a_person(world, phone):
 
 
 def test_a_fault_inside_the_line_still_puts_the_caller_through(world, phone, monkeypatch):
-    from emergency.telephony import inbound
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated fault")
@@ -121,7 +122,7 @@ def test_an_ask_call_says_the_ask_and_pressing_1_accepts_and_reads_the_essential
 def test_pressing_2_declines_and_no_key_twice_counts_as_no_answer(world, phone):
     page = open_incident(world, phone)
     first = twiml(phone.call_step(query(f"/twilio/ask/{page.id}/answer", attempt=1), "+441134960500", digits=""))
-    assert first.find("Redirect").text == "/twilio/ask/%d?attempt=2" % page.id
+    assert first.find("Redirect").text == f"/twilio/ask/{page.id}?attempt=2"
     with freeze_time(THURSDAY_NIGHT):
         phone.call_step(query(f"/twilio/ask/{page.id}/answer", attempt=2), "+441134960500", digits="")
     db.session.refresh(page)
@@ -146,8 +147,6 @@ def test_an_ask_for_an_incident_already_covered_just_says_so(world, phone):
 
 
 def test_if_the_database_fails_as_the_call_is_answered_the_caller_is_put_through_to_the_fallback(world, phone):
-    from sqlalchemy import event
-    from sqlalchemy.exc import OperationalError
 
     def database_gone(_session):
         raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))

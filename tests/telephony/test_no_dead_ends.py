@@ -6,7 +6,8 @@ from xml.etree import ElementTree
 
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
 
 from emergency.clock import utc_now
 from emergency.extensions import db
@@ -310,8 +311,6 @@ def test_the_details_page_has_tap_to_call_a_map_link_who_called_and_what_to_do_i
 
 
 def test_if_the_database_fails_between_legs_the_caller_is_still_put_through_to_the_fallback(world, phone):
-    from sqlalchemy import event
-    from sqlalchemy.exc import OperationalError
 
     root = put_through_by_unknown_card(phone)
 

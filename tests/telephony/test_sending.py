@@ -1,5 +1,6 @@
 """The outbox sender through the real Twilio SDK to a recording stand-in that fails on demand,
 and Twilio's delivery reports coming back."""
+import itertools
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -8,9 +9,11 @@ from sqlalchemy import select
 from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.incidents import engine
+from emergency.incidents import service as incidents
 from emergency.incidents.models import Page
 from emergency.outbox.models import OutboxMessage, SmsOptOut
 from emergency.telephony import sender
+from emergency.telephony.gateway import LocalOutboxGateway, gateway_from_config
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.conftest import LINE_NUMBER
 
@@ -70,7 +73,7 @@ def test_server_errors_are_retried_at_least_once_a_minute_and_never_fail_the_ask
         tries.append(moment)
         with freeze_time(moment):
             sender.send_due(utc_now(), app.extensions["gateway"])
-    gaps = [(b - a).total_seconds() for a, b in zip(tries, tries[1:])]
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(tries)]
     assert gaps[:3] == [10, 20, 40] and set(gaps[3:]) == {60}  # backing off, to once a minute
     assert [(m.status, m.attempts) for m in messages(SUE)] == [("pending", 9), ("pending", 9)]
     assert db.session.scalar(select(Page.status).where(Page.phone == SUE)) == "open"
@@ -153,8 +156,6 @@ def test_unsigned_delivery_reports_are_refused(world, phone, app, twilio):
 
 
 def test_without_an_account_messages_stay_in_the_local_outbox(app, world):
-    from emergency.incidents import service as incidents
-    from emergency.telephony.gateway import LocalOutboxGateway, gateway_from_config
 
     assert isinstance(gateway_from_config({**app.config, "TWILIO_ACCOUNT_SID": None}), LocalOutboxGateway)
     with freeze_time(THURSDAY_NIGHT):

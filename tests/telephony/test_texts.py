@@ -1,12 +1,20 @@
 """Texting the line: from a card number to asks in the outbox to ACCEPT and the caller's text."""
+from datetime import timedelta
 from xml.etree import ElementTree
 
 from freezegun import freeze_time
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
+from emergency.api.plan_schemas import PlanSchema
+from emergency.clock import utc_now
 from emergency.extensions import db
+from emergency.incidents import engine
 from emergency.incidents.models import Incident, Page
 from emergency.outbox.models import OutboxMessage, SmsOptOut
+from emergency.plans import service as plans
+from emergency.telephony import inbound
+from emergency.telephony.models import InboundRequest
+from tests.conftest import make_api_user, plan_payload
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.conftest import OLD_AUTH_TOKEN
 
@@ -78,9 +86,6 @@ def test_a_bare_accept_works_with_one_open_ask_and_asks_for_the_code_with_two(wo
     with freeze_time(THURSDAY_NIGHT):
         phone.text(CALLER, world.plan.card_number)
     other = world.plan  # a second plan naming Susan too
-    from emergency.api.plan_schemas import PlanSchema
-    from emergency.plans import service as plans
-    from tests.conftest import plan_payload
 
     second = plans.create_plan(PlanSchema().load(plan_payload(carer={**plan_payload()["carer"], "name": "Ann Other"})),
                                by=None, now=THURSDAY_NIGHT)
@@ -94,8 +99,6 @@ def test_a_bare_accept_works_with_one_open_ask_and_asks_for_the_code_with_two(wo
 
 
 def test_a_decline_thanks_the_person_and_the_next_tick_asks_the_rota(world, phone):
-    from emergency.clock import utc_now
-    from emergency.incidents import engine
 
     with freeze_time(THURSDAY_NIGHT):
         phone.text(CALLER, world.plan.card_number)
@@ -134,7 +137,6 @@ def test_known_numbers_with_no_open_ask_get_help_and_help_is_always_answered(wor
 
 
 def test_stop_means_asks_go_by_call_only_until_start(app, world, phone):
-    from tests.conftest import make_api_user
 
     assert reply_text(phone.text("020 7946 0456", "STOP")) == ""
     assert db.session.get(SmsOptOut, SUE) is not None
@@ -148,7 +150,6 @@ def test_stop_means_asks_go_by_call_only_until_start(app, world, phone):
 
 
 def test_an_officers_opt_out_belongs_to_the_number_and_does_not_follow_a_new_mobile(app, world, phone):
-    from tests.conftest import make_api_user
 
     coordinator = make_api_user(app, "cora2", "coordinator")
     priya = world.officers["priya"]
@@ -170,7 +171,6 @@ def test_missing_fields_get_valid_twiml_not_an_error(world, phone):
 
 
 def test_a_fault_inside_the_line_still_gets_the_texter_a_call_back(world, phone, monkeypatch):
-    from emergency.telephony import inbound
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated fault")
@@ -188,11 +188,7 @@ def test_a_fault_inside_the_line_still_gets_the_texter_a_call_back(world, phone,
 def test_the_same_text_delivered_twice_at_once_has_one_effect(world, phone, monkeypatch):
     """Twilio retries a text while the first delivery is still being handled: the first to
     commit wins, the other is rolled back and gets the same answer."""
-    from sqlalchemy import insert
 
-    from emergency.clock import utc_now
-    from emergency.telephony import inbound
-    from emergency.telephony.models import InboundRequest
 
     first_answer = "<Response><Message>answered by the other delivery</Message></Response>"
     handle_text = inbound.handle_text
@@ -211,10 +207,7 @@ def test_the_same_text_delivered_twice_at_once_has_one_effect(world, phone, monk
 
 
 def test_the_carer_answers_the_survey_with_a_digit(world, phone):
-    from datetime import timedelta
 
-    from emergency.clock import utc_now
-    from emergency.incidents import engine
 
     with freeze_time(THURSDAY_NIGHT):
         phone.text(CALLER, world.plan.card_number)

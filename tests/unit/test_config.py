@@ -1,6 +1,7 @@
 import pytest
 
 from config import DEFAULT_SECRET_KEY, DEMO_FALLBACK_PHONE_NUMBER, Config, ProductionConfig, config_from_environment
+from emergency import create_app
 
 PRODUCTION = {"SECRET_KEY": "x" * 40, "DATABASE_URL": "postgresql+psycopg://db/line",
               "FALLBACK_PHONE_NUMBER": "0113 496 0000"}
@@ -69,7 +70,6 @@ def test_a_mistyped_setting_stops_start_up_with_its_name(environ, says):
 
 
 def test_the_service_itself_refuses_to_start_in_production_without_a_fallback_number():
-    from emergency import create_app
 
     with pytest.raises(RuntimeError, match="FALLBACK_PHONE_NUMBER is missing"):
         create_app(config_from_environment({**PRODUCTION, "APP_ENV": "production", "FALLBACK_PHONE_NUMBER": ""}))
