@@ -2,7 +2,7 @@
 Twilio outage is seen (banner, /health) rather than burning the escalation.
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 Create Date: 2026-11-23 19:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0014'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -2,8 +2,8 @@
 written earlier with the accepter's name and number, or an archive's free-text reason, cut back
 to ids.
 
-Revision ID: 0014
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-23 19:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0014'
+revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None

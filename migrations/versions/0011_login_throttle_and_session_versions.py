@@ -1,8 +1,8 @@
 """Console logins: growing delays per address and per account instead of a lockout, and a
 server-side session version per user.
 
-Revision ID: 0013
-Revises: 0006
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-23 19:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0013'
-down_revision = '0008'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

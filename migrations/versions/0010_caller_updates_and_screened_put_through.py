@@ -1,8 +1,8 @@
 """Callers kept informed and calls that reach a person: when the caller is next told "still
 looking", and the put-through calls (who is rung in order, which leg was taken).
 
-Revision ID: 0008
-Revises: 0006
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-23 19:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0008'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None

@@ -1,8 +1,8 @@
 """Plan reviews: a carer may opt out of the reminder text, and each notice of a due review is
 recorded once per plan per due date. Users: a monitor role that may only read /metrics.
 
-Revision ID: 0012
-Revises: 0006
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-23 19:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0012'
-down_revision = '0010'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Consent by text: one row per text asking a contact to agree to be named in a plan.
 
-Revision ID: 0010
-Revises: 0006
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-23 19:00:00
 
 """
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0010'
-down_revision = '0013'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
