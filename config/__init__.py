@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
 # The demo's fallback number: Ofcom's drama range, which reaches nobody.
 DEMO_FALLBACK_PHONE_NUMBER = "+441134960888"
+# The demo line's own number, printed on the demo's cards (an Ofcom drama number).
+DEMO_LINE_PHONE_NUMBER = "+441134960500"
 
 
 class Config:
@@ -108,6 +110,8 @@ class Config:
         if self.LOAD_DEMO_DATA and self.FALLBACK_PHONE_NUMBER is None:
             # A newcomer's first emergency should show the whole escalation, fallback included.
             self.FALLBACK_PHONE_NUMBER = DEMO_FALLBACK_PHONE_NUMBER
+        if self.LOAD_DEMO_DATA and self.LINE_PHONE_NUMBER is None:
+            self.LINE_PHONE_NUMBER = DEMO_LINE_PHONE_NUMBER  # so that the demo can print its card
 
     def _text(self, name, default=None):
         value = self._environ.get(name)
@@ -194,6 +198,7 @@ class TestConfig(Config):
         self.SECRET_KEY = "test-secret-key"
         self.LOAD_DEMO_DATA = False
         self.FALLBACK_PHONE_NUMBER = self._text("FALLBACK_PHONE_NUMBER")
+        self.LINE_PHONE_NUMBER = self._text("LINE_PHONE_NUMBER", self.TWILIO_FROM_NUMBER)
         self.PUBLIC_BASE_URL = "https://line.example.org"
 
 

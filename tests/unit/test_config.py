@@ -1,6 +1,13 @@
 import pytest
 
-from config import DEFAULT_SECRET_KEY, DEMO_FALLBACK_PHONE_NUMBER, Config, ProductionConfig, config_from_environment
+from config import (
+    DEFAULT_SECRET_KEY,
+    DEMO_FALLBACK_PHONE_NUMBER,
+    DEMO_LINE_PHONE_NUMBER,
+    Config,
+    ProductionConfig,
+    config_from_environment,
+)
 from emergency import create_app
 
 PRODUCTION = {"SECRET_KEY": "x" * 40, "DATABASE_URL": "postgresql+psycopg://db/line",
@@ -45,6 +52,12 @@ def test_the_demo_has_a_fallback_number_and_a_real_set_up_keeps_its_own():
     assert Config(environ={}).FALLBACK_PHONE_NUMBER == DEMO_FALLBACK_PHONE_NUMBER
     assert Config(environ={"LOAD_DEMO_DATA": "0"}).FALLBACK_PHONE_NUMBER is None
     assert Config(environ={"FALLBACK_PHONE_NUMBER": "+441134960000"}).FALLBACK_PHONE_NUMBER == "+441134960000"
+
+
+def test_the_demo_can_print_its_card_with_the_demo_line_number_and_a_real_set_up_uses_its_own():
+    assert Config(environ={}).LINE_PHONE_NUMBER == DEMO_LINE_PHONE_NUMBER
+    assert Config(environ={"TWILIO_FROM_NUMBER": "+441134960999"}).LINE_PHONE_NUMBER == "+441134960999"
+    assert Config(environ={"LOAD_DEMO_DATA": "0"}).LINE_PHONE_NUMBER is None
 
 
 def test_caller_updates_default_to_every_20_minutes_and_0_turns_them_off():
