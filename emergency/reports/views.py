@@ -1,17 +1,17 @@
 """The console's reports, for coordinators and admins: the report page, one CSV per table, the
 print view for the strategy group, and the plans due for review."""
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from emergency.clock import utc_now
 from emergency.console.login import editors_only, require_login
 from emergency.console.views import error_page, private_pages
 from emergency.reports import service
-from emergency.reports.charts import chart_svg
+from emergency.reports.charts import chart_svg, has_chart, svg_policy
 from emergency.reports.figures import PRESETS, PeriodError, period_from, to_csv
 from emergency.reviews import service as reviews
 from emergency.rota.service import local_zone
 
-blp = Blueprint("reports", __name__, url_prefix="/console/reports", template_folder="templates")
+blp = Blueprint("reports", __name__, url_prefix="/console/reports", template_folder="templates", static_folder="static")
 blp.before_request(require_login)
 blp.after_request(private_pages)
 blp.register_error_handler(404, error_page)
@@ -66,6 +66,22 @@ def table_csv(key):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+@blp.get("/<section>/<key>.svg")
+@editors_only
+def chart_image(section, key):
+    """One table's chart, shown on the report and print pages with <img>."""
+    period, problems = _period_or_problem()
+    if problems:
+        abort(404, description=f"No such period: {'; '.join(problems.values())}.")
+    if section not in service.SECTION_NAMES:
+        abort(404, description=f"There is no report section called {section!r}.")
+    table = service.build_report(period, utc_now(), only=(section,)).table(key)
+    svg = chart_svg(table) if table is not None else None
+    if svg is None:
+        abort(404, description=f"There is no chart called {key!r} in {section!r}.")
+    return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": svg_policy(svg)})
+
+
 @blp.get("/reviews")
 @editors_only
 def reviews_page():
@@ -76,7 +92,10 @@ def reviews_page():
 
 
 def _charts(report) -> dict:
-    return {table.key: chart_svg(table) for section in report.sections for table in section.tables}
+    """The address of each table's chart image, or None for a table that has no chart."""
+    query = _period_query(report.period)
+    return {table.key: url_for("reports.chart_image", section=section.key, key=table.key, **query)
+            if has_chart(table) else None for section in report.sections for table in section.tables}
 
 
 def _period_query(period) -> dict:

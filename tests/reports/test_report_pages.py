@@ -1,8 +1,11 @@
 """The reports page, its charts, CSV downloads and print view, as a coordinator sees them."""
+import base64
 import csv
+import hashlib
 import io
 import re
 from datetime import date
+from html import unescape
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
@@ -132,6 +135,42 @@ def test_every_chart_is_svg_and_shows_the_numbers_of_its_table(app):
     assert charted == 15
 
 
+def chart_addresses(html):
+    return [unescape(address) for address in re.findall(r'<img src="(/console/reports/[^"]+\.svg[^"]*)"', html)]
+
+
+def test_each_chart_on_the_page_is_an_image_of_its_tables_numbers_allowed_only_its_own_style(cora):
+    html = cora.get("/console/reports/", query_string=Q1).get_data(as_text=True)
+    report = build_report(Period(date(2026, 1, 1), date(2026, 3, 31)), NOW)
+    charted = [(section.key, t) for section in report.sections for t in section.tables if t.chart != "none"]
+    addresses = chart_addresses(html)
+    assert addresses == [f"/console/reports/{section}/{t.key}.svg?from=2026-01-01&to=2026-03-31"
+                         for section, t in charted]
+    assert [unescape(alt) for alt in re.findall(r'<img [^>]*alt="([^"]*)"', html)] == [
+        f"Chart: {t.caption}. The same figures are in the table below." for _, t in charted]
+    for address, (_, table) in zip(addresses, charted, strict=True):
+        response = cora.get(address)
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        svg = response.get_data(as_text=True)
+        assert [values for _, values in sorted(series_in(svg).items())] == [
+            [float(v or 0) for v in values] for _, values in table.series()], table.key
+        policy = response.headers["Content-Security-Policy"]
+        root = ElementTree.fromstring(svg)
+        styles = [element.text for element in root.iter(f"{SVG}style")]
+        digests = {"'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+                   for text in styles}
+        assert styles and policy.startswith("default-src 'none'; style-src ") and "unsafe" not in policy
+        assert set(policy.split("; ")[1].removeprefix("style-src ").split()) == digests
+        assert "<script" not in svg and " style=" not in svg
+
+
+def test_a_chart_that_is_not_there_is_not_found(cora):
+    for address in ("/console/reports/plans/cared-for-covered.svg", "/console/reports/plans/no-such.svg",
+                    "/console/reports/nowhere/plans-by-status.svg", "/console/reports/incidents/plans-by-status.svg"):
+        assert cora.get(address, query_string=Q1).status_code == 404, address
+    assert cora.get("/console/reports/plans/plans-by-status.svg", query_string={"from": "x"}).status_code == 404
+
+
 def test_each_table_downloads_as_a_csv_with_the_same_figures(cora):
     report = build_report(Period(date(2026, 1, 1), date(2026, 3, 31)), NOW)
     for table in (t for s in report.sections for t in s.tables):
@@ -170,6 +209,7 @@ def test_only_coordinators_and_admins_see_reports(app):
     officer = logged_in(app, "dave", "duty_officer")
     assert officer.get("/console/reports/", query_string=Q1).status_code == 403
     assert officer.get("/console/reports/plans-summary.csv", query_string=Q1).status_code == 403
+    assert officer.get("/console/reports/plans/plans-by-status.svg", query_string=Q1).status_code == 403
     assert logged_in(app, "ada", "admin").get("/console/reports/", query_string=Q1).status_code == 200
     assert app.test_client().get("/console/reports/").status_code == 302
 
@@ -196,10 +236,16 @@ def test_the_print_view_is_one_document_with_a_title_page_period_date_and_every_
     assert "Report to the carers' strategy group" in html
     assert "Period: 01 January 2026 to 31 March 2026" in html
     assert "Printed on Wed 15 Apr 2026 13:00" in html  # BST
-    assert "@media print" in html and "break-after: page" in html
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)">', html).group(1)
+    sheet = cora.get(stylesheet)
+    css = sheet.get_data(as_text=True)
+    sheet.close()  # a static file is sent from an open file
+    assert "@media print" in css and "break-after: page" in css and "<style" not in html
     for section in ("Plans", "Incidents", "Rota", "Feedback"):
         assert f"<h2>{section}</h2>" in html
-    assert html.count("<svg") == 15 and len(page_tables(html)) == 19
+    images = chart_addresses(html)
+    assert len(images) == 15 and len(page_tables(html)) == 19
+    assert all(cora.get(address).mimetype == "image/svg+xml" for address in images)
     assert ".csv" not in html
 
 
