@@ -151,6 +151,17 @@ def test_the_console_pages_break_no_content_security_policy(reported, page, csp_
     assert csp_reports() == []
 
 
+def test_a_chart_opened_on_its_own_is_styled_by_its_own_stylesheet_and_nothing_else(reported, page, csp_reports):
+    """In a page, the charts are images (isolated, unaffected by any policy of their own);
+    opened on their own they are documents, and their response's policy must allow their style."""
+    logged_in(page, reported, "cora", PASSWORD)
+    response = page.goto(f"{reported.url}/console/reports/plans/plans-by-status.svg?{OCTOBER}")
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    assert page.eval_on_selector(".graph > .background", "e => getComputedStyle(e).fill") == "rgb(255, 255, 255)"
+    assert page.eval_on_selector(".series.color-0 rect", "e => getComputedStyle(e).fill") == "rgb(31, 78, 121)"
+    assert csp_reports() == []
+
+
 def test_a_duty_officer_is_refused_the_reports(reported, page):
     logged_in(page, reported, "dave", PASSWORD)
     expect(page.get_by_role("link", name="Reports")).to_have_count(0)
