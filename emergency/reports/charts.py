@@ -4,12 +4,19 @@ and they print cleanly. The table beside each chart carries the same numbers for
 Each chart is its own image/svg+xml response shown with <img>: pygal styles a chart with an
 inline <style>, which the console's Content-Security-Policy refuses inside a page. An SVG loaded
 as an image is a document of its own, so its response gets a policy that allows exactly its own
-stylesheet (by hash) and nothing else."""
+stylesheet (by hash) and nothing else.
+
+The image's address carries its table's figures, signed with the app's secret key: the page
+has just counted them, and counting them again for each of fifteen images would cost the
+database several times the page itself. Nobody can make a chart of figures of their own. A
+table too long for an address (one of many officers, say) is counted again for its chart, in
+its own section only."""
 import base64
 import hashlib
 from xml.etree import ElementTree
 
 import pygal
+from itsdangerous import BadData, URLSafeSerializer
 from pygal.style import Style
 
 from emergency.reports.figures import Table
@@ -66,3 +73,24 @@ def svg_policy(svg: str) -> str:
 def _sha256_source(text: str) -> str:
     digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
     return f"'sha256-{digest}'"
+
+
+def chart_token(table: Table, secret_key: str) -> str:
+    """The table's figures, signed, for the address of its chart image."""
+    shown = len(table.columns) if table.charted is None else 1 + table.charted
+    figures = {"key": table.key, "title": table.title, "caption": table.caption, "chart": table.chart,
+               "columns": table.columns[:shown], "rows": [row[:shown] for row in table.rows]}
+    return _signer(secret_key).dumps(figures)
+
+
+def table_from_token(token: str, secret_key: str) -> Table | None:
+    """The table a chart_token was made from, or None for one that was not made here."""
+    try:
+        figures = _signer(secret_key).loads(token)
+        return Table(**figures)
+    except (BadData, TypeError):
+        return None
+
+
+def _signer(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt="report-chart")
