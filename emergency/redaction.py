@@ -2,18 +2,19 @@
 
 The details link (`/details/<token>`) and calendar feeds (`/feeds/<token>.ics`) are
 unguessable addresses that work without a login; API tokens (`cel_...`) and bearer credentials
-open the API. Whoever reads one in a log can use it."""
+open the API. Whoever reads one in a log can use it. A report chart's address
+(`/console/reports/chart/<token>.svg`) carries its figures, names among them: kept out of logs too."""
 import logging
 import re
 
 REDACTED = "[redacted]"
-_SECRET_PATHS = re.compile(r"(/details/|/feeds/)[^\s/?#\"'.]+")
+_SECRET_PATHS = re.compile(r"(/details/|/feeds/)[^\s/?#\"'.]+|(/console/reports/chart/)[^\s/?#\"']+")
 _TOKENS = re.compile(r"(cel_[A-Za-z0-9_\-]{8,}|(?i:bearer)\s+[A-Za-z0-9._~+/=\-]+)")
 
 
 def redact_secret_links(text: str) -> str:
     """The text with the token of every details link and feed address replaced."""
-    return _SECRET_PATHS.sub(lambda match: match.group(1) + REDACTED, text)
+    return _SECRET_PATHS.sub(lambda match: (match.group(1) or match.group(2)) + REDACTED, text)
 
 
 def redact_secrets(text: str) -> str:

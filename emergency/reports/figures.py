@@ -117,6 +117,10 @@ class Section:
     title: str
     tables: list[Table] = field(default_factory=list)
 
+    @property
+    def key(self) -> str:
+        return self.title.lower()
+
 
 def _inert(value):
     """A spreadsheet runs a cell that starts with = + - @ as a formula; names typed into the

@@ -39,17 +39,23 @@ class Report:
         return next((t for s in self.sections for t in s.tables if t.key == key), None)
 
 
-def build_report(period: Period, now: datetime, zone: ZoneInfo | None = None) -> Report:
+SECTION_NAMES = ("plans", "incidents", "rota", "feedback")
+
+
+def build_report(period: Period, now: datetime, zone: ZoneInfo | None = None,
+                 only: tuple[str, ...] = SECTION_NAMES) -> Report:
+    """The report, or only the sections named (a chart's image needs just its own section)."""
     zone = zone or local_zone()
     start, end = period.instants(zone)
     window = queries.Window(start, end, period.first, period.last, zone)
     today = now.astimezone(zone).date()
-    return Report(period, now, [
-        _plans(window, min(today, period.last)),
-        _incidents(window),
-        _rota(window, period, zone),
-        _feedback(window),
-    ])
+    builders = {
+        "plans": lambda: _plans(window, min(today, period.last)),
+        "incidents": lambda: _incidents(window),
+        "rota": lambda: _rota(window, period, zone),
+        "feedback": lambda: _feedback(window),
+    }
+    return Report(period, now, [builders[name]() for name in SECTION_NAMES if name in only])
 
 
 def _plans(w, as_of: date) -> Section:

@@ -1,23 +1,29 @@
 """The reports page, its charts, CSV downloads and print view, as a coordinator sees them."""
+import base64
 import csv
+import dataclasses
+import hashlib
 import io
 import re
 from datetime import date
+from html import unescape
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import pytest
 from freezegun import freeze_time
+from itsdangerous import URLSafeSerializer
 
 from emergency.extensions import db
+from emergency.incidents.models import Incident
 from emergency.reports.charts import chart_svg
-from emergency.reports.figures import Period
+from emergency.reports.figures import Period, Table
 from emergency.reports.service import build_report
 from emergency.rota.models import DutyOfficer
 from emergency.users import service as users
 from tests.conftest import NOW
 from tests.console.client import PASSWORD, Browser
-from tests.reports.seed import seed_quarter
+from tests.reports.seed import ask, seed_quarter, utc
 
 Q1 = {"from": "2026-01-01", "to": "2026-03-31"}
 SVG = "{http://www.w3.org/2000/svg}"
@@ -132,6 +138,69 @@ def test_every_chart_is_svg_and_shows_the_numbers_of_its_table(app):
     assert charted == 15
 
 
+def chart_addresses(html):
+    return [unescape(address) for address in re.findall(r'<img src="(/console/reports/[^"]+\.svg[^"]*)"', html)]
+
+
+def test_each_chart_on_the_page_is_an_image_of_its_tables_numbers_allowed_only_its_own_style(cora):
+    html = cora.get("/console/reports/", query_string=Q1).get_data(as_text=True)
+    report = build_report(Period(date(2026, 1, 1), date(2026, 3, 31)), NOW)
+    charted = [(section.title, t) for section in report.sections for t in section.tables if t.chart != "none"]
+    addresses = chart_addresses(html)
+    assert len(addresses) == len(charted) == 15
+    assert all(re.fullmatch(r"/console/reports/chart/[\w.-]+\.svg", address) for address in addresses)
+    assert [unescape(alt) for alt in re.findall(r'<img [^>]*alt="([^"]*)"', html)] == [
+        f"Chart: {t.caption}. The same figures are in the table below." for _, t in charted]
+    for address, (_, table) in zip(addresses, charted, strict=True):
+        response = cora.get(address)
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        svg = response.get_data(as_text=True)
+        assert [values for _, values in sorted(series_in(svg).items())] == [
+            [float(v or 0) for v in values] for _, values in table.series()], table.key
+        policy = response.headers["Content-Security-Policy"]
+        root = ElementTree.fromstring(svg)
+        styles = [element.text for element in root.iter(f"{SVG}style")]
+        digests = {"'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+                   for text in styles}
+        assert styles and policy.startswith("default-src 'none'; style-src ") and "unsafe" not in policy
+        assert set(policy.split("; ")[1].removeprefix("style-src ").split()) == digests
+        assert "<script" not in svg and " style=" not in svg
+
+
+def test_a_chart_of_figures_not_signed_by_the_service_is_not_found(cora, app):
+    html = cora.get("/console/reports/", query_string=Q1).get_data(as_text=True)
+    genuine = chart_addresses(html)[0]
+    assert cora.get(genuine).status_code == 200
+    made_up = Table("made-up", "Made up", "Made up", ["Month", "Incidents"], [["2026-01", 999]])
+    forged = URLSafeSerializer("not the secret key", salt="report-chart").dumps(dataclasses.asdict(made_up))
+    for address in (genuine.replace(".svg", "x.svg"), f"/console/reports/chart/{forged}.svg",
+                    "/console/reports/chart/nothing.svg"):
+        assert cora.get(address).status_code == 404, address
+    shown_elsewhere = URLSafeSerializer(app.secret_key, salt="another-purpose").dumps(dataclasses.asdict(made_up))
+    assert cora.get(f"/console/reports/chart/{shown_elsewhere}.svg").status_code == 404
+
+
+def test_a_chart_of_too_many_figures_for_its_address_is_counted_again_and_still_matches(cora):
+    first = db.session.scalar(db.select(Incident).where(Incident.opened_at >= utc(2026, 1, 1)).order_by(Incident.id))
+    for number in range(90):
+        unlike_any_other = hashlib.sha256(str(number).encode()).hexdigest()[:40]  # names that do not compress
+        officer = DutyOfficer(name=f"Officer {unlike_any_other}", role="duty officer", mobile=f"+4477009{number:05d}")
+        db.session.add(officer)
+        db.session.flush()
+        ask(first, after=number, officer=officer, status="declined", answered_after=number + 30)
+    db.session.commit()
+    html = cora.get("/console/reports/", query_string=Q1).get_data(as_text=True)
+    addresses = chart_addresses(html)
+    counted = "/console/reports/rota/asks-per-officer.svg?from=2026-01-01&to=2026-03-31"
+    assert counted in addresses and len(addresses) == 15
+    assert all(len(address) < 2100 for address in addresses)
+    table = build_report(Period(date(2026, 1, 1), date(2026, 3, 31)), NOW).table("asks-per-officer")
+    assert len(table.rows) == 92
+    svg = cora.get(counted).get_data(as_text=True)
+    assert [values for _, values in sorted(series_in(svg).items())] == [
+        [float(v or 0) for v in values] for _, values in table.series()]
+
+
 def test_each_table_downloads_as_a_csv_with_the_same_figures(cora):
     report = build_report(Period(date(2026, 1, 1), date(2026, 3, 31)), NOW)
     for table in (t for s in report.sections for t in s.tables):
@@ -170,7 +239,9 @@ def test_only_coordinators_and_admins_see_reports(app):
     officer = logged_in(app, "dave", "duty_officer")
     assert officer.get("/console/reports/", query_string=Q1).status_code == 403
     assert officer.get("/console/reports/plans-summary.csv", query_string=Q1).status_code == 403
-    assert logged_in(app, "ada", "admin").get("/console/reports/", query_string=Q1).status_code == 200
+    admin_page = logged_in(app, "ada", "admin").get("/console/reports/", query_string=Q1)
+    assert admin_page.status_code == 200
+    assert officer.get(chart_addresses(admin_page.get_data(as_text=True))[0]).status_code == 403
     assert app.test_client().get("/console/reports/").status_code == 302
 
 
@@ -196,10 +267,16 @@ def test_the_print_view_is_one_document_with_a_title_page_period_date_and_every_
     assert "Report to the carers' strategy group" in html
     assert "Period: 01 January 2026 to 31 March 2026" in html
     assert "Printed on Wed 15 Apr 2026 13:00" in html  # BST
-    assert "@media print" in html and "break-after: page" in html
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)">', html).group(1)
+    sheet = cora.get(stylesheet)
+    css = sheet.get_data(as_text=True)
+    sheet.close()  # a static file is sent from an open file
+    assert "@media print" in css and "break-after: page" in css and "<style" not in html
     for section in ("Plans", "Incidents", "Rota", "Feedback"):
         assert f"<h2>{section}</h2>" in html
-    assert html.count("<svg") == 15 and len(page_tables(html)) == 19
+    images = chart_addresses(html)
+    assert len(images) == 15 and len(page_tables(html)) == 19
+    assert all(cora.get(address).mimetype == "image/svg+xml" for address in images)
     assert ".csv" not in html
 
 

@@ -23,6 +23,7 @@ from emergency.incidents import service as incidents
 from emergency.incidents.models import Incident, Page
 from emergency.outbox.models import OutboxMessage
 from emergency.plans import service as plans
+from emergency.redaction import redact_secrets
 from emergency.telephony import sender
 from emergency.telephony.gateway import LocalOutboxGateway
 from emergency.telephony.models import InboundRequest
@@ -178,3 +179,8 @@ def test_the_local_outbox_transport_logs_every_message_at_the_default_level_with
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("outbox (local)")]
     assert len(lines) == 2 and "+442079460456" in lines[0] and "/details/[redacted]" in lines[0]
     assert "SECRETtoken3" not in " ".join(lines)
+
+
+def test_a_report_charts_address_which_carries_its_figures_is_kept_out_of_logs():
+    line = 'GET /console/reports/chart/.eJwrSS0u0c3JTEvNVbIqUbJSSklNK1ayqgYAc5sI7w.ZkV3.sig.svg HTTP/1.1'
+    assert redact_secrets(line) == "GET /console/reports/chart/[redacted] HTTP/1.1"
