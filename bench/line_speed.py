@@ -10,7 +10,7 @@ Flask app, each measured once and printed (nothing asserts or exits non-zero).
              ask. Target p99 < 1 s.
   sending:   N messages queued, then send_due with the default pool against a stand-in that
              answers each request after 300 ms. Target >= 40 messages/s.
-  webhook:   16 client threads for S seconds against gunicorn (2 workers) serving signed
+  webhook:   16 client threads for S seconds against gunicorn (gunicorn.conf.py, 2 workers) serving signed
              /twilio/sms "HELP" texts, then the same against a bare Flask app returning the same
              TwiML under the same gunicorn settings. Target: >= 0.5x its throughput, p99 < 50 ms.
 
