@@ -10,7 +10,7 @@ Flask app, each measured once and printed (nothing asserts or exits non-zero).
              ask. Target p99 < 1 s.
   sending:   N messages queued, then send_due with the default pool against a stand-in that
              answers each request after 300 ms. Target >= 40 messages/s.
-  webhook:   16 client threads for S seconds against gunicorn (2 workers) serving signed
+  webhook:   16 client threads for S seconds against gunicorn (gunicorn.conf.py, 2 workers) serving signed
              /twilio/sms "HELP" texts, then the same against a bare Flask app returning the same
              TwiML under the same gunicorn settings. Target: >= 0.5x its throughput, p99 < 50 ms.
 
@@ -113,12 +113,18 @@ def make_app(database_url, **settings):
     return create_app(TestConfig(environ=environ))
 
 
-def start_gunicorn(args, env, port):
-    process = subprocess.Popen([GUNICORN, "--workers", "2", "--bind", f"127.0.0.1:{port}", *args], cwd=ROOT,
-                               env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+# The repository's gunicorn.conf.py (gthread workers, access log) for the line and the bare app
+# alike, given by path since the bare app starts in a folder of its own.
+GUNICORN_SETTINGS = ["--config", str(ROOT / "gunicorn.conf.py"), "--workers", "2"]
+
+
+def start_gunicorn(args, env, port, cwd=ROOT, ready_path="/health"):
+    process = subprocess.Popen([GUNICORN, *GUNICORN_SETTINGS, "--bind", f"127.0.0.1:{port}", *args], cwd=cwd,
+                               env={**os.environ, "PYTHONPATH": str(ROOT), **env}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
     for _ in range(200):
         try:
-            requests.get(f"http://127.0.0.1:{port}/health", timeout=5)
+            requests.get(f"http://127.0.0.1:{port}{ready_path}", timeout=5)
             return process
         except requests.RequestException:
             time.sleep(0.1)
@@ -240,7 +246,7 @@ def hammer(url, make_request, seconds, clients=16):
 
 
 def webhook(database_url, seconds):
-    print(f"\n== SMS webhook vs a bare Flask app: 16 clients, {seconds} s each, gunicorn 2 workers ==")
+    print(f"\n== SMS webhook vs a bare Flask app: 16 clients, {seconds} s each, gunicorn.conf.py, 2 workers ==")
     make_app(database_url)  # migrated already
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -257,9 +263,7 @@ def webhook(database_url, seconds):
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "bare.py").write_text(BARE_APP.format(answer=text_reply(HELP)))
         port = free_port()
-        process = subprocess.Popen([GUNICORN, "--workers", "2", "--bind", f"127.0.0.1:{port}", "bare:app"],
-                                   cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(1.5)
+        process = start_gunicorn(["bare:app"], {}, port, cwd=folder, ready_path="/")
         try:
             bare = hammer(f"http://127.0.0.1:{port}/twilio/sms", lambda i, n: ({"Body": "HELP"}, {}), seconds)
         finally:

@@ -28,7 +28,8 @@ class Config:
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearerAuth": []}],
     }
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pool_pre_ping: emergency.database pings only connections that have sat idle.
+    SQLALCHEMY_ENGINE_OPTIONS = {}
     # The console's login cookie: signed with SECRET_KEY, out of reach of scripts and of
     # other sites' forms, and good for one working day.
     SESSION_COOKIE_HTTPONLY = True

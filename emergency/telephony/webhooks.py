@@ -4,7 +4,7 @@ import re
 from functools import wraps
 
 from flask import Blueprint, Response, current_app, request, url_for
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert
 from twilio.request_validator import RequestValidator
 from werkzeug.exceptions import HTTPException
 
@@ -102,16 +102,24 @@ def once(key: str | None, answer, again=None):
         body = answer()
         db.session.commit()
         return xml(body)
-    done = db.session.get(InboundRequest, key)
-    if done is not None:
-        return xml(again(done.answer) if again else done.answer)
-    body = answer()
-    db.session.add(InboundRequest(key=key, received_at=utc_now(), answer=getattr(body, "kept", body)))
+    # No look for the record first: that was a round trip on every request to spare a rare
+    # repeat some work. A repeat's effect is rolled back when its record clashes with the first's.
     try:
-        db.session.commit()
-    except IntegrityError:
-        # The same request delivered twice at once: the other delivery committed first, and
-        # its effect stands; ours is rolled back and we give its answer.
+        body = answer()
+        record = {"key": key, "received_at": utc_now(), "answer": getattr(body, "kept", body)}
+        session = db.session()
+        if session.in_transaction() or session.new or session.dirty or session.deleted:
+            session.add(InboundRequest(**record))
+            session.commit()
+        else:
+            # An answer that read and wrote nothing (HELP): the record is the only
+            # write, atomic by itself, so one round trip instead of BEGIN, INSERT and COMMIT.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(insert(InboundRequest), record)
+    except Exception:
+        # The same request delivered again (or twice at once): the delivery that committed first
+        # has its effect; ours (or its failure, the first having changed things) is rolled back
+        # and we give its answer.
         db.session.rollback()
         done = db.session.get(InboundRequest, key)
         if done is None:
