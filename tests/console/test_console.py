@@ -1,6 +1,5 @@
 """The coordinators' console: a password login, live incidents first, closing them."""
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -16,22 +15,7 @@ from emergency.users import service as users
 from emergency.users.models import User
 from tests.conftest import NOW, plan_payload
 from tests.console.client import PASSWORD, Browser
-from tests.scenarios.conftest import THURSDAY_NIGHT, World
-
-
-@pytest.fixture
-def world(app):
-    world = World(app)
-    users.set_password(world.coordinator, PASSWORD)
-    db.session.commit()
-    return world
-
-
-@pytest.fixture
-def cora(app, world):
-    browser = Browser(app)
-    assert browser.log_in("cora").status_code == 302
-    return browser
+from tests.scenarios.conftest import THURSDAY_NIGHT
 
 
 def open_incident(world, when=THURSDAY_NIGHT):

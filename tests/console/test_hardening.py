@@ -15,7 +15,7 @@ from emergency.outbox.models import OutboxMessage
 from emergency.users import service as users
 from tests.conftest import NOW
 from tests.console.client import PASSWORD, Browser
-from tests.console.test_console import open_incident, world  # noqa: F401  fixtures
+from tests.console.test_console import open_incident
 from tests.scenarios.conftest import THURSDAY_NIGHT
 
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)|<style|\sstyle=|\son[a-z]+=|javascript:", re.IGNORECASE)

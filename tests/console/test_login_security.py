@@ -16,7 +16,6 @@ from emergency.users import service as users
 from emergency.users.models import LoginFailure, User
 from tests.conftest import NOW
 from tests.console.client import PASSWORD, Browser
-from tests.console.test_console import cora, world  # noqa: F401  fixtures
 
 WRONG = "not the password!"
 

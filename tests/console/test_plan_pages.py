@@ -22,25 +22,13 @@ from emergency.users import service as users
 from tests.conftest import NOW, plan_payload
 from tests.console.client import PASSWORD, Browser
 from tests.console.forms import form_fields
-from tests.scenarios.conftest import World
 
 LINE = "+441134960500"
 
 
-@pytest.fixture
-def world(app):
+@pytest.fixture(autouse=True)
+def line_number(app):
     app.config["LINE_PHONE_NUMBER"] = LINE
-    world = World(app)
-    users.set_password(world.coordinator, PASSWORD)
-    db.session.commit()
-    return world
-
-
-@pytest.fixture
-def cora(app, world):
-    browser = Browser(app)
-    assert browser.log_in("cora").status_code == 302
-    return browser
 
 
 def post(browser, path, fields):

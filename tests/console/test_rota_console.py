@@ -16,7 +16,6 @@ from emergency.rota import service as rota
 from emergency.rota.models import CalendarFeed, DutyOfficer, RotaOverride, RotaPattern
 from emergency.users import service as users
 from tests.console.client import PASSWORD, Browser
-from tests.scenarios.conftest import World
 
 EVERY_DAY = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 # Frozen "now" for these tests: a Monday, in the first week of the world's night patterns.
@@ -28,21 +27,6 @@ def frozen():
     """The whole test, logging in included, on a Monday of the world's rota."""
     with freeze_time(MONDAY_NOON):
         yield
-
-
-@pytest.fixture
-def world(app):
-    world = World(app)
-    users.set_password(world.coordinator, PASSWORD)
-    db.session.commit()
-    return world
-
-
-@pytest.fixture
-def cora(app, world):
-    browser = Browser(app)
-    assert browser.log_in("cora").status_code == 302
-    return browser
 
 
 @pytest.fixture
