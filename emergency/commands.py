@@ -52,14 +52,18 @@ def security_check():
 @click.argument("sender")
 @click.argument("body")
 def text_the_line(sender, body):
-    """Text the line as SENDER (e.g. 07911 123456) and print its reply; what the line sends
-    out lands in the outbox (`flask phone outbox`)."""
+    """Text the line as SENDER (e.g. 07911 123456) and print its reply and the texts it sends
+    back to SENDER, as SENDER's phone would show them (a details link included: once sent, the
+    outbox keeps it redacted); everything else lands in the outbox (`flask phone outbox`)."""
 
     number = _phone_or_fail(sender)
     reply = inbound.handle_text(number, body, utc_now())
     db.session.commit()
+    to_sender = [message.body for message in outbox.pending_texts_to(number)]
     outbox_sender.send_due(utc_now(), current_app.extensions["gateway"], current_app.extensions["mailer"])
     click.echo(f"reply: {reply}" if reply else "reply: (none)")
+    for text in to_sender:
+        click.echo(f"text to {sender}: {text}")
 
 
 @phone_cli.command("outbox")

@@ -4,7 +4,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from emergency import wakeup
 from emergency.extensions import db
-from emergency.outbox.models import PROVIDERS, OutboxMessage, OutboxStatus, ProviderHealth
+from emergency.outbox.models import PROVIDERS, Channel, OutboxMessage, OutboxStatus, ProviderHealth
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -72,3 +72,10 @@ def provider_outages(now, after_seconds: int, zone) -> dict:
                            "waiting": outage["waiting"] if outage else 0,
                            "last_error": outage["error"] if outage else None}
     return found
+
+
+def pending_texts_to(number: str) -> list[OutboxMessage]:
+    """Texts queued for this number and not yet sent, oldest first."""
+    return list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.to_number == number, OutboxMessage.channel == Channel.SMS,
+                                    OutboxMessage.status == OutboxStatus.PENDING).order_by(OutboxMessage.id)))

@@ -1,4 +1,6 @@
 """The command line a council's admin uses, and the service's front door."""
+import re
+
 from freezegun import freeze_time
 
 from config import DEMO_FALLBACK_PHONE_NUMBER, Config
@@ -106,3 +108,16 @@ def test_the_docs_page_loads_swagger_ui_from_the_service_itself_not_the_internet
 def test_a_wrong_method_is_405_with_the_allowed_methods(coordinator):
     response = coordinator.delete("/api/v1/plans")
     assert response.status_code == 405 and set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+
+
+def test_playing_the_line_from_the_command_line_shows_the_accepter_their_details_link(app, client):
+    app.config["LOAD_DEMO_DATA"] = True
+    cli = app.test_cli_runner()
+    card = cli.invoke(args=["demo", "load"]).output.split("card number ")[1].split()[0]
+    with freeze_time("2026-11-26 22:00:00"):  # a Thursday night: the demo rota is on duty
+        cli.invoke(args=["phone", "text", "07911 123456", f"Margaret has had a fall, card {card}"])
+        code = re.search(r"Reply ACCEPT (\d+)", cli.invoke(args=["phone", "outbox"]).output).group(1)
+        accepted = cli.invoke(args=["phone", "text", "020 7946 0456", f"ACCEPT {code}"])
+        link = re.search(r"text to 020 7946 0456: .*?(/details/[A-Za-z0-9_-]+)", accepted.output).group(1)
+        assert client.get(link).status_code == 200  # what Susan's phone would open
+    assert "/details/[redacted]" in cli.invoke(args=["phone", "outbox"]).output  # the stored copy
