@@ -60,7 +60,8 @@ def create_person():
         return _render_people(form, problems, 422)
     try:
         user = users.create_user(data["username"], data["full_name"], data["role"], utc_now())
-        user.mobile, user.email = data["mobile"], data["email"]
+        user.mobile = data["mobile"]
+        users.set_email(user, data["email"])
     except DomainError as error:
         db.session.rollback()
         return _render_people(form, {field_of(error, "username"): error.message}, error.status_code)

@@ -52,8 +52,9 @@ def save_user_details(user: User, data: dict, *, by: User) -> User:
     """Name, role, alert mobile and email; an admin cannot take away their own admin role."""
     if user.id == by.id and user.role == "admin" and data["role"] != "admin":
         raise RuleBroken("you cannot take away your own admin role; ask another admin", field="role")
-    for name in ("full_name", "role", "mobile", "email"):
+    for name in ("full_name", "role", "mobile"):
         setattr(user, name, data[name])
+    set_email(user, data["email"])
     db.session.flush()
     return user
 
