@@ -28,8 +28,9 @@ class Config:
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearerAuth": []}],
     }
-    # No pool_pre_ping: emergency.database pings only connections that have sat idle.
-    SQLALCHEMY_ENGINE_OPTIONS = {}
+    # Every checkout pings its connection: after a database restart a pooled connection is dead,
+    # and without the ping each would fail one request (a texted emergency among them; tried).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # The console's login cookie: signed with SECRET_KEY, out of reach of scripts and of
     # other sites' forms, and good for one working day.
     SESSION_COOKIE_HTTPONLY = True

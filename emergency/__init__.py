@@ -49,9 +49,6 @@ def register_database(app):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'emergency.db'}"
     db.init_app(app)
-    with app.app_context():
-        for engine in db.engines.values():
-            database.ping_connections_after_idle(engine)
     migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True, compare_type=True,
                      render_item=render_type_for_migrations)
 
