@@ -3,6 +3,8 @@
 Settings are instances, read when created, so that tests can pass their own environment.
 """
 import os
+import tempfile
+import uuid
 from datetime import datetime, timedelta
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
@@ -66,6 +68,8 @@ class Config:
         self.SMTP_FROM = self._text("SMTP_FROM", "Carers Emergency Line <line@localhost>")
         # A private certificate authority for the mail server's certificate, if it has one.
         self.SMTP_CA_FILE = self._text("SMTP_CA_FILE")
+        # Where texts are kept on disk while the database cannot take them (default: instance/spool).
+        self.INBOUND_SPOOL_DIR = self._text("INBOUND_SPOOL_DIR")
         # Minutes between the "still looking" texts to a caller while nobody has accepted; 0: none.
         self.CALLER_UPDATE_MINUTES = self._whole_number("CALLER_UPDATE_MINUTES", 20)
 
@@ -202,6 +206,10 @@ class TestConfig(Config):
         self.FALLBACK_PHONE_NUMBER = self._text("FALLBACK_PHONE_NUMBER")
         self.LINE_PHONE_NUMBER = self._text("LINE_PHONE_NUMBER", self.TWILIO_FROM_NUMBER)
         self.PUBLIC_BASE_URL = "https://line.example.org"
+        # Each test app keeps texts on disk in a folder of its own (made only if a text is kept),
+        # never in the repository's instance folder.
+        self.INBOUND_SPOOL_DIR = self._text("INBOUND_SPOOL_DIR") or os.path.join(
+            tempfile.gettempdir(), f"kept-texts-{uuid.uuid4().hex}")
 
 
 CONFIG_CLASSES = {"development": Config, "production": ProductionConfig, "test": TestConfig}

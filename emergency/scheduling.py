@@ -26,7 +26,7 @@ from emergency.retention import service as retention
 from emergency.retention.schedule import RetentionSchedule
 from emergency.reviews import service as reviews
 from emergency.rota import service as rota
-from emergency.telephony import sender
+from emergency.telephony import inbound, sender
 
 log = logging.getLogger(__name__)
 JOB_IDS = {wakeup.ENGINE: "escalation-tick", wakeup.SENDER: "outbox-send"}
@@ -76,6 +76,10 @@ def _send_outbox(now):
     return sender.send_due(now, current_app.extensions["gateway"], current_app.extensions["mailer"])
 
 
+def _replay_kept_texts(now):
+    return f"{inbound.replay_kept_texts(now)} kept text(s) handled"
+
+
 def _retention_run(now):
     return "; ".join(retention.run(now, RetentionSchedule.from_settings(current_app.config)).lines())
 
@@ -96,6 +100,8 @@ ESCALATION_TICK = Job("escalation tick", engine.tick, on_failure="the next tick 
 OUTBOX_SEND = Job("outbox send", _send_outbox, on_failure="the next run retries")
 ROTA_GAP_CHECK = Job("rota gap check", _rota_gap_check,
                      on_failure="it runs again tomorrow, or run `flask rota check-gaps`")
+KEPT_TEXTS_REPLAY = Job("kept texts replay", _replay_kept_texts,
+                        on_failure="the texts stay on disk; the next run tries again")
 RETENTION_RUN = Job("retention run", _retention_run,
                     on_failure="it runs again tomorrow, or run `flask retention run`")
 REVIEW_LIST = Job("plan review list", _review_list, on_failure="it runs again next week; it lists each plan once")
@@ -117,6 +123,8 @@ def add_jobs(scheduler, app):
     for kind, job_id in JOB_IDS.items():
         scheduler.add_job(run_nudged_job, IntervalTrigger(seconds=every), args=[app, kind], id=job_id,
                           next_run_time=utc_now(), coalesce=True, max_instances=1, misfire_grace_time=2 * every)
+    scheduler.add_job(run_job, IntervalTrigger(seconds=every), args=[app, KEPT_TEXTS_REPLAY], id="kept-texts-replay",
+                      next_run_time=utc_now(), coalesce=True, max_instances=1, misfire_grace_time=2 * every)
     hour, minute = (int(part) for part in app.config["ROTA_GAP_CHECK_AT"].split(":"))
     retention_hour, retention_minute = (int(part) for part in app.config["RETENTION_RUN_AT"].split(":"))
     daily = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600}

@@ -11,7 +11,7 @@ from emergency.incidents.messages import LINE, first_name
 from emergency.incidents.models import Incident, Page
 from emergency.incidents.vocabulary import IncidentStatus, PageStatus
 from emergency.outbox import opt_outs
-from emergency.outbox.models import OutboxMessage, OutboxStatus
+from emergency.outbox.models import Channel, OutboxMessage, OutboxStatus
 from emergency.outbox.service import queue_message
 from emergency.plans.cards import CardNumberError, has_valid_check_digit, parse_card_number
 from emergency.plans.consent import parse_consent_reply, record_reply
@@ -20,14 +20,17 @@ from emergency.plans.vocabulary import PlanStatus
 from emergency.rota import service as rota
 from emergency.rota.calendar import TIERS
 from emergency.rota.models import DutyOfficer
+from emergency.telephony import spool
 from emergency.telephony.gateway import OPTED_OUT
-from emergency.telephony.models import PutThrough
+from emergency.telephony.models import InboundRequest, PutThrough, sms_request_key
 from emergency.telephony.replies import parse_text
 from emergency.users.service import alert_recipients
 
 HELP = (f"{LINE}: text the number on the carer's emergency card to get help. To answer an ask, reply "
         f"ACCEPT or DECLINE with its code. If anyone is in danger, call 999.")
 SORRY_PLEASE_CALL = f"{LINE}: sorry, something went wrong. Please call this number; if anyone is in danger, call 999."
+KEPT_PLEASE_CALL = (f"{LINE}: sorry, we could not take your text just now. It is kept and will be dealt with as soon "
+                    f"as we can, but please call this number now; if anyone is in danger, call 999.")
 FAILED_STATUSES = {"failed", "undelivered", "busy", "no-answer", "canceled"}
 MESSAGE_ORDER = {"accepted": 0, "queued": 1, "sending": 2, "sent": 3, "delivered": 4, "undelivered": 4,
                  "failed": 4, "read": 5}
@@ -217,10 +220,10 @@ def text_after_error(sender: str, now) -> str:
             return SORRY_PLEASE_CALL
         return f"{LINE}: sorry, something went wrong here, so the duty officer is being told and will call you back. " \
                f"If anyone is in danger, call 999."
-    except Exception:  # the database itself may be the fault
+    except Exception:  # the database itself may be the fault: the webhook keeps the text on disk
         db.session.rollback()
         current_app.logger.exception("a text from %s could not even be handed to the duty officer", sender)
-        return SORRY_PLEASE_CALL
+        raise
 
 
 def _record_rating(sender: str, rating: int, now) -> bool:
@@ -419,3 +422,29 @@ def delivery_report(provider_id: str, status: str, error_code: str | None, seque
             incidents.channel_failed(message, now, "the call ended without a keypress")
         else:
             message.status = OutboxStatus.DELIVERED
+
+
+def replay_kept_texts(now) -> int:
+    """Handle the texts kept on disk while the database could not take them (telephony.spool),
+    each as if it had just arrived, and text each texter the reply they should have had.
+    Returns how many were handled; a text already handled (its MessageSid recorded) is skipped."""
+    handled = 0
+    for path in spool.claim():
+        for kept in spool.texts_in(path):
+            key = sms_request_key(kept["sid"])
+            if db.session.get(InboundRequest, key) is not None:
+                continue
+            try:
+                reply = handle_text(kept["sender"], kept["body"], now)
+            except Exception:
+                db.session.rollback()
+                current_app.logger.exception("a kept text from %s could not be handled; handing it over", kept["sender"])
+                reply = text_after_error(kept["sender"], now)  # raises while the database is still down
+            if reply:
+                queue_message(key=f"kept-text:{kept['sid']}:reply", channel=Channel.SMS, to_number=kept["sender"],
+                              body=reply, purpose="kept_text_reply", now=now)
+            db.session.add(InboundRequest(key=key, received_at=now, answer="<Response/>"))
+            db.session.commit()
+            handled += 1
+        path.unlink()
+    return handled

@@ -7,6 +7,11 @@ from emergency.db_types import UTCDateTime
 from emergency.extensions import db
 
 
+def sms_request_key(message_sid: str) -> str:
+    """The replay record's key of a text, by Twilio's MessageSid."""
+    return f"sms:{message_sid}"
+
+
 class InboundRequest(db.Model):
     """A Twilio request already handled, by its MessageSid or CallSid (plus the step of the
     call), with the answer given: the same request delivered twice has one effect."""

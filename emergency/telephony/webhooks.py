@@ -15,8 +15,8 @@ from emergency.incidents.vocabulary import IncidentStatus
 from emergency.outbox.models import OutboxMessage
 from emergency.phones import PhoneNumberError, normalise_phone
 from emergency.records import get_or_none
-from emergency.telephony import inbound, twiml
-from emergency.telephony.models import InboundRequest, PutThrough
+from emergency.telephony import inbound, spool, twiml
+from emergency.telephony.models import InboundRequest, PutThrough, sms_request_key
 from emergency.telephony.replies import keypad_digits
 
 blp = Blueprint("twilio", __name__, url_prefix="/twilio")
@@ -70,7 +70,10 @@ def answer_whatever_went_wrong(error):
     if request.endpoint == "twilio.status":
         return Response("", status=500)  # not a person waiting; Twilio logs it for us
     if request.endpoint == "twilio.sms":
-        return xml(twiml.text_reply(inbound.SORRY_PLEASE_CALL))
+        # The database could not take the text: keep it on disk, to be handled when it can.
+        sid, sender = twilio_id("MessageSid"), sender_number()
+        kept = bool(sid and sender) and spool.keep(sid, sender, request.form.get("Body", ""), utc_now())
+        return xml(twiml.text_reply(inbound.KEPT_PLEASE_CALL if kept else inbound.SORRY_PLEASE_CALL))
     if request.endpoint in _CALLER_ENDPOINTS:
         fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
         return xml(_put_through_without_records("Putting you through now.", fallback))
@@ -153,7 +156,7 @@ def sms():
             current_app.logger.exception("sms from %s could not be handled", sender)
             return twiml.text_reply(inbound.text_after_error(sender, utc_now()))
 
-    return once(f"sms:{sid}", answer)
+    return once(sms_request_key(sid), answer)
 
 
 @blp.post("/voice")
