@@ -11,10 +11,11 @@ from emergency.console.forms import field_of, load_form, show_once, take_shown_o
 from emergency.console.views import blp
 from emergency.errors import DomainError, NotFound
 from emergency.extensions import db
+from emergency.records import get_or_none
 from emergency.rota.models import DutyOfficer
 from emergency.users import service as users
 from emergency.users.models import ApiToken
-from emergency.users.roles import ROLES
+from emergency.users.roles import ROLES, Role
 
 USER_FIELDS = ("username", "full_name", "role", "mobile", "email")
 DETAIL_FIELDS = ("full_name", "role", "mobile", "email")
@@ -24,7 +25,7 @@ ROLE_OPTIONS = [(role, role.replace("_", " ")) for role in ROLES]
 def admins_only(view):
     @wraps(view)
     def checked(*args, **kwargs):
-        if g.user.role != "admin":
+        if g.user.role != Role.ADMIN:
             abort(403, description="Only an admin may manage people.")
         return view(*args, **kwargs)
 
@@ -41,7 +42,7 @@ def _user_or_404(user_id: int):
 def _render_people(form=None, problems=None, status=200):
     people = db.session.scalars(users.users_by_name()).all()
     return render_template("console/people.html", people=people, roles_options=ROLE_OPTIONS,
-                           form=form or {"role": "coordinator"},
+                           form=form or {"role": Role.COORDINATOR},
                            problems=problems or {}), status
 
 
@@ -155,7 +156,7 @@ def issue_token(user_id):
 @admins_only
 def revoke_token(user_id, token_id):
     user = _user_or_404(user_id)
-    token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
+    token = get_or_none(ApiToken, token_id)
     if token is None or token.user_id != user.id:
         abort(404, description=f"{user.username} has no API token {token_id}.")
     users.revoke_token(token.id, utc_now())

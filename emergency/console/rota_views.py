@@ -15,12 +15,14 @@ from emergency.console.login import editors_only
 from emergency.console.views import blp
 from emergency.errors import DomainError, NotFound
 from emergency.extensions import db
+from emergency.records import get_or_none
 from emergency.rota import calendar
 from emergency.rota import service as rota
 from emergency.rota.calendar import TIERS, WEEKDAYS
 from emergency.rota.models import RotaOverride
 from emergency.rota.week import local_text, monday_of, week_bounds
 from emergency.users.models import User
+from emergency.users.roles import Role
 
 OVERRIDE_FIELDS = ("kind", "tier", "officer_id", "replaces_officer_id", "starts", "ends", "note")
 OFFICER_FIELDS = ("name", "mobile", "role", "contact_preference")
@@ -121,7 +123,7 @@ def add_override():
 @editors_only
 def withdraw_override(override_id):
     monday = _chosen_monday(request.form.get("week"))
-    override = db.session.get(RotaOverride, override_id) if 0 < override_id < 2**31 else None
+    override = get_or_none(RotaOverride, override_id)
     if override is None:
         flash("That change had already been withdrawn.")
     else:
@@ -281,7 +283,7 @@ def _render_officer(officer, form=None, problems=None, status=200):
     now = utc_now()
     shifts = rota.duty_runs(now, now + LOOK_AHEAD, officer.id) if officer is not None else []
     feeds = [feed for feed in db.session.scalars(rota.feeds()) if officer is not None and feed.officer_id == officer.id]
-    logins = db.session.scalars(select(User).where(User.role == "duty_officer").order_by(User.username)).all()
+    logins = db.session.scalars(select(User).where(User.role == Role.DUTY_OFFICER).order_by(User.username)).all()
     if form is None:
         form = {name: getattr(officer, name) for name in OFFICER_FIELDS} if officer else {"contact_preference": "both"}
     return render_template("console/rota_officer.html", officer=officer, form=form, problems=problems or {},
@@ -352,8 +354,8 @@ def link_officer_login(officer_id):
     officer = _officer_or_404(officer_id)
     chosen = request.form.get("user_id", "")
     user_id = whole_number(chosen)
-    user = db.session.get(User, user_id) if user_id and user_id < 2**31 else None
-    if chosen and (user is None or user.role != "duty_officer"):
+    user = get_or_none(User, user_id) if user_id else None
+    if chosen and (user is None or user.role != Role.DUTY_OFFICER):
         return _render_officer(officer, problems={"user_id": "choose a duty officer's login"}, status=422)
     try:
         rota.link_login(officer, user)

@@ -13,6 +13,7 @@ from emergency.retention import erasure, service
 from emergency.retention.export import export_plan, json_default
 from emergency.retention.schedule import RetentionSchedule
 from emergency.users import service as users
+from emergency.users.roles import Role
 
 retention_cli = AppGroup("retention", help="The retention schedule.")
 plans_cli = AppGroup("plans", help="Plans: subject access exports and erasure on request.")
@@ -48,7 +49,7 @@ def run_retention():
 def erase(plan_id, reason, card_number, username):
     """Erase a plan's personal data on request. There is no undo."""
     user = _user_or_none(username)
-    if user is not None and user.role != "admin":
+    if user is not None and user.role != Role.ADMIN:
         raise click.ClickException(f"{username} is a {user.role}; erasing a plan needs an admin")
     plan = _or_fail(lambda: plans.get_plan(plan_id))
     if card_number is None:

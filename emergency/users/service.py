@@ -16,7 +16,7 @@ from emergency.errors import Conflict, NotFound, RuleBroken
 from emergency.extensions import db
 from emergency.records import get_or_not_found
 from emergency.users.models import ApiToken, LoginFailure, User
-from emergency.users.roles import EDITORS, ROLES
+from emergency.users.roles import EDITORS, ROLES, Role
 from emergency.users.throttle import WINDOW, Throttle
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def create_user(username: str, full_name: str, role: str, now) -> User:
 
 def save_user_details(user: User, data: dict, *, by: User) -> User:
     """Name, role, alert mobile and email; an admin cannot take away their own admin role."""
-    if user.id == by.id and user.role == "admin" and data["role"] != "admin":
+    if user.id == by.id and user.role == Role.ADMIN and data["role"] != Role.ADMIN:
         raise RuleBroken("you cannot take away your own admin role; ask another admin", field="role")
     for name in ("full_name", "role", "mobile"):
         setattr(user, name, data[name])
