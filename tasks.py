@@ -32,6 +32,7 @@ VENV_BIN = VENV / "bin"
 VENV_PYTHON = VENV_BIN / "python"
 INSTALL_STAMP = VENV / "pyproject.sha256"
 PYPROJECT = ROOT / "pyproject.toml"
+CATALOGS = ROOT / "emergency" / "wording" / "translations"
 
 TEST_DB_NAME = "emergency_test"
 PG_SUPERUSER = "postgres"
@@ -86,10 +87,20 @@ def ensure_venv():
     INSTALL_STAMP.write_text(digest + "\n")
 
 
+def compile_catalogs():
+    """The words' catalogs are built here, never committed: each .po compiled to its .mo."""
+    run([VENV_BIN / "pybabel", "--quiet", "compile", "--directory", CATALOGS], cwd=ROOT)
+
+
+def set_up():
+    ensure_venv()
+    compile_catalogs()
+
+
 # --- serve ------------------------------------------------------------------
 
 def serve():
-    ensure_venv()
+    set_up()
     port = os.environ.get("PORT", "5000")
     flask = str(VENV_BIN / "flask")
     env = venv_environment()
@@ -285,7 +296,7 @@ def test(args):
         usage_error("--sqlite-only and --postgres-only exclude each other")
     pytest_args = [arg for arg in args if arg not in ("--sqlite-only", "--postgres-only")]
 
-    ensure_venv()
+    set_up()
     results = []
     print("\n== lint ==", flush=True)
     code = lint()

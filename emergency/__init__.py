@@ -21,6 +21,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     register_security(app)
     register_database(app)
     register_gateway(app)
+    register_wording(app)
     register_api(app)
     register_pages(app)
     register_commands(app)
@@ -59,6 +60,12 @@ def register_gateway(app):
 
     app.extensions["gateway"] = gateway_from_config(app.config)
     app.extensions["mailer"] = mailer_from_config(app.config)
+
+
+def register_wording(app):
+    from emergency.wording import pages
+
+    pages.register(app)
 
 
 def register_api(app):

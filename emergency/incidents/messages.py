@@ -1,182 +1,141 @@
-"""What the service says in texts and calls. Pure. No health details, addresses or key-safe
-codes ever go into a text: first names, the postcode district, and how to answer."""
-import phonenumbers
-
+"""What the service says in texts and calls about an emergency. Pure: the words are in the
+catalogs (emergency/wording); this picks the phrase and the facts it may carry. No health
+details, addresses or key-safe codes ever go into a text: first names, the postcode district,
+and how to answer."""
 from emergency.incidents.vocabulary import IncidentStatus
+from emergency.names import first_name
+from emergency.phones import readable_phone
 from emergency.postcodes import postcode_district
+from emergency.wording import phrase, phrase_plural
 
+# The line's name inside the phrases telephony/inbound.py still builds itself, until they move
+# into the catalogs too.
 LINE = "Carers Emergency Line"
-DANGER = "If anyone is in danger, call 999."
-
-
-def readable_phone(number: str | None) -> str:
-    """A number as people write it (0113 496 0000); as stored when it cannot be parsed."""
-    if not number:
-        return ""
-    try:
-        parsed = phonenumbers.parse(number, "GB")
-    except phonenumbers.NumberParseException:
-        return number
-    style = phonenumbers.PhoneNumberFormat.NATIONAL if parsed.country_code == 44 else \
-        phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    return phonenumbers.format_number(parsed, style)
 
 
 def _ring(fallback_number: str | None) -> str:
     """Who a caller can ring for a person: the fallback number, else the line itself, which
     puts a caller through to the duty officers."""
-    return f"call {readable_phone(fallback_number)}" if fallback_number else "call this number"
-
-
-def first_name(full_name: str) -> str:
-    return full_name.split()[0] if full_name.strip() else full_name
+    if fallback_number:
+        return phrase("caller.ring_number", number=readable_phone(fallback_number))
+    return phrase("caller.ring_this_number")
 
 
 def who_and_where(snapshot: dict) -> tuple[str, str, str]:
     carer = first_name(snapshot["carer"]["name"])
-    cared_for = " and ".join(first_name(person["name"]) for person in snapshot["cared_for"])
+    cared_for = phrase("list.and").join(first_name(person["name"]) for person in snapshot["cared_for"])
     address = snapshot["carer"]["address"]
-    return carer, cared_for, postcode_district(address["postcode"]) if address else "your area"
+    return carer, cared_for, postcode_district(address["postcode"]) if address else phrase("place.your_area")
+
+
+def _facts(snapshot: dict, **more) -> dict:
+    carer, cared_for, district = who_and_where(snapshot)
+    return {"carer": carer, "cared_for": cared_for, "district": district, **more}
 
 
 def ask_text(snapshot: dict, code: str, who: str) -> str:
-    carer, cared_for, district = who_and_where(snapshot)
     if who == "contact":
-        situation = f"{carer} can't look after {cared_for} right now ({district})."
-    else:
-        situation = f"emergency cover needed for {cared_for}, cared for by {carer}, near {district}."
-    return f"{LINE}: {situation} Can you go? Reply ACCEPT {code} or DECLINE {code}."
+        return phrase("ask.text.contact", **_facts(snapshot, code=code))
+    return phrase("ask.text.officer", **_facts(snapshot, code=code))
 
 
 def ask_call(snapshot: dict, code: str, who: str) -> str:
-    carer, cared_for, district = who_and_where(snapshot)
-    return (f"This is the {LINE}. {carer}, who cares for {cared_for} near {district}, can't care right now "
-            f"and needs someone to go. Press 1 to accept, or 2 to decline.")
+    return phrase("ask.call", **_facts(snapshot))
 
 
 def covered_text(snapshot: dict, code: str, accepter_name: str) -> str:
-    _, cared_for, _ = who_and_where(snapshot)
-    return (f"{LINE}: thank you. The emergency for {cared_for} (code {code}) is now covered by "
-            f"{first_name(accepter_name)}. No need to reply.")
+    return phrase("ask.covered", **_facts(snapshot, code=code, accepter=first_name(accepter_name)))
 
 
 def too_late_text(accepter_name: str) -> str:
-    return f"{LINE}: thank you, this is already covered by {first_name(accepter_name)}. No need to go."
+    return phrase("ask.too_late", accepter=first_name(accepter_name))
 
 
 def no_longer_needed_text() -> str:
-    return f"{LINE}: thank you, this emergency has been closed. No need to go."
+    return phrase("ask.no_longer_needed")
 
 
 def caller_confirmation(snapshot: dict, accepter_name: str) -> str:
-    _, cared_for, _ = who_and_where(snapshot)
-    return f"{LINE}: help is arranged. {first_name(accepter_name)} is on the way to {cared_for}."
+    return phrase("caller.help_arranged", **_facts(snapshot, accepter=first_name(accepter_name)))
 
 
 def accepter_details(snapshot: dict, code: str, link: str, hours: int) -> str:
-    _, cared_for, _ = who_and_where(snapshot)
-    return (f"{LINE}: thank you for going. What you need to know about {cared_for}: {link} "
-            f"(works for {hours} hours). Reply DONE {code} when {cared_for} is safe.")
+    return phrase("accepter.details", **_facts(snapshot, code=code, link=link, hours=hours))
 
 
 def round_alert(incident_id: int, snapshot: dict, rota_round: int, rounds: int) -> str:
-    _, cared_for, district = who_and_where(snapshot)
-    return (f"{LINE}: incident {incident_id} ({cared_for}, {district}) - nobody has accepted after round "
-            f"{rota_round} of {rounds} of the rota. Please look at the incident now.")
+    return phrase("coordinator.round_alert", **_facts(snapshot, incident=incident_id, round=rota_round, rounds=rounds))
 
 
 def exhausted_alert(incident_id: int, snapshot: dict, fallback_called: bool, caller_number: str | None) -> str:
     """What coordinators are told when nobody accepted: only what is true."""
-    _, cared_for, district = who_and_where(snapshot)
-    happening = ("The fallback number is being called." if fallback_called
-                 else "No fallback number is configured, so nobody else is being called.")
-    caller = f" The caller is on {readable_phone(caller_number)}." if caller_number else ""
-    return f"{LINE}: incident {incident_id} ({cared_for}, {district}) - NOBODY ACCEPTED. {happening}{caller}"
+    happening = phrase("coordinator.fallback_called") if fallback_called else phrase("coordinator.no_fallback")
+    caller = phrase("coordinator.caller_is_on", number=readable_phone(caller_number)) if caller_number else ""
+    return phrase("coordinator.exhausted_alert", **_facts(snapshot, incident=incident_id, happening=happening,
+                                                        caller=caller))
 
 
 def fallback_call(incident_id: int, snapshot: dict, caller_number: str | None) -> str:
     """Read to whoever answers the fallback number."""
-    carer, cared_for, district = who_and_where(snapshot)
     spoken = " ".join(character for character in readable_phone(caller_number) if character.isdigit())
-    caller = f" The caller's number is {spoken}." if spoken else ""
-    return (f"This is the {LINE}. Nobody has accepted incident {incident_id}: {carer}, who cares for {cared_for} "
-            f"near {district}, can't care right now.{caller} Please look at the incident on the console now.")
+    caller = phrase("fallback.caller_number", digits=spoken) if spoken else ""
+    return phrase("fallback.call", **_facts(snapshot, incident=incident_id, caller=caller))
 
 
 def caller_opened(snapshot: dict) -> str:
-    carer, cared_for, _ = who_and_where(snapshot)
-    return (f"{LINE}: thank you. We are contacting {carer}'s emergency contacts now. You will get a text when "
-            f"someone is on the way to {cared_for}. {DANGER}")
+    return phrase("caller.opened", **_facts(snapshot))
 
 
 def caller_still_looking(snapshot: dict, people_asked: int) -> str:
-    _, cared_for, _ = who_and_where(snapshot)
-    people = "person" if people_asked == 1 else "people"
-    asked = f"We have asked {people_asked} {people} so far. " if people_asked else ""
-    return (f"{LINE}: we are still looking for someone to go to {cared_for}. {asked}You will get a text when someone "
-            f"is on the way. {DANGER}")
+    asked = phrase_plural("caller.people_asked", "caller.people_asked.plural", people_asked) if people_asked else ""
+    return phrase("caller.still_looking", **_facts(snapshot, asked=asked))
 
 
 def caller_nobody_found(snapshot: dict, fallback_number: str | None) -> str:
-    _, cared_for, _ = who_and_where(snapshot)
-    return (f"{LINE}: we are sorry - nobody has been found yet to go to {cared_for}. A coordinator has been alerted "
-            f"and will keep trying. Please {_ring(fallback_number)} to speak to someone. {DANGER}")
+    return phrase("caller.nobody_found", **_facts(snapshot, ring=_ring(fallback_number)))
 
 
 def where_things_stand(snapshot: dict, status: str, accepter_name: str | None, fallback_number: str | None) -> str:
     """The truthful answer to a caller who texts or calls again."""
-    _, cared_for, _ = who_and_where(snapshot)
     if status == IncidentStatus.ACCEPTED:
-        who = first_name(accepter_name) if accepter_name else "Someone"
-        return f"{LINE}: help is arranged. {who} has accepted and is on the way to {cared_for}."
+        who = first_name(accepter_name) if accepter_name else phrase("caller.someone")
+        return phrase("caller.where.accepted", **_facts(snapshot, accepter=who))
     if status == IncidentStatus.EXHAUSTED:
         return caller_nobody_found(snapshot, fallback_number)
     if status == IncidentStatus.OPEN:
-        return (f"{LINE}: we are still arranging help for {cared_for}; nobody has accepted yet. You will get a text "
-                f"when someone is on the way. {DANGER}")
-    return f"{LINE}: the emergency for {cared_for} has been closed. If you need help again, text the card number."
+        return phrase("caller.where.open", **_facts(snapshot))
+    return phrase("caller.where.closed", **_facts(snapshot))
 
 
 def no_card_found(told: bool, mistyped: bool) -> str:
     """The answer to a text with no usable card number in it."""
-    problem = ("That card number doesn't look right - a digit may be mistyped. " if mistyped
-               else "We couldn't find a card number in your text. ")
-    how = ("The card number is the 10-digit number on the carer's emergency card, often kept in their purse, "
-           "wallet or phone case. Text it to this number")
-    person = ("The duty officer has been told and will call you back. " if told else "")
-    return f"{LINE}: {problem}{how}, or call this number to speak to someone. {person}{DANGER}"
+    problem = phrase("caller.card_mistyped") if mistyped else phrase("caller.no_card_in_text")
+    person = phrase("caller.duty_officer_will_call") if told else ""
+    return phrase("caller.no_card_found", problem=problem, person=person)
 
 
 def card_not_usable(told: bool) -> str:
-    if told:
-        return f"{LINE}: we couldn't use that card, so the duty officer is being told and will call you back. {DANGER}"
-    return f"{LINE}: we couldn't use that card. Please call this number to speak to someone. {DANGER}"
+    return phrase("caller.card_not_usable.told") if told else phrase("caller.card_not_usable")
 
 
 def not_understood(open_asks: list[tuple[str, dict]]) -> str:
     """For someone with open asks whose reply the line cannot read: never the general help."""
-    described = [f"{code} ({ask_label(snapshot)})" for code, snapshot in open_asks]
+    described = [phrase("ask.described", code=code, label=ask_label(snapshot)) for code, snapshot in open_asks]
     if len(described) == 1:
-        code = open_asks[0][0]
-        return f"Not understood. Your ask {described[0]} is still open: reply ACCEPT {code} or DECLINE {code}"
-    return (f"Not understood. Your asks {', '.join(described)} are still open: reply ACCEPT or DECLINE with the "
-            f"code, e.g. ACCEPT {open_asks[0][0]}")
+        return phrase("ask.not_understood.one", ask=described[0], code=open_asks[0][0])
+    return phrase("ask.not_understood.many", asks=", ".join(described), code=open_asks[0][0])
 
 
 def ask_label(snapshot: dict | None) -> str:
     if not snapshot:
-        return "an emergency"
-    _, cared_for, district = who_and_where(snapshot)
-    return f"{cared_for}, {district}"
+        return phrase("ask.label.unknown")
+    return phrase("ask.label", **_facts(snapshot))
 
 
 def accepted_reminder(code: str, snapshot: dict | None) -> str:
-    _, cared_for, _ = who_and_where(snapshot) if snapshot else (None, "everyone", None)
-    return (f"{LINE}: you have accepted ask {code} ({ask_label(snapshot)}). Reply DONE {code} when {cared_for} "
-            f"is safe. If you can no longer go, call this number now.")
+    cared_for = who_and_where(snapshot)[1] if snapshot else phrase("ask.everyone")
+    return phrase("accepter.reminder", code=code, label=ask_label(snapshot), cared_for=cared_for)
 
 
 def survey_text(snapshot: dict) -> str:
-    _, cared_for, _ = who_and_where(snapshot)
-    return (f"{LINE}: we hope you are recovering. How well were {cared_for}'s needs met while you couldn't care? "
-            f"Reply 1 (badly) to 5 (very well).")
+    return phrase("carer.survey", **_facts(snapshot))

@@ -10,13 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from emergency.audit import service as audit
 from emergency.errors import Conflict, RuleBroken
 from emergency.extensions import db
-from emergency.incidents.messages import LINE, first_name
+from emergency.names import first_name
 from emergency.outbox.service import queue_message
 from emergency.plans import service as plans
 from emergency.plans.consent_models import ConsentRequest
 from emergency.plans.models import ContingencyPlan, EmergencyContact
 from emergency.plans.snapshot import plan_to_dict
 from emergency.plans.vocabulary import PlanStatus
+from emergency.wording import phrase
 
 _REPLY = re.compile(r"^(AGREE|REFUSE)(?:\s*#?\s*(\d{1,8}))?[.!]*$")
 _CODE_TRIES = 20
@@ -35,8 +36,7 @@ def parse_consent_reply(body: str) -> ConsentReply | None:
 
 
 def consent_text(carer_name: str, code: str) -> str:
-    return (f"{first_name(carer_name)} has named you as an emergency contact for the {LINE}. "
-            f"Reply AGREE {code} or REFUSE {code}.")
+    return phrase("consent.ask", carer=first_name(carer_name), code=code)
 
 
 def open_request_for(contact: EmergencyContact) -> ConsentRequest | None:
@@ -104,7 +104,7 @@ def record_reply(sender: str, reply: ConsentReply, now) -> str:
     request.status, request.answered_at = ("agreed" if reply.agreed else "refused"), now
     if contact.mobile != sender:  # the plan now has another number for them: this phone speaks for nobody
         request.status = "closed"
-        return f"{LINE}: thank you. This request is no longer open; the council will be in touch."
+        return phrase("consent.no_longer_open")
     if plan.status != PlanStatus.ARCHIVED:
         before = plan_to_dict(plan)
         contact.consent_status = "given" if reply.agreed else "refused"
@@ -114,23 +114,22 @@ def record_reply(sender: str, reply: ConsentReply, now) -> str:
                                    f"from {sender}")
     audit.record("plan.consent_replied", user=None, now=now, plan_id=plan.id,
                  detail=f"{contact.name}: {'agreed' if reply.agreed else 'refused'} by text from {sender}")
-    if reply.agreed:
-        return f"{LINE}: thank you. You are now an emergency contact for {first_name(plan.carer_name)}."
-    return f"{LINE}: thank you for letting us know. We will not contact you for {first_name(plan.carer_name)}."
+    carer = first_name(plan.carer_name)
+    return phrase("consent.agreed", carer=carer) if reply.agreed else phrase("consent.refused", carer=carer)
 
 
 def _request_answered(sender: str, code: str | None) -> ConsentRequest | str:
     query = select(ConsentRequest).where(ConsentRequest.phone == sender, ConsentRequest.status == "open")
     if code:
         request = db.session.scalar(query.where(ConsentRequest.code == code))
-        return request or f"{LINE}: we have no request with code {code} for this number."
+        return request or phrase("consent.no_request_with_code", code=code)
     pending = list(db.session.scalars(query.order_by(ConsentRequest.id)))
     if len(pending) == 1:
         return pending[0]
     if not pending:
-        return f"{LINE}: we have no open request for this number."
+        return phrase("consent.no_open_request")
     codes = ", ".join(request.code for request in pending)
-    return f"{LINE}: you have {len(pending)} open requests; reply with the code too (codes {codes})."
+    return phrase("consent.which_request", count=len(pending), codes=codes)
 
 
 def contacts_awaiting_consent():

@@ -1,0 +1,18 @@
+"""Pages read their words from the catalogs too: `phrase` and `phrase_plural` in every template, in
+the page's language (`g.language`, English unless a view chose another)."""
+from flask import g
+
+from emergency.wording.catalogs import SOURCE_LANGUAGE, phrase, phrase_plural
+
+
+def page_language() -> str:
+    return g.get("language", SOURCE_LANGUAGE)
+
+
+def register(app) -> None:
+    app.jinja_env.globals.update(
+        phrase=lambda key, **values: phrase(key, page_language(), **values),
+        phrase_plural=lambda key, plural_key, count, **values: phrase_plural(key, plural_key, count, page_language(),
+                                                                        **values),
+        page_language=page_language,
+    )
