@@ -94,6 +94,21 @@ def test_server_errors_are_retried_at_least_once_a_minute_and_never_fail_the_ask
     assert db.session.scalar(select(Page.status).where(Page.phone == SUE)) == "open"
 
 
+def test_a_message_that_is_not_an_ask_is_tried_for_a_day_then_failed(app, twilio):
+    queue_message(key="gaps", channel="sms", to_number=PRIYA, body="Carers Emergency Line: nobody on first call",
+                  purpose="rota_gap_alert", now=THURSDAY_NIGHT)
+    db.session.commit()
+    twilio.fail_next(503)
+    twilio.fail_next(503)
+    sender.send_due(THURSDAY_NIGHT)
+    alert = db.session.scalar(select(OutboxMessage))
+    assert (alert.status, alert.attempts) == ("pending", 1)
+    sender.send_due(THURSDAY_NIGHT + timedelta(days=1, minutes=1))
+    db.session.refresh(alert)
+    assert (alert.status, alert.attempts) == ("failed", 2) and "503" in alert.last_error
+    assert sender.send_due(THURSDAY_NIGHT + timedelta(days=2)) == 0 and len(twilio.requests) == 2
+
+
 def test_a_permanent_refusal_fails_the_ask_and_the_escalation_moves_on_at_once(world, phone, app, twilio):
     twilio.fail_next(400, code=21211, kind="Messages")  # not a valid phone number
     twilio.fail_next(400, code=21211, kind="Calls")
