@@ -18,6 +18,7 @@ The database must be empty: it is migrated and filled, and left so. The load gen
 the same machine as the servers, so on a small machine it takes CPU from them.
 """
 import argparse
+import dataclasses
 import json
 import os
 import signal
@@ -44,10 +45,10 @@ from emergency import create_app  # noqa: E402
 from emergency.api.plan_schemas import PlanSchema  # noqa: E402
 from emergency.clock import utc_now  # noqa: E402
 from emergency.extensions import db  # noqa: E402
+from emergency.outbox import sender  # noqa: E402
 from emergency.outbox.service import queue_message  # noqa: E402
+from emergency.outbox.twilio_transport import TwilioTransport  # noqa: E402
 from emergency.plans import service as plans  # noqa: E402
-from emergency.telephony import sender  # noqa: E402
-from emergency.telephony.gateway import TwilioGateway  # noqa: E402
 from emergency.telephony.inbound import HELP  # noqa: E402
 from emergency.telephony.twiml import text_reply  # noqa: E402
 from tests.conftest import plan_payload  # noqa: E402
@@ -197,11 +198,15 @@ def sending(database_url, count):
             queue_message(key=f"bench-send:{i}:{now.timestamp()}", channel="sms", to_number=f"+44207946{i:04d}",
                           body="Carers Emergency Line: bench", purpose="bench", now=now)
         db.session.commit()
-        gateway = TwilioGateway(ACCOUNT, TOKEN, LINE, api_url=stand_in.url)
+        twilio = TwilioTransport(ACCOUNT, TOKEN, LINE, f"{app.config['PUBLIC_BASE_URL']}/twilio/status",
+                                 api_url=stand_in.url)
+        outbox = app.extensions["outbox"]
+        outbox.transports = dataclasses.replace(outbox.transports, sms=twilio, voice=twilio)
         started, handed = time.perf_counter(), 0
         while handed < count:
-            handed += sender.send_due(utc_now(), gateway)
+            handed += sender.send_due(utc_now())
         elapsed = time.perf_counter() - started
+        outbox.close()
     rate = count / elapsed
     print(f"pool {app.config['SENDER_POOL_SIZE']}: {count} handed over in {elapsed:.1f} s = {rate:.1f} messages/s "
           f"(stand-in saw {stand_in.requests()} requests)")

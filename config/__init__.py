@@ -147,7 +147,7 @@ class Config:
             raise RuntimeError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {self.LOG_LEVEL!r}")
         self.check_rota_settings()
         if self.SMTP_URL:
-            from emergency.outbox.mail import smtp_settings
+            from emergency.outbox.smtp_transport import smtp_settings
 
             smtp_settings(self.SMTP_URL)
         if self.FALLBACK_PHONE_NUMBER is not None:

@@ -20,7 +20,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     register_logging(app)
     register_security(app)
     register_database(app)
-    register_gateway(app)
+    register_outbox(app)
     register_wording(app)
     register_api(app)
     register_pages(app)
@@ -54,12 +54,15 @@ def register_database(app):
                      render_item=render_type_for_migrations)
 
 
-def register_gateway(app):
-    from emergency.outbox.mail import mailer_from_config
-    from emergency.telephony.gateway import gateway_from_config
+def register_outbox(app):
+    from emergency.alerts.service import tell_coordinators_of_outage
+    from emergency.incidents import delivery_outcomes
+    from emergency.outbox.setup import outbox_from_config
 
-    app.extensions["gateway"] = gateway_from_config(app.config)
-    app.extensions["mailer"] = mailer_from_config(app.config)
+    outbox = app.extensions["outbox"] = outbox_from_config(app.config)
+    # The outbox imports nothing above it: incidents and alerts subscribe to what it reports.
+    delivery_outcomes.subscribe_to(outbox.outcomes)
+    outbox.outcomes.subscribe(outage=tell_coordinators_of_outage)
 
 
 def register_wording(app):

@@ -13,13 +13,13 @@ from emergency.clock import local_zone, utc_now
 from emergency.errors import DomainError
 from emergency.extensions import db
 from emergency.incidents import engine
+from emergency.outbox import sender as outbox_sender
 from emergency.outbox import service as outbox
 from emergency.phones import PhoneNumberError, normalise_phone
 from emergency.rota import service as rota
 from emergency.scheduling import add_jobs, listen_for_work
 from emergency.security_check import problems
 from emergency.telephony import inbound
-from emergency.telephony import sender as outbox_sender
 from emergency.users import service as users
 from emergency.users.models import ApiToken, User
 from emergency.users.roles import ROLES
@@ -60,7 +60,7 @@ def text_the_line(sender, body):
     reply = inbound.handle_text(number, body, utc_now())
     db.session.commit()
     to_sender = [message.body for message in outbox.pending_texts_to(number)]
-    outbox_sender.send_due(utc_now(), current_app.extensions["gateway"], current_app.extensions["mailer"])
+    outbox_sender.send_due(utc_now())
     click.echo(f"reply: {reply}" if reply else "reply: (none)")
     for text in to_sender:
         click.echo(f"text to {sender}: {text}")

@@ -22,11 +22,12 @@ from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.incidents import engine
 from emergency.jobs import Job, run_job
+from emergency.outbox import sender
 from emergency.retention import service as retention
 from emergency.retention.schedule import RetentionSchedule
 from emergency.reviews import service as reviews
 from emergency.rota import service as rota
-from emergency.telephony import inbound, sender
+from emergency.telephony import inbound
 
 log = logging.getLogger(__name__)
 JOB_IDS = {wakeup.ENGINE: "escalation-tick", wakeup.SENDER: "outbox-send"}
@@ -73,7 +74,7 @@ def _rota_gap_check(now):
 
 
 def _send_outbox(now):
-    return sender.send_due(now, current_app.extensions["gateway"], current_app.extensions["mailer"])
+    return sender.send_due(now)
 
 
 def _replay_kept_texts(now):

@@ -82,6 +82,7 @@ def app(database_url):
     app = make_app(database_url)
     with app.app_context():
         yield app
+        app.extensions["outbox"].close()  # the sender's threads end with the test
         db.session.remove()
         db.engine.dispose()
 

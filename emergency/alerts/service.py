@@ -3,6 +3,7 @@ a provider outage): a text to each with a mobile, an email to each with an addre
 alert path calls `alert_coordinators`, so a new kind of alert reaches both without more code."""
 from flask import current_app
 
+from emergency.outbox.outcomes import OutageNotice
 from emergency.outbox.service import queue_message
 from emergency.users.service import alert_recipients
 
@@ -24,3 +25,10 @@ def alert_coordinators(*, key: str, subject: str, body: str, purpose: str, now, 
         current_app.logger.warning("nobody to alert (no coordinator has %s): %s",
                                    "mobile or an email address" if by_text else "an email address", body)
     return queued
+
+
+def tell_coordinators_of_outage(notice: OutageNotice, now) -> None:
+    """The outbox's word that a provider is out of reach: by email only, since texts are what
+    is not getting through."""
+    alert_coordinators(key=notice.key, subject=notice.subject, body=notice.body, purpose="provider_outage_alert",
+                       now=now, by_text=False)

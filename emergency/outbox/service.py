@@ -1,4 +1,5 @@
-"""Queue outbound texts, calls and emails. Sending them is the telephony sender's job."""
+"""Queue outbound texts, calls and emails, list them, and say whether a provider is out of reach.
+Sending them is the sender's job (emergency.outbox.sender)."""
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 

@@ -10,8 +10,8 @@ from emergency.incidents import service as incidents
 from emergency.incidents.messages import LINE, first_name
 from emergency.incidents.models import Incident, Page
 from emergency.incidents.vocabulary import IncidentStatus, PageStatus
-from emergency.outbox import opt_outs
-from emergency.outbox.models import Channel, OutboxMessage, OutboxStatus
+from emergency.outbox import delivery_reports, opt_outs, twilio_transport
+from emergency.outbox.models import Channel
 from emergency.outbox.service import queue_message
 from emergency.plans.cards import CardNumberError, has_valid_check_digit, parse_card_number
 from emergency.plans.consent import parse_consent_reply, record_reply
@@ -21,7 +21,6 @@ from emergency.rota import service as rota
 from emergency.rota.calendar import TIERS
 from emergency.rota.models import DutyOfficer
 from emergency.telephony import spool
-from emergency.telephony.gateway import OPTED_OUT
 from emergency.telephony.models import InboundRequest, PutThrough, sms_request_key
 from emergency.telephony.replies import parse_text
 from emergency.users.service import alert_recipients
@@ -31,9 +30,6 @@ HELP = (f"{LINE}: text the number on the carer's emergency card to get help. To 
 SORRY_PLEASE_CALL = f"{LINE}: sorry, something went wrong. Please call this number; if anyone is in danger, call 999."
 KEPT_PLEASE_CALL = (f"{LINE}: sorry, we could not take your text just now. It is kept and will be dealt with as soon "
                     f"as we can, but please call this number now; if anyone is in danger, call 999.")
-FAILED_STATUSES = {"failed", "undelivered", "busy", "no-answer", "canceled"}
-MESSAGE_ORDER = {"accepted": 0, "queued": 1, "sending": 2, "sent": 3, "delivered": 4, "undelivered": 4,
-                 "failed": 4, "read": 5}
 
 
 # Texts
@@ -400,28 +396,8 @@ def unanswered_call(page: Page, now) -> None:
 # Delivery reports
 
 def delivery_report(provider_id: str, status: str, error_code: str | None, sequence: int | None, now) -> None:
-    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.provider_id == provider_id))
-    if message is None:
-        return
-    order = sequence if sequence is not None else MESSAGE_ORDER.get(status, 0)
-    if order <= message.provider_sequence:
-        return  # an older report, arriving late
-    message.provider_sequence, message.provider_status = order, status
-    if error_code == str(OPTED_OUT):
-        opt_outs.opt_out(message.to_number, now)
-    if status in FAILED_STATUSES:
-        message.status, message.last_error = OutboxStatus.FAILED, f"{status}" + (f" ({error_code})" if error_code else "")
-        incidents.channel_failed(message, now, message.last_error)
-    elif status == "delivered":
-        message.status = OutboxStatus.DELIVERED
-    elif status == "completed" and message.channel == "call":
-        page = db.session.get(Page, message.page_id) if message.page_id else None
-        if page is not None and page.status == PageStatus.OPEN and message.purpose == "ask":
-            # Answered but no key pressed: voicemail, or hung up. Only a keypress is a person.
-            message.status, message.last_error = OutboxStatus.FAILED, "answered without a keypress"
-            incidents.channel_failed(message, now, "the call ended without a keypress")
-        else:
-            message.status = OutboxStatus.DELIVERED
+    """A Twilio status callback: the outbox records it and tells whoever subscribed (a failed ask moves on)."""
+    delivery_reports.record(provider_id, twilio_transport.delivery_report(status, error_code, sequence), now)
 
 
 def replay_kept_texts(now) -> int:

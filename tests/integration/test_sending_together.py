@@ -6,11 +6,15 @@ from collections import Counter
 from sqlalchemy import select
 
 from emergency.extensions import db
+from emergency.outbox import sender
+from emergency.outbox.local_transport import LocalTransport
 from emergency.outbox.models import OutboxMessage
+from emergency.outbox.sender_pool import SenderPool
 from emergency.outbox.service import queue_message
+from emergency.outbox.setup import Outbox
+from emergency.outbox.transport import Transports
+from emergency.outbox.twilio_transport import TwilioTransport
 from emergency.scheduling import Nudges, listen_for_work
-from emergency.telephony import sender
-from emergency.telephony.gateway import TwilioGateway
 from tests.conftest import NOW
 from tests.integration.test_engine_guarantees import postgres_only, run_in_threads
 from tests.telephony.conftest import AUTH_TOKEN, LINE_NUMBER, TwilioStandIn
@@ -25,9 +29,15 @@ def test_four_senders_with_pools_hand_each_of_300_messages_over_once(app):
                       purpose="rota_gap_alert", now=NOW)
     db.session.commit()
     stand_in = TwilioStandIn()
-    gateway = TwilioGateway("AC" + "0" * 32, AUTH_TOKEN, LINE_NUMBER, api_url="https://api.stand-in.test",
-                            http_client=stand_in)
-    handed = run_in_threads(app, 4, lambda i: sender.send_due(NOW, gateway, pool_size=8))
+    twilio = TwilioTransport("AC" + "0" * 32, AUTH_TOKEN, LINE_NUMBER, "https://line.example.org/twilio/status",
+                             api_url="https://api.stand-in.test", http_client=stand_in)
+    # Four processes' outboxes, each with its own pool of 8 threads.
+    outboxes = [Outbox(Transports(sms=twilio, voice=twilio, email=LocalTransport()), SenderPool(8)) for _ in range(4)]
+    try:
+        handed = run_in_threads(app, 4, lambda i: sender.send_due(NOW, outboxes[i]))
+    finally:
+        for outbox in outboxes:
+            outbox.close()
     assert sum(handed) == MESSAGES  # between them; how they shared it depends on timing
     per_number = Counter(r["data"]["To"] for r in stand_in.requests)
     assert len(per_number) == MESSAGES and set(per_number.values()) == {1}

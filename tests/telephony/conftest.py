@@ -1,4 +1,5 @@
 """Signed Twilio requests, and a recording stand-in for Twilio's REST API behind the real SDK."""
+import dataclasses
 import json
 import threading
 from collections import deque
@@ -10,7 +11,7 @@ from twilio.http import HttpClient
 from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
 
-from emergency.telephony.gateway import TwilioGateway
+from emergency.outbox.twilio_transport import TwilioTransport
 from tests.scenarios.conftest import World
 
 AUTH_TOKEN = "primary-auth-token"
@@ -35,7 +36,8 @@ class TwilioStandIn(HttpClient):
     def request(self, method, uri, params=None, data=None, headers=None, auth=None, timeout=None,
                 allow_redirects=False):
         with self._lock:
-            self.requests.append({"method": method, "uri": uri, "data": dict(data or {}), "timeout": timeout})
+            self.requests.append({"method": method, "uri": uri, "data": dict(data or {}), "timeout": timeout,
+                                  "thread": threading.current_thread()})
             failure = next((f for f in self._failures if f[2] is None or uri.endswith(f"/{f[2]}.json")), None)
             if failure is not None:
                 self._failures.remove(failure)
@@ -55,14 +57,20 @@ class TwilioStandIn(HttpClient):
         return [r["data"] for r in self.requests if r["uri"].endswith(f"/{kind}.json")]
 
 
+def twilio_account(app, stand_in):
+    """The app's texts and calls go to the stand-in through the real SDK, as they would to Twilio."""
+    app.config.update(TWILIO_AUTH_TOKEN=AUTH_TOKEN, TWILIO_AUTH_TOKEN_SECONDARY=OLD_AUTH_TOKEN)
+    account = {"TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_FROM_NUMBER": LINE_NUMBER,
+               "TWILIO_API_URL": "https://api.stand-in.test"}
+    transport = TwilioTransport.from_config({**app.config, **account}, http_client=stand_in)
+    outbox = app.extensions["outbox"]
+    outbox.transports = dataclasses.replace(outbox.transports, sms=transport, voice=transport)
+    return stand_in
+
+
 @pytest.fixture
 def twilio(app):
-    """The app talks to the stand-in through the real SDK, as it would to Twilio."""
-    stand_in = TwilioStandIn()
-    app.config.update(TWILIO_AUTH_TOKEN=AUTH_TOKEN, TWILIO_AUTH_TOKEN_SECONDARY=OLD_AUTH_TOKEN)
-    app.extensions["gateway"] = TwilioGateway("AC" + "0" * 32, AUTH_TOKEN, LINE_NUMBER,
-                                              api_url="https://api.stand-in.test", http_client=stand_in)
-    return stand_in
+    return twilio_account(app, TwilioStandIn())
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Twilio cannot be reached for ten minutes: asks wait instead of failing, the escalation keeps
 its clock, coordinators are told (console, /health, email through a real SMTP server), and
 every waiting ask goes exactly once when Twilio is back."""
+import dataclasses
 import re
 from collections import Counter
 from datetime import timedelta
@@ -15,16 +16,16 @@ from emergency.extensions import db
 from emergency.incidents import engine
 from emergency.incidents import service as incidents
 from emergency.incidents.models import IncidentEvent, Page
-from emergency.outbox.mail import SmtpMailer
+from emergency.outbox import sender
 from emergency.outbox.models import OutboxMessage
 from emergency.outbox.service import queue_message
-from emergency.telephony import sender
-from emergency.telephony.gateway import SendFailed, TwilioGateway
+from emergency.outbox.smtp_transport import SmtpTransport
+from emergency.outbox.transport import SendFailed
 from emergency.users import service as users
 from tests.console.client import Browser
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.smtp_server import smtp_certificate, smtp_server  # noqa: F401  fixtures
-from tests.telephony.conftest import AUTH_TOKEN, LINE_NUMBER, OLD_AUTH_TOKEN, TwilioStandIn
+from tests.telephony.conftest import TwilioStandIn, twilio_account
 
 SUE, PRIYA = "+442079460456", "+442079460101"
 PASSWORD = "correct horse battery"
@@ -48,18 +49,16 @@ class TwilioThatCanGoDown(TwilioStandIn):
 
 @pytest.fixture
 def twilio(app):
-    stand_in = TwilioThatCanGoDown()
-    app.config.update(TWILIO_AUTH_TOKEN=AUTH_TOKEN, TWILIO_AUTH_TOKEN_SECONDARY=OLD_AUTH_TOKEN)
-    app.extensions["gateway"] = TwilioGateway("AC" + "0" * 32, AUTH_TOKEN, LINE_NUMBER,
-                                              api_url="https://api.stand-in.test", http_client=stand_in)
-    return stand_in
+    return twilio_account(app, TwilioThatCanGoDown())
 
 
 @pytest.fixture
 def mail(app, smtp_server):  # noqa: F811  the fixture imported above
     inbox, url, ca_file = smtp_server
     app.config["SMTP_URL"] = url
-    app.extensions["mailer"] = SmtpMailer(url, "Carers Emergency Line <line@council.example>", ca_file=ca_file)
+    outbox = app.extensions["outbox"]
+    outbox.transports = dataclasses.replace(outbox.transports, email=SmtpTransport(
+        url, "Carers Emergency Line <line@council.example>", ca_file=ca_file))
     return inbox
 
 
@@ -67,7 +66,7 @@ def run_line(app, moment):
     """One turn of the scheduler's two jobs at `moment`."""
     with freeze_time(moment, ignore=REAL_TIME_FOR):
         engine.tick(utc_now())
-        sender.send_due(utc_now(), app.extensions["gateway"])
+        sender.send_due(utc_now())
 
 
 def health(client, moment):
@@ -156,10 +155,10 @@ def test_asks_of_an_incident_closed_during_the_outage_are_never_sent(app, world,
 
 
 def test_a_mail_server_that_refuses_the_address_fails_the_email_at_once(app, world, mail):
-    mailer = app.extensions["mailer"]
-    mailer.send_email("cora.jones@council.example", "test", "hello", "outbox-test-1")
+    smtp = app.extensions["outbox"].transports.email
+    smtp.send_email("cora.jones@council.example", "test", "hello", "outbox-test-1")
     assert [m["subject"] for m in mail.received] == ["test"]
-    unreachable = SmtpMailer("smtp://127.0.0.1:1", "line@council.example", timeout=2)
+    unreachable = SmtpTransport("smtp://127.0.0.1:1", "line@council.example", timeout=2)
     with pytest.raises(SendFailed) as failure:
         unreachable.send_email("cora.jones@council.example", "test", "hello", "outbox-test-2")
     assert failure.value.transient
@@ -167,6 +166,6 @@ def test_a_mail_server_that_refuses_the_address_fails_the_email_at_once(app, wor
                   body="nobody on first call", purpose="rota_gap_alert", now=THURSDAY_NIGHT)
     db.session.commit()
     with freeze_time(THURSDAY_NIGHT, ignore=REAL_TIME_FOR):
-        sender.send_due(utc_now(), app.extensions["gateway"])
+        sender.send_due(utc_now())
     assert [m["subject"] for m in mail.received] == ["test", "Rota gaps"]
     assert db.session.scalar(select(OutboxMessage.status)) == "sent"

@@ -21,11 +21,11 @@ from emergency.extensions import db
 from emergency.gunicorn_logging import RedactingLogger
 from emergency.incidents import service as incidents
 from emergency.incidents.models import Incident, Page
+from emergency.outbox import sender
+from emergency.outbox.local_transport import LocalTransport
 from emergency.outbox.models import OutboxMessage
 from emergency.plans import service as plans
 from emergency.redaction import redact_secrets
-from emergency.telephony import sender
-from emergency.telephony.gateway import LocalOutboxGateway
 from emergency.telephony.models import InboundRequest
 from emergency.users import service as users
 from tests.conftest import make_api_user
@@ -54,7 +54,7 @@ def test_once_handed_to_the_provider_the_outbox_keeps_only_a_redacted_link(app, 
     assert path not in listed[0]["body"] and "/details/[redacted]" in listed[0]["body"]  # not even before
 
     with freeze_time(THURSDAY_NIGHT + timedelta(seconds=5)):
-        sender.send_due(THURSDAY_NIGHT + timedelta(seconds=5), app.extensions["gateway"])
+        sender.send_due(THURSDAY_NIGHT + timedelta(seconds=5))
     db.session.expire_all()
     assert path not in db.session.get(OutboxMessage, details.id).body
     assert "/details/[redacted]" in db.session.get(OutboxMessage, details.id).body
@@ -172,10 +172,10 @@ def test_the_gunicorn_access_log_redacts_tokens_in_every_field():
 
 
 def test_the_local_outbox_transport_logs_every_message_at_the_default_level_without_secrets(app, caplog):
-    LocalOutboxGateway().send_sms("+442079460456", "Carers Emergency Line: thank you for going. What you need "
-                                  "to know: https://line.example.org/details/SECRETtoken3 (works for 24 hours).",
-                                  "https://line.example.org/twilio/status")
-    LocalOutboxGateway().start_call("+442079460456", "https://line.example.org/twilio/ask/3", "")
+    LocalTransport().send_sms("+442079460456", "Carers Emergency Line: thank you for going. What you need "
+                              "to know: https://line.example.org/details/SECRETtoken3 (works for 24 hours).",
+                              "outbox-1")
+    LocalTransport().start_call("+442079460456", "https://line.example.org/twilio/ask/3", "outbox-2")
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("outbox (local)")]
     assert len(lines) == 2 and "+442079460456" in lines[0] and "/details/[redacted]" in lines[0]
     assert "SECRETtoken3" not in " ".join(lines)

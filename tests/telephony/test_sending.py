@@ -11,9 +11,11 @@ from emergency.extensions import db
 from emergency.incidents import engine
 from emergency.incidents import service as incidents
 from emergency.incidents.models import Page
+from emergency.outbox import sender
+from emergency.outbox.local_transport import LocalTransport
 from emergency.outbox.models import OutboxMessage, SmsOptOut
-from emergency.telephony import sender
-from emergency.telephony.gateway import LocalOutboxGateway, gateway_from_config
+from emergency.outbox.service import queue_message
+from emergency.outbox.setup import transports_from_config
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.conftest import LINE_NUMBER
 
@@ -23,7 +25,7 @@ SUE, PRIYA = "+442079460456", "+442079460101"
 def open_and_send(world, phone, app, at=THURSDAY_NIGHT):
     with freeze_time(at):
         phone.text("07911 123456", world.plan.card_number)
-        sender.send_due(utc_now(), app.extensions["gateway"])
+        sender.send_due(utc_now())
 
 
 def messages(to=None):
@@ -46,8 +48,21 @@ def test_asks_go_to_twilio_as_a_text_and_a_call_with_callbacks(world, phone, app
 def test_nothing_is_sent_twice(world, phone, app, twilio):
     open_and_send(world, phone, app)
     with freeze_time(THURSDAY_NIGHT + timedelta(seconds=5)):
-        assert sender.send_due(utc_now(), app.extensions["gateway"]) == 0
+        assert sender.send_due(utc_now()) == 0
     assert len(twilio.requests) == 2
+
+
+def test_one_pool_of_threads_carries_every_run_and_its_threads_end_when_the_outbox_closes(app, twilio):
+    # The threads, and so their SDK clients and HTTPS connections, outlive a run of the sender.
+    for run in range(2):
+        queue_message(key=f"run-{run}", channel="sms", to_number=SUE, body=f"run {run}", purpose="test",
+                      now=THURSDAY_NIGHT)
+        db.session.commit()
+        assert sender.send_due(THURSDAY_NIGHT) == 1
+    first, second = (request["thread"] for request in twilio.requests)
+    assert second is first and first.is_alive() and first.name.startswith("outbox-send")
+    app.extensions["outbox"].close()
+    assert not first.is_alive()
 
 
 def test_a_server_error_or_timeout_is_retried_with_backoff(world, phone, app, twilio):
@@ -57,9 +72,9 @@ def test_a_server_error_or_timeout_is_retried_with_backoff(world, phone, app, tw
     assert [m.status for m in messages()] == ["pending", "pending"]
     assert "503" in messages()[0].last_error and "no answer from Twilio" in messages()[1].last_error
     with freeze_time(THURSDAY_NIGHT + timedelta(seconds=4)):
-        assert sender.send_due(utc_now(), app.extensions["gateway"]) == 0  # not before the backoff
+        assert sender.send_due(utc_now()) == 0  # not before the backoff
     with freeze_time(THURSDAY_NIGHT + timedelta(seconds=5)):
-        assert sender.send_due(utc_now(), app.extensions["gateway"]) == 2
+        assert sender.send_due(utc_now()) == 2
     assert [(m.status, m.attempts) for m in messages()] == [("sent", 2), ("sent", 2)]
 
 
@@ -72,11 +87,26 @@ def test_server_errors_are_retried_at_least_once_a_minute_and_never_fail_the_ask
         moment = max(m.next_attempt_at for m in messages(SUE))
         tries.append(moment)
         with freeze_time(moment):
-            sender.send_due(utc_now(), app.extensions["gateway"])
+            sender.send_due(utc_now())
     gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(tries)]
     assert gaps[:3] == [10, 20, 40] and set(gaps[3:]) == {60}  # backing off, to once a minute
     assert [(m.status, m.attempts) for m in messages(SUE)] == [("pending", 9), ("pending", 9)]
     assert db.session.scalar(select(Page.status).where(Page.phone == SUE)) == "open"
+
+
+def test_a_message_that_is_not_an_ask_is_tried_for_a_day_then_failed(app, twilio):
+    queue_message(key="gaps", channel="sms", to_number=PRIYA, body="Carers Emergency Line: nobody on first call",
+                  purpose="rota_gap_alert", now=THURSDAY_NIGHT)
+    db.session.commit()
+    twilio.fail_next(503)
+    twilio.fail_next(503)
+    sender.send_due(THURSDAY_NIGHT)
+    alert = db.session.scalar(select(OutboxMessage))
+    assert (alert.status, alert.attempts) == ("pending", 1)
+    sender.send_due(THURSDAY_NIGHT + timedelta(days=1, minutes=1))
+    db.session.refresh(alert)
+    assert (alert.status, alert.attempts) == ("failed", 2) and "503" in alert.last_error
+    assert sender.send_due(THURSDAY_NIGHT + timedelta(days=2)) == 0 and len(twilio.requests) == 2
 
 
 def test_a_permanent_refusal_fails_the_ask_and_the_escalation_moves_on_at_once(world, phone, app, twilio):
@@ -107,7 +137,7 @@ def test_a_send_interrupted_by_a_crash_is_never_repeated(world, phone, app, twil
         message.status, message.sent_at, message.attempts = "sending", THURSDAY_NIGHT, 1
     db.session.commit()
     with freeze_time(THURSDAY_NIGHT + timedelta(minutes=3)):
-        sender.send_due(utc_now(), app.extensions["gateway"])
+        sender.send_due(utc_now())
     assert twilio.requests == []
     assert [m.status for m in messages()] == ["unknown", "unknown"]
     assert db.session.scalar(select(Page.status)) == "failed"  # so the escalation does not wait on it
@@ -157,9 +187,11 @@ def test_unsigned_delivery_reports_are_refused(world, phone, app, twilio):
 
 def test_without_an_account_messages_stay_in_the_local_outbox(app, world):
 
-    assert isinstance(gateway_from_config({**app.config, "TWILIO_ACCOUNT_SID": None}), LocalOutboxGateway)
+    without_account = transports_from_config({**app.config, "TWILIO_ACCOUNT_SID": None})
+    assert isinstance(without_account.sms, LocalTransport) and isinstance(without_account.voice, LocalTransport)
+    app.extensions["outbox"].transports = without_account
     with freeze_time(THURSDAY_NIGHT):
         incidents.open_incident(world.plan, caller_number=None, channel="sms", now=utc_now())
         db.session.commit()
-        sender.send_due(utc_now(), LocalOutboxGateway())
+        sender.send_due(utc_now())
     assert [(m.status, m.provider_id.startswith("local-")) for m in messages()] == [("sent", True), ("sent", True)]

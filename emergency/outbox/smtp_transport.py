@@ -1,6 +1,5 @@
-"""The port through which emails leave, with two transports: SMTP (the standard library's
-smtplib, always STARTTLS) and the local outbox (no SMTP_URL: emails stay in the outbox)."""
-import logging
+"""The email transport through a mail server: the standard library's smtplib, always STARTTLS,
+the server's certificate checked (SMTP_CA_FILE for a private CA)."""
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -8,9 +7,8 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 from urllib.parse import unquote, urlsplit
 
-from emergency.telephony.gateway import SendFailed
+from emergency.outbox.transport import SendFailed
 
-log = logging.getLogger(__name__)
 SUBMISSION_PORT = 587
 
 
@@ -35,16 +33,22 @@ def smtp_settings(url: str) -> SmtpSettings:
                         unquote(parts.password) if parts.password else None)
 
 
-class SmtpMailer:
+class SmtpTransport:
+    provider = "email"  # the mail server, whose health coordinators see
+
     def __init__(self, url: str, from_address: str, *, ca_file: str | None = None, timeout: float = 10):
         self.settings, self.from_address, self.timeout = smtp_settings(url), from_address, timeout
         self.context = ssl.create_default_context(cafile=ca_file)
 
-    def send_email(self, to: str, subject: str, body: str, message_key: str) -> str:
+    @classmethod
+    def from_config(cls, config):
+        return cls(config["SMTP_URL"], config["SMTP_FROM"], ca_file=config["SMTP_CA_FILE"])
+
+    def send_email(self, to: str, subject: str, body: str, reference: str) -> None:
         email = EmailMessage()
         email["From"], email["To"], email["Subject"] = self.from_address, to, subject
         domain = parseaddr(self.from_address)[1].partition("@")[2] or "localhost"
-        email["Message-ID"] = f"<{message_key}@{domain}>"
+        email["Message-ID"] = f"<{reference}@{domain}>"
         email.set_content(body)
         try:
             with smtplib.SMTP(self.settings.host, self.settings.port, timeout=self.timeout) as smtp:
@@ -62,18 +66,3 @@ class SmtpMailer:
         except (smtplib.SMTPException, OSError) as error:
             # Unreachable, timed out, no STARTTLS, a bad certificate: worth trying again later.
             raise SendFailed(f"no answer from the mail server: {error}", transient=True) from None
-        return "smtp"
-
-
-class LocalMailer:
-    """No SMTP_URL: nothing leaves the machine. The outbox row is the email."""
-
-    def send_email(self, to: str, subject: str, body: str, message_key: str) -> str:
-        log.info("outbox (local): email to %s: %s", to, subject)
-        return "local"
-
-
-def mailer_from_config(config):
-    if config["SMTP_URL"]:
-        return SmtpMailer(config["SMTP_URL"], config["SMTP_FROM"], ca_file=config["SMTP_CA_FILE"])
-    return LocalMailer()

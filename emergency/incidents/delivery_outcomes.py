@@ -1,0 +1,39 @@
+"""What the outbox's delivery outcomes mean for incidents. The outbox never imports incidents:
+it calls what is subscribed here (see emergency.outbox.outcomes)."""
+from sqlalchemy import select
+
+from emergency.extensions import db
+from emergency.incidents import service
+from emergency.incidents.models import Incident, Page
+from emergency.incidents.vocabulary import IncidentStatus, PageStatus
+from emergency.outbox.models import OutboxMessage
+from emergency.outbox.outcomes import Need, Outcomes
+
+ASKING = ("ask", "fallback")
+STILL_ASKING = (IncidentStatus.OPEN, IncidentStatus.EXHAUSTED)
+
+
+def still_needed(message: OutboxMessage) -> Need | None:
+    """An ask waiting for its provider is wanted for as long as its incident is still asking
+    anyone, however long the outage; once the incident is closed it is never sent."""
+    if message.purpose not in ASKING:
+        return None
+    if message.page_id is None:
+        return Need(wanted=True, why="an ask")
+    status = db.session.scalar(
+        select(Incident.status).join(Page, Page.incident_id == Incident.id).where(Page.id == message.page_id))
+    return Need(wanted=status in STILL_ASKING, why=f"the incident is {status}")
+
+
+def unanswered_call(message: OutboxMessage) -> bool:
+    """An ask's call that ended while the ask is still open reached no person: a key press
+    would have answered it."""
+    if message.purpose != "ask" or message.page_id is None:
+        return False
+    page = db.session.get(Page, message.page_id)
+    return page is not None and page.status == PageStatus.OPEN
+
+
+def subscribe_to(outcomes: Outcomes) -> None:
+    outcomes.subscribe(delivery_failed=service.channel_failed, still_needed=still_needed,
+                       unanswered_call=unanswered_call)

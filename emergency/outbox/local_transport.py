@@ -1,0 +1,25 @@
+"""The transport with no provider: nothing leaves the machine. The outbox row is the message
+(also at GET /api/v1/outbox), and the log shows it, with any secret link taken out."""
+import logging
+
+from emergency.redaction import redact_secret_links
+
+log = logging.getLogger(__name__)
+
+
+class LocalTransport:
+    """Carries texts, calls and emails when no Twilio account or mail server is set."""
+
+    provider = "local"
+
+    def send_sms(self, to: str, body: str, reference: str) -> str:
+        log.info("outbox (local): text to %s: %s", to, redact_secret_links(body))
+        return f"local-{reference}"
+
+    def start_call(self, to: str, script_url: str, reference: str) -> str:
+        log.info("outbox (local): call to %s, script at %s", to, script_url)
+        return f"local-{reference}"
+
+    def send_email(self, to: str, subject: str, body: str, reference: str) -> str:
+        log.info("outbox (local): email to %s: %s", to, subject)
+        return f"local-{reference}"

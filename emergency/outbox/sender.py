@@ -1,0 +1,174 @@
+"""Takes due messages out of the outbox and hands each to its channel's transport, several at
+once through the outbox's pool of threads (one for the life of the process).
+
+A message is claimed (a conditional update to `sending`, committed) before the provider is
+called; of several senders, exactly one claims each message. If the process dies before the
+answer is recorded, the message stays `sending`; a later run marks it `unknown` and never
+sends it again (at most once), and subscribers hear that it failed, so that an escalation
+moves on. Only the provider calls run in the pool's threads; every database read and write
+stays in the caller's thread and session.
+
+A provider that cannot be reached (a timeout, a refused connection, a 5xx or 429) is not a
+failed delivery: the message waits and is tried again, backing off to once a minute, for as
+long as a subscriber says it is still needed (an ask, while its incident is live), so an
+outage delays asks rather than burning the escalation; other messages are tried for a day.
+Only a permanent answer (an invalid number, an opted-out number) fails a message at once.
+"""
+from concurrent.futures import FIRST_COMPLETED, wait
+from datetime import timedelta
+from functools import partial
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from emergency.extensions import db
+from emergency.outbox import health, opt_outs
+from emergency.outbox.models import Channel, OutboxMessage, OutboxStatus
+from emergency.outbox.outcomes import Need, Outcomes
+from emergency.outbox.setup import Outbox, current_outbox
+from emergency.outbox.transport import SendFailed, Transports
+from emergency.redaction import redact_secret_links
+
+STUCK_AFTER = timedelta(minutes=2)
+BATCH = 500
+LONGEST_WAIT = timedelta(seconds=60)
+# Messages nobody vouches for (alerts, confirmations) are retried this long, then given up.
+OTHERS_RETRIED_FOR = timedelta(days=1)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return min(timedelta(seconds=5 * 2 ** min(attempts - 1, 10)), LONGEST_WAIT)
+
+
+def send_due(now, outbox: Outbox | None = None) -> int:
+    """Send what is due; returns how many messages were handed over (or tried)."""
+    outbox = outbox or current_outbox()
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    _give_up_on_interrupted_sends(now, outbox.outcomes)
+    due = db.session.scalars(
+        select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(BATCH)
+    ).all()
+    db.session.commit()
+    handed, seen = 0, health.Seen()
+    waiting, in_flight = iter(due), {}
+    pool = outbox.pool.executor() if due else None
+    try:
+        while True:
+            # Claim only as many as the pool can take now, so a claimed message is handed
+            # over within seconds and never looks interrupted to another sender.
+            while len(in_flight) < outbox.pool.size:
+                message_id = next(waiting, None)
+                if message_id is None:
+                    break
+                message = _claim(message_id, now)
+                if message is not None and message.attempts > 1 and _cancelled_as_no_longer_needed(message, outbox.outcomes):
+                    db.session.commit()  # a message kept waiting by an outage, and no longer needed
+                elif message is not None:
+                    provider, hand_over = _hand_over(message, outbox.transports, base)
+                    in_flight[pool.submit(hand_over)] = (message, provider)
+            if not in_flight:
+                break
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                message, provider = in_flight.pop(future)
+                _record(message, provider, future, now, seen, outbox.outcomes)
+                db.session.commit()
+                handed += 1
+    finally:
+        wait(in_flight)  # a run ends with its hand-overs; one cut off by an error is `unknown` later
+    health.note(seen, now)
+    health.tell_of_twilio_outage(now, outbox.outcomes, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"])
+    return handed
+
+
+def _claim(message_id: int, now) -> OutboxMessage | None:
+    claimed = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, sent_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if claimed != 1:
+        return None
+    return db.session.get(OutboxMessage, message_id, populate_existing=True)
+
+
+def _hand_over(message: OutboxMessage, transports: Transports, base: str):
+    """(provider, the transport's call with plain values): a pool thread never touches the session."""
+    reference = f"outbox-{message.id}"
+    if message.channel == Channel.SMS:
+        sms = transports.sms
+        return sms.provider, partial(sms.send_sms, message.to_number, message.body, reference)
+    if message.channel == Channel.CALL:
+        asking = message.purpose == "ask"
+        script = f"{base}/twilio/ask/{message.page_id}" if asking else f"{base}/twilio/say/{message.id}"
+        return transports.voice.provider, partial(transports.voice.start_call, message.to_number, script, reference)
+    email = transports.email
+    return email.provider, partial(email.send_email, message.to_email, message.subject or "Carers Emergency Line",
+                                   message.body, reference)
+
+
+def _record(message: OutboxMessage, provider: str, future, now, seen: health.Seen, outcomes: Outcomes) -> None:
+    try:
+        provider_id = future.result()
+    except SendFailed as failure:
+        message.last_error = str(failure)
+        if failure.transient:
+            seen.no_answer(provider, str(failure))
+            _wait_and_retry(message, now, outcomes)
+            return
+        seen.answered(provider)  # it answered, even if the answer was no
+        message.status = OutboxStatus.FAILED
+        message.body = redact_secret_links(message.body)
+        if failure.opted_out:
+            opt_outs.opt_out(message.to_number, now)
+        outcomes.delivery_failed(message, now, str(failure))
+        return
+    except Exception as error:
+        # Not an answer we understand: it may have gone, so it is never sent again.
+        current_app.logger.exception("outbox: message %s: unexpected failure while sending", message.id)
+        message.status, message.last_error = OutboxStatus.UNKNOWN, f"unexpected failure while sending: {error!r}"
+        outcomes.delivery_failed(message, now, "sending failed unexpectedly")
+        return
+    seen.answered(provider)
+    message.status = OutboxStatus.SENT
+    # The provider has the text now; a details link must not stay readable in the outbox.
+    message.body = redact_secret_links(message.body)
+    message.provider_id = provider_id
+
+
+def _cancelled_as_no_longer_needed(message: OutboxMessage, outcomes: Outcomes) -> bool:
+    """A message that a subscriber no longer needs (an ask of a closed incident) is cancelled, not sent."""
+    need = outcomes.still_needed(message)
+    if need is None or need.wanted:
+        return False
+    _cancel(message, need)
+    return True
+
+
+def _cancel(message: OutboxMessage, need: Need) -> None:
+    message.status = OutboxStatus.CANCELLED
+    message.last_error = f"not sent: {need.why}; last try: {message.last_error}"
+
+
+def _wait_and_retry(message: OutboxMessage, now, outcomes: Outcomes) -> None:
+    need = outcomes.still_needed(message)
+    if need is not None and not need.wanted:
+        _cancel(message, need)
+    elif need is None and now - message.created_at > OTHERS_RETRIED_FOR:
+        message.status = OutboxStatus.FAILED
+    else:
+        message.status, message.next_attempt_at = OutboxStatus.PENDING, now + retry_delay(message.attempts)
+
+
+def _give_up_on_interrupted_sends(now, outcomes: Outcomes) -> None:
+    stuck = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.sent_at < now - STUCK_AFTER)
+    ).all()
+    for message in stuck:
+        message.status, message.last_error = OutboxStatus.UNKNOWN, "interrupted while sending; not sent again"
+        current_app.logger.error("outbox: message %s to %s was interrupted while sending", message.id,
+                                 message.to_number or message.to_email)
+        outcomes.delivery_failed(message, now, "sending was interrupted")
+    db.session.commit()
