@@ -1,25 +1,11 @@
 """What the service says in texts and calls. Pure. No health details, addresses or key-safe
 codes ever go into a text: first names, the postcode district, and how to answer."""
-import phonenumbers
-
 from emergency.incidents.vocabulary import IncidentStatus
+from emergency.phones import readable_phone
 from emergency.postcodes import postcode_district
 
 LINE = "Carers Emergency Line"
 DANGER = "If anyone is in danger, call 999."
-
-
-def readable_phone(number: str | None) -> str:
-    """A number as people write it (0113 496 0000); as stored when it cannot be parsed."""
-    if not number:
-        return ""
-    try:
-        parsed = phonenumbers.parse(number, "GB")
-    except phonenumbers.NumberParseException:
-        return number
-    style = phonenumbers.PhoneNumberFormat.NATIONAL if parsed.country_code == 44 else \
-        phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    return phonenumbers.format_number(parsed, style)
 
 
 def _ring(fallback_number: str | None) -> str:
