@@ -84,7 +84,7 @@ def test_registering_a_plan_with_two_contacts_and_a_key_safe_code(people, page):
     expect(page.get_by_role("status")).to_contain_text("Plan registered: card number")
     assert_no_serious_axe_violations(page)
     expect(page.get_by_role("cell", name="Sat, Sun 09:00–21:00")).to_be_visible()
-    expect(page.get_by_text("+447911123456")).to_be_visible()  # normalised as the API does
+    expect(page.get_by_text("07911 123456 (mobile)")).to_be_visible()  # read as the API does, shown the UK way
 
     page.get_by_role("link", name="Key-safe code").first.click()
     assert_no_serious_axe_violations(page)
@@ -139,7 +139,7 @@ def test_editing_a_plan_someone_else_has_just_changed(people, page):
     page.get_by_role("button", name="Save the plan").first.click()
     expect(page.get_by_role("status")).to_contain_text("Plan saved.")
     expect(page.get_by_text("Ring the bell twice; Edna is hard of hearing.")).to_be_visible()
-    expect(page.get_by_text("+447700900777")).to_be_visible()  # Sam's change kept too
+    expect(page.get_by_text("07700 900777 (mobile)")).to_be_visible()  # Sam's change kept too
 
 
 def test_asking_a_contact_for_consent_and_their_agree_by_text(people, page):
