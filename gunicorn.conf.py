@@ -8,6 +8,6 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"
 
 # A webhook's time is mostly spent waiting on the database; with threads a worker takes other
 # requests meanwhile, and keeps connections open between them. Sync workers (one request at a
-# time, a new connection for each) served a fifth as many signed texts: see README, Speed.
+# time, a new connection for each) served a fifth as many signed texts: see docs/benchmarks.md.
 worker_class = "gthread"
 threads = 4

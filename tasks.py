@@ -109,8 +109,14 @@ def serve():
     os.chdir(ROOT)
     run([flask, "--app", "emergency", "db", "upgrade"], env=env)
     run([flask, "--app", "emergency", "demo", "load"], env=env)
+    # Commands typed in another shell (flask --app emergency phone text ...) read this server's
+    # settings from here while it runs: its port in links, its waits. This process becomes the
+    # server (execve keeps the pid).
+    run([VENV_PYTHON, "-m", "config.serve_settings", ROOT / "instance", os.getpid()], env=env)
     print(f"Open http://127.0.0.1:{port}/ (console: http://127.0.0.1:{port}/console/, "
           f"API docs: http://127.0.0.1:{port}/api/docs)", flush=True)
+    print("Commands in another shell (.venv/bin/flask --app emergency phone text ...) use this server's "
+          "settings while it runs (instance/serve-settings.json).", flush=True)
     os.execve(flask, [flask, "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", port], env)
 
 

@@ -74,11 +74,11 @@ WORKER_START_SECONDS = 120  # for --workers K > 1 to start, import everything an
 # Ofcom drama ranges (020 7946 0xxx, 0113 496 0xxx): valid to phonenumbers, reach nobody.
 PHONES = [f"+44207946{j:04d}" for j in range(1000)] + [f"+44113496{j:04d}" for j in range(1000)]
 OFFICERS = [  # name, tier, mobile
-    ("Priya Shah", 1, "+441134960990"),
-    ("Joe Bloggs", 1, "+441134960991"),
-    ("Sam Patel", 2, "+441134960992"),
+    ("Priya Shah", 1, "+447700900990"),
+    ("Joe Bloggs", 1, "+447700900991"),
+    ("Sam Patel", 2, "+447700900992"),
 ]
-COORDINATOR_MOBILE = "+441134960999"
+COORDINATOR_MOBILE = "+447700900900"
 PEOPLE_PHONES = PHONES[:1980]  # carers, contacts, callers; officers and coordinator kept apart
 
 # Every ONE_CONTACT_EVERY-th plan has one contact (the rest two), so its second step goes to

@@ -215,9 +215,16 @@ class TestConfig(Config):
 CONFIG_CLASSES = {"development": Config, "production": ProductionConfig, "test": TestConfig}
 
 
-def config_from_environment(environ=None):
+def config_from_environment(environ=None, instance_path=None):
+    """The settings for APP_ENV. In development, given the instance folder, what the environment
+    leaves unset comes from the server `tasks.py serve` is running there, if any
+    (config/serve_settings.py), so that commands in another shell act as that server would."""
     environ = os.environ if environ is None else environ
     name = environ.get("APP_ENV") or "development"
     if name not in CONFIG_CLASSES:
         raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIG_CLASSES)}, got {name!r}")
+    if name == "development" and instance_path is not None:
+        from config.serve_settings import shared_with
+
+        environ = {**shared_with(instance_path, environ), **environ}
     return CONFIG_CLASSES[name](environ)

@@ -11,7 +11,7 @@ MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations"
 def create_app(config: Config | dict | None = None) -> Flask:
     """config: a settings object, or a dict of overrides on the environment's settings."""
     app = Flask(__name__, instance_relative_config=True)
-    settings = config if isinstance(config, Config) else config_from_environment()
+    settings = config if isinstance(config, Config) else config_from_environment(instance_path=app.instance_path)
     settings.check()
     app.config.from_object(settings)
     if isinstance(config, dict):

@@ -1,4 +1,6 @@
 """Command-line verbs: `flask users`, `flask demo`, `flask rota`, `flask engine` and `flask phone`."""
+import functools
+import logging
 import threading
 from datetime import timedelta
 
@@ -15,7 +17,7 @@ from emergency.extensions import db
 from emergency.incidents import engine
 from emergency.outbox import sender as outbox_sender
 from emergency.outbox import service as outbox
-from emergency.phones import PhoneNumberError, normalise_phone
+from emergency.phones import PhoneNumberError, normalise_mobile, normalise_phone, readable_phone
 from emergency.rota import service as rota
 from emergency.scheduling import add_jobs, listen_for_work
 from emergency.security_check import problems
@@ -48,11 +50,31 @@ def security_check():
     click.echo("security check: nothing wrong found")
 
 
+def _quiet_unless_asked(command):
+    """The service's log lines (each message the local outbox keeps, say) would mix with what
+    the command prints: they are left out unless --log asks for them, and go to stderr."""
+
+    @click.option("--log", "show_log", is_flag=True, help="Also print the service's log lines (on stderr).")
+    @functools.wraps(command)
+    def quiet(*args, show_log, **kwargs):
+        logger = current_app.logger
+        level = logger.level
+        if not show_log:
+            logger.setLevel(logging.WARNING)
+        try:
+            return command(*args, **kwargs)
+        finally:
+            logger.setLevel(level)
+
+    return quiet
+
+
 @phone_cli.command("text")
 @click.argument("sender")
 @click.argument("body")
+@_quiet_unless_asked
 def text_the_line(sender, body):
-    """Text the line as SENDER (e.g. 07911 123456) and print its reply and the texts it sends
+    """Text the line as SENDER (e.g. 07700 900123) and print its reply and the texts it sends
     back to SENDER, as SENDER's phone would show them (a details link included: once sent, the
     outbox keeps it redacted); everything else lands in the outbox (`flask phone outbox`)."""
 
@@ -68,11 +90,13 @@ def text_the_line(sender, body):
 
 @phone_cli.command("outbox")
 @click.option("--last", default=10, show_default=True, help="How many messages.")
+@_quiet_unless_asked
 def show_outbox(last):
     """The newest messages the line has sent (or queued)."""
 
     for message in reversed(db.session.scalars(outbox.messages().limit(last)).all()):
-        click.echo(f"{message.created_at:%H:%M:%S} {message.status:9} {message.channel:4} {message.to_number}: {message.body}")
+        click.echo(f"{message.created_at:%H:%M:%S} {message.status:9} {message.channel:4} "
+                   f"{readable_phone(message.to_number)}: {message.body}")
 
 
 @engine_cli.command("run")
@@ -119,7 +143,7 @@ def create_user(username, full_name, role, mobile):
     """Create a user with a role."""
     def create():
         user = users.create_user(username, full_name, role, utc_now())
-        user.mobile = _phone_or_fail(mobile) if mobile else None
+        user.mobile = _mobile_or_fail(mobile) if mobile else None
         return user
 
     user = _fail_on_domain_error(create)
@@ -178,7 +202,7 @@ def set_password(username, password):
 def set_mobile(username, mobile):
     """Set where a user's alerts are texted ("none" to stop them)."""
     user = _fail_on_domain_error(lambda: users.get_user(username))
-    user.mobile = None if mobile.lower() == "none" else _phone_or_fail(mobile)
+    user.mobile = None if mobile.lower() == "none" else _mobile_or_fail(mobile)
     db.session.commit()
     click.echo(f"{username}'s alerts go to {user.mobile or 'nowhere'}")
 
@@ -197,6 +221,13 @@ def set_email(username, address):
 def _phone_or_fail(text):
     try:
         return normalise_phone(text)
+    except PhoneNumberError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _mobile_or_fail(text):
+    try:
+        return normalise_mobile(text)
     except PhoneNumberError as error:
         raise click.ClickException(str(error)) from None
 

@@ -1,5 +1,7 @@
-"""Demonstration data: one coordinator and one active plan, so the embedded set-up has
-something to show. Phone numbers are in Ofcom's drama ranges (0113 496 0xxx, 020 7946 0xxx), which reach nobody."""
+"""Demonstration data: one coordinator, one active plan and a rota, so the embedded set-up has
+something to show. Phone numbers are in Ofcom's ranges for drama, which reach nobody: mobiles
+07700 900xxx, landlines 0113 496 0xxx. The plan's card number is fixed, so that the guides can
+show it: 6445 6866 31."""
 import secrets
 from datetime import date, time, timedelta
 
@@ -7,11 +9,13 @@ from emergency.plans import service as plans
 from emergency.rota import service as rota
 from emergency.users import service as users
 
+DEMO_CARD_NUMBER = "6445686631"
+
 DEMO_PLAN = {
     "status": "active",
     "carer": {
         "name": "Margaret Hughes",
-        "mobile": "+441134960100",
+        "mobile": "+447700900100",
         "landline": "+441134960123",
         "address": {"line1": "14 Brudenell Grove", "line2": None, "town": "Leeds", "postcode": "LS6 1HR"},
         "preferred_language": "English",
@@ -41,7 +45,7 @@ DEMO_PLAN = {
         {
             "name": "Susan Hughes",
             "relationship": "daughter",
-            "mobile": "+442079460456",
+            "mobile": "+447700900456",
             "availability": [],
             "holds_key": True,
             "consent": {"status": "given", "recorded_on": date(2026, 1, 10)},
@@ -49,7 +53,7 @@ DEMO_PLAN = {
         {
             "name": "Tom Baker",
             "relationship": "neighbour",
-            "mobile": "+442079460789",
+            "mobile": "+447700900789",
             "availability": [{"days": ["mon", "tue", "wed", "thu", "fri"], "from": "18:00", "to": "08:00"}],
             "holds_key": True,
             "consent": {"status": "given", "recorded_on": date(2026, 1, 10)},
@@ -60,21 +64,21 @@ DEMO_PLAN = {
 
 
 DEMO_OFFICERS = [
-    ("Priya Shah", "+442079460101", "social worker"),
-    ("Joe Bloggs", "+442079460102", "social worker"),
-    ("Ann Lee", "+442079460103", "social worker"),
-    ("Sam Patel", "+442079460104", "senior practitioner"),
+    ("Priya Shah", "+447700900101", "social worker"),
+    ("Joe Bloggs", "+447700900102", "social worker"),
+    ("Ann Lee", "+447700900103", "social worker"),
+    ("Sam Patel", "+447700900104", "senior practitioner"),
 ]
 EVERY_DAY = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 def load(now):
     coordinator = users.create_user("demo", "Demo Coordinator", "coordinator", now)
-    coordinator.mobile = "+441134960999"
+    coordinator.mobile = "+447700900999"
     _, token = users.issue_token(coordinator, "demo", now)
     password = secrets.token_urlsafe(12)
     users.set_password(coordinator, password)
-    plan = plans.create_plan(DEMO_PLAN, by=coordinator, now=now)
+    plan = plans.create_plan(DEMO_PLAN, by=coordinator, now=now, card_number=DEMO_CARD_NUMBER)
     plans.set_key_safe_code(plan, "4321", by=coordinator, now=now)
     officers = load_rota(now.date() - timedelta(days=now.weekday()))
     cover_the_demo(officers, coordinator, now)

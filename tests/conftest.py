@@ -132,7 +132,7 @@ def plan_payload(**overrides):
         "status": "active",
         "carer": {
             "name": "Margaret Hughes",
-            "mobile": "0113 496 0100",
+            "mobile": "07700 900100",
             "address": {"line1": "14 Brudenell Grove", "town": "Leeds", "postcode": "ls6 1hr"},
         },
         "cared_for": [
@@ -151,14 +151,14 @@ def plan_payload(**overrides):
             {
                 "name": "Susan Hughes",
                 "relationship": "daughter",
-                "mobile": "020 7946 0456",
+                "mobile": "07700 900456",
                 "holds_key": True,
                 "consent": {"status": "given", "recorded_on": "2026-01-10"},
             },
             {
                 "name": "Tom Baker",
                 "relationship": "neighbour",
-                "mobile": "+44 20 7946 0789",
+                "mobile": "+44 7700 900789",
                 "availability": [{"days": ["mon", "tue"], "from": "18:00", "to": "08:00"}],
             },
         ],

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from marshmallow import ValidationError, fields, validate
 
-from emergency.phones import PhoneNumberError, normalise_phone
+from emergency.phones import PhoneNumberError, normalise_mobile, normalise_phone
 from emergency.plans.cards import CardNumberError, parse_card_number
 from emergency.postcodes import PostcodeError, normalise_postcode, normalise_postcode_or_district
 from emergency.records import LARGEST_ID
@@ -37,6 +37,21 @@ class PhoneNumber(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
             return normalise_phone(text)
+        except PhoneNumberError as error:
+            raise ValidationError(str(error)) from None
+
+
+class MobileNumber(fields.String):
+    """A number that must take texts: a landline is refused, saying so."""
+
+    def __init__(self, *, landline_goes: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.landline_goes = landline_goes
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return normalise_mobile(text, landline_goes=self.landline_goes)
         except PhoneNumberError as error:
             raise ValidationError(str(error)) from None
 

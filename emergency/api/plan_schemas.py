@@ -4,7 +4,7 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from emergency.api.fields import CardNumber, Id, Name, PhoneNumber, Postcode, PostcodeOrDistrict, Text
+from emergency.api.fields import CardNumber, Id, MobileNumber, Name, PhoneNumber, Postcode, PostcodeOrDistrict, Text
 from emergency.clock import local_today
 from emergency.plans.models import CONSENT_STATUSES, PLAN_STATUSES
 from emergency.records import LARGEST_ID
@@ -41,7 +41,8 @@ class AddressSchema(Schema):
 
 class CarerSchema(Schema):
     name = Name(required=True)
-    mobile = PhoneNumber(allow_none=True, load_default=None, metadata={"example": "07911 123456"})
+    mobile = MobileNumber(allow_none=True, load_default=None, metadata={"example": "07700 900123"},
+                          landline_goes="put a landline in the landline box")
     landline = PhoneNumber(allow_none=True, load_default=None)
     address = fields.Nested(AddressSchema, required=True)
     preferred_language = Text(max_length=50, load_default="English")
@@ -121,7 +122,7 @@ class ContactSchema(Schema):
     id = Id(allow_none=True, load_default=None, metadata={"description": "Leave out for a new contact"})
     name = Name(required=True)
     relationship = Text(required=True, max_length=100, required_text=True, metadata={"example": "daughter"})
-    mobile = PhoneNumber(allow_none=True, load_default=None)
+    mobile = MobileNumber(allow_none=True, load_default=None, landline_goes="put a landline in the landline box")
     landline = PhoneNumber(allow_none=True, load_default=None)
     availability = fields.List(
         fields.Nested(AvailabilityWindowSchema),

@@ -1,7 +1,7 @@
 """The rota on the wire."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from emergency.api.fields import ClockTime, Id, Instant, Name, PhoneNumber, Text, plausible_date
+from emergency.api.fields import ClockTime, Id, Instant, MobileNumber, Name, Text, plausible_date
 from emergency.outbox import opt_outs
 from emergency.rota.calendar import TIERS, WEEKDAYS
 from emergency.rota.models import CONTACT_PREFERENCES, OVERRIDE_KINDS
@@ -16,7 +16,7 @@ def _isoformat(moment):
 class OfficerSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = Name(required=True)
-    mobile = PhoneNumber(required=True, metadata={"example": "07911 123456"})
+    mobile = MobileNumber(required=True, metadata={"example": "07700 900123"})
     role = Text(required=True, max_length=100, required_text=True, metadata={"example": "senior social worker"})
     active = fields.Boolean(load_default=True)
     contact_preference = fields.String(load_default="both", validate=validate.OneOf(CONTACT_PREFERENCES))

@@ -1,7 +1,7 @@
 """Users as a person types them in: the console's people pages load their forms with these."""
 from marshmallow import Schema, fields, validate
 
-from emergency.api.fields import Name, PhoneNumber, Text
+from emergency.api.fields import MobileNumber, Name, Text
 from emergency.users.roles import ROLES
 
 
@@ -11,8 +11,8 @@ class UserSchema(Schema):
                     metadata={"description": "Letters, digits, dots, dashes and underscores"})
     full_name = Name(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    mobile = PhoneNumber(allow_none=True, load_default=None,
-                         metadata={"description": "Where alerts such as rota gaps are texted"})
+    mobile = MobileNumber(allow_none=True, load_default=None,
+                          metadata={"description": "Where alerts such as rota gaps are texted"})
     email = fields.Email(allow_none=True, load_default=None, validate=validate.Length(max=254))
     active = fields.Boolean(dump_only=True)
 

@@ -23,8 +23,8 @@ from emergency.console.login import editors_only
 from emergency.console.views import blp
 from emergency.errors import Conflict, DomainError
 from emergency.extensions import db
-from emergency.incidents.messages import first_name
 from emergency.incidents.models import Incident
+from emergency.names import first_name
 from emergency.plans import consent
 from emergency.plans import service as plans
 from emergency.plans.card_pdf import CardDetails, LetterDetails, card_pdf, letter_pdf

@@ -114,7 +114,7 @@ def add_override():
     who = names[override.officer_id]
     what = {"add": f"{who} added as cover", "remove": f"{who} taken off",
             "replace": f"{who} in for {names.get(override.replaces_officer_id, '')}"}[override.kind]
-    when = rota.describe_span(override.starts_at, override.ends_at, local_zone())
+    when = rota.describe_span(override.starts_at, override.ends_at, local_zone(), with_year=True)
     flash(f"{what} in tier {override.tier}, {when}.")
     return redirect(url_for("console.rota_week", week=monday.isoformat()))
 

@@ -29,6 +29,7 @@ from emergency.incidents.models import Incident
 from emergency.incidents.vocabulary import LIVE_STATUSES, IncidentStatus, Stage
 from emergency.outbox import opt_outs
 from emergency.outbox import service as outbox
+from emergency.phones import labelled_phone
 from emergency.plans import service as plans
 from emergency.records import get_or_none
 from emergency.rota import service as rota
@@ -61,6 +62,10 @@ def error_page(error):
 @blp.app_template_filter("local_time")
 def local_time(at):
     return at.astimezone(local_zone()).strftime("%a %d %b %Y %H:%M") if at else ""
+
+
+# "07700 900123 (mobile)": numbers as people in the UK write them, with what kind they are.
+blp.add_app_template_filter(labelled_phone, "phone")
 
 
 @blp.route("/login", methods=["GET", "POST"])

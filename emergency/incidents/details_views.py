@@ -9,7 +9,7 @@ from emergency.clock import local_zone, utc_now
 from emergency.console.login import logged_in_user
 from emergency.extensions import db
 from emergency.incidents import service
-from emergency.incidents.messages import readable_phone
+from emergency.phones import readable_phone
 from emergency.plans.models import KeySafeCode
 from emergency.rota import service as rota
 from emergency.rota.calendar import TIERS

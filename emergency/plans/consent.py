@@ -12,6 +12,7 @@ from emergency.errors import Conflict, RuleBroken
 from emergency.extensions import db
 from emergency.names import first_name
 from emergency.outbox.service import queue_message
+from emergency.phones import is_mobile, readable_phone
 from emergency.plans import service as plans
 from emergency.plans.consent_models import ConsentRequest
 from emergency.plans.models import ContingencyPlan, EmergencyContact
@@ -62,6 +63,9 @@ def ask_for_consent(contact: EmergencyContact, *, by, now) -> tuple[ConsentReque
     if not contact.mobile:
         raise RuleBroken(f"{contact.name} has no mobile number to text; ask them by phone and record "
                          f"their answer in the plan", field="mobile")
+    if not is_mobile(contact.mobile):  # saved before mobiles were checked to be mobiles
+        raise RuleBroken(f"{contact.name}'s number {readable_phone(contact.mobile)} is not a mobile and cannot take "
+                         f"texts; ask them by phone and record their answer in the plan", field="mobile")
     existing = open_request_for(contact)
     if existing is not None and existing.phone == contact.mobile:
         return existing, False

@@ -36,8 +36,9 @@ def find_by_card_number(card_number: str) -> ContingencyPlan:
     return plan
 
 
-def create_plan(data: dict, *, by, now) -> ContingencyPlan:
-    plan = ContingencyPlan(card_number=_unused_card_number(), created_at=now, updated_at=now)
+def create_plan(data: dict, *, by, now, card_number: str | None = None) -> ContingencyPlan:
+    """A new plan with a new random card number (the demo's plan has a fixed one)."""
+    plan = ContingencyPlan(card_number=card_number or _unused_card_number(), created_at=now, updated_at=now)
     _apply(plan, data, now)
     db.session.add(plan)
     db.session.flush()

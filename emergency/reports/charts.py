@@ -31,7 +31,8 @@ NONE = "'none'"
 
 
 def has_chart(table: Table) -> bool:
-    return table.chart != "none" and bool(table.rows)
+    """Only a table with something to draw has a chart: an empty axis tells nobody anything."""
+    return table.chart != "none" and any(value for _, values in table.series() for value in values)
 
 
 def chart_svg(table: Table) -> str | None:

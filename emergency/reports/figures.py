@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 from emergency.rota.localtime import wall_clock_instant
 
-PRESETS = ("month", "quarter", "year")
-DEFAULT_PRESET = "quarter"
+# A report opens on the year up to today, so that this week's incidents are in it.
+PRESETS = {"12-months": "last 12 months, up to today", "month": "last whole month",
+           "quarter": "last whole quarter", "year": "last whole year"}
+DEFAULT_PRESET = "12-months"
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 CHANNEL_NAMES = {"voice": "call", "sms": "text", "console": "by hand"}
 CHANNELS = ("call", "text", "by hand")
@@ -61,7 +63,13 @@ class Period:
 
 
 def preset_period(preset: str, today: date) -> Period:
-    """The last whole month, quarter or year before today."""
+    """The 12 months up to today, or the last whole month, quarter or year before today."""
+    if preset == "12-months":
+        try:
+            a_year_ago = today.replace(year=today.year - 1)
+        except ValueError:  # 29 February
+            a_year_ago = today.replace(year=today.year - 1, day=28)
+        return Period(a_year_ago + timedelta(days=1), today)
     if preset == "month":
         last = today.replace(day=1) - timedelta(days=1)
         return Period(last.replace(day=1), last)
@@ -75,7 +83,7 @@ def preset_period(preset: str, today: date) -> Period:
 
 
 def period_from(args: dict, today: date) -> Period:
-    """From `from` and `to` (YYYY-MM-DD), or a preset; the default is the last quarter."""
+    """From `from` and `to` (YYYY-MM-DD), or a preset; the default is the 12 months up to today."""
     first, last = (args.get("from") or "").strip(), (args.get("to") or "").strip()
     if not first and not last:
         return preset_period(args.get("preset") or DEFAULT_PRESET, today)
@@ -106,6 +114,10 @@ class Table:
     chart: str = "bar"  # bar, stacked, or none
     note: str = ""
     charted: int | None = None  # how many of the number columns the chart shows; None: all
+
+    def has_figures(self) -> bool:
+        """Whether any figure is more than nothing: a table of zeros and dashes says only "none"."""
+        return any(isinstance(value, int | float) and value != 0 for row in self.rows for value in row[1:])
 
     def series(self) -> list[tuple[str, list]]:
         shown = self.columns[1:] if self.charted is None else self.columns[1:1 + self.charted]

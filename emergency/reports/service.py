@@ -39,7 +39,8 @@ class Report:
         return next((t for s in self.sections for t in s.tables if t.key == key), None)
 
 
-SECTION_NAMES = ("plans", "incidents", "rota", "feedback")
+SECTION_TITLES = {"plans": "Plans", "incidents": "Incidents", "rota": "Rota", "feedback": "Feedback"}
+SECTION_NAMES = tuple(SECTION_TITLES)
 
 
 def build_report(period: Period, now: datetime, zone: ZoneInfo | None = None,

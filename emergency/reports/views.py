@@ -8,6 +8,7 @@ from emergency.console.views import error_page, private_pages
 from emergency.reports import service
 from emergency.reports.charts import chart_svg, chart_token, has_chart, svg_policy, table_from_token
 from emergency.reports.figures import PRESETS, PeriodError, period_from, to_csv
+from emergency.reports.headlines import headlines
 from emergency.reviews import service as reviews
 from emergency.rota.service import local_zone
 
@@ -36,13 +37,19 @@ def _form() -> dict:
 @blp.get("/")
 @editors_only
 def report_page():
+    """The headline figures, or one section's tables and charts (?section=incidents): a page
+    short enough to read."""
+    section = request.args.get("section") or None
+    if section is not None and section not in service.SECTION_NAMES:
+        abort(404, description=f"There is no report section called {section!r}.")
     period, problems = _period_or_problem()
+    pages = {"sections": service.SECTION_TITLES, "section": section, "presets": PRESETS, "form": _form()}
     if problems:
-        return render_template("reports/report.html", report=None, problems=problems, form=_form(),
-                               presets=PRESETS), 422
-    report = service.build_report(period, utc_now())
-    return render_template("reports/report.html", report=report, charts=_charts(report), problems={},
-                           form=_form(), presets=PRESETS, query=_period_query(period))
+        return render_template("reports/report.html", report=None, problems=problems, **pages), 422
+    report = service.build_report(period, utc_now(), only=(section,) if section else service.SECTION_NAMES)
+    return render_template("reports/report.html", report=report, problems={}, query=_period_query(period),
+                           charts=_charts(report) if section else {},
+                           headlines=None if section else headlines(report), **pages)
 
 
 @blp.get("/print")
@@ -52,7 +59,7 @@ def print_page():
     if problems:
         abort(404, description=f"That period cannot be printed: {'; '.join(problems.values())}.")
     report = service.build_report(period, utc_now())
-    return render_template("reports/print.html", report=report, charts=_charts(report))
+    return render_template("reports/print.html", report=report, charts=_charts(report), headlines=headlines(report))
 
 
 @blp.get("/<key>.csv")

@@ -2,6 +2,7 @@
 
 Pure: time zones are passed in.
 """
+import re
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
@@ -30,12 +31,28 @@ def local_to_utc(naive: datetime, zone: ZoneInfo) -> datetime:
     return earlier.astimezone(timezone.utc)
 
 
+# Day first, as people in the UK write dates: 25/12/2026 08:00, 1/2/2027 9:30 (1 February).
+_UK_DATE_TIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:(?:\s+|\s*,\s*|T)(\d{1,2})[:.](\d{2}))?$")
+
+
 def parse_instant(text: str, zone: ZoneInfo) -> datetime:
-    """'2026-12-01 17:00' (local) or '2026-12-01T17:00:00+00:00' (any offset) as UTC."""
+    """'25/12/2026 17:00' or '2026-12-25 17:00' (local), or '2026-12-25T17:00:00+00:00' (any
+    offset), as UTC."""
+    text = text.strip()
     try:
-        value = datetime.fromisoformat(text.strip())
+        value = _uk_date_time(text) or datetime.fromisoformat(text)
     except ValueError:
-        raise LocalTimeError(f"{text!r} is not a date and time; write it like 2026-12-01 17:00") from None
+        raise LocalTimeError(f"{text!r} is not a date and time; write it like 25/12/2026 17:00") from None
     if value.tzinfo is not None:
         return value.astimezone(timezone.utc)
     return local_to_utc(value, zone)
+
+
+def _uk_date_time(text: str) -> datetime | None:
+    """A day-first date and time as typed, or None when it is not written that way; raises
+    ValueError for a date that does not exist (31/02/2027)."""
+    match = _UK_DATE_TIME.match(text)
+    if match is None:
+        return None
+    day, month, year, hour, minute = (int(part) if part else 0 for part in match.groups())
+    return datetime(year, month, day, hour, minute)

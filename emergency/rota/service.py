@@ -20,6 +20,10 @@ from emergency.rota.settings import bank_holidays, office_hours
 from emergency.rota.shifts_csv import parse_shifts, render_shifts
 
 ALERT_LISTS_AT_MOST = 5
+# A change may start a little in the past (a swap recorded after it began); further back is
+# most likely a mistyped date, which would otherwise be saved without anyone noticing.
+PAST_GRACE_HOURS = 24
+PAST_GRACE = timedelta(hours=PAST_GRACE_HOURS)
 
 
 # Officers
@@ -96,7 +100,11 @@ def add_override(data: dict, *, by, now) -> RotaOverride:
     elif data.get("replaces_officer_id"):
         raise RuleBroken("only a replace override replaces someone", field="replaces_officer_id")
     if data["ends_at"] <= data["starts_at"]:
-        raise RuleBroken("must be after starts_at", field="ends_at")
+        raise RuleBroken("the end must be after the start", field="ends_at")
+    if data["starts_at"] < now - PAST_GRACE:
+        started = data["starts_at"].astimezone(local_zone())
+        raise RuleBroken(f"the start, {started:%d %B %Y %H:%M}, is more than {PAST_GRACE_HOURS} hours ago: a change to "
+                         f"the rota may start at most that far back, so check the date", field="starts_at")
     override = RotaOverride(
         kind=data["kind"], tier=data["tier"], officer_id=data["officer_id"],
         replaces_officer_id=data.get("replaces_officer_id"), starts_at=data["starts_at"], ends_at=data["ends_at"],
@@ -237,10 +245,11 @@ def link_login(officer: DutyOfficer, user) -> None:
     db.session.flush()
 
 
-def describe_span(start, end, zone: ZoneInfo) -> str:
+def describe_span(start, end, zone: ZoneInfo, with_year: bool = False) -> str:
+    """'Thu 24 Dec 22:00-Fri 25 Dec 08:00'; with the year, 'Thu 24 Dec 2026 22:00-Fri 25 Dec 2026 08:00'."""
     a, b = start.astimezone(zone), end.astimezone(zone)
-    same_day = a.date() == b.date()
-    return f"{a:%a %d %b %H:%M}-{b:%H:%M}" if same_day else f"{a:%a %d %b %H:%M}-{b:%a %d %b %H:%M}"
+    day = "%a %d %b %Y" if with_year else "%a %d %b"
+    return f"{a:{day} %H:%M}-{b:%H:%M}" if a.date() == b.date() else f"{a:{day} %H:%M}-{b:{day} %H:%M}"
 
 
 def alert_coordinators_of_gaps(now) -> list:

@@ -2,8 +2,14 @@
 import re
 
 from freezegun import freeze_time
+from sqlalchemy import select
 
 from config import DEMO_FALLBACK_PHONE_NUMBER, Config
+from emergency.extensions import db
+from emergency.phones import is_mobile, phone_kind
+from emergency.plans.models import ContingencyPlan
+from emergency.rota.models import DutyOfficer
+from emergency.users.models import User
 from tests.conftest import plan_payload
 from tests.console.client import Browser
 
@@ -66,6 +72,16 @@ def test_demo_data_loads_once_with_a_working_token_an_active_plan_and_a_rota(app
     assert browser.log_in("demo", password).status_code == 302 and browser.client.get("/console/").status_code == 200
 
 
+def test_the_demo_keeps_mobiles_in_mobile_boxes_and_landlines_in_landline_boxes(app):
+    app.config["LOAD_DEMO_DATA"] = True
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    plan = db.session.scalar(select(ContingencyPlan))
+    mobiles = [plan.carer_mobile, *(c.mobile for c in plan.contacts), *db.session.scalars(select(DutyOfficer.mobile)),
+               db.session.scalar(select(User.mobile).where(User.username == "demo"))]
+    assert len(mobiles) == 8 and all(is_mobile(number) for number in mobiles), mobiles
+    assert phone_kind(plan.carer_landline) == "landline"
+
+
 def test_the_demo_run_on_a_monday_afternoon_has_people_on_duty_and_a_fallback_number(app, client):
 
 
@@ -117,7 +133,7 @@ def test_playing_the_line_from_the_command_line_shows_the_accepter_their_details
     with freeze_time("2026-11-26 22:00:00"):  # a Thursday night: the demo rota is on duty
         cli.invoke(args=["phone", "text", "07911 123456", f"Margaret has had a fall, card {card}"])
         code = re.search(r"Reply ACCEPT (\d+)", cli.invoke(args=["phone", "outbox"]).output).group(1)
-        accepted = cli.invoke(args=["phone", "text", "020 7946 0456", f"ACCEPT {code}"])
-        link = re.search(r"text to 020 7946 0456: .*?(/details/[A-Za-z0-9_-]+)", accepted.output).group(1)
+        accepted = cli.invoke(args=["phone", "text", "07700 900456", f"ACCEPT {code}"])
+        link = re.search(r"text to 07700 900456: .*?(/details/[A-Za-z0-9_-]+)", accepted.output).group(1)
         assert client.get(link).status_code == 200  # what Susan's phone would open
     assert "/details/[redacted]" in cli.invoke(args=["phone", "outbox"]).output  # the stored copy

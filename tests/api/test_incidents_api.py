@@ -18,7 +18,7 @@ def plan(coordinator):
 
 @pytest.fixture
 def priya(app):
-    officer = rota.save_officer(None, {"name": "Priya Shah", "mobile": "+442079460101", "role": "social worker",
+    officer = rota.save_officer(None, {"name": "Priya Shah", "mobile": "+447700900101", "role": "social worker",
                                        "active": True, "contact_preference": "both"})
     rota.save_pattern(None, {"name": "nights", "tier": 1, "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
                              "starts": time(17), "ends": time(9), "officer_ids": [officer.id],
@@ -38,7 +38,7 @@ def test_a_coordinator_opens_an_incident_by_card_and_the_first_ask_goes_out(coor
     assert [(p["name"], p["channels"], p["status"]) for p in body["pages"]] == [("Susan Hughes", "both", "open")]
     assert [e["kind"] for e in body["timeline"]] == ["opened", "asked", "note"]
     outbox = coordinator.get("/api/v1/outbox", query_string={"purpose": "ask"}).json
-    assert {m["to_number"] for m in outbox} == {"+442079460456"}
+    assert {m["to_number"] for m in outbox} == {"+447700900456"}
 
 
 def test_an_incident_for_a_plan_that_is_not_active_is_refused(coordinator):

@@ -4,11 +4,12 @@ import csv
 import io
 
 import pytest
+from freezegun import freeze_time
 
 from config import TestConfig
 from emergency import create_app
 from emergency.csv_cells import spreadsheet_safe
-from tests.api.test_rota_api import add_officer, month_of_cover, team  # noqa: F401  fixtures
+from tests.api.test_rota_api import PLANNING_DAY, add_officer, month_of_cover, team  # noqa: F401  fixtures
 
 SPAN = {"from": "2026-12-01 00:00", "to": "2026-12-03 00:00"}
 
@@ -17,21 +18,22 @@ SPAN = {"from": "2026-12-01 00:00", "to": "2026-12-03 00:00"}
     ("=HYPERLINK(\"http://evil.example\",\"click\")", "'=HYPERLINK(\"http://evil.example\",\"click\")"),
     ("+SUM(1,2)", "'+SUM(1,2)"), ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"), ("@SUM(A1)", "'@SUM(A1)"),
     ("\t=1+1", "'\t=1+1"), ("\r=1+1", "'\r=1+1"),
-    ("Priya Shah", "Priya Shah"), ("+442079460101", "+442079460101"), ("-5", "-5"), ("", ""), (3, 3), (None, None),
+    ("Priya Shah", "Priya Shah"), ("+447700900101", "+447700900101"), ("-5", "-5"), ("", ""), (3, 3), (None, None),
 ])
 def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(typed, written):
     assert spreadsheet_safe(typed) == written
 
 
 def test_an_officer_named_like_a_formula_is_exported_as_text(coordinator, team):  # noqa: F811
-    officer_id = add_officer(coordinator, '=HYPERLINK("http://evil.example","Click")', "020 7946 0109")
-    coordinator.post("/api/v1/rota/overrides", json={
-        "kind": "add", "tier": 1, "officer_id": officer_id, "starts_at": "2026-12-01 17:00",
-        "ends_at": "2026-12-02 09:00"})
+    officer_id = add_officer(coordinator, '=HYPERLINK("http://evil.example","Click")', "07700 900109")
+    with freeze_time(PLANNING_DAY):
+        coordinator.post("/api/v1/rota/overrides", json={
+            "kind": "add", "tier": 1, "officer_id": officer_id, "starts_at": "2026-12-01 17:00",
+            "ends_at": "2026-12-02 09:00"})
     exported = coordinator.get("/api/v1/rota/shifts.csv", query_string=SPAN).get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(exported)))
     assert [row["officer_name"] for row in rows] == ["'=HYPERLINK(\"http://evil.example\",\"Click\")"]
-    assert rows[0]["officer_mobile"] == "+442079460109"  # a phone number is not a formula: kept as it is
+    assert rows[0]["officer_mobile"] == "+447700900109"  # a phone number is not a formula: kept as it is
 
 
 def test_the_officer_filter_works_on_shifts_and_their_csv(coordinator, month_of_cover):  # noqa: F811
@@ -49,9 +51,10 @@ def test_the_officer_filter_works_on_shifts_and_their_csv(coordinator, month_of_
 
 def test_a_rota_csv_saved_by_excel_with_a_byte_order_mark_is_accepted(coordinator, month_of_cover):  # noqa: F811
     csv_text = ("officer_mobile,officer_name,tier,starts,ends,note\r\n"
-                "020 7946 0103,Ann Lee,3,2026-12-24 17:00,2026-12-25 09:00,Christmas Eve\r\n")
-    response = coordinator.post("/api/v1/rota/shifts.csv", data=b"\xef\xbb\xbf" + csv_text.encode(),
-                                content_type="text/csv")
+                "07700 900103,Ann Lee,3,2026-12-24 17:00,2026-12-25 09:00,Christmas Eve\r\n")
+    with freeze_time(PLANNING_DAY):
+        response = coordinator.post("/api/v1/rota/shifts.csv", data=b"\xef\xbb\xbf" + csv_text.encode(),
+                                    content_type="text/csv")
     assert response.status_code == 201, response.json
     assert response.json["imported"] == 1
 
@@ -87,7 +90,7 @@ def test_a_console_login_with_a_huge_password_gets_a_page_not_a_hash(client):
 
 def test_the_csv_import_has_its_own_larger_limit(app, coordinator, month_of_cover):  # noqa: F811
     header = "officer_mobile,officer_name,tier,starts,ends,note\n"
-    row = "020 7946 0103,Ann Lee,3,2026-12-24 17:00,2026-12-25 09:00," + "n" * 400 + "\n"
+    row = "07700 900103,Ann Lee,3,2026-12-24 17:00,2026-12-25 09:00," + "n" * 400 + "\n"
     big = header + row * 3_000  # about 1.4 MB: over the general limit, under the import's
     response = coordinator.post("/api/v1/rota/shifts.csv", data=big, content_type="text/csv")
     assert response.status_code == 201, response.json

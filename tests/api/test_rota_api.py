@@ -15,6 +15,9 @@ from emergency.scheduling import start_scheduler
 
 NIGHTS = {"name": "Nights", "tier": 1, "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
           "starts": "17:00", "ends": "09:00", "starts_on": "2026-11-30"}
+# Changes to the rota are made before the month they cover: one-off changes may start at most a
+# day in the past.
+PLANNING_DAY = "2026-11-25 12:00:00"
 WEEKEND_DAYS = {"name": "Weekend days", "tier": 1, "days": ["sat", "sun"], "starts": "09:00", "ends": "17:00",
                 "starts_on": "2026-11-30"}
 
@@ -28,10 +31,10 @@ def add_officer(coordinator, name, mobile, role="social worker"):
 @pytest.fixture
 def team(coordinator):
     return {
-        "priya": add_officer(coordinator, "Priya Shah", "020 7946 0101"),
-        "joe": add_officer(coordinator, "Joe Bloggs", "020 7946 0102"),
-        "ann": add_officer(coordinator, "Ann Lee", "020 7946 0103"),
-        "sam": add_officer(coordinator, "Sam Patel", "020 7946 0104", role="senior practitioner"),
+        "priya": add_officer(coordinator, "Priya Shah", "07700 900101"),
+        "joe": add_officer(coordinator, "Joe Bloggs", "07700 900102"),
+        "ann": add_officer(coordinator, "Ann Lee", "07700 900103"),
+        "sam": add_officer(coordinator, "Sam Patel", "07700 900104", role="senior practitioner"),
     }
 
 
@@ -43,9 +46,10 @@ def month_of_cover(coordinator, team):
     for pattern in ({**NIGHTS, "officer_ids": first_call}, {**WEEKEND_DAYS, "officer_ids": first_call},
                     {**NIGHTS, "name": "Senior nights", "tier": 2, "officer_ids": [team["sam"]]}):
         assert coordinator.post("/api/v1/rota/patterns", json=pattern).status_code == 201
-    swap = coordinator.post("/api/v1/rota/overrides", json={
-        "kind": "replace", "tier": 1, "officer_id": team["joe"], "replaces_officer_id": team["priya"],
-        "starts_at": "2026-12-02 17:00", "ends_at": "2026-12-03 09:00", "note": "Priya at a funeral"})
+    with freeze_time(PLANNING_DAY):
+        swap = coordinator.post("/api/v1/rota/overrides", json={
+            "kind": "replace", "tier": 1, "officer_id": team["joe"], "replaces_officer_id": team["priya"],
+            "starts_at": "2026-12-02 17:00", "ends_at": "2026-12-03 09:00", "note": "Priya at a funeral"})
     assert swap.status_code == 201, swap.json
     return team
 
@@ -75,9 +79,10 @@ def test_a_coordinator_builds_a_month_and_asks_who_is_on_duty(coordinator, duty_
 
 
 def test_the_gap_report_names_the_uncovered_out_of_hours_time(coordinator, month_of_cover):
-    hole = coordinator.post("/api/v1/rota/overrides", json={
-        "kind": "remove", "tier": 1, "officer_id": month_of_cover["joe"],
-        "starts_at": "2026-12-09 01:00", "ends_at": "2026-12-09 04:00"})
+    with freeze_time(PLANNING_DAY):
+        hole = coordinator.post("/api/v1/rota/overrides", json={
+            "kind": "remove", "tier": 1, "officer_id": month_of_cover["joe"],
+            "starts_at": "2026-12-09 01:00", "ends_at": "2026-12-09 04:00"})
     assert hole.status_code == 201
     with freeze_time("2026-12-01 00:00:00"):
         gaps = coordinator.get("/api/v1/rota/gaps", query_string={"days": 14}).json
@@ -94,7 +99,7 @@ def test_bank_holidays_in_the_next_fortnight_show_as_daytime_gaps(coordinator, m
 
 
 def test_the_daily_check_texts_each_coordinator_the_gaps_once(app, coordinator, month_of_cover):
-    coordinator.user.mobile = "+441134960999"
+    coordinator.user.mobile = "+447700900900"
     db.session.commit()
     with freeze_time("2026-12-20 08:00:00"):
         first = rota.alert_coordinators_of_gaps(utc_now())
@@ -102,12 +107,12 @@ def test_the_daily_check_texts_each_coordinator_the_gaps_once(app, coordinator, 
         db.session.commit()
     assert first == again and len(first) == 1
     outbox = coordinator.get("/api/v1/outbox", query_string={"purpose": "rota_gap_alert"}).json
-    assert len(outbox) == 1 and outbox[0]["to_number"] == "+441134960999"
+    assert len(outbox) == 1 and outbox[0]["to_number"] == "+447700900900"
     assert "3 out-of-hours periods" in outbox[0]["body"] and "Fri 25 Dec 09:00-17:00" in outbox[0]["body"]
 
 
 def test_no_gaps_means_no_alert(app, coordinator, month_of_cover):
-    coordinator.user.mobile = "+441134960999"
+    coordinator.user.mobile = "+447700900900"
     db.session.commit()
     with freeze_time("2026-12-01 00:00:00"):
         assert rota.alert_coordinators_of_gaps(utc_now()) == []
@@ -130,7 +135,7 @@ def test_a_departed_officers_turns_become_gaps(coordinator, month_of_cover):
 def test_duty_officers_read_the_rota_but_cannot_change_it(duty_officer, month_of_cover):
     assert duty_officer.get("/api/v1/rota/patterns").status_code == 200
     assert duty_officer.get("/api/v1/rota/officers").status_code == 200
-    refused = duty_officer.post("/api/v1/rota/officers", json={"name": "X", "mobile": "020 7946 0199", "role": "x"})
+    refused = duty_officer.post("/api/v1/rota/officers", json={"name": "X", "mobile": "07700 900199", "role": "x"})
     assert refused.status_code == 403
     assert duty_officer.post("/api/v1/rota/feeds", json={}).status_code == 403
 
@@ -139,13 +144,15 @@ def test_duty_officers_read_the_rota_but_cannot_change_it(duty_officer, month_of
     ({"kind": "replace", "tier": 1, "officer_id": 1, "starts_at": "2026-12-01 17:00", "ends_at": "2026-12-02 09:00"},
      "replaces_officer_id", "say which officer is replaced"),
     ({"kind": "add", "tier": 1, "officer_id": 1, "starts_at": "2026-12-02 09:00", "ends_at": "2026-12-01 17:00"},
-     "ends_at", "must be after starts_at"),
+     "ends_at", "the end must be after the start"),
     ({"kind": "add", "tier": 4, "officer_id": 1, "starts_at": "2026-12-01 17:00", "ends_at": "2026-12-02 09:00"},
      "tier", "less than or equal to 3"),
     ({"kind": "add", "tier": 1, "officer_id": 1, "starts_at": "2026-03-29 01:30", "ends_at": "2026-03-29 09:00"},
      "starts_at", "does not exist"),
     ({"kind": "add", "tier": 1, "officer_id": 999, "starts_at": "2026-12-01 17:00", "ends_at": "2026-12-02 09:00"},
      "officer_id", "no duty officer with id 999"),
+    ({"kind": "add", "tier": 1, "officer_id": 1, "starts_at": "24/12/2020 22:00", "ends_at": "25/12/2020 08:00"},
+     "starts_at", "the start, 24 December 2020 22:00, is more than 24 hours ago"),
 ])
 def test_bad_overrides_are_refused_naming_the_field(coordinator, team, body, field, says):
     response = coordinator.post("/api/v1/rota/overrides", json=body)
@@ -160,7 +167,7 @@ def test_a_pattern_naming_an_unknown_officer_is_refused(coordinator, team):
 
 
 def test_two_officers_cannot_share_a_mobile(coordinator, team):
-    response = coordinator.post("/api/v1/rota/officers", json={"name": "Copy", "mobile": "02079460101", "role": "x"})
+    response = coordinator.post("/api/v1/rota/officers", json={"name": "Copy", "mobile": "07700900101", "role": "x"})
     assert response.status_code == 422 and "Priya Shah already has this mobile" in response.json["message"]
 
 
@@ -191,10 +198,10 @@ def test_shifts_export_as_csv_and_import_back_as_one_off_cover(coordinator, mont
     exported = coordinator.get("/api/v1/rota/shifts.csv", query_string={"from": "2026-12-01 00:00", "to": "2026-12-03 00:00"})
     lines = exported.get_data(as_text=True).splitlines()
     assert lines[0] == "officer_mobile,officer_name,tier,starts,ends,note"
-    assert "+442079460101,Priya Shah,1,2026-12-01T17:00+00:00,2026-12-02T09:00+00:00," in lines
+    assert "+447700900101,Priya Shah,1,2026-12-01T17:00+00:00,2026-12-02T09:00+00:00," in lines
 
     csv_text = ("officer_mobile,officer_name,tier,starts,ends,note\n"
-                "020 7946 0103,Ann Lee,3,2026-12-24 17:00,2026-12-25 09:00,Christmas Eve manager cover\n")
+                "07700 900103,Ann Lee,3,2026-12-24 17:00,2026-12-25 09:00,Christmas Eve manager cover\n")
     imported = coordinator.post("/api/v1/rota/shifts.csv", data=csv_text, content_type="text/csv")
     assert imported.status_code == 201 and imported.json["imported"] == 1
     assert names(on_duty(coordinator, "2026-12-24 20:00"), 3) == ["Ann Lee"]
@@ -203,7 +210,7 @@ def test_shifts_export_as_csv_and_import_back_as_one_off_cover(coordinator, mont
 def test_importing_an_export_again_adds_no_duplicate_cover(coordinator, month_of_cover):
     span = {"from": "2026-12-01 00:00", "to": "2026-12-08 00:00"}
     exported = coordinator.get("/api/v1/rota/shifts.csv", query_string=span).get_data(as_text=True)
-    extra = "020 7946 0103,Ann Lee,3,2026-12-24 17:00,2026-12-25 09:00,\n"
+    extra = "07700 900103,Ann Lee,3,2026-12-24 17:00,2026-12-25 09:00,\n"
     again = coordinator.post("/api/v1/rota/shifts.csv", data=exported + extra + extra, content_type="text/csv")
     assert again.status_code == 201
     assert again.json["imported"] == 1  # only Ann's shift, once
@@ -213,10 +220,10 @@ def test_importing_an_export_again_adds_no_duplicate_cover(coordinator, month_of
 
 def test_a_csv_with_bad_rows_imports_nothing_and_names_each_bad_line(coordinator, month_of_cover):
     csv_text = ("officer_mobile,officer_name,tier,starts,ends,note\n"
-                "020 7946 0103,Ann Lee,3,2026-12-24 17:00,2026-12-25 09:00,\n"
-                "020 7946 0103,Ann Lee,5,2026-12-26 17:00,2026-12-27 09:00,\n"
-                "020 7946 0177,Nobody,1,2026-12-26 17:00,2026-12-27 09:00,\n"
-                "020 7946 0101,Priya Shah,1,2026-10-25 01:30,2026-10-25 09:00,\n")
+                "07700 900103,Ann Lee,3,2026-12-24 17:00,2026-12-25 09:00,\n"
+                "07700 900103,Ann Lee,5,2026-12-26 17:00,2026-12-27 09:00,\n"
+                "07700 900177,Nobody,1,2026-12-26 17:00,2026-12-27 09:00,\n"
+                "07700 900101,Priya Shah,1,2026-10-25 01:30,2026-10-25 09:00,\n")
     response = coordinator.post("/api/v1/rota/shifts.csv", data=csv_text, content_type="text/csv")
     assert response.status_code == 422
     problems = response.json["errors"]["csv"]
@@ -231,7 +238,7 @@ def test_a_csv_with_bad_rows_imports_nothing_and_names_each_bad_line(coordinator
 @pytest.mark.parametrize("text, says", [("", "header needs the columns"), ("name,when\nx,y\n", "missing officer_mobile"),
                                         ("officer_mobile,tier,starts,ends\n", "no shifts"),
                                         ("officer_mobile,tier,starts,ends\n\x00,1,a,b\n", "line 2: contains a NUL"),
-                                        ("officer_mobile,tier,starts,ends,note\n020 7946 0101,1,2026-12-24 17:00,"
+                                        ("officer_mobile,tier,starts,ends,note\n07700 900101,1,2026-12-24 17:00,"
                                          "2026-12-25 09:00,a\x00b\n", "line 2: contains a NUL")])
 def test_unusable_csv_files_are_422_not_500(coordinator, team, text, says):
     response = coordinator.post("/api/v1/rota/shifts.csv", data=text, content_type="text/csv")
@@ -267,3 +274,12 @@ def test_the_web_process_scheduler_checks_gaps_at_eight_london_time(database_url
 def rota_zone():
 
     return ZoneInfo("Europe/London")
+
+
+def test_an_officers_mobile_must_take_texts(coordinator):
+    landline = coordinator.post("/api/v1/rota/officers", json={"name": "Lena Ward", "mobile": "0113 496 0101",
+                                                               "role": "social worker"})
+    assert landline.status_code == 422
+    assert "is a landline number, and texts cannot reach it" in landline.json["errors"]["json"]["mobile"][0]
+    assert coordinator.post("/api/v1/rota/officers", json={"name": "Lena Ward", "mobile": "07700 900199",
+                                                           "role": "social worker"}).status_code == 201

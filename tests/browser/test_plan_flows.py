@@ -68,7 +68,7 @@ def test_registering_a_plan_with_two_contacts_and_a_key_safe_code(people, page):
     page.locator("#f-cared_for-0-medication").fill("Warfarin 3 mg at 6pm")
     page.locator("#f-contacts-0-name").fill("Ann Smith")
     page.locator("#f-contacts-0-relationship").fill("daughter")
-    page.locator("#f-contacts-0-mobile").fill("020 7946 0111")
+    page.locator("#f-contacts-0-mobile").fill("07700 900111")
     page.locator("#f-contacts-0-availability-0-days-sat").check()
     page.locator("#f-contacts-0-availability-0-days-sun").check()
     page.locator("#f-contacts-0-availability-0-from").fill("09:00")
@@ -84,7 +84,7 @@ def test_registering_a_plan_with_two_contacts_and_a_key_safe_code(people, page):
     expect(page.get_by_role("status")).to_contain_text("Plan registered: card number")
     assert_no_serious_axe_violations(page)
     expect(page.get_by_role("cell", name="Sat, Sun 09:00–21:00")).to_be_visible()
-    expect(page.get_by_text("+447911123456")).to_be_visible()  # normalised as the API does
+    expect(page.get_by_text("07911 123456 (mobile)")).to_be_visible()  # read as the API does, shown the UK way
 
     page.get_by_role("link", name="Key-safe code").first.click()
     assert_no_serious_axe_violations(page)
@@ -127,19 +127,19 @@ def test_editing_a_plan_someone_else_has_just_changed(people, page):
         plan = plans.get_plan(plan_id)
         sam = users.get_user("sam")
         data = PlanSchema().load(plan_payload(carer={**plan_payload()["carer"], "name": "Edna Edit",
-                                                     "mobile": "0113 496 0777"}))
+                                                     "mobile": "07700 900777"}))
         plans.update_plan(plan, data, expected_version=plan.version, by=sam, now=SEEDED_AT)
     page.get_by_role("button", name="Save the plan").first.click()
     conflict = page.get_by_role("region", name="Someone else saved this plan while you were editing it")
     expect(conflict).to_contain_text("sam")
-    expect(conflict).to_contain_text("+441134960777")
+    expect(conflict).to_contain_text("+447700900777")
     expect(page.get_by_label("Instructions for whoever goes")).to_have_value(
         "Ring the bell twice; Edna is hard of hearing.")
     assert_no_serious_axe_violations(page)
     page.get_by_role("button", name="Save the plan").first.click()
     expect(page.get_by_role("status")).to_contain_text("Plan saved.")
     expect(page.get_by_text("Ring the bell twice; Edna is hard of hearing.")).to_be_visible()
-    expect(page.get_by_text("+441134960777")).to_be_visible()  # Sam's change kept too
+    expect(page.get_by_text("07700 900777 (mobile)")).to_be_visible()  # Sam's change kept too
 
 
 def test_asking_a_contact_for_consent_and_their_agree_by_text(people, page):
@@ -155,7 +155,7 @@ def test_asking_a_contact_for_consent_and_their_agree_by_text(people, page):
                                                                   OutboxMessage.body.contains(f"AGREE {code}")))
     assert text == (f"Connie has named you as an emergency contact for the Carers Emergency Line. "
                     f"Reply AGREE {code} or REFUSE {code}.")
-    answer = signed_text(people, "+442079460789", f"AGREE {code}", sid="SM" + "7" * 32)
+    answer = signed_text(people, "+447700900789", f"AGREE {code}", sid="SM" + "7" * 32)
     assert answer.status_code == 200 and "You are now an emergency contact for Connie" in answer.text
     page.reload()
     expect(page.locator("tr", has_text="Tom Baker")).to_contain_text("given on")

@@ -1,9 +1,11 @@
 """The reports in a real browser against a real server, under the console's strict
-Content-Security-Policy: every chart is drawn and styled, a table reads right, a CSV downloads,
-the print view keeps its charts, the plans due for review are listed, and a duty officer is
-refused. axe-core checks every page; no console page the browser visits reports a CSP violation."""
+Content-Security-Policy: the report opens on the last 12 months with its headline figures, every
+chart is drawn and styled, a table reads right, a CSV downloads, the print view keeps its charts,
+the plans due for review are listed, and a duty officer is refused. axe-core checks every page; no
+console page the browser visits reports a CSP violation."""
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from tests.browser.conftest import assert_no_serious_axe_violations, logged_in, 
 from tests.conftest import plan_payload
 
 PASSWORD = "correct horse battery"
+SECTIONS = ("plans", "incidents", "rota", "feedback")
 SEEDED_AT = datetime(2026, 10, 14, 10, 0, tzinfo=timezone.utc)
 OCTOBER = "from=2026-10-01&to=2026-10-31"
 # The first series' colour (#1f4e79) at pygal's opacity .9 over white: only a styled chart has it.
@@ -39,9 +42,9 @@ def reported(live_server):
         made = [plans.create_plan(PlanSchema().load(plan_payload(**changes)), by=cora, now=SEEDED_AT)
                 for changes in ({"review_due_on": (today - timedelta(days=10)).isoformat()},
                                 {"review_due_on": (today + timedelta(days=10)).isoformat()}, {})]
-        called, _ = incidents.open_incident(made[0], caller_number="+441134960100", channel="voice", now=SEEDED_AT)
+        called, _ = incidents.open_incident(made[0], caller_number="+447700900100", channel="voice", now=SEEDED_AT)
         incidents.accept(called.pages[0], SEEDED_AT + timedelta(minutes=2))
-        incidents.open_incident(made[1], caller_number="+441134960100", channel="sms",
+        incidents.open_incident(made[1], caller_number="+447700900100", channel="sms",
                                 now=SEEDED_AT + timedelta(hours=1))
     return live_server
 
@@ -84,37 +87,50 @@ def chart_states(page) -> list[dict]:
     })""", list(FIRST_SERIES_ON_WHITE))
 
 
-def charted_in_october(server) -> list[str]:
+def charted_in_october(server, sections=SECTIONS) -> list[str]:
     """The tables that have a chart, as the server's own report service builds them."""
     with seeded(server):
         report = build_report(Period(date(2026, 10, 1), date(2026, 10, 31)), SEEDED_AT)
-        return [table.key for section in report.sections for table in section.tables if has_chart(table)]
+        return [table.key for section in report.sections if section.key in sections
+                for table in section.tables if has_chart(table)]
 
 
-def assert_every_chart_is_drawn_in_colour(page, server):
+def assert_every_chart_is_drawn_in_colour(page, server, sections=SECTIONS):
     charts = chart_states(page)
-    keys = charted_in_october(server)
-    assert len(keys) >= 10 and [chart["key"] for chart in charts] == keys
+    keys = charted_in_october(server, sections)
+    assert [chart["key"] for chart in charts] == keys
     for chart in charts:
         assert chart["complete"] and chart["width"] == 800, chart
         assert chart["alt"].startswith("Chart: ") and chart["share_white"] > 0.3, chart
     drawn = {chart["key"]: chart for chart in charts}
-    assert drawn["plans-by-status"]["coloured"] > 1000 and drawn["incidents-by-channel"]["coloured"] > 1000
+    for key in {"plans": "plans-by-status", "incidents": "incidents-by-channel"}.values():
+        assert key not in keys or drawn[key]["coloured"] > 1000, key
+    return keys
 
 
 def test_a_coordinator_reads_the_reports_downloads_a_csv_and_prints_them(reported, page, csp_reports):
     logged_in(page, reported, "cora", PASSWORD)
     visit(page, f"{reported.url}/console/reports/?{OCTOBER}")
     expect(page.get_by_role("heading", name="Reports", level=1)).to_be_visible()
-    assert_every_chart_is_drawn_in_colour(page, reported)
+    expect(page.locator(".headlines div").first).to_have_text(re.compile(r"^Incidents\s*2 incidents"))
+    charted = []
+    for section in ("Plans", "Incidents", "Rota", "Feedback"):
+        page.get_by_role("navigation", name="Report sections").get_by_role("link", name=section).click()
+        page.wait_for_load_state("load")
+        assert_no_serious_axe_violations(page)
+        charted += assert_every_chart_is_drawn_in_colour(page, reported, (section.lower(),))
+        if section == "Plans":
+            expect(page.locator("section#plans-summary tbody tr").first.locator("th, td")).to_have_text(
+                ["Registered by the end of the period", "3"])
+        if section == "Incidents":
+            break
+    assert len(charted) >= 8
 
     by_channel = page.locator("section#incidents-by-channel table")
     expect(by_channel.locator("caption")).to_contain_text("Incidents opened each month, by channel")
     expect(by_channel.locator("thead th")).to_have_text(["Month", "call", "text", "by hand"])
     expect(by_channel.locator("tbody tr")).to_have_count(1)
     expect(by_channel.locator("tbody tr").first.locator("th, td")).to_have_text(["2026-10", "1", "1", "0"])
-    expect(page.locator("section#plans-summary tbody tr").first.locator("th, td")).to_have_text(
-        ["Registered by the end of the period", "3"])
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download “Incidents per month, by outcome” as CSV").click()
@@ -130,7 +146,7 @@ def test_a_coordinator_reads_the_reports_downloads_a_csv_and_prints_them(reporte
     assert_no_serious_axe_violations(page)
     expect(page.get_by_role("heading", name="Report to the carers' strategy group")).to_be_visible()
     expect(page.locator(".title-page")).to_have_css("display", "flex")  # its stylesheet applies
-    assert_every_chart_is_drawn_in_colour(page, reported)
+    assert len(assert_every_chart_is_drawn_in_colour(page, reported)) >= 10
 
     page.go_back()
     page.get_by_role("link", name="Plans due for review").click()
@@ -146,6 +162,7 @@ def test_a_coordinator_reads_the_reports_downloads_a_csv_and_prints_them(reporte
 def test_the_console_pages_break_no_content_security_policy(reported, page, csp_reports):
     logged_in(page, reported, "cora", PASSWORD)
     for path in ("/console/", "/console/plans", "/console/rota", f"/console/reports/?{OCTOBER}",
+                 *(f"/console/reports/?{OCTOBER}&section={section}" for section in SECTIONS),
                  f"/console/reports/print?{OCTOBER}", "/console/reports/reviews"):
         visit(page, f"{reported.url}{path}")
     assert csp_reports() == []
@@ -155,12 +172,28 @@ def test_a_chart_opened_on_its_own_is_styled_by_its_own_stylesheet_and_nothing_e
     """In a page, the charts are images (isolated, unaffected by any policy of their own);
     opened on their own they are documents, and their response's policy must allow their style."""
     logged_in(page, reported, "cora", PASSWORD)
-    page.goto(f"{reported.url}/console/reports/?{OCTOBER}")
+    page.goto(f"{reported.url}/console/reports/?{OCTOBER}&section=plans")
     response = page.goto(reported.url + page.locator("section#plans-by-status img").get_attribute("src"))
     assert response.headers["content-type"].startswith("image/svg+xml")
     assert page.eval_on_selector(".graph > .background", "e => getComputedStyle(e).fill") == "rgb(255, 255, 255)"
     assert page.eval_on_selector(".series.color-0 rect", "e => getComputedStyle(e).fill") == "rgb(31, 78, 121)"
     assert csp_reports() == []
+
+
+def test_the_report_opens_on_the_12_months_up_to_today_with_its_headline_figures_first(reported, page):
+    """What a coordinator sees on opening Reports, with no period chosen (the server's today)."""
+    today = date.today()
+    first = today.replace(year=today.year - 1, day=28 if (today.month, today.day) == (2, 29) else today.day)
+    first += timedelta(days=1)
+    with seeded(reported):
+        report = build_report(Period(first, today), datetime.now(timezone.utc))
+        opened = report.table("fallback").rows[0][1]
+    logged_in(page, reported, "cora", PASSWORD)
+    visit(page, f"{reported.url}/console/reports/")
+    expect(page.get_by_text(f"{first:%d %B %Y} to {today:%d %B %Y}")).to_be_visible()
+    expect(page.get_by_role("heading", level=2).first).to_have_text("Headline figures")
+    expect(page.locator(".headlines div").first).to_have_text(re.compile(rf"^Incidents\s*{opened} incidents"))
+    assert page.locator("table").count() == 0  # the tables are in the sections
 
 
 def test_a_duty_officer_is_refused_the_reports(reported, page):

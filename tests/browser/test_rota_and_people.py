@@ -58,8 +58,8 @@ def log_in(page, live_server, username):
 def test_a_coordinator_fills_a_rota_gap_from_the_week_view_and_the_gap_disappears(page, live_server):
     def rota_with_a_weekend_gap():
         person("gap-cora", "coordinator", "Cora Jones")
-        nina = officer("Nina Night", "+442079460301")
-        officer("Wes Weekend", "+442079460302")
+        nina = officer("Nina Night", "+447700900301")
+        officer("Wes Weekend", "+447700900302")
         nights("gap nights", 1, nina.id, this_monday())
 
     seed(live_server, rota_with_a_weekend_gap)
@@ -93,7 +93,7 @@ def test_a_coordinator_fills_a_rota_gap_from_the_week_view_and_the_gap_disappear
 def test_a_csv_with_one_bad_line_names_the_line_and_imports_nothing(page, live_server):
     def coordinator_and_officer():
         person("csv-cora", "coordinator", "Cora Jones")
-        officer("Carl Csv", "+442079460311")
+        officer("Carl Csv", "+447700900311")
 
     seed(live_server, coordinator_and_officer)
     log_in(page, live_server, "csv-cora")
@@ -101,8 +101,8 @@ def test_a_csv_with_one_bad_line_names_the_line_and_imports_nothing(page, live_s
     assert_no_serious_axe_violations(page)
     far = this_monday() + timedelta(weeks=40)
     csv_text = ("officer_mobile,officer_name,tier,starts,ends,note\n"
-                f"020 7946 0311,Carl Csv,1,{far} 17:00,{far + timedelta(days=1)} 09:00,csv flow\n"
-                f"020 7946 0311,Carl Csv,1,{far + timedelta(days=1)} 17:00,tomorrow,csv flow\n")
+                f"07700 900311,Carl Csv,1,{far} 17:00,{far + timedelta(days=1)} 09:00,csv flow\n"
+                f"07700 900311,Carl Csv,1,{far + timedelta(days=1)} 17:00,tomorrow,csv flow\n")
     page.get_by_label("CSV file").set_input_files(files=[{"name": "cover.csv", "mimeType": "text/csv",
                                                            "buffer": csv_text.encode()}])
     page.get_by_role("button", name="Import").click()
@@ -120,7 +120,7 @@ def test_a_duty_officer_sees_only_their_own_incidents_and_shifts(page, live_serv
     def an_incident_asked_of_dee_and_one_not():
         coordinator = person("duty-cora", "coordinator", "Cora Jones")
         dee_login = person("dee", "duty_officer", "Dee Duty")
-        dee = officer("Dee Duty", "+442079460321")
+        dee = officer("Dee Duty", "+447700900321")
         dee.user_id = dee_login.id
         nights("dee nights", 1, dee.id, this_monday() - timedelta(weeks=2))
         now = utc_now()
@@ -176,7 +176,7 @@ def test_an_admin_adds_a_person_by_keyboard_and_sees_their_password_once(page, l
     expect(page.get_by_label("Full name")).to_have_value("Nell Officer")
     assert_no_serious_axe_violations(page)
 
-    page.get_by_label("Alert mobile").fill("020 7946 0331")
+    page.get_by_label("Alert mobile").fill("07700 900331")
     page.get_by_role("button", name="Add", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nell Officer (new-officer)")
     page.get_by_role("button", name="Make a new password").click()

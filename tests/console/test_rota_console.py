@@ -152,6 +152,32 @@ def test_the_autumn_clock_change_week_has_a_25_hour_sunday_and_its_gap_link_carr
     assert db.session.scalar(select(func.count()).select_from(RotaOverride)) == 0
 
 
+def test_a_change_typed_day_first_is_saved_and_confirmed_with_its_year(cora, world):
+    done = cora.submit("/console/rota/overrides", week="2026-12-21", kind="add", tier="1",
+                       officer_id=str(world.officers["joe"].id), starts="24/12/2026 22:00", ends="25/12/2026 08:00")
+    assert done.status_code == 302, done.get_data(as_text=True)
+    override = db.session.scalar(select(RotaOverride))
+    assert (override.starts_at, override.ends_at) == (datetime(2026, 12, 24, 22, tzinfo=timezone.utc),
+                                                      datetime(2026, 12, 25, 8, tzinfo=timezone.utc))
+    page = cora.page("/console/rota?week=2026-12-21")
+    assert "Joe Bloggs added as cover in tier 1, Thu 24 Dec 2026 22:00-Fri 25 Dec 2026 08:00." in page
+
+
+def test_a_change_long_past_is_refused_beside_its_start_in_plain_words_and_nothing_is_saved(cora, world):
+    typed = {"week": "2026-12-07", "kind": "add", "tier": "1", "officer_id": str(world.officers["joe"].id),
+             "starts": "24/12/2020 22:00", "ends": "25/12/2020 08:00"}
+    refused = cora.submit("/console/rota/overrides", **typed)
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert ('id="starts-problem">From: the start, 24 December 2020 22:00, is more than 24 hours ago: a change to '
+            'the rota may start at most that far back, so check the date') in text
+    assert 'value="24/12/2020 22:00"' in text and "starts_at" not in text
+    assert db.session.scalar(select(func.count()).select_from(RotaOverride)) == 0
+    # Recorded a little late: a swap that began this morning is still taken.
+    late = cora.submit("/console/rota/overrides", **{**typed, "starts": "07/12/2026 08:00", "ends": "07/12/2026 20:00"})
+    assert late.status_code == 302
+
+
 def test_a_bank_holiday_is_out_of_hours_all_day(cora):
     first_call = tier(cora.page("/console/rota?week=2026-12-21"), 1)
     christmas = day_row(first_call, "Fri 25 Dec")
@@ -168,7 +194,7 @@ def test_a_bad_cover_form_says_what_is_wrong_beside_the_field_and_keeps_what_was
              "starts": "2026-12-12 17:00", "ends": "2026-12-12 09:00", "note": "Joe's turn"}
     backwards = cora.submit("/console/rota/overrides", **typed)
     text = backwards.get_data(as_text=True)
-    assert backwards.status_code == 422 and 'id="ends-problem">Until: must be after starts_at' in text
+    assert backwards.status_code == 422 and 'id="ends-problem">Until: the end must be after the start' in text
     assert 'value="2026-12-12 17:00"' in text and "value=\"Joe&#39;s turn\"" in text
 
     skipped_hour = cora.submit("/console/rota/overrides",
@@ -226,15 +252,15 @@ def test_officers_are_added_and_edited_with_errors_beside_the_fields(cora, world
     text = bad.get_data(as_text=True)
     assert bad.status_code == 422 and 'id="mobile-problem"' in text and 'id="role-problem"' in text
     assert 'value="Lena Ward"' in text and 'value="0123"' in text
-    taken = cora.submit("/console/rota/officers/new", name="Lena Ward", mobile="020 7946 0101", role="social worker")
+    taken = cora.submit("/console/rota/officers/new", name="Lena Ward", mobile="07700 900101", role="social worker")
     assert taken.status_code == 422 and "Priya Shah already has this mobile number" in taken.get_data(as_text=True)
 
-    added = cora.submit("/console/rota/officers/new", name="Lena Ward", mobile="020 7946 0111", role="social worker",
+    added = cora.submit("/console/rota/officers/new", name="Lena Ward", mobile="07700 900111", role="social worker",
                         contact_preference="sms")
     assert added.status_code == 302
     lena = db.session.scalar(select(DutyOfficer).where(DutyOfficer.name == "Lena Ward"))
-    assert lena.mobile == "+442079460111" and lena.contact_preference == "sms" and lena.active
-    assert cora.submit(f"/console/rota/officers/{lena.id}", name="Lena Ward-Hart", mobile="020 7946 0111",
+    assert lena.mobile == "+447700900111" and lena.contact_preference == "sms" and lena.active
+    assert cora.submit(f"/console/rota/officers/{lena.id}", name="Lena Ward-Hart", mobile="07700 900111",
                        role="senior social worker", contact_preference="both").status_code == 302
     db.session.expire_all()
     assert db.session.get(DutyOfficer, lena.id).role == "senior social worker"
@@ -289,7 +315,7 @@ def test_the_week_exports_as_csv(cora):
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
     lines = exported.get_data(as_text=True).splitlines()
     assert lines[0] == "officer_mobile,officer_name,tier,starts,ends,note"
-    assert "+442079460101,Priya Shah,1,2026-12-07T00:00+00:00,2026-12-07T09:00+00:00," in lines
+    assert "+447700900101,Priya Shah,1,2026-12-07T00:00+00:00,2026-12-07T09:00+00:00," in lines
 
 
 def upload(browser, text, name="cover.csv"):
@@ -301,8 +327,8 @@ def upload(browser, text, name="cover.csv"):
 def test_a_csv_with_one_bad_line_imports_nothing_and_names_the_line(cora):
     assert "Import one-off shifts" in cora.page("/console/rota/import")
     text = ("officer_mobile,officer_name,tier,starts,ends,note\n"
-            "020 7946 0102,Joe Bloggs,1,2026-12-12 09:00,2026-12-12 17:00,Saturday\n"
-            "020 7946 0102,Joe Bloggs,4,2026-12-13 09:00,2026-12-13 17:00,Sunday\n")
+            "07700 900102,Joe Bloggs,1,2026-12-12 09:00,2026-12-12 17:00,Saturday\n"
+            "07700 900102,Joe Bloggs,4,2026-12-13 09:00,2026-12-13 17:00,Sunday\n")
     refused = upload(cora, text)
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "Nothing was imported from cover.csv" in page

@@ -25,7 +25,7 @@ from tests.conftest import NOW, on_postgres, plan_payload
 
 OPENED = datetime(2026, 12, 3, 22, 0, tzinfo=timezone.utc)  # a Thursday night
 DUE = OPENED + timedelta(minutes=10)
-PRIYA = "+442079460101"
+PRIYA = "+447700900101"
 postgres_only = pytest.mark.skipif(not on_postgres(), reason="row locks and concurrent writers need PostgreSQL")
 
 

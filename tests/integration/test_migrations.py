@@ -35,8 +35,8 @@ def test_the_database_refuses_to_rewrite_or_delete_the_audit_log(app, statement)
 
 def test_audit_lines_that_named_people_are_cut_back_to_ids_and_the_log_stays_append_only(app):
     flask_migrate.downgrade(revision="0006")
-    rows = [("plan.details_viewed_by_accepter", "incident 7, Susan Hughes (+442079460456)"),
-            ("plan.details_read_to_accepter", "incident 7, read out on the call to Susan Hughes (+442079460456)"),
+    rows = [("plan.details_viewed_by_accepter", "incident 7, Susan Hughes (+447700900456)"),
+            ("plan.details_read_to_accepter", "incident 7, read out on the call to Susan Hughes (+447700900456)"),
             ("plan.archived", "Margaret Hughes moved into care"),
             ("plan.key_safe_changed", "set")]
     for action, detail in rows:

@@ -112,8 +112,12 @@ def test_the_key_safe_code_never_enters_a_snapshot_or_a_version(cora):
     plan = service.create_plan(loaded(), by=cora, now=NOW)
     service.set_key_safe_code(plan, "8642", by=cora, now=NOW)
     db.session.commit()
-    assert "8642" not in str(plan_to_dict(plan))
-    assert all("8642" not in str(version.snapshot) + str(version.changes) for version in service.versions_of(plan))
+    def without_card(text):  # the card number is random: its digits may happen to hold the code's
+        return text.replace(plan.card_number, "")
+
+    assert "8642" not in without_card(str(plan_to_dict(plan)))
+    assert all("8642" not in without_card(str(version.snapshot) + str(version.changes))
+               for version in service.versions_of(plan))
     assert service.versions_of(plan)[0].changes == [
         {"field": "home_access.has_key_safe_code", "from": False, "to": True}
     ]

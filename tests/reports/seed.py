@@ -54,7 +54,7 @@ def ask(incident_row, *, after, who="officer", officer=None, tier=None, status="
     sent = incident_row.opened_at + timedelta(seconds=after)
     row = Page(incident_id=incident_row.id, code=str(100 + after % 900), who=who,
                officer_id=officer.id if officer else None, name=officer.name if officer else who,
-               phone=officer.mobile if officer else "+442079460999", channels="both", step=1, tier=tier,
+               phone=officer.mobile if officer else "+447700900999", channels="both", step=1, tier=tier,
                status=status, sent_at=sent,
                answered_at=None if answered_after is None
                else incident_row.opened_at + timedelta(seconds=answered_after))
@@ -73,8 +73,8 @@ def event(incident_row, kind, at):
 
 
 def seed_quarter():
-    alice = DutyOfficer(name="Alice Officer", mobile="+442079460101", role="duty officer")
-    bob = DutyOfficer(name="Bob Officer", mobile="+442079460102", role="senior")
+    alice = DutyOfficer(name="Alice Officer", mobile="+447700900101", role="duty officer")
+    bob = DutyOfficer(name="Bob Officer", mobile="+447700900102", role="senior")
     db.session.add_all([alice, bob])
     db.session.flush()
 

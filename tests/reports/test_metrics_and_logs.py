@@ -59,8 +59,8 @@ def test_metrics_are_open_to_allowed_addresses_only(database_url):
 
 def test_the_scrape_reads_the_database(app):
     seed_quarter()
-    queue_message(key="a", channel="sms", to_number="+442079460001", body="x", purpose="ask", now=NOW)
-    failed = queue_message(key="b", channel="call", to_number="+442079460001", body="x", purpose="fallback", now=NOW)
+    queue_message(key="a", channel="sms", to_number="+447700900001", body="x", purpose="ask", now=NOW)
+    failed = queue_message(key="b", channel="call", to_number="+447700900001", body="x", purpose="fallback", now=NOW)
     db.session.get(OutboxMessage, failed).status = "failed"
     db.session.commit()
     with freeze_time("2026-04-01 00:00:00"):

@@ -20,7 +20,7 @@ from tests.reports.seed import plan, utc
 from tests.reports.test_report_pages import logged_in
 
 postgres_only = pytest.mark.skipif(not on_postgres(), reason="concurrent workers need PostgreSQL")
-CARER = "+441134960100"
+CARER = "+447700900100"
 
 
 def texts(purpose):
@@ -32,21 +32,21 @@ def texts(purpose):
 def review_plans(app):
     app.config["PLAN_REVIEW_PHONE"] = "0113 496 0000"
     coordinator = users.create_user("cora", "Cora", "coordinator", NOW)
-    coordinator.mobile = "+442079460500"
+    coordinator.mobile = "+447700900500"
     created = utc(2025, 5, 1)
     found = {
         "due": plan(1, created=created, status="active", postcode="LS6 1HR", language="English",
                     due=date(2026, 5, 10), mobile=CARER),
         "opted_out": plan(2, created=created, status="active", postcode="LS6 1HR", language="English",
-                          due=date(2026, 5, 10), mobile="+441134960101", opt_out=True),
+                          due=date(2026, 5, 10), mobile="+447700900201", opt_out=True),
         "no_mobile": plan(3, created=created, status="active", postcode="LS6 1HR", language="English",
                           due=date(2026, 5, 12)),
         "draft": plan(4, created=created, status="draft", postcode="LS6 1HR", language="English",
-                      due=date(2026, 5, 11), mobile="+441134960102"),
+                      due=date(2026, 5, 11), mobile="+447700900202"),
         "later": plan(5, created=created, status="active", postcode="LS6 1HR", language="English",
-                      due=date(2026, 6, 30), mobile="+441134960103"),
+                      due=date(2026, 6, 30), mobile="+447700900203"),
         "overdue": plan(6, created=created, status="active", postcode="LS6 1HR", language="English",
-                        due=date(2026, 3, 1), mobile="+441134960104"),
+                        due=date(2026, 3, 1), mobile="+447700900204"),
     }
     db.session.commit()
     return found
@@ -83,7 +83,7 @@ def test_coordinators_get_the_weekly_list_once_per_plan_per_due_date(app, review
     tick_days([13, 13], reviews.list_due_reviews_to_coordinators)
     first = texts("review_list")
     # Due by 13 May: plans 1, 2, 3 and 4 (the draft too: it still needs its review); not the overdue one.
-    assert len(first) == 1 and first[0].to_number == "+442079460500"
+    assert len(first) == 1 and first[0].to_number == "+447700900500"
     assert "4 plans due for review in the next 30 days" in first[0].body
     assert [f"card {n:010d}" in first[0].body for n in (1, 2, 3, 4, 5)] == [True, True, True, True, False]
     tick_days([20], reviews.list_due_reviews_to_coordinators)

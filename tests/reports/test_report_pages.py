@@ -89,10 +89,21 @@ def as_text(value):
     return "-" if value is None else str(value)
 
 
+SECTIONS = ("plans", "incidents", "rota", "feedback")
+
+
+def every_section(client, query=Q1) -> str:
+    """The report's section pages, one after another, as a coordinator reads them all."""
+    pages = []
+    for section in SECTIONS:
+        response = client.get("/console/reports/", query_string={**query, "section": section})
+        assert response.status_code == 200, section
+        pages.append(response.get_data(as_text=True))
+    return "\n".join(pages)
+
+
 def test_the_report_page_shows_every_figure_as_a_captioned_table_with_scoped_headers(cora):
-    response = cora.get("/console/reports/", query_string=Q1)
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
+    html = every_section(cora)
     report = build_report(Period(date(2026, 1, 1), date(2026, 3, 31)), NOW)
     tables = page_tables(html)
     expected = [t for s in report.sections for t in s.tables]
@@ -143,7 +154,7 @@ def chart_addresses(html):
 
 
 def test_each_chart_on_the_page_is_an_image_of_its_tables_numbers_allowed_only_its_own_style(cora):
-    html = cora.get("/console/reports/", query_string=Q1).get_data(as_text=True)
+    html = every_section(cora)
     report = build_report(Period(date(2026, 1, 1), date(2026, 3, 31)), NOW)
     charted = [(section.title, t) for section in report.sections for t in section.tables if t.chart != "none"]
     addresses = chart_addresses(html)
@@ -168,7 +179,7 @@ def test_each_chart_on_the_page_is_an_image_of_its_tables_numbers_allowed_only_i
 
 
 def test_a_chart_of_figures_not_signed_by_the_service_is_not_found(cora, app):
-    html = cora.get("/console/reports/", query_string=Q1).get_data(as_text=True)
+    html = cora.get("/console/reports/", query_string={**Q1, "section": "incidents"}).get_data(as_text=True)
     genuine = chart_addresses(html)[0]
     assert cora.get(genuine).status_code == 200
     made_up = Table("made-up", "Made up", "Made up", ["Month", "Incidents"], [["2026-01", 999]])
@@ -189,10 +200,10 @@ def test_a_chart_of_too_many_figures_for_its_address_is_counted_again_and_still_
         db.session.flush()
         ask(first, after=number, officer=officer, status="declined", answered_after=number + 30)
     db.session.commit()
-    html = cora.get("/console/reports/", query_string=Q1).get_data(as_text=True)
+    html = cora.get("/console/reports/", query_string={**Q1, "section": "rota"}).get_data(as_text=True)
     addresses = chart_addresses(html)
     counted = "/console/reports/rota/asks-per-officer.svg?from=2026-01-01&to=2026-03-31"
-    assert counted in addresses and len(addresses) == 15
+    assert counted in addresses and len(addresses) == 2
     assert all(len(address) < 2100 for address in addresses)
     table = build_report(Period(date(2026, 1, 1), date(2026, 3, 31)), NOW).table("asks-per-officer")
     assert len(table.rows) == 92
@@ -215,12 +226,44 @@ def test_each_table_downloads_as_a_csv_with_the_same_figures(cora):
 
 
 @freeze_time("2026-04-15 12:00:00")
-def test_the_default_period_is_the_last_quarter_and_presets_pick_whole_periods(app):
+def test_the_report_opens_on_the_12_months_up_to_today_and_presets_pick_whole_periods(app):
     cora = logged_in(app, "cora", "coordinator")
-    for preset, shown in ((None, "01 January 2026 to 31 March 2026"), ("month", "01 March 2026 to 31 March 2026"),
+    for preset, shown in ((None, "16 April 2025 to 15 April 2026"), ("12-months", "16 April 2025 to 15 April 2026"),
+                          ("month", "01 March 2026 to 31 March 2026"), ("quarter", "01 January 2026 to 31 March 2026"),
                           ("year", "01 January 2025 to 31 December 2025")):
         html = cora.get("/console/reports/", query_string={"preset": preset} if preset else {}).get_data(as_text=True)
-        assert shown in html
+        assert shown in html, preset
+
+
+@freeze_time("2026-04-15 12:00:00")
+def test_the_report_opens_with_headline_figures_that_count_this_weeks_incidents(app):
+    seed_quarter()
+    cora = logged_in(app, "cora", "coordinator")
+    this_week = db.session.scalar(db.select(Incident).order_by(Incident.id))
+    this_week.opened_at = utc(2026, 4, 13, 22)  # Monday night, after the last whole quarter
+    db.session.commit()
+    html = cora.get("/console/reports/").get_data(as_text=True)
+    headlines = re.findall(r"<dt>(.*?)</dt><dd>(.*?) <a", html)
+    assert headlines[0] == ("Incidents", "9 incidents")  # every one seeded, this week's included
+    assert [label for label, _ in headlines] == [
+        "Incidents", "Someone accepted", "Median time from the call to someone accepting", "Needed the fallback number",
+        "Active plans", "New plans", "Plans overdue for review", "Out of hours with nobody on first call",
+        "Carers&#39; mean rating (1 to 5)"]
+    assert "<table" not in html and "<img" not in html  # the figures behind them are a section away
+    assert 'href="/console/reports/?section=incidents&amp;from=2025-04-16&amp;to=2026-04-15"' in html
+
+
+def test_a_figure_with_nothing_to_draw_has_no_chart_and_says_so_in_a_line(cora):
+    quiet = {"from": "2025-01-01", "to": "2025-01-31"}  # before anything was seeded
+    html = cora.get("/console/reports/", query_string={**quiet, "section": "incidents"}).get_data(as_text=True)
+    assert chart_addresses(html) == [] and page_tables(html) == []
+    assert html.count("None in this period.") == 7
+    busy = cora.get("/console/reports/", query_string={**Q1, "section": "incidents"}).get_data(as_text=True)
+    assert len(chart_addresses(busy)) == 6 and "None in this period." not in busy
+
+
+def test_a_section_that_does_not_exist_is_not_found(cora):
+    assert cora.get("/console/reports/", query_string={**Q1, "section": "secrets"}).status_code == 404
 
 
 def test_a_period_that_cannot_be_read_is_answered_beside_the_field_and_kept(cora):
@@ -239,7 +282,7 @@ def test_only_coordinators_and_admins_see_reports(app):
     officer = logged_in(app, "dave", "duty_officer")
     assert officer.get("/console/reports/", query_string=Q1).status_code == 403
     assert officer.get("/console/reports/plans-summary.csv", query_string=Q1).status_code == 403
-    admin_page = logged_in(app, "ada", "admin").get("/console/reports/", query_string=Q1)
+    admin_page = logged_in(app, "ada", "admin").get("/console/reports/", query_string={**Q1, "section": "plans"})
     assert admin_page.status_code == 200
     assert officer.get(chart_addresses(admin_page.get_data(as_text=True))[0]).status_code == 403
     assert app.test_client().get("/console/reports/").status_code == 302
@@ -295,7 +338,7 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv(cora):
     ({"from": "2026-01-01"}, "to", "give a date"),
     ({"from": "2026-02-30", "to": "2026-03-01"}, "from", "give a date like 2026-04-01"),
     ({"from": "2020-01-01", "to": "2025-01-01"}, "to", "a report covers at most three years"),
-    ({"preset": "decade"}, "preset", "choose one of month, quarter, year"),
+    ({"preset": "decade"}, "preset", "choose one of 12-months, month, quarter, year"),
 ])
 def test_no_period_anyone_can_type_breaks_a_report_page(cora, query, problem_beside, message):
     response = cora.get("/console/reports/", query_string=query)

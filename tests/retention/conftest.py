@@ -14,11 +14,11 @@ from emergency.plans.snapshot import plan_to_dict
 from emergency.users import service as users
 from tests.conftest import NOW, plan_payload
 
-CALLER = "+441134960999"
+CALLER = "+447700900900"
 KEY_SAFE_CODE = "QZX719"
 # What the seeded plan holds that must not survive its erasure (numbers in E.164, as stored).
 PERSONAL = ["Margaret", "Hughes", "Arthur", "Susan", "Tom Baker", "Brudenell", "LS6 1HR", "Donepezil",
-            "Alzheimer", "Key safe by the back door", "+441134960100", "+442079460456", "+442079460789",
+            "Alzheimer", "Key safe by the back door", "+447700900100", "+447700900456", "+447700900789",
             CALLER, KEY_SAFE_CODE, "Likes his tea strong"]
 
 

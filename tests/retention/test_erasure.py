@@ -24,11 +24,11 @@ def history(app, cora):
     plan = make_plan(cora)
     closed_incident(plan, NOW, rating=4)
     closed_incident(plan, NOW + 2 * DAY, cancel=True)
-    other = make_plan(cora, carer={"name": "Peter Jones", "mobile": "0113 496 0200",
+    other = make_plan(cora, carer={"name": "Peter Jones", "mobile": "07700 900200",
                                    "address": {"line1": "3 Oak Road", "town": "Leeds", "postcode": "LS7 2AB"}},
                       cared_for=[{"name": "Ruth Jones"}], key_safe_code="WV2468", routines="Early riser",
                       instructions="Ruth needs her radio", home_access={"how_to_get_in": "Neighbour has a key"},
-                      contacts=[{"name": "Gwen Jones", "relationship": "sister", "mobile": "020 7946 0333"}])
+                      contacts=[{"name": "Gwen Jones", "relationship": "sister", "mobile": "07700 900333"}])
     closed_incident(other, NOW + 3 * DAY, caller="+441134960888", note="Gwen stayed with Ruth")
     db.session.add(InboundRequest(key="CA1-step", received_at=NOW + DAY, answer="<Say>Margaret's card</Say>"))
     db.session.add(InboundRequest(key="CA2-step", received_at=NOW + DAY, answer="<Say>Peter's card</Say>"))

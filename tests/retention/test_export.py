@@ -15,7 +15,7 @@ from tests.retention.conftest import CALLER, KEY_SAFE_CODE, closed_incident, mak
 def test_the_export_holds_the_plan_its_history_audit_and_incidents(app, cora, tmp_path):
     plan = make_plan(cora)
     incident = closed_incident(plan, NOW + timedelta(days=1), rating=5)
-    opt_outs.opt_out("+442079460789", NOW)  # Tom texted STOP once
+    opt_outs.opt_out("+447700900789", NOW)  # Tom texted STOP once
     db.session.commit()
     output = tmp_path / "sar.json"
     with freeze_time(NOW + timedelta(days=10)):
@@ -33,7 +33,7 @@ def test_the_export_holds_the_plan_its_history_audit_and_incidents(app, cora, tm
     assert [e["action"] for e in data["audit"]] == ["plan.created", "plan.key_safe_changed", "plan.updated",
                                                    "plan.exported"]
     assert data["audit"][-1]["actor"] == "cora" and data["exported_at"].startswith("2026-12-02")
-    assert [row["phone"] for row in data["sms_opt_outs"]] == ["+442079460789"]
+    assert [row["phone"] for row in data["sms_opt_outs"]] == ["+447700900789"]
 
     [exported] = data["incidents"]
     assert (exported["id"], exported["status"], exported["caller_number"], exported["survey_rating"]) == (

@@ -46,7 +46,7 @@ def test_webhook_replay_records_go_after_seven_days(app):
 
 def _message(key, created_at, status):
     message = db.session.get(OutboxMessage, queue_message(
-        key=key, channel="sms", to_number="+442079460101", body=f"words of {key}", purpose="ask", now=created_at))
+        key=key, channel="sms", to_number="+447700900101", body=f"words of {key}", purpose="ask", now=created_at))
     message.status = status
     message.sent_at = created_at if status != "pending" else None
     return message
@@ -65,7 +65,7 @@ def test_outbox_bodies_are_redacted_after_ninety_days_keeping_the_metadata(app):
     old = rows["91-days"]
     assert old.body == REDACTED_BODY
     assert (old.to_number, old.channel, old.purpose, old.status, old.created_at, old.sent_at) == (
-        "+442079460101", "sms", "ask", "delivered", NOW - 91 * DAY, NOW - 91 * DAY)
+        "+447700900101", "sms", "ask", "delivered", NOW - 91 * DAY, NOW - 91 * DAY)
 
 
 def test_expired_details_links_and_revoked_feeds_are_removed(app, cora):
@@ -127,7 +127,7 @@ def test_incidents_are_anonymised_eight_years_after_closing_keeping_what_reports
     survey = db.session.scalars(select(OutboxMessage).where(OutboxMessage.purpose == "survey")).all()
     assert tied and all((m.body, m.to_number) == (ERASED_TEXT, "") for m in tied)
     assert all(m.status != "pending" for m in tied)  # never sent with its words gone
-    assert sorted(m.to_number for m in survey) == ["", "+441134960100"]  # the newer one's survey is whole
+    assert sorted(m.to_number for m in survey) == ["", "+447700900100"]  # the newer one's survey is whole
     assert kept.plan_snapshot["carer"]["name"] == "Margaret Hughes" and kept.caller_number == CALLER
     assert db.session.get(Incident, cancelled_id).cancel_reason == "Margaret's daughter was already there"
 

@@ -18,7 +18,7 @@ from tests.conftest import NOW, plan_payload
 THURSDAY_NIGHT = datetime(2026, 12, 3, 22, 0, tzinfo=timezone.utc)
 CALLER = "+441134960321"
 FALLBACK = "+441134960000"
-COORDINATOR_MOBILE = "+441134960999"
+COORDINATOR_MOBILE = "+447700900900"
 
 
 class World:
@@ -29,8 +29,8 @@ class World:
         self.plan = plans.create_plan(PlanSchema().load(plan_payload()), by=self.coordinator, now=NOW)
         plans.set_key_safe_code(self.plan, "8642", by=self.coordinator, now=NOW)
         self.officers = {}
-        for name, mobile, pref in [("Priya Shah", "+442079460101", "both"), ("Joe Bloggs", "+442079460102", "sms"),
-                                   ("Sam Patel", "+442079460104", "both"), ("Mo Khan", "+442079460105", "call")]:
+        for name, mobile, pref in [("Priya Shah", "+447700900101", "both"), ("Joe Bloggs", "+447700900102", "sms"),
+                                   ("Sam Patel", "+447700900104", "both"), ("Mo Khan", "+447700900105", "call")]:
             self.officers[name.split()[0].lower()] = rota.save_officer(
                 None, {"name": name, "mobile": mobile, "role": "social worker", "active": True,
                        "contact_preference": pref})

@@ -12,7 +12,7 @@ from emergency.incidents import service as incidents
 from emergency.incidents.models import Page
 from tests.scenarios.conftest import CALLER, COORDINATOR_MOBILE, FALLBACK, THURSDAY_NIGHT
 
-SUE, PRIYA = "+442079460456", "+442079460101"
+SUE, PRIYA = "+447700900456", "+447700900101"
 VOICE_CALLER_MOBILE, VOICE_CALLER_LANDLINE = "+447911123456", "+441134960322"
 
 

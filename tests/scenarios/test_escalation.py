@@ -15,7 +15,7 @@ from emergency.rota import service as rota
 from emergency.rota.models import RotaPattern
 from tests.scenarios.conftest import CALLER, COORDINATOR_MOBILE, FALLBACK, THURSDAY_NIGHT
 
-SUE, TOM, PRIYA, SAM = "+442079460456", "+442079460789", "+442079460101", "+442079460104"
+SUE, TOM, PRIYA, SAM = "+447700900456", "+447700900789", "+447700900101", "+447700900104"
 
 
 def minutes(n):
@@ -146,13 +146,13 @@ def test_a_tier_waits_while_anyone_in_it_might_still_answer(world):
     incident, _ = open_by_text(world)
     world.new_messages()
     world.tick_at(minutes(10))
-    assert sorted(asked(world.new_messages())) == [("call", PRIYA), ("sms", PRIYA), ("sms", "+442079460102")]
+    assert sorted(asked(world.new_messages())) == [("call", PRIYA), ("sms", PRIYA), ("sms", "+447700900102")]
     with freeze_time(minutes(11)):
         incidents.decline(page_to(incident, PRIYA), utc_now())
         db.session.commit()
     assert world.tick_at(minutes(11)) == 0  # Joe may still answer
     with freeze_time(minutes(12)):
-        incidents.decline(page_to(incident, "+442079460102"), utc_now())
+        incidents.decline(page_to(incident, "+447700900102"), utc_now())
         db.session.commit()
     world.tick_at(minutes(12))
     assert asked(world.new_messages()) == [("sms", SAM), ("call", SAM)]
@@ -193,7 +193,7 @@ def test_editing_the_plan_mid_incident_does_not_change_who_is_asked(world):
         data.pop(key)
     data["home_access"].pop("has_key_safe_code")
     data["contacts"][1]["availability"] = []  # Tom now always available...
-    data["contacts"][1]["mobile"] = "+442079460999"  # ...on a new number
+    data["contacts"][1]["mobile"] = "+447700900999"  # ...on a new number
     plans.update_plan(world.plan, PlanSchema().load(data), expected_version=world.plan.version, by=world.coordinator,
                       now=minutes(5))
     db.session.commit()
@@ -229,7 +229,7 @@ def test_done_resolves_and_the_carer_is_asked_a_day_later_how_it_went(world):
     assert world.tick_at(minutes(5) + timedelta(hours=23)) == 0
     world.tick_at(minutes(5) + timedelta(hours=24))
     [(channel, to, purpose, body)] = world.new_messages()
-    assert (channel, to, purpose) == ("sms", "+441134960100", "survey") and "Reply 1" in body
+    assert (channel, to, purpose) == ("sms", "+447700900100", "survey") and "Reply 1" in body
     incidents.record_survey(incident, 4, minutes(5) + timedelta(hours=25))
     db.session.commit()
     assert incident.survey_rating == 4 and incident.status == "resolved"

@@ -74,7 +74,7 @@ def test_a_mistyped_card_gets_one_retry_then_the_duty_officer_then_the_fallback(
         assert first.find("Gather").get("action") == "/twilio/voice/card?attempt=2" and "not recognised" in said(first)
         second = twiml(phone.call_step(query("/twilio/voice/card", attempt=2), CALLER, digits=typo))
         rung, last = put_through_chain(phone, second)
-    assert rung == ["+442079460101", "+442079460104", "+441134960000"]  # tier 1, tier 2, fallback
+    assert rung == ["+447700900101", "+447700900104", "+441134960000"]  # tier 1, tier 2, fallback
     assert "999" in said(last)  # if nobody can be reached, the caller is told what to do
     [incident] = db.session.scalars(select(Incident)).all()
     assert incident.plan_id is None and "could not be read" in incident.events[0].detail
@@ -84,7 +84,7 @@ def test_silence_twice_also_reaches_a_person(world, phone):
     with freeze_time(THURSDAY_NIGHT):
         twiml(phone.call_step(query("/twilio/voice/card", attempt=1), CALLER, digits=""))
         root = twiml(phone.call_step(query("/twilio/voice/card", attempt=2), CALLER))
-    assert dialled(root)[0] == "+442079460101"
+    assert dialled(root)[0] == "+447700900101"
 
 
 def test_a_fault_inside_the_line_still_puts_the_caller_through(world, phone, monkeypatch):
@@ -96,13 +96,13 @@ def test_a_fault_inside_the_line_still_puts_the_caller_through(world, phone, mon
     with freeze_time(THURSDAY_NIGHT):
         root = twiml(phone.call_step(query("/twilio/voice/card", attempt=1), CALLER, digits=world.plan.card_number))
         rung, _ = put_through_chain(phone, root)
-    assert rung == ["+442079460101", "+442079460104", "+441134960000"]
+    assert rung == ["+447700900101", "+447700900104", "+441134960000"]
 
 
 def open_incident(world, phone):
     with freeze_time(THURSDAY_NIGHT):
         phone.text(CALLER, world.plan.card_number)
-    return db.session.scalar(select(Page).where(Page.phone == "+442079460456"))
+    return db.session.scalar(select(Page).where(Page.phone == "+447700900456"))
 
 
 def test_an_ask_call_says_the_ask_and_pressing_1_accepts_and_reads_the_essentials(world, phone):

@@ -16,7 +16,7 @@ from tests.conftest import NOW, plan_payload
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.test_texts import reply_text
 
-TOM = "+442079460789"
+TOM = "+447700900789"
 ASKED_AT = NOW
 REPLIED_AT = THURSDAY_NIGHT  # 3 December 2026
 
@@ -61,8 +61,8 @@ def test_a_reply_with_a_wrong_code_or_from_another_number_changes_nothing(world,
     tom, request = ask_tom(world)
     wrong = "999" if request.code != "999" else "998"
     assert "no request with code" in reply_text(phone.text(TOM, f"AGREE {wrong}"))
-    assert "no request with code" in reply_text(phone.text("+442079460111", f"AGREE {request.code}"))
-    assert "no open request" in reply_text(phone.text("+442079460111", "AGREE"))
+    assert "no request with code" in reply_text(phone.text("+447700900111", f"AGREE {request.code}"))
+    assert "no open request" in reply_text(phone.text("+447700900111", "AGREE"))
     db.session.refresh(tom)
     assert tom.consent_status == "pending"
 
@@ -102,7 +102,7 @@ def test_the_reply_words_are_read_as_people_type_them():
 
 def test_a_reply_from_a_number_the_plan_no_longer_has_for_the_contact_changes_nothing(world, phone):
     tom, request = ask_tom(world)
-    tom.mobile = "+442079460790"
+    tom.mobile = "+447700900790"
     db.session.commit()
     assert "no longer open" in reply_text(phone.text(TOM, f"AGREE {request.code}"))
     db.session.refresh(tom)

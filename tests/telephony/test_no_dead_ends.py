@@ -17,7 +17,7 @@ from emergency.outbox.models import OutboxMessage
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.conftest import query
 
-CALLER, STRANGER, SUE, PRIYA, SAM = "07911 123456", "07911 123459", "+442079460456", "+442079460101", "+442079460104"
+CALLER, STRANGER, SUE, PRIYA, SAM = "07911 123456", "07911 123459", "+447700900456", "+447700900101", "+447700900104"
 FALLBACK = "+441134960000"
 LINE_SIDE = "+441134960500"
 
@@ -88,7 +88,7 @@ def test_with_nobody_on_duty_a_text_without_a_card_reaches_the_coordinators_and_
     with freeze_time(at_noon):
         answer = reply_text(phone.text(STRANGER, "hello? is this the emergency line"))
     assert [(m.channel, m.to_number) for m in queued("hand_over")] == [
-        ("sms", "+441134960999"), ("call", FALLBACK)]  # the coordinator's mobile; the fallback is rung
+        ("sms", "+447700900900"), ("call", FALLBACK)]  # the coordinator's mobile; the fallback is rung
     assert "has been told and will call you back" in answer
     world.coordinator.mobile = None
     app.config["FALLBACK_PHONE_NUMBER"] = None
@@ -136,7 +136,7 @@ def test_every_card_shape_opens_the_plans_incident(world, phone, shape):
 def test_each_forgiving_accept_shape_is_an_accept(world, phone, shape):
     open_by_text(world, phone)
     with freeze_time(THURSDAY_NIGHT + timedelta(minutes=2)):
-        assert reply_text(phone.text("020 7946 0456", shape.format(code=code_for(SUE)))) == ""
+        assert reply_text(phone.text("07700 900456", shape.format(code=code_for(SUE)))) == ""
     assert db.session.scalar(select(Incident.status)) == "accepted"
     assert [m.body for m in queued("caller_confirmation")] == [
         "Carers Emergency Line: help is arranged. Susan is on the way to Arthur."]
@@ -147,7 +147,7 @@ def test_each_forgiving_accept_shape_is_an_accept(world, phone, shape):
 def test_each_forgiving_decline_shape_is_a_decline(world, phone, shape):
     open_by_text(world, phone)
     with freeze_time(THURSDAY_NIGHT + timedelta(minutes=2)):
-        assert "asking someone else" in reply_text(phone.text("020 7946 0456", shape.format(code=code_for(SUE))))
+        assert "asking someone else" in reply_text(phone.text("07700 900456", shape.format(code=code_for(SUE))))
         engine.tick(utc_now())
     assert db.session.scalar(select(Page.status).where(Page.phone == SUE)) == "declined"
     assert [m.channel for m in queued("ask", PRIYA)] == ["sms", "call"]
@@ -158,8 +158,8 @@ def test_each_forgiving_done_shape_closes_the_emergency(world, phone, shape):
     open_by_text(world, phone)
     code = code_for(SUE)
     with freeze_time(THURSDAY_NIGHT + timedelta(minutes=2)):
-        phone.text("020 7946 0456", f"ACCEPT {code}")
-        assert "closed" in reply_text(phone.text("020 7946 0456", shape.format(code=code)))
+        phone.text("07700 900456", f"ACCEPT {code}")
+        assert "closed" in reply_text(phone.text("07700 900456", shape.format(code=code)))
     assert db.session.scalar(select(Incident.status)) == "resolved"
 
 
@@ -167,7 +167,7 @@ def test_a_reply_that_is_not_understood_names_the_open_ask_and_never_gets_the_ge
     open_by_text(world, phone)
     code = code_for(SUE)
     with freeze_time(THURSDAY_NIGHT + timedelta(minutes=2)):
-        answer = reply_text(phone.text("020 7946 0456", "yes I can go"))
+        answer = reply_text(phone.text("07700 900456", "yes I can go"))
     assert answer == (f"Not understood. Your ask {code} (Arthur, LS6) is still open: "
                       f"reply ACCEPT {code} or DECLINE {code}")
     assert db.session.scalar(select(Incident.status)) == "open"
@@ -177,8 +177,8 @@ def test_the_accepter_who_texts_again_is_reminded_how_to_finish(world, phone):
     open_by_text(world, phone)
     code = code_for(SUE)
     with freeze_time(THURSDAY_NIGHT + timedelta(minutes=2)):
-        phone.text("020 7946 0456", f"ACCEPT {code}")
-        answer = reply_text(phone.text("020 7946 0456", "there in 10 mins"))
+        phone.text("07700 900456", f"ACCEPT {code}")
+        answer = reply_text(phone.text("07700 900456", "there in 10 mins"))
     assert f"you have accepted ask {code} (Arthur, LS6)" in answer and f"Reply DONE {code}" in answer
 
 
@@ -195,7 +195,7 @@ def test_a_caller_who_texts_again_is_told_where_things_truly_stand(world, phone)
     assert "nobody has been found yet" in exhausted and "call 0113 496 0000" in exhausted and "999" in exhausted
     assert "already arranging" not in exhausted
     with freeze_time(THURSDAY_NIGHT + timedelta(minutes=80)):
-        phone.text("020 7946 0456", f"ACCEPT {code_for(SUE)}")  # a late accept still counts
+        phone.text("07700 900456", f"ACCEPT {code_for(SUE)}")  # a late accept still counts
         assert "Susan has accepted and is on the way to Arthur" in reply_text(phone.text(CALLER, "hello?"))
     incident = db.session.scalar(select(Incident))
     assert [e.detail for e in incident.events if e.kind == "caller's text"][:2] == [world.plan.card_number, "any news?"]
@@ -270,10 +270,10 @@ def test_a_leg_answered_with_1_ends_the_chain_cleanly(world, phone):
     assert rung == SAM
     assert root.find("Dial") is None and root.find("Hangup") is not None and said(root) == ""  # no fallback after
     assert timeline() == [
-        "rang Priya Shah (+442079460101), leg 1 of 3",
+        "rang Priya Shah (+447700900101), leg 1 of 3",
         "Priya Shah: not taken (no-answer) after 0 s; moving on",
-        "rang Sam Patel (+442079460104), leg 2 of 3",
-        "Sam Patel (+442079460104) pressed 1 and took the call",
+        "rang Sam Patel (+447700900104), leg 2 of 3",
+        "Sam Patel (+447700900104) pressed 1 and took the call",
         "Sam Patel: talked with the caller after 184 s",
     ]
 
@@ -295,18 +295,18 @@ def test_the_details_page_has_tap_to_call_a_map_link_who_called_and_what_to_do_i
     db.session.commit()
     open_by_text(world, phone, f"Margaret has fallen, card {world.plan.card_number}")
     with freeze_time(THURSDAY_NIGHT + timedelta(minutes=2)):
-        phone.text("020 7946 0456", f"ACCEPT {code_for(SUE)}")
+        phone.text("07700 900456", f"ACCEPT {code_for(SUE)}")
     link = queued("details", SUE)[0].body.split("https://line.example.org")[1].split()[0]
     with freeze_time(THURSDAY_NIGHT + timedelta(minutes=3)):
         page = client.get(link).get_data(as_text=True)
     assert 'href="tel:+447911123456"' in page  # the caller
-    assert 'href="tel:+441134960100"' in page  # the carer
-    assert 'href="tel:+442079460789"' in page  # another contact
-    assert 'href="tel:+442079460456"' not in page  # not Susan herself
+    assert 'href="tel:+447700900100"' in page  # the carer
+    assert 'href="tel:+447700900789"' in page  # another contact
+    assert 'href="tel:+447700900456"' not in page  # not Susan herself
     assert 'Dr Patel Hyde Park Surgery <a href="tel:+441134960555">0113 496 0555</a>' in page  # the GP
     assert 'href="https://www.google.com/maps/search/?api=1&amp;query=14+Brudenell+Grove%2C+Leeds%2C+LS6+1HR"' in page
     assert "22:00 on Thu 03 Dec" in page and "Margaret has fallen" in page  # who called, when, what they texted
-    assert "If you can no longer go" in page and 'href="tel:+442079460101"' in page  # the duty officer on shift
+    assert "If you can no longer go" in page and 'href="tel:+447700900101"' in page  # the duty officer on shift
     assert f'href="tel:{FALLBACK}"' in page
 
 

@@ -27,7 +27,7 @@ from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.smtp_server import smtp_certificate, smtp_server  # noqa: F401  fixtures
 from tests.telephony.conftest import TwilioStandIn, twilio_account
 
-SUE, PRIYA = "+442079460456", "+442079460101"
+SUE, PRIYA = "+447700900456", "+447700900101"
 PASSWORD = "correct horse battery"
 # The SMTP server's event loop runs on real time in its own thread.
 REAL_TIME_FOR = ["asyncio", "aiosmtpd"]

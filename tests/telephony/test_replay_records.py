@@ -11,7 +11,7 @@ from emergency.telephony.models import InboundRequest
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.test_texts import CALLER, queued, reply_text
 
-SUE_TYPED = "020 7946 0456"
+SUE_TYPED = "07700 900456"
 
 
 def records():

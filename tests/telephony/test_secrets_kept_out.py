@@ -34,7 +34,7 @@ from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.conftest import query
 from tests.telephony.test_calls import said, twiml
 
-CALLER, SUE = "07911 123456", "+442079460456"
+CALLER, SUE = "07911 123456", "+447700900456"
 LINK = re.compile(r"https://line\.example\.org(/details/[A-Za-z0-9_-]+)")
 
 
@@ -42,7 +42,7 @@ def accepted_by_text(world, phone):
     with freeze_time(THURSDAY_NIGHT):
         phone.text(CALLER, world.plan.card_number)
         code = db.session.scalar(select(Page.code))
-        phone.text("020 7946 0456", f"ACCEPT {code}")
+        phone.text("07700 900456", f"ACCEPT {code}")
     details = db.session.scalar(select(OutboxMessage).where(OutboxMessage.purpose == "details"))
     return details, LINK.search(details.body).group(1)
 
@@ -172,12 +172,12 @@ def test_the_gunicorn_access_log_redacts_tokens_in_every_field():
 
 
 def test_the_local_outbox_transport_logs_every_message_at_the_default_level_without_secrets(app, caplog):
-    LocalTransport().send_sms("+442079460456", "Carers Emergency Line: thank you for going. What you need "
+    LocalTransport().send_sms("+447700900456", "Carers Emergency Line: thank you for going. What you need "
                               "to know: https://line.example.org/details/SECRETtoken3 (works for 24 hours).",
                               "outbox-1")
-    LocalTransport().start_call("+442079460456", "https://line.example.org/twilio/ask/3", "outbox-2")
+    LocalTransport().start_call("+447700900456", "https://line.example.org/twilio/ask/3", "outbox-2")
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("outbox (local)")]
-    assert len(lines) == 2 and "+442079460456" in lines[0] and "/details/[redacted]" in lines[0]
+    assert len(lines) == 2 and "+447700900456" in lines[0] and "/details/[redacted]" in lines[0]
     assert "SECRETtoken3" not in " ".join(lines)
 
 

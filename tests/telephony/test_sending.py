@@ -19,7 +19,7 @@ from emergency.outbox.setup import transports_from_config
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.conftest import LINE_NUMBER
 
-SUE, PRIYA = "+442079460456", "+442079460101"
+SUE, PRIYA = "+447700900456", "+447700900101"
 
 
 def open_and_send(world, phone, app, at=THURSDAY_NIGHT):

@@ -18,7 +18,7 @@ from tests.conftest import make_api_user, plan_payload
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.conftest import OLD_AUTH_TOKEN
 
-CALLER, SUE, PRIYA = "07911 123456", "+442079460456", "+442079460101"
+CALLER, SUE, PRIYA = "07911 123456", "+447700900456", "+447700900101"
 
 
 def reply_text(response):
@@ -71,14 +71,14 @@ def test_accept_with_the_code_wins_and_the_caller_hears_help_is_arranged(world, 
     with freeze_time(THURSDAY_NIGHT):
         phone.text(CALLER, world.plan.card_number)
     code = db.session.scalar(select(Page.code))
-    assert reply_text(phone.text("020 7946 0456", f"accept {code}")) == ""
+    assert reply_text(phone.text("07700 900456", f"accept {code}")) == ""
     assert [m.body for m in queued("caller_confirmation")] == [
         "Carers Emergency Line: help is arranged. Susan is on the way to Arthur."]
     assert "Reply DONE" in queued("details", SUE)[0].body
-    phone.text("020 7946 0456", f"ACCEPT {code}")  # said twice: nothing new is sent
+    phone.text("07700 900456", f"ACCEPT {code}")  # said twice: nothing new is sent
     assert len(queued("details", SUE)) == 1 and queued("too_late") == []
-    assert "call this number now" in reply_text(phone.text("020 7946 0456", f"DECLINE {code}"))
-    assert "closed" in reply_text(phone.text("020 7946 0456", f"DONE {code}"))
+    assert "call this number now" in reply_text(phone.text("07700 900456", f"DECLINE {code}"))
+    assert "closed" in reply_text(phone.text("07700 900456", f"DONE {code}"))
     assert db.session.scalar(select(Incident.status)) == "resolved"
 
 
@@ -92,7 +92,7 @@ def test_a_bare_accept_works_with_one_open_ask_and_asks_for_the_code_with_two(wo
     db.session.commit()
     with freeze_time(THURSDAY_NIGHT):
         phone.text("07911 123457", second.card_number)
-    answer = reply_text(phone.text("020 7946 0456", "ACCEPT"))
+    answer = reply_text(phone.text("07700 900456", "ACCEPT"))
     codes = db.session.scalars(select(Page.code).where(Page.phone == SUE)).all()
     assert "2 open asks" in answer and all(code in answer for code in codes)
     assert other.id != second.id
@@ -102,7 +102,7 @@ def test_a_decline_thanks_the_person_and_the_next_tick_asks_the_rota(world, phon
 
     with freeze_time(THURSDAY_NIGHT):
         phone.text(CALLER, world.plan.card_number)
-        assert "asking someone else" in reply_text(phone.text("020 7946 0456", "DECLINE"))
+        assert "asking someone else" in reply_text(phone.text("07700 900456", "DECLINE"))
         engine.tick(utc_now())
     assert [m.channel for m in queued("ask", PRIYA)] == ["sms", "call"]
 
@@ -133,19 +133,19 @@ def test_a_card_whose_plan_is_suspended_goes_to_the_duty_officer(world, phone):
 def test_known_numbers_with_no_open_ask_get_help_and_help_is_always_answered(world, phone):
     assert "ACCEPT or DECLINE" in reply_text(phone.text("07911 123459", "HELP"))
     assert incidents_count() == 0
-    assert "ACCEPT or DECLINE" in reply_text(phone.text("020 7946 0101", "what is this?"))  # Priya, an officer
+    assert "ACCEPT or DECLINE" in reply_text(phone.text("07700 900101", "what is this?"))  # Priya, an officer
 
 
 def test_stop_means_asks_go_by_call_only_until_start(app, world, phone):
 
-    assert reply_text(phone.text("020 7946 0456", "STOP")) == ""
+    assert reply_text(phone.text("07700 900456", "STOP")) == ""
     assert db.session.get(SmsOptOut, SUE) is not None
     coordinator = make_api_user(app, "cora2", "coordinator")
     assert [o["phone"] for o in coordinator.get("/api/v1/opt-outs").json] == [SUE]
     with freeze_time(THURSDAY_NIGHT):
         phone.text(CALLER, world.plan.card_number)
     assert [m.channel for m in queued("ask", SUE)] == ["call"]
-    phone.text("020 7946 0456", "start")
+    phone.text("07700 900456", "start")
     assert db.session.get(SmsOptOut, SUE) is None
 
 
@@ -157,10 +157,10 @@ def test_an_officers_opt_out_belongs_to_the_number_and_does_not_follow_a_new_mob
     def priya_opted_out_at():
         return coordinator.get(f"/api/v1/rota/officers/{priya.id}").json["sms_opted_out_at"]
 
-    phone.text("020 7946 0101", "STOP")
+    phone.text("07700 900101", "STOP")
     assert priya_opted_out_at() is not None
     changed = coordinator.put(f"/api/v1/rota/officers/{priya.id}", json={
-        "name": priya.name, "mobile": "020 7946 0111", "role": priya.role, "contact_preference": "both"})
+        "name": priya.name, "mobile": "07700 900111", "role": priya.role, "contact_preference": "both"})
     assert changed.status_code == 200 and changed.json["sms_opted_out_at"] is None
     assert priya_opted_out_at() is None
 
@@ -212,9 +212,9 @@ def test_the_carer_answers_the_survey_with_a_digit(world, phone):
     with freeze_time(THURSDAY_NIGHT):
         phone.text(CALLER, world.plan.card_number)
         code = db.session.scalar(select(Page.code))
-        phone.text("020 7946 0456", f"ACCEPT {code}")
-        phone.text("020 7946 0456", f"DONE {code}")
+        phone.text("07700 900456", f"ACCEPT {code}")
+        phone.text("07700 900456", f"DONE {code}")
     with freeze_time(THURSDAY_NIGHT + timedelta(days=1)):
         engine.tick(utc_now())
-        assert "thank you" in reply_text(phone.text("0113 496 0100", "4"))
+        assert "thank you" in reply_text(phone.text("07700 900100", "4"))
     assert db.session.scalar(select(Incident.survey_rating)) == 4

@@ -8,14 +8,14 @@ from emergency.incidents.policy import OfficerOnDuty, Position, Settings, decide
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_NIGHT = datetime(2026, 12, 1, 22, 0, tzinfo=timezone.utc)
 SETTINGS = Settings(wait_seconds=600, rounds=3, channels="both")
-SUE = {"name": "Susan Hughes", "mobile": "+442079460456", "landline": None, "availability": [],
+SUE = {"name": "Susan Hughes", "mobile": "+447700900456", "landline": None, "availability": [],
        "consent": {"status": "given"}}
 TOM = {"name": "Tom Baker", "mobile": None, "landline": "+442079460789",
        "availability": [{"days": ["sat", "sun"], "from": "09:00", "to": "17:00"}], "consent": {"status": "given"}}
-RAY = {"name": "Ray Wu", "mobile": "+442079460790", "landline": None, "availability": [], "consent": {"status": "refused"}}
-PRIYA = OfficerOnDuty(1, "Priya Shah", "+442079460101", "both")
-JOE = OfficerOnDuty(2, "Joe Bloggs", "+442079460102", "sms")
-SAM = OfficerOnDuty(4, "Sam Patel", "+442079460104", "call")
+RAY = {"name": "Ray Wu", "mobile": "+447700900790", "landline": None, "availability": [], "consent": {"status": "refused"}}
+PRIYA = OfficerOnDuty(1, "Priya Shah", "+447700900101", "both")
+JOE = OfficerOnDuty(2, "Joe Bloggs", "+447700900102", "sms")
+SAM = OfficerOnDuty(4, "Sam Patel", "+447700900104", "call")
 FULL_ROTA = {1: [PRIYA, JOE], 2: [SAM], 3: []}
 
 
@@ -26,7 +26,7 @@ def step(position, contacts=(SUE, TOM), on_duty=FULL_ROTA, now=TUESDAY_NIGHT, **
 def test_the_first_step_asks_the_first_contact_by_text_and_call_and_waits():
     decision = step(Position("contacts"))
     [ask] = decision.pages
-    assert (ask.who, ask.name, ask.channels, ask.phone) == ("contact", "Susan Hughes", "both", "+442079460456")
+    assert (ask.who, ask.name, ask.channels, ask.phone) == ("contact", "Susan Hughes", "both", "+447700900456")
     assert decision.next_action_at == TUESDAY_NIGHT + timedelta(minutes=10)
     assert decision.position == Position("contacts", 1)
 
@@ -87,7 +87,7 @@ def test_an_exhausted_incident_without_a_fallback_number_says_so():
 def test_a_number_that_texted_stop_is_called_instead():
     [ask] = step(Position("contacts"), sms_blocked=frozenset({SUE["mobile"]})).pages
     assert ask.channels == "call"
-    assert reachable_channels("sms", "+442079460456", "+442079460456", {"+442079460456"}) == "call"
+    assert reachable_channels("sms", "+447700900456", "+447700900456", {"+447700900456"}) == "call"
     assert reachable_channels("both", None, None, set()) is None
 
 

@@ -62,12 +62,12 @@ def test_after_someone_else_saved_their_changes_fill_the_fields_this_person_left
             typed.add(f"contacts.{index}.name", name)
         return read_form(typed)
 
-    base = form("0113 496 0100", "", [("1", "Sue"), ("2", "Tom")])
-    theirs = form("0113 496 0777", "", [("1", "Susan"), ("3", "Ali")])  # renamed Sue, removed Tom, added Ali
-    mine = form("0113 496 0100", "Ring twice", [("2", "Tom"), ("1", "Sue"), ("", "Bea")])  # reordered, added Bea
+    base = form("07700 900100", "", [("1", "Sue"), ("2", "Tom")])
+    theirs = form("07700 900777", "", [("1", "Susan"), ("3", "Ali")])  # renamed Sue, removed Tom, added Ali
+    mine = form("07700 900100", "Ring twice", [("2", "Tom"), ("1", "Sue"), ("", "Bea")])  # reordered, added Bea
     merged = merge_typed(base, theirs, mine)
-    assert merged["carer"]["mobile"] == "0113 496 0777" and merged["instructions"] == "Ring twice"
+    assert merged["carer"]["mobile"] == "07700 900777" and merged["instructions"] == "Ring twice"
     assert [(c["id"], c["name"]) for c in merged["contacts"]] == [("1", "Susan"), ("", "Bea"), ("3", "Ali")]
-    both = merge_typed(base, theirs, form("0113 496 0999", "", [("1", "Sue"), ("2", "Tommy")]))
-    assert both["carer"]["mobile"] == "0113 496 0999"  # both changed it: what was typed wins, and is shown
+    both = merge_typed(base, theirs, form("07700 900900", "", [("1", "Sue"), ("2", "Tommy")]))
+    assert both["carer"]["mobile"] == "07700 900900"  # both changed it: what was typed wins, and is shown
     assert [(c["id"], c["name"]) for c in both["contacts"]] == [("1", "Susan"), ("", "Tommy"), ("3", "Ali")]

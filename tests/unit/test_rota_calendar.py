@@ -184,8 +184,24 @@ def test_typed_local_times_are_refused_when_the_clock_change_makes_them_wrong():
         parse_instant("2026-03-29 01:30", LONDON)
     with pytest.raises(LocalTimeError, match="happens twice"):
         parse_instant("2026-10-25 01:30", LONDON)
-    with pytest.raises(LocalTimeError, match="like 2026-12-01 17:00"):
+    with pytest.raises(LocalTimeError, match="like 25/12/2026 17:00"):
         parse_instant("next tuesday", LONDON)
+
+
+@pytest.mark.parametrize("typed, utc", [
+    ("25/12/2026 08:00", datetime(2026, 12, 25, 8, tzinfo=UTC)),
+    ("1/2/2027 9:30", datetime(2027, 2, 1, 9, 30, tzinfo=UTC)),  # 1 February: day first, as in the UK
+    ("01/07/2026, 17:00", datetime(2026, 7, 1, 16, tzinfo=UTC)),
+    ("24/12/2026", datetime(2026, 12, 24, 0, tzinfo=UTC)),
+])
+def test_times_are_read_day_first_as_people_in_the_uk_write_them(typed, utc):
+    assert parse_instant(typed, LONDON) == utc
+
+
+@pytest.mark.parametrize("typed", ["31/02/2027 10:00", "25/13/2026 08:00", "25/12/26 08:00", "25/12/2026 8"])
+def test_a_day_first_date_that_cannot_be_is_refused_with_an_example(typed):
+    with pytest.raises(LocalTimeError, match="like 25/12/2026 17:00"):
+        parse_instant(typed, LONDON)
 
 
 def test_an_inactive_officers_turn_is_a_hole_not_cover():
