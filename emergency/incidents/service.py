@@ -480,6 +480,18 @@ def visible_to(user, incident: Incident) -> bool:
     return officer_id is not None and any(page.officer_id == officer_id for page in incident.pages)
 
 
+def may_read_plan(user, plan_id: int) -> bool:
+    """Coordinators and admins read every plan; a duty officer only the plan of a live incident
+    they were asked about, and only while it is live (least privilege: the API, like the console)."""
+    if not sees_only_own_asks(user):
+        return True
+    officer_id = officer_id_for(user)
+    return officer_id is not None and db.session.scalar(
+        select(Page.id).join(Incident, Page.incident_id == Incident.id)
+        .where(Incident.plan_id == plan_id, Incident.status.in_(LIVE_STATUSES), Page.officer_id == officer_id)
+        .limit(1)) is not None
+
+
 def incidents_for(user, **filters):
     """incidents(...), narrowed to what this user may see."""
     officer_id = (officer_id_for(user) or -1) if sees_only_own_asks(user) else None
