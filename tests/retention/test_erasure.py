@@ -11,6 +11,7 @@ from emergency.incidents import service as incidents
 from emergency.incidents.models import Incident, Page
 from emergency.plans.models import ContingencyPlan, PlanVersion
 from emergency.telephony.models import InboundRequest
+from emergency.users import service as users
 from tests.conftest import NOW, make_api_user
 from tests.retention.conftest import KEY_SAFE_CODE, PERSONAL, closed_incident, database_text, make_plan, open_incident
 
@@ -142,15 +143,24 @@ def test_an_erased_plan_cannot_be_changed_or_open_an_incident(app, admin, cora):
     assert admin.get(f"/api/v1/plans/{plan.id}/key-safe").json == {"code": None}
 
 
+def an_admin(name="ada"):
+    users.create_user(name, name.title(), "admin", NOW)
+    db.session.commit()
+    return name
+
+
 def test_flask_plans_erase_asks_for_the_card_number_before_erasing(app, history):
     plan, _ = history
     runner = app.test_cli_runner()
-    wrong = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "ER-2026-015"], input="0000000000\n")
+    unnamed = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "ER-2026-015"], input="0000000000\n")
+    assert unnamed.exit_code == 2 and "Missing option '--by'" in unnamed.output  # never "system"
+    by = ["--by", an_admin()]
+    wrong = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "ER-2026-015", *by], input="0000000000\n")
     assert wrong.exit_code == 1 and "confirm: to confirm, give the plan's card number exactly" in wrong.output
     db.session.expire_all()
     assert db.session.get(ContingencyPlan, plan.id).erased_at is None
 
-    done = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "ER-2026-015"],
+    done = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "ER-2026-015", *by],
                          input=f"{plan.card_number}\n")
     assert done.exit_code == 0, done.output
     assert "Type the plan's card number to confirm" in done.output
@@ -158,15 +168,16 @@ def test_flask_plans_erase_asks_for_the_card_number_before_erasing(app, history)
     db.session.expire_all()
     assert KEY_SAFE_CODE not in database_text() and "Margaret" not in database_text()
     stub = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "plan.erased"))
-    assert stub.actor == "system" and "ER-2026-015" in stub.detail
+    assert stub.actor == "ada" and "ER-2026-015" in stub.detail
 
 
 def test_flask_plans_erase_refuses_a_live_incident_and_a_user_who_is_not_an_admin(app, cora):
     plan = make_plan(cora)
     open_incident(plan, NOW)
     runner = app.test_cli_runner()
-    live = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "R1", "--confirm", plan.card_number])
+    live = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "R1", "--confirm", plan.card_number,
+                               "--by", an_admin()])
     assert live.exit_code == 1 and "has a live incident" in live.output
     not_admin = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "R1", "--confirm", plan.card_number,
                                     "--by", "cora"])
-    assert not_admin.exit_code == 1 and "cora is a coordinator; erasing a plan needs an admin" in not_admin.output
+    assert not_admin.exit_code == 1 and "cora is a coordinator; erasing a plan needs an active admin" in not_admin.output
