@@ -1,5 +1,5 @@
 """Erasure of a plan on request, through the API (admins) and `flask plans erase`."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -9,10 +9,15 @@ from emergency.audit.models import AuditEvent
 from emergency.extensions import db
 from emergency.incidents import service as incidents
 from emergency.incidents.models import Incident, Page
+from emergency.outbox.service import queue_message
+from emergency.plans import consent
+from emergency.plans.consent import ConsentReply
+from emergency.plans.consent_models import ConsentRequest
 from emergency.plans.models import ContingencyPlan, PlanVersion
+from emergency.reviews.service import review_text
 from emergency.telephony.models import InboundRequest
 from emergency.users import service as users
-from tests.conftest import NOW, make_api_user
+from tests.conftest import NOW, make_api_user, plan_payload
 from tests.retention.conftest import KEY_SAFE_CODE, PERSONAL, closed_incident, database_text, make_plan, open_incident
 
 DAY = timedelta(days=1)
@@ -83,6 +88,38 @@ def test_erasure_removes_every_personal_field_and_keeps_the_counts(app, admin, h
     assert incident.json["caller_number"] is None and incident.json["survey_rating"] == 4
     assert [(page["who"], page["status"], page["phone"]) for page in incident.json["pages"]][0] == (
         "contact", "accepted", "")
+
+
+def test_erasure_leaves_no_name_or_number_in_consent_texts_messages_audit_lines_or_replay_records(app, admin, cora):
+    couple = {"name": "Al & Jo", "relationship": "friends", "mobile": "020 7946 0321"}
+    plan = make_plan(cora, contacts=[*plan_payload()["contacts"], couple])
+    closed_incident(plan, NOW)
+    tom = plan.contacts[1]
+    asked, _ = consent.ask_for_consent(tom, by=cora, now=NOW)
+    consent.record_reply(tom.mobile, ConsentReply(True, asked.code), NOW)
+    queue_message(key=f"plan-review:{plan.id}:2027-01-10:carer", channel="sms", to_number=plan.carer_mobile,
+                  body=review_text(date(2027, 1, 10), "0113 496 0000"), purpose="review_reminder", now=NOW)
+    queue_message(key="plan-review-list:2027-01-10", channel="email", to_email="cora@council.example",
+                  subject="1 plan review(s) due", body=f"Margaret Hughes (card {plan.card_number}) is due on 10 January",
+                  purpose="review_list", now=NOW)
+    # What replay records really hold: TwiML, escaped; numbers as people write them and read out.
+    for key, said in [("CA1", "<Response><Say>Al &amp; Jo were asked.</Say></Response>"),
+                      ("SM1", "<Response><Message>Or call Susan on 020 7946 0456.</Message></Response>"),
+                      ("CA2", "<Response><Say>The caller is on 0 1 1 3 4 9 6 0 9 9 9.</Say></Response>")]:
+        db.session.add(InboundRequest(key=key, received_at=NOW, answer=said))
+    db.session.commit()
+
+    assert erase(admin, plan, reason="asked for by Margaret Hughes on 0113 496 0100, ER-2026-020").status_code == 200
+    db.session.expire_all()
+    dump = "\n".join(line for line in database_text().splitlines() if not line.startswith("sms_opt_out:"))
+    left = [text for text in [*PERSONAL, "Al & Jo", "Al &amp; Jo", "020 7946 0456", "0 1 1 3 4 9 6 0 9 9 9",
+                              "020 7946 0321", "+442079460321", "0113 496 0100", plan.card_number] if text in dump]
+    assert left == [plan.card_number]  # the stub keeps its card number, so it is never issued again
+    assert db.session.scalar(select(func.count(ConsentRequest.id))) == 0
+    consent_lines = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action.like("plan.consent_%"))
+                                       .order_by(AuditEvent.id)).all()
+    assert consent_lines == [f"contact {tom.id}", f"contact {tom.id}: agreed by text"]
+    assert "ER-2026-020" in db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "plan.erased"))
 
 
 def test_the_audit_stub_remains_and_the_log_is_still_append_only(app, admin, history):
