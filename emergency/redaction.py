@@ -3,7 +3,7 @@
 The details link (`/details/<token>`) and calendar feeds (`/feeds/<token>.ics`) are
 unguessable addresses that work without a login; API tokens (`cel_...`) and bearer credentials
 open the API. Whoever reads one in a log can use it. A report chart's address
-(`/console/reports/chart/<token>.svg`) carries its figures, names among them: kept out of logs too."""
+(`/console/reports/chart/<token>.svg`) names a chart and a period, signed: kept out of logs too."""
 import logging
 import re
 from urllib.parse import unquote
