@@ -34,7 +34,7 @@ class Config:
     # and without the ping each would fail one request (a texted emergency among them; tried).
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # The console's login cookie: signed with SECRET_KEY, out of reach of scripts and of
-    # other sites' forms, and good for one working day.
+    # other sites' forms, and good for one working day from the login, however active.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
@@ -45,6 +45,8 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = self._text("DATABASE_URL")
         self.SECRET_KEY = self._text("SECRET_KEY", DEFAULT_SECRET_KEY)
         self.PUBLIC_BASE_URL = self._text("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        # A console session nobody has used for this long ends (the board's own reloads do not count).
+        self.CONSOLE_IDLE_MINUTES = self._whole_number("CONSOLE_IDLE_MINUTES", 60)
         self.SESSION_COOKIE_SECURE = self.PUBLIC_BASE_URL.startswith("https://")
         self.LOCAL_TIMEZONE = self._text("LOCAL_TIMEZONE", "Europe/London")
 
@@ -139,6 +141,7 @@ class Config:
         """Refuse settings that would be unsafe or cannot be understood."""
         # A replay record younger than Twilio's retries, or a body still being sent, must stay.
         for name in ("ESCALATION_WAIT_SECONDS", "ESCALATION_ROUNDS", "ENGINE_TICK_SECONDS", "SENDER_POOL_SIZE",
+                     "CONSOLE_IDLE_MINUTES",
                      "MAX_CONTENT_LENGTH", "CSV_IMPORT_MAX_LENGTH",
                      "RETENTION_REPLAY_DAYS", "RETENTION_OUTBOX_BODY_DAYS", "RETENTION_INCIDENT_YEARS"):
             if getattr(self, name) < 1:

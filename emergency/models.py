@@ -25,4 +25,4 @@ from emergency.rota.models import (  # noqa: F401
     RotaPatternTurn,
 )
 from emergency.telephony.models import InboundRequest, PutThrough  # noqa: F401
-from emergency.users.models import ApiToken, User  # noqa: F401
+from emergency.users.models import ApiToken, LoginFailure, ShownOnce, User  # noqa: F401

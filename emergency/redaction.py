@@ -3,9 +3,10 @@
 The details link (`/details/<token>`) and calendar feeds (`/feeds/<token>.ics`) are
 unguessable addresses that work without a login; API tokens (`cel_...`) and bearer credentials
 open the API. Whoever reads one in a log can use it. A report chart's address
-(`/console/reports/chart/<token>.svg`) carries its figures, names among them: kept out of logs too."""
+(`/console/reports/chart/<token>.svg`) names a chart and a period, signed: kept out of logs too."""
 import logging
 import re
+from urllib.parse import unquote
 
 REDACTED = "[redacted]"
 _SECRET_PATHS = re.compile(r"(/details/|/feeds/)[^\s/?#\"'.]+|(/console/reports/chart/)[^\s/?#\"']+")
@@ -13,7 +14,16 @@ _TOKENS = re.compile(r"(cel_[A-Za-z0-9_\-]{8,}|(?i:bearer)\s+[A-Za-z0-9._~+/=\-]
 
 
 def redact_secret_links(text: str) -> str:
-    """The text with the token of every details link and feed address replaced."""
+    """The text with the token of every details link and feed address replaced. The server
+    decodes an address before routing it, so /details%2F<token> and /%64etails/<token> reach
+    the details page: a text that holds a secret link only once decoded is logged decoded."""
+    decoded = text
+    for _ in range(3):  # %252F is %2F once decoded, and so on
+        if "%" not in decoded:
+            break
+        decoded = unquote(decoded)
+    if decoded != text and _SECRET_PATHS.search(decoded):
+        text = decoded
     return _SECRET_PATHS.sub(lambda match: (match.group(1) or match.group(2)) + REDACTED, text)
 
 

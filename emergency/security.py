@@ -8,9 +8,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from emergency.redaction import RedactSecrets, redact_secret_links
 
 # No inline script or style anywhere, no other sites, no framing. Swagger UI's page has inline
-# script of its own, so /api/docs keeps only the headers below the policy.
+# script of its own, so /api/docs gets only the policy's framing rule.
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
                            "frame-ancestors 'none'; base-uri 'none'")
+NO_FRAMING = "frame-ancestors 'none'"
 ONE_YEAR = 365 * 24 * 3600
 # Loggers whose records may carry a request's path: the development server's request log,
 # gunicorn's, and the service's own.
@@ -29,8 +30,13 @@ def register_security(app: Flask) -> None:
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "no-referrer")
-        if not request.path.startswith("/api/docs"):
-            headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Content-Security-Policy",
+                           NO_FRAMING if request.path.startswith("/api/docs") else CONTENT_SECURITY_POLICY)
+        if not _is_asset(request.endpoint):
+            # Plans, contacts, key-safe codes and rotas must not wait in a browser's or a proxy's
+            # cache; only the stylesheets and scripts say how long they may be kept.
+            headers.setdefault("Cache-Control", "no-store")
         if https:
             headers.setdefault("Strict-Transport-Security", f"max-age={ONE_YEAR}; includeSubDomains")
         return response
@@ -40,6 +46,11 @@ def register_security(app: Flask) -> None:
     app.logger.setLevel(app.config["LOG_LEVEL"])
     install_log_redaction()
     app.add_template_filter(redact_secret_links)
+
+
+def _is_asset(endpoint: str | None) -> bool:
+    return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static")
+                                     or endpoint == "swagger_ui_asset")
 
 
 def install_log_redaction() -> None:

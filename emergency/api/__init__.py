@@ -29,11 +29,15 @@ INVALID_JSON = "invalid JSON: the body is not well-formed JSON, or is nested too
 def refuse_invalid_json():
     """before_request of the app: a JSON body that cannot be read is a 400 here, whatever
     the view. Thousands of `[` make Python's parser raise RecursionError, not a ValueError,
-    which would otherwise reach the views' parser as a 500."""
-    if not request.is_json or not request.content_length:
+    which would otherwise reach the views' parser as a 500. A chunked body has no Content-Length
+    and is read all the same (MAX_CONTENT_LENGTH still bounds it)."""
+    if not request.is_json:
+        return
+    body = request.get_data(cache=True)
+    if not body:
         return
     try:
-        json.loads(request.get_data(cache=True))
+        json.loads(body)
     except (ValueError, RecursionError):
         api_abort(400, message=INVALID_JSON, errors={"json": [INVALID_JSON]})
 

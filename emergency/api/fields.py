@@ -1,5 +1,6 @@
 """Marshmallow fields that turn what a person types into the forms the service stores."""
 import re
+import unicodedata
 from datetime import date, time, timezone
 from zoneinfo import ZoneInfo
 
@@ -28,8 +29,17 @@ class Text(fields.String):
 
 
 class Name(Text):
+    """A person's or a thing's name: one line, no control characters (a name travels into
+    texts, calendar feeds and CSV files, where a line break would start something else)."""
+
     def __init__(self, **kwargs):
         super().__init__(max_length=200, required_text=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in text):
+            raise ValidationError("must be on one line, with no tabs or other control characters")
+        return text
 
 
 class PhoneNumber(fields.String):

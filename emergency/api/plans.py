@@ -9,12 +9,14 @@ from emergency.api.fields import CardNumber
 from emergency.api.paging import page_of
 from emergency.audit import service as audit
 from emergency.clock import local_date, utc_now
+from emergency.errors import NotFound
 from emergency.extensions import db
+from emergency.incidents.service import may_read_plan
 from emergency.plans import service
 from emergency.plans.snapshot import plan_to_dict
 from emergency.plans.summary import plan_summary
 from emergency.retention import erasure
-from emergency.users.roles import EDITORS, EVERY_ROLE
+from emergency.users.roles import EDITORS, EVERY_ROLE, sees_only_own_asks
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans", description="Contingency plans")
 blp.before_request(authenticate)
@@ -36,9 +38,24 @@ def parse_card_number_in_path(text):
         abort(422, message=f"card_number: {error.messages[0]}", errors={"path": {"card_number": error.messages}})
 
 
+def readable(find, what: str):
+    """The plan find() finds, if this user may read it. A duty officer gets the same 404 for a
+    plan they may not read as for one that does not exist: an id or card number tells them nothing."""
+    if not sees_only_own_asks(current_user()):
+        return find()
+    try:
+        plan = find()
+    except NotFound:
+        plan = None
+    if plan is None or not may_read_plan(current_user(), plan.id):
+        raise NotFound(f"no plan of a live incident you were asked about has this {what}",
+                       field="card_number" if what == "card number" else "plan_id")
+    return plan
+
+
 @blp.route("")
 class Plans(MethodView):
-    @requires_role(*EVERY_ROLE)
+    @requires_role(*EDITORS)
     @blp.arguments(schemas.PlanSearchArgs, location="query")
     @blp.response(200, schemas.PlanSummarySchema(many=True))
     @blp.paginate()
@@ -59,7 +76,7 @@ class Plans(MethodView):
 
 @blp.route("/due-for-review")
 class PlansDueForReview(MethodView):
-    @requires_role(*EVERY_ROLE)
+    @requires_role(*EDITORS)
     @blp.arguments(schemas.DueForReviewArgs, location="query")
     @blp.response(200, schemas.PlanSummarySchema(many=True))
     @blp.paginate()
@@ -74,8 +91,10 @@ class PlanByCard(MethodView):
     @requires_role(*EVERY_ROLE)
     @blp.response(200, schemas.PlanOutSchema)
     def get(self, card_number):
-        """Find a plan by its card number (spaces and dashes allowed); the view is audited"""
-        plan = service.find_by_card_number(parse_card_number_in_path(card_number))
+        """Find a plan by its card number (spaces and dashes allowed); the view is audited. A duty
+        officer reads only the plan of a live incident they were asked about"""
+        card_number = parse_card_number_in_path(card_number)
+        plan = readable(lambda: service.find_by_card_number(card_number), "card number")
         service.record_view(plan, by=current_user(), now=utc_now())
         db.session.commit()
         return plan_out(plan)
@@ -86,8 +105,9 @@ class PlanById(MethodView):
     @requires_role(*EVERY_ROLE)
     @blp.response(200, schemas.PlanOutSchema)
     def get(self, plan_id):
-        """Read a whole plan; the view is audited"""
-        plan = service.get_plan(plan_id)
+        """Read a whole plan; the view is audited. A duty officer reads only the plan of a live
+        incident they were asked about"""
+        plan = readable(lambda: service.get_plan(plan_id), "id")
         service.record_view(plan, by=current_user(), now=utc_now())
         db.session.commit()
         return plan_out(plan)

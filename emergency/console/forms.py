@@ -2,7 +2,6 @@
 beside the field that is wrong."""
 import re
 
-from flask import session
 from marshmallow import EXCLUDE, ValidationError
 
 _WHOLE_NUMBER = re.compile(r"^\s*[0-9]{1,10}\s*$")
@@ -41,16 +40,3 @@ def _flat(messages) -> str:
         return " ".join(_flat(value) for value in messages)
     return str(messages)
 
-
-def show_once(page: str, what: str, value: str) -> None:
-    """Keep a new secret (password, token, feed address) for the page the post redirects to,
-    so it is shown there once and a reload neither repeats the post nor shows it again."""
-    session["shown_once"] = {"page": page, "what": what, "value": value}
-
-
-def take_shown_once(page: str) -> dict | None:
-    kept = session.get("shown_once")
-    if not isinstance(kept, dict) or kept.get("page") != page:
-        return None
-    session.pop("shown_once")
-    return kept

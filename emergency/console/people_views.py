@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from emergency.api.user_schemas import TokenRequestSchema, UserSchema
 from emergency.clock import utc_now
-from emergency.console.forms import field_of, load_form, show_once, take_shown_once
+from emergency.console.forms import field_of, load_form
+from emergency.console.login import renew_session
+from emergency.console.shown_once import show_once, take_shown_once
 from emergency.console.views import blp
 from emergency.errors import DomainError, NotFound
 from emergency.extensions import db
@@ -79,8 +81,8 @@ def _render_person(user, form=None, problems=None, status=200):
     return render_template("console/person.html", person=user, form=form, problems=problems or {},
                            roles_options=ROLE_OPTIONS,
                            tokens=tokens, officer=officer,
-                           shown_once=take_shown_once(url_for("console.person_page", user_id=user.id))
-                           if request.method == "GET" else None), status
+                           shown_once=take_shown_once(url_for("console.person_page", user_id=user.id), user=g.user,
+                                                      now=utc_now()) if request.method == "GET" else None), status
 
 
 @blp.get("/people/<int:user_id>")
@@ -113,13 +115,15 @@ def reset_password(user_id):
     """A new random password, shown once on the page this redirects to; the user's other sessions end."""
     user = _user_or_404(user_id)
     password = users.reset_password(user)
-    db.session.commit()
+    if user.id == g.user.id:
+        renew_session(user)  # the reset ended this session too: the admin stays in to see the password
     return _show_once(user, "password", password)
 
 
 def _show_once(user, what, value):
     page = url_for("console.person_page", user_id=user.id)
-    show_once(page, what, value)
+    show_once(page, what, value, user=g.user, now=utc_now())
+    db.session.commit()
     return redirect(page)
 
 
@@ -148,7 +152,6 @@ def issue_token(user_id):
     if problems:
         return _render_person(user, problems=problems, status=422)
     _, token = users.issue_token(user, data["label"], utc_now())
-    db.session.commit()
     return _show_once(user, f"API token ({data['label']})", token)
 
 

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from emergency.api.fields import plausible_date
 from emergency.api.rota_schemas import OfficerSchema, OverrideSchema, PatternSchema
 from emergency.clock import local_zone, utc_now
-from emergency.console.forms import field_of, load_form, show_once, take_shown_once, whole_number
+from emergency.console.forms import field_of, load_form, whole_number
 from emergency.console.login import editors_only
+from emergency.console.shown_once import show_once, take_shown_once
 from emergency.console.views import blp
 from emergency.errors import DomainError, NotFound
 from emergency.extensions import db
@@ -295,7 +296,7 @@ def _render_officer(officer, form=None, problems=None, status=200):
 def _shown_once_on(officer):
     if officer is None or request.method != "GET":
         return None
-    return take_shown_once(url_for("console.officer_page", officer_id=officer.id))
+    return take_shown_once(url_for("console.officer_page", officer_id=officer.id), user=g.user, now=utc_now())
 
 
 @blp.route("/rota/officers/new", methods=["GET", "POST"])
@@ -372,11 +373,12 @@ def link_officer_login(officer_id):
 def create_feed(officer_id):
     """The address is shown once, on the page this redirects to; it is stored hashed."""
     officer = _officer_or_404(officer_id)
-    _, token = rota.create_feed(officer.id, utc_now())
-    db.session.commit()
+    now = utc_now()
+    _, token = rota.create_feed(officer.id, now)
     url = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/feeds/{token}.ics"
     page = url_for("console.officer_page", officer_id=officer.id)
-    show_once(page, "calendar address", url)
+    show_once(page, "calendar address", url, user=g.user, now=now)
+    db.session.commit()
     return redirect(page)
 
 

@@ -10,9 +10,10 @@ from werkzeug.exceptions import HTTPException
 from emergency.api.incidents import CancelSchema, OpenIncidentSchema, ResolveSchema
 from emergency.clock import local_zone, utc_now
 from emergency.console.login import (
+    AUTOMATIC_RELOAD,
     check_csrf,
     editors_only,
-    is_known_device,
+    known_device_key,
     log_in,
     log_out,
     login_form_token,
@@ -77,18 +78,18 @@ def login():
     username = request.form.get("username", "").strip()
     outcome = users.user_for_login(username, request.form.get("password", ""), utc_now(),
                                    source_address=request.remote_addr or "unknown",
-                                   secret_key=current_app.config["SECRET_KEY"], known_device=is_known_device(username))
+                                   secret_key=current_app.config["SECRET_KEY"], device=known_device_key())
     db.session.commit()  # a refused attempt counts towards the delays
     if outcome.user is not None and not has_console(outcome.user):
         return render_template("console/login.html", problem="This account only reads /metrics: it has no console."), 403
     if outcome.user is not None:
         log_in(outcome.user)
         db.session.commit()
-        return remember_device(redirect(safe_next(request.args.get("next"))), username)
+        return remember_device(redirect(safe_next(request.args.get("next"))), outcome.user)
     if outcome.wait:
         seconds = math.ceil(outcome.wait.total_seconds())
         problem = (f"Too many wrong passwords for this account or from this network: try again in {seconds} "
-                   f"second{'s' if seconds != 1 else ''}. A device you have logged in from before is not held up.")
+                   f"second{'s' if seconds != 1 else ''}.")
         return render_template("console/login.html", problem=problem), 429, {"Retry-After": str(seconds)}
     return render_template("console/login.html", problem="Wrong username or password."), 401
 
@@ -101,11 +102,12 @@ def logout():
 
 @blp.get("/")
 def board():
-    """Refreshes itself by the Refresh header, which a person can turn off (WCAG 2.2.1)."""
+    """Refreshes itself by the Refresh header, which a person can turn off (WCAG 2.2.1). The
+    reload's address says it is automatic: it does not keep an unattended session alive."""
     page, status = _render_board()
     response = current_app.make_response((page, status))
     if request.args.get("refresh") != "off":
-        response.headers["Refresh"] = "30"
+        response.headers["Refresh"] = f"30; url={url_for('console.board', **{AUTOMATIC_RELOAD: 1})}"
     return response
 
 

@@ -332,9 +332,9 @@ def _hash(token: str) -> str:
 
 def details_for_link(token: str, now, *, viewer=None):
     """(incident, page) for a live details link, or None: a link dies after 24 hours or when
-    its incident is resolved or cancelled. Every view is audited with who viewed it: the
-    console user if the browser is logged in to the console, else the accepter the link was
-    sent to, and the address it was opened from."""
+    its incident is resolved or cancelled. Every view is audited, and noted on the incident's
+    timeline, with who viewed it: the console user if the browser is logged in to the
+    console, else the accepter the link was sent to."""
     link = db.session.scalar(select(DetailsLink).where(DetailsLink.token_hash == _hash(token)))
     if link is None or link.expires_at <= now:
         return None
@@ -346,7 +346,8 @@ def details_for_link(token: str, now, *, viewer=None):
                  actor=f"accepter of ask {page.id}",
                  detail=f"incident {incident.id}, ask {page.id} ({page.who})"
                         + (f", opened by console user {viewer.id}" if viewer else ""))
-    note(incident, now, "details viewed", page.name)
+    note(incident, now, "details viewed", f"{viewer.full_name} ({viewer.role.replace('_', ' ')}, in the console)"
+         if viewer else f"{page.name} (the link sent to them)")
     return incident, page
 
 
@@ -478,6 +479,18 @@ def visible_to(user, incident: Incident) -> bool:
         return True
     officer_id = officer_id_for(user)
     return officer_id is not None and any(page.officer_id == officer_id for page in incident.pages)
+
+
+def may_read_plan(user, plan_id: int) -> bool:
+    """Coordinators and admins read every plan; a duty officer only the plan of a live incident
+    they were asked about, and only while it is live (least privilege: the API, like the console)."""
+    if not sees_only_own_asks(user):
+        return True
+    officer_id = officer_id_for(user)
+    return officer_id is not None and db.session.scalar(
+        select(Page.id).join(Incident, Page.incident_id == Incident.id)
+        .where(Incident.plan_id == plan_id, Incident.status.in_(LIVE_STATUSES), Page.officer_id == officer_id)
+        .limit(1)) is not None
 
 
 def incidents_for(user, **filters):

@@ -75,7 +75,8 @@ def ask_for_consent(contact: EmergencyContact, *, by, now) -> tuple[ConsentReque
     request = _new_request(contact, plan, by, now)
     queue_message(key=f"consent:{request.id}", channel="sms", to_number=contact.mobile,
                   body=consent_text(plan.carer_name, request.code), purpose="consent", now=now)
-    audit.record("plan.consent_asked", user=by, now=now, plan_id=plan.id, detail=f"{contact.name} ({contact.mobile})")
+    # ids only in the append-only log: an erasure must be able to leave no name or number behind.
+    audit.record("plan.consent_asked", user=by, now=now, plan_id=plan.id, detail=f"contact {contact.id}")
     return request, True
 
 
@@ -117,7 +118,7 @@ def record_reply(sender: str, reply: ConsentReply, now) -> str:
                             reason=f"{contact.name} replied {'AGREE' if reply.agreed else 'REFUSE'} {request.code} "
                                    f"from {sender}")
     audit.record("plan.consent_replied", user=None, now=now, plan_id=plan.id,
-                 detail=f"{contact.name}: {'agreed' if reply.agreed else 'refused'} by text from {sender}")
+                 detail=f"contact {contact.id}: {'agreed' if reply.agreed else 'refused'} by text")
     carer = first_name(plan.carer_name)
     return phrase("consent.agreed", carer=carer) if reply.agreed else phrase("consent.refused", carer=carer)
 

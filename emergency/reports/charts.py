@@ -6,20 +6,25 @@ inline <style>, which the console's Content-Security-Policy refuses inside a pag
 as an image is a document of its own, so its response gets a policy that allows exactly its own
 stylesheet (by hash) and nothing else.
 
-The image's address carries its table's figures, signed with the app's secret key: the page
-has just counted them, and counting them again for each of fifteen images would cost the
-database several times the page itself. Nobody can make a chart of figures of their own. A
-table too long for an address (one of many officers, say) is counted again for its chart, in
-its own section only."""
+The image's address names the chart (its section, its table and the report's period), not its
+figures: an address is seen in browser histories and proxies' logs, and must tell nobody how
+many incidents there were or who was asked. It is signed, so nobody can make one up, and it
+expires, so an address copied out of a history shows nothing a day later. Each image counts its
+own section again, for the coordinator who is logged in."""
 import base64
 import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
 from xml.etree import ElementTree
 
 import pygal
-from itsdangerous import BadData, URLSafeSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 from pygal.style import Style
 
-from emergency.reports.figures import Table
+from emergency.reports.figures import Period, Table
+
+# Long enough for a slow page (and its print view) to load its images; not a bookmark.
+CHART_ADDRESS_LIFE = timedelta(hours=1)
 
 _STYLE = Style(background="white", plot_background="white", font_family="system-ui, sans-serif",
                colors=("#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000"), opacity=".9", opacity_hover="1")
@@ -76,22 +81,27 @@ def _sha256_source(text: str) -> str:
     return f"'sha256-{digest}'"
 
 
-def chart_token(table: Table, secret_key: str) -> str:
-    """The table's figures, signed, for the address of its chart image."""
-    shown = len(table.columns) if table.charted is None else 1 + table.charted
-    figures = {"key": table.key, "title": table.title, "caption": table.caption, "chart": table.chart,
-               "columns": table.columns[:shown], "rows": [row[:shown] for row in table.rows]}
-    return _signer(secret_key).dumps(figures)
+@dataclass(frozen=True)
+class ChartAddress:
+    section: str
+    key: str
+    period: Period
 
 
-def table_from_token(token: str, secret_key: str) -> Table | None:
-    """The table a chart_token was made from, or None for one that was not made here."""
+def chart_token(address: ChartAddress, secret_key: str) -> str:
+    """The chart's signed name, for the address of its image: no figures."""
+    period = address.period
+    return _signer(secret_key).dumps([address.section, address.key, period.first.isoformat(), period.last.isoformat()])
+
+
+def chart_from_token(token: str, secret_key: str) -> ChartAddress | None:
+    """The chart a chart_token names, or None for one that was not made here or has expired."""
     try:
-        figures = _signer(secret_key).loads(token)
-        return Table(**figures)
-    except (BadData, TypeError):
+        section, key, first, last = _signer(secret_key).loads(token, max_age=int(CHART_ADDRESS_LIFE.total_seconds()))
+        return ChartAddress(section, key, Period(date.fromisoformat(first), date.fromisoformat(last)))
+    except (BadData, TypeError, ValueError):
         return None
 
 
-def _signer(secret_key: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key, salt="report-chart")
+def _signer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="report-chart-address")

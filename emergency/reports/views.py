@@ -6,16 +6,13 @@ from emergency.clock import utc_now
 from emergency.console.login import editors_only, require_login
 from emergency.console.views import error_page, private_pages
 from emergency.reports import service
-from emergency.reports.charts import chart_svg, chart_token, has_chart, svg_policy, table_from_token
+from emergency.reports.charts import ChartAddress, chart_from_token, chart_svg, chart_token, has_chart, svg_policy
 from emergency.reports.figures import PRESETS, PeriodError, period_from, to_csv
 from emergency.reports.headlines import headlines
 from emergency.reviews import service as reviews
 from emergency.rota.service import local_zone
 
 blp = Blueprint("reports", __name__, url_prefix="/console/reports", template_folder="templates", static_folder="static")
-# Servers refuse long request lines (gunicorn's limit is 4094 bytes): a longer table's chart
-# is counted again instead of carried in its address.
-LONGEST_TOKEN = 2000
 blp.before_request(require_login)
 blp.after_request(private_pages)
 blp.register_error_handler(404, error_page)
@@ -79,28 +76,16 @@ def table_csv(key):
 @blp.get("/chart/<token>.svg")
 @editors_only
 def chart_image(token):
-    """One table's chart, shown on the report and print pages with <img>."""
-    table = table_from_token(token, current_app.secret_key)
-    return _svg_response(chart_svg(table) if table is not None else None)
-
-
-def _svg_response(svg: str | None) -> Response:
+    """One table's chart, shown on the report and print pages with <img>; its section is
+    counted again (the address names the chart, never its figures)."""
+    chart = chart_from_token(token, current_app.secret_key)
+    if chart is None or chart.section not in service.SECTION_NAMES:
+        abort(404, description="There is no such chart, or its address has expired: open it from the reports page.")
+    table = service.build_report(chart.period, utc_now(), only=(chart.section,)).table(chart.key)
+    svg = chart_svg(table) if table is not None else None
     if svg is None:
         abort(404, description="There is no such chart: open it from the reports page.")
     return Response(svg, mimetype="image/svg+xml", headers={"Content-Security-Policy": svg_policy(svg)})
-
-
-@blp.get("/<section>/<key>.svg")
-@editors_only
-def counted_chart_image(section, key):
-    """A chart whose figures are too many for its address: its section is counted again."""
-    period, problems = _period_or_problem()
-    if problems:
-        abort(404, description=f"No such period: {'; '.join(problems.values())}.")
-    if section not in service.SECTION_NAMES:
-        abort(404, description=f"There is no report section called {section!r}.")
-    table = service.build_report(period, utc_now(), only=(section,)).table(key)
-    return _svg_response(chart_svg(table) if table is not None else None)
 
 
 @blp.get("/reviews")
@@ -114,15 +99,10 @@ def reviews_page():
 
 def _charts(report) -> dict:
     """The address of each table's chart image, or None for a table that has no chart."""
-    query = _period_query(report.period)
-    charts = {}
-    for section in report.sections:
-        for table in section.tables:
-            token = chart_token(table, current_app.secret_key) if has_chart(table) else None
-            charts[table.key] = None if token is None else (
-                url_for("reports.chart_image", token=token) if len(token) <= LONGEST_TOKEN
-                else url_for("reports.counted_chart_image", section=section.key, key=table.key, **query))
-    return charts
+    return {table.key: url_for("reports.chart_image", token=chart_token(
+                ChartAddress(section.key, table.key, report.period), current_app.secret_key))
+            if has_chart(table) else None
+            for section in report.sections for table in section.tables}
 
 
 def _period_query(period) -> dict:

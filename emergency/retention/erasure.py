@@ -1,5 +1,8 @@
 """Erasure of a plan on request (UK GDPR article 17): the carer's, the cared-for people's and
-the contacts' personal data go; an audit stub and the anonymised incidents stay.
+the contacts' personal data go, wherever they were written (the plan, its versions, its
+incidents, consent requests, texts and emails, webhook replay records); an audit stub of ids
+and the anonymised incidents stay. Only the STOP list keeps a number: the phone company would
+text it again otherwise.
 
 The plan row itself stays as a stub: the append-only audit log and the incidents point at
 it, and its card number must never be issued again (a call with the old card then reaches a
@@ -8,14 +11,18 @@ person, as for any plan that is not active).
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from xml.sax.saxutils import escape
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 
 from emergency.audit import service as audit
 from emergency.errors import Conflict, RuleBroken
 from emergency.extensions import db
+from emergency.incidents.messages import readable_phone
 from emergency.incidents.models import Incident
 from emergency.incidents.vocabulary import LIVE_STATUSES
+from emergency.outbox.models import OutboxMessage, OutboxStatus
+from emergency.plans.consent_models import ConsentRequest
 from emergency.plans.models import ContingencyPlan, PlanVersion
 from emergency.plans.vocabulary import PlanStatus
 from emergency.retention.schedule import ERASED_TEXT
@@ -46,7 +53,9 @@ def erase_plan(plan: ContingencyPlan, *, reason: str, confirm: str, by, now) -> 
     db.session.refresh(plan, with_for_update=True)  # no change to the plan meanwhile (PostgreSQL)
     _refuse_while_live(plan.id)
 
-    _forget_replay_answers_naming(plan)
+    personal = _what_names_the_plans_people(plan)
+    _forget_replay_answers_naming(personal)
+    _redact_consent_and_messages(plan, personal)
     incident_ids = list(db.session.scalars(
         select(Incident.id).where(Incident.plan_id == plan.id, Incident.status.not_in(LIVE_STATUSES))))
     anonymised = anonymise_incidents(incident_ids, now, keep_plan_link=True)
@@ -58,7 +67,8 @@ def erase_plan(plan: ContingencyPlan, *, reason: str, confirm: str, by, now) -> 
     # rolls back) rather than an emergency losing its plan.
     _refuse_while_live(plan.id)
     audit.record("plan.erased", user=by, now=now, plan_id=plan.id,
-                 detail=f"on request: {reason}; {anonymised} incident(s) anonymised, {versions} version(s) removed")
+                 detail=f"on request: {_without(personal.names_and_numbers, reason)}; {anonymised} incident(s) "
+                        f"anonymised, {versions} version(s) removed")
     return Erasure(plan.id, now, anonymised, versions)
 
 
@@ -88,16 +98,63 @@ def _blank(plan: ContingencyPlan, now) -> None:
     plan.key_safe = None
 
 
-def _forget_replay_answers_naming(plan: ContingencyPlan) -> None:
+@dataclass(frozen=True)
+class Personal:
+    names_and_numbers: set[str]  # whole names, addresses and numbers, as texts and emails write them
+    words: set[str]  # also each part of a name: texts and calls name people by first name
+
+
+def _what_names_the_plans_people(plan: ContingencyPlan) -> Personal:
+    names = {plan.carer_name, *(person.name for person in plan.cared_for), *(c.name for c in plan.contacts)}
+    numbers = {plan.carer_mobile, plan.carer_landline, *(c.mobile for c in plan.contacts),
+               *(c.landline for c in plan.contacts)}
+    numbers |= set(db.session.scalars(select(Incident.caller_number).where(Incident.plan_id == plan.id)))
+    numbers.discard(None)
+    # A number is stored as +44..., written in texts as 0113 496 0100 and read out digit by digit.
+    written = {form for number in numbers for form in
+               (number, readable_phone(number), " ".join(c for c in readable_phone(number) if c.isdigit()))}
+    whole = {*names, *written, plan.card_number, plan.carer_address_line1, plan.carer_postcode}
+    whole = {text for text in whole if text and len(text) >= SHORTEST_NAME_TO_MATCH}
+    words = whole | {part for name in names for part in name.split() if len(part) >= SHORTEST_NAME_TO_MATCH}
+    # TwiML, which the replay records hold, escapes &, < and > (O'Brien stays, "Ann & Bob" does not).
+    return Personal(whole | {escape(text) for text in whole}, words | {escape(word) for word in words})
+
+
+def _mentions(column, texts: set[str]):
+    return or_(*(func.lower(column).contains(text.lower(), autoescape=True) for text in texts))
+
+
+def _without(texts: set[str], reason: str) -> str:
+    """The erasure's reason as typed, less anything naming the plan's people: the stub stays for good."""
+    for text in sorted(texts, key=len, reverse=True):
+        reason = re.sub(re.escape(text), ERASED_TEXT, reason, flags=re.IGNORECASE)
+    return reason
+
+
+def _forget_replay_answers_naming(personal: Personal) -> None:
     """Webhook replay records hold the answers given to calls and texts, which can name the
     carer or the cared-for people; they are tied to no plan, so they are found by what they say."""
-    names = [plan.carer_name, *(person.name for person in plan.cared_for), *(c.name for c in plan.contacts)]
-    words = {part for name in names for part in [name, *name.split()] if len(part) >= SHORTEST_NAME_TO_MATCH}
-    numbers = {plan.carer_mobile, plan.carer_landline, plan.card_number,
-               *(c.mobile for c in plan.contacts), *(c.landline for c in plan.contacts)}
-    numbers |= set(db.session.scalars(select(Incident.caller_number).where(Incident.plan_id == plan.id)))
-    words |= {number for number in numbers if number}
-    if words:
-        db.session.execute(delete(InboundRequest).where(
-            or_(*(func.lower(InboundRequest.answer).contains(word.lower(), autoescape=True) for word in words))
-        ))
+    if personal.words:
+        db.session.execute(delete(InboundRequest).where(_mentions(InboundRequest.answer, personal.words)))
+
+
+def _redact_consent_and_messages(plan: ContingencyPlan, personal: Personal) -> None:
+    """Consent requests go; texts and emails of the plan (consent asks, review reminders) and
+    any other that names its people (the coordinators' review lists) keep only that they were
+    sent. Incidents' own messages are anonymised with the incidents."""
+    request_ids = list(db.session.scalars(select(ConsentRequest.id).where(ConsentRequest.plan_id == plan.id)))
+    of_the_plan = or_(OutboxMessage.idempotency_key.in_([f"consent:{i}" for i in request_ids]),
+                      OutboxMessage.idempotency_key.like(f"plan-review:{plan.id}:%"))
+    quietly = {"synchronize_session": False}
+    db.session.execute(
+        update(OutboxMessage).where(of_the_plan, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.FAILED, last_error="erased before it was sent", next_attempt_at=None)
+        .execution_options(**quietly))
+    db.session.execute(update(OutboxMessage).where(of_the_plan).values(body=ERASED_TEXT, to_number="")
+                       .execution_options(**quietly))
+    if personal.names_and_numbers:
+        db.session.execute(update(OutboxMessage).where(_mentions(OutboxMessage.body, personal.names_and_numbers))
+                           .values(body=ERASED_TEXT).execution_options(**quietly))
+        db.session.execute(update(OutboxMessage).where(_mentions(OutboxMessage.subject, personal.names_and_numbers))
+                           .values(subject=ERASED_TEXT).execution_options(**quietly))
+    db.session.execute(delete(ConsentRequest).where(ConsentRequest.plan_id == plan.id))

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emergency.db_types import UTCDateTime
@@ -32,6 +32,10 @@ class User(db.Model):
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
 
 
+# Names are case-insensitive: "CORA" beside "cora" would be two accounts nobody can tell apart.
+Index("uq_user_account_username_lower", func.lower(User.username), unique=True)
+
+
 class ApiToken(db.Model):
     """A bearer token; only its SHA-256 is stored, the token itself is shown once."""
 
@@ -60,3 +64,20 @@ class LoginFailure(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     source_address: Mapped[str] = mapped_column(String(45), index=True)
     account_key: Mapped[str] = mapped_column(String(64), index=True)
+    # Tried from a browser that had logged in to the account with its current password: such
+    # failures have a slow-down of their own, so that a stolen device cookie buys no free guesses.
+    known_device: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class ShownOnce(db.Model):
+    """A new secret waiting to be shown once to the user who made it (console/shown_once.py)."""
+
+    __tablename__ = "shown_once"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    page: Mapped[str] = mapped_column(String(200))
+    what: Mapped[str] = mapped_column(String(200))
+    value: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

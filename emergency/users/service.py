@@ -9,24 +9,27 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from emergency.errors import Conflict, NotFound, RuleBroken
 from emergency.extensions import db
 from emergency.records import get_or_not_found
 from emergency.users.models import ApiToken, LoginFailure, User
+from emergency.users.passwords import password_problem
 from emergency.users.roles import EDITORS, ROLES, Role
 from emergency.users.throttle import WINDOW, Throttle
 
 log = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "cel_"
-SHORTEST_PASSWORD = 12
 # Per account: 5 free tries, then 1 s, 2 s, 4 s ... up to 5 minutes between tries.
 ACCOUNT_THROTTLE = Throttle(free_failures=5, longest_wait=timedelta(minutes=5))
 # Per source address, across every name tried from it: 20 free, then up to 15 minutes.
 ADDRESS_THROTTLE = Throttle(free_failures=20, longest_wait=timedelta(minutes=15))
+# A device that logged in before escapes the two above (other people's guesses cannot hold its
+# owner up), but not its own failures on the account: after a few, it waits like anyone.
+KNOWN_DEVICE_THROTTLE = Throttle(free_failures=5, longest_wait=timedelta(minutes=5))
 KEEP_LOGIN_FAILURES = timedelta(days=7)
 # One @, something either side, a dot in the domain, no spaces: enough to catch typing slips.
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
@@ -40,8 +43,9 @@ def hash_token(token: str) -> str:
 def create_user(username: str, full_name: str, role: str, now) -> User:
     if role not in ROLES:
         raise RuleBroken(f"role must be one of {', '.join(ROLES)}", field="role")
-    if db.session.scalar(select(User).where(User.username == username)):
-        raise Conflict(f"a user called {username!r} already exists", field="username")
+    if _named(username) is not None:
+        raise Conflict(f"a user called {username!r} already exists (names are the same in any case)",
+                       field="username")
     user = User(username=username, full_name=full_name, role=role, active=True, created_at=now)
     db.session.add(user)
     db.session.flush()
@@ -72,6 +76,8 @@ def set_active(user: User, active: bool, *, by: User | None = None) -> None:
 def reset_password(user: User) -> str:
     """Give the user a new random password, returned to be shown once; earlier sessions end."""
     password = secrets.token_urlsafe(15)
+    while password_problem(password, user.username):  # a random 20 characters all but never fail
+        password = secrets.token_urlsafe(15)
     set_password(user, password)
     return password
 
@@ -84,8 +90,24 @@ def users_by_name():
     return select(User).order_by(User.username)
 
 
+def _named(username: str) -> User | None:
+    """The user of this name in any case. No username holds a NUL, and PostgreSQL refuses to
+    even compare with one."""
+    if "\x00" in username:
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+
+
+def rename_user(user: User, new_name: str) -> None:
+    other = _named(new_name)
+    if other is not None and other.id != user.id:
+        raise Conflict(f"a user called {other.username!r} already exists (names are the same in any case)",
+                       field="username")
+    user.username = new_name
+
+
 def get_user(username: str) -> User:
-    user = db.session.scalar(select(User).where(User.username == username))
+    user = _named(username)
     if user is None:
         raise NotFound(f"no user called {username!r}", field="username")
     return user
@@ -137,9 +159,10 @@ def set_email(user: User, address: str | None) -> None:
 
 
 def set_password(user: User, password: str) -> None:
-    """A new password ends every session of the user's."""
-    if len(password) < SHORTEST_PASSWORD:
-        raise RuleBroken(f"a password must be at least {SHORTEST_PASSWORD} characters", field="password")
+    """A new password ends every session of the user's (and voids their known devices)."""
+    problem = password_problem(password, user.username)
+    if problem:
+        raise RuleBroken(problem, field="password")
     user.password_hash = generate_password_hash(password)
     end_sessions(user)
 
@@ -159,6 +182,13 @@ def account_key(username: str, secret_key: str) -> str:
     return hmac.new(secret_key.encode(), username.strip().lower().encode(), hashlib.sha256).hexdigest()
 
 
+def device_key(user: User, secret_key: str) -> str:
+    """What a known-device cookie holds: tied to the account and its current password hash,
+    so a new password (or a reset) voids every device that knew the old one."""
+    material = f"known-device\x00{user.username.lower()}\x00{user.password_hash or ''}"
+    return hmac.new(secret_key.encode(), material.encode(), hashlib.sha256).hexdigest()
+
+
 @dataclass
 class LoginOutcome:
     user: User | None = None
@@ -166,17 +196,20 @@ class LoginOutcome:
 
 
 def user_for_login(username: str, password: str, now, *, source_address: str, secret_key: str,
-                   known_device: bool = False) -> LoginOutcome:
+                   device: str | None = None) -> LoginOutcome:
     """The active user with this name and password, or why not. Every answer costs one
     password hash, whether the name exists, is slowed down or not, so timing tells nothing.
-    A device that logged in to this account before is not slowed down. The caller commits."""
+    `device`: the key of the browser's known-device cookie; a device that logged in to this
+    account with its current password is slowed down only by its own failures. The caller commits."""
     key = account_key(username, secret_key)
-    wait = timedelta(0) if known_device else max(
-        _wait(ACCOUNT_THROTTLE, LoginFailure.account_key == key, now),
-        _wait(ADDRESS_THROTTLE, LoginFailure.source_address == source_address, now))
-    # No username holds a NUL, and PostgreSQL refuses to even compare with one.
-    user = db.session.scalar(select(User).where(User.username == username)) if "\x00" not in username else None
+    user = _named(username)
     known = user is not None and user.password_hash is not None
+    known_device = known and device is not None and hmac.compare_digest(device, device_key(user, secret_key))
+    if known_device:
+        wait = _wait(KNOWN_DEVICE_THROTTLE, and_(LoginFailure.account_key == key, LoginFailure.known_device), now)
+    else:
+        wait = max(_wait(ACCOUNT_THROTTLE, LoginFailure.account_key == key, now),
+                   _wait(ADDRESS_THROTTLE, LoginFailure.source_address == source_address, now))
     right = check_password_hash(user.password_hash if known else _nobody_hash(), password) and known
     who = f"user {user.id}" if user is not None else "an unknown name"
     if wait:
@@ -184,7 +217,8 @@ def user_for_login(username: str, password: str, now, *, source_address: str, se
                     who, source_address, math.ceil(wait.total_seconds()))
         return LoginOutcome(wait=wait)
     if not right or not user.active:
-        db.session.add(LoginFailure(at=now, source_address=source_address[:45], account_key=key))
+        db.session.add(LoginFailure(at=now, source_address=source_address[:45], account_key=key,
+                                    known_device=known_device))
         # Addresses are personal data: keep failures only as long as the security check reports them.
         db.session.execute(delete(LoginFailure).where(LoginFailure.at < now - KEEP_LOGIN_FAILURES))
         log.warning("console login refused for %s from %s: %s", who, source_address,

@@ -37,10 +37,14 @@ def test_me_says_who_is_logged_in(duty_officer):
     assert duty_officer.get("/api/v1/me").json == {"username": "dave", "full_name": "Dave", "role": "duty_officer"}
 
 
-def test_a_duty_officer_can_read_plans_but_not_change_them(coordinator, duty_officer):
+def test_a_duty_officer_cannot_list_read_or_change_plans_they_were_not_asked_about(coordinator, duty_officer):
     created = coordinator.post("/api/v1/plans", json=plan_payload()).json
-    assert duty_officer.get(f"/api/v1/plans/{created['id']}").status_code == 200
-    assert duty_officer.get(f"/api/v1/plans/by-card/{created['card_number']}").status_code == 200
+    for path in ("/api/v1/plans", "/api/v1/plans/due-for-review"):
+        assert duty_officer.get(path).status_code == 403, path
+    by_id = duty_officer.get(f"/api/v1/plans/{created['id']}")
+    unknown = duty_officer.get("/api/v1/plans/4242")
+    assert by_id.status_code == unknown.status_code == 404 and by_id.json == unknown.json  # an id tells them nothing
+    assert duty_officer.get(f"/api/v1/plans/by-card/{created['card_number']}").status_code == 404
 
     refused = duty_officer.post("/api/v1/plans", json=plan_payload())
     assert refused.status_code == 403 and "coordinator" in refused.json["message"]

@@ -1,6 +1,7 @@
 """The command line a council's admin uses, and the service's front door."""
 import re
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
@@ -101,6 +102,31 @@ def test_a_console_password_set_on_the_command_line_lets_the_user_log_in(app, cl
     assert short.exit_code != 0 and "at least 12 characters" in short.output
     assert cli.invoke(args=["users", "set-password", "cora"], input="a long enough one\na long enough one\n").exit_code == 0
     assert Browser(app).log_in("cora", "a long enough one").status_code == 302
+
+
+@pytest.mark.parametrize("password, problem", [
+    (" " * 12, "too easy to guess"), ("aaaaaaaaaaaa", "too easy to guess"), ("abcabcabcabc", "too easy to guess"),
+    ("Password1234", "too easy to guess"), ("qwertyuiop123", "too easy to guess"), ("123456789012", "too easy to guess"),
+    ("iloveyou12345", "too easy to guess"), ("cora's own password", "must not contain the username"),
+])
+def test_common_repeated_and_guessable_passwords_are_refused(app, coordinator, password, problem):
+    cli = app.test_cli_runner()
+    refused = cli.invoke(args=["users", "set-password", "cora"], input=f"{password}\n{password}\n")
+    assert refused.exit_code != 0 and problem in refused.output
+    assert Browser(app).log_in("cora", password).status_code == 401
+
+
+def test_a_long_password_needs_no_digits_capitals_or_symbols(app, coordinator):
+    cli = app.test_cli_runner()
+    assert cli.invoke(args=["users", "set-password", "cora"], input="plum river lantern\nplum river lantern\n").exit_code == 0
+
+
+def test_usernames_are_the_same_whatever_their_case(app, client, coordinator):
+    cli = app.test_cli_runner()
+    clash = cli.invoke(args=["users", "create", "CORA", "--name", "Impostor", "--role", "admin"])
+    assert clash.exit_code != 0 and "a user called 'CORA' already exists" in clash.output
+    assert cli.invoke(args=["users", "set-password", "Cora"], input="plum river lantern\nplum river lantern\n").exit_code == 0
+    assert Browser(app).log_in("CORA", "plum river lantern").status_code == 302
 
 
 def test_the_front_door_points_to_the_docs_and_health_reports_the_database(client):

@@ -91,6 +91,25 @@ def test_duty_officers_see_only_incidents_they_were_asked_about(app, coordinator
     assert officer_login.post(f"/api/v1/incidents/{theirs['id']}/resolve", json={}).status_code == 403
 
 
+def test_a_duty_officer_reads_the_plan_of_an_incident_they_were_asked_about_only_while_it_is_live(
+        app, coordinator, plan, priya):
+    other = coordinator.post("/api/v1/plans", json=plan_payload(contacts=[])).json
+    officer_login = make_api_user(app, "priya", "duty_officer")
+    priya.user_id = officer_login.user.id
+    db.session.commit()
+    with freeze_time("2026-12-03 22:00:00"):
+        theirs = coordinator.post("/api/v1/incidents", json={"plan_id": other["id"]}).json  # no contacts: Priya asked
+        coordinator.post("/api/v1/incidents", json={"plan_id": plan["id"]})  # Susan asked first, not Priya
+    read = officer_login.get(f"/api/v1/plans/{other['id']}")
+    assert read.status_code == 200 and read.json["carer"]["name"] == "Margaret Hughes"
+    assert officer_login.get(f"/api/v1/plans/by-card/{other['card_number']}").status_code == 200
+    assert officer_login.get(f"/api/v1/plans/{plan['id']}").status_code == 404
+    assert officer_login.get(f"/api/v1/plans/by-card/{plan['card_number']}").status_code == 404
+    with freeze_time("2026-12-03 23:00:00"):
+        assert coordinator.post(f"/api/v1/incidents/{theirs['id']}/resolve", json={}).status_code == 200
+    assert officer_login.get(f"/api/v1/plans/{other['id']}").status_code == 404  # over: no longer theirs to read
+
+
 def test_an_unknown_incident_is_404(coordinator):
     assert coordinator.get("/api/v1/incidents/4242").status_code == 404
 

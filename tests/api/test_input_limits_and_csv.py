@@ -66,6 +66,16 @@ def test_deeply_nested_json_is_refused_as_invalid_json(coordinator, body):
     assert "invalid JSON" in response.json["message"]
 
 
+@pytest.mark.parametrize("body", ["[" * 100_000, "[" * 3_000 + "]" * 3_000])
+def test_deeply_nested_json_sent_in_chunks_is_refused_as_invalid_json(coordinator, body):
+    """Transfer-Encoding: chunked, as gunicorn hands it on: no Content-Length, a stream that ends."""
+    response = coordinator.post("/api/v1/plans", input_stream=io.BytesIO(body.encode()),
+                                headers={"Transfer-Encoding": "chunked", "Content-Type": "application/json"},
+                                environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 400
+    assert "invalid JSON" in response.json["message"]
+
+
 def test_a_body_over_the_size_limit_gets_413_with_a_clear_message(app, coordinator):
     response = coordinator.post("/api/v1/plans", data=b'{"notes": "' + b"x" * 1_100_000 + b'"}',
                                 content_type="application/json")

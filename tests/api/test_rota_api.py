@@ -11,7 +11,9 @@ from emergency import create_app
 from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.rota import service as rota
+from emergency.rota.models import DutyOfficer
 from emergency.scheduling import start_scheduler
+from tests.conftest import plan_payload
 
 NIGHTS = {"name": "Nights", "tier": 1, "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
           "starts": "17:00", "ends": "09:00", "starts_on": "2026-11-30"}
@@ -283,3 +285,25 @@ def test_an_officers_mobile_must_take_texts(coordinator):
     assert "is a landline number, and texts cannot reach it" in landline.json["errors"]["json"]["mobile"][0]
     assert coordinator.post("/api/v1/rota/officers", json={"name": "Lena Ward", "mobile": "07700 900199",
                                                            "role": "social worker"}).status_code == 201
+
+
+@pytest.mark.parametrize("name", ["Evil\nSUMMARY:pwn", "Tab\tName", "Line\u2028Break", "Bell\x07"])
+def test_a_name_with_a_line_break_or_control_character_is_refused(coordinator, name):
+    response = coordinator.post("/api/v1/rota/officers", json={"name": name, "mobile": "020 7946 0199", "role": "x"})
+    assert response.status_code == 422 and "name: must be on one line" in response.json["message"]
+    plan = coordinator.post("/api/v1/plans", json=plan_payload(carer={**plan_payload()["carer"], "name": name}))
+    assert plan.status_code == 422 and "carer.name" in plan.json["message"]
+
+
+def test_a_feed_never_fails_on_a_name_stored_with_a_line_break(client, coordinator, month_of_cover):
+    officer = db.session.get(DutyOfficer, month_of_cover["joe"])
+    officer.name = "Evil\nSUMMARY:pwn"  # stored before names were checked, or by hand
+    db.session.commit()
+    for body in ({"officer_id": month_of_cover["joe"]}, {}):
+        path = coordinator.post("/api/v1/rota/feeds", json=body).json["url"].removeprefix("https://line.example.org")
+        with freeze_time("2026-11-25 12:00:00"):
+            response = client.get(path)
+        assert response.status_code == 200
+        calendar = Calendar.from_ical(response.data)
+        assert all("\n" not in str(event["summary"]) for event in calendar.walk("VEVENT"))
+        assert not any(line.startswith(b"SUMMARY:pwn") for line in response.data.splitlines())

@@ -51,6 +51,31 @@ def _details_body():
     return db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.purpose == "details"))
 
 
+def test_the_api_docs_cannot_be_framed_by_another_site(client):
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200
+    assert "frame-ancestors 'none'" in docs.headers["Content-Security-Policy"]
+    assert docs.headers["X-Frame-Options"] == "DENY"
+
+
+def test_no_response_carrying_personal_data_may_be_cached(app, world, admin):
+    users.set_password(world.coordinator, PASSWORD)
+    db.session.commit()
+    plan = world.plan
+    cora = Browser(app)
+    cora.log_in("cora")
+    responses = [admin.get(path) for path in (
+        f"/api/v1/plans/{plan.id}", f"/api/v1/plans/{plan.id}/key-safe", "/api/v1/plans", "/api/v1/incidents",
+        "/api/v1/rota/officers", "/api/v1/plans/4242")]
+    responses.append(cora.client.get(f"/console/plans/{plan.id}/key-safe"))
+    responses.append(cora.client.post(f"/console/plans/{plan.id}/key-safe/reveal", data={"csrf": cora.csrf}))
+    for response in responses:
+        assert response.headers["Cache-Control"] == "no-store", response.request.path
+    stylesheet = cora.client.get("/static/console.css")
+    assert stylesheet.headers.get("Cache-Control") != "no-store"  # assets may be kept
+    stylesheet.close()
+
+
 def test_no_hsts_when_the_service_is_reached_over_plain_http(database_url):
     settings = TestConfig(environ={"DATABASE_URL": database_url})
     settings.PUBLIC_BASE_URL = "http://127.0.0.1:5000"

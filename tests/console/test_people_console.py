@@ -10,7 +10,8 @@ from sqlalchemy import select
 from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.users import service as users
-from emergency.users.models import ApiToken, User
+from emergency.users.models import ApiToken, ShownOnce, User
+from emergency.users.passwords import password_problem
 from tests.console.client import PASSWORD, Browser
 
 
@@ -70,9 +71,45 @@ def test_a_new_password_is_shown_once_works_and_ends_older_sessions(app, ada):
     daves_browser.log_in("dave")
     made = ada.submit(f"/console/people/{dave.id}/password")
     password = shown_once(ada, made)
-    assert len(password) >= users.SHORTEST_PASSWORD and password not in ada.page(f"/console/people/{dave.id}")
+    assert password_problem(password) is None and password not in ada.page(f"/console/people/{dave.id}")
     assert daves_browser.client.get("/console/").status_code == 302  # the old password's session is over
     assert Browser(app).log_in("dave", password).status_code == 302
+
+
+def session_cookie_contents(app, client) -> str:
+    """What the signed session cookie holds, as anyone holding the cookie can read it."""
+    return str(app.session_interface.get_signing_serializer(app).loads(client.get_cookie("session").value))
+
+
+@pytest.mark.parametrize("what", ["password", "tokens"])
+def test_a_secret_shown_once_never_sits_in_the_cookie_and_a_copied_cookie_does_not_show_it_again(app, ada, what):
+    dave = person("dave", "duty_officer")
+    made = ada.submit(f"/console/people/{dave.id}/{what}", label="laptop")
+    thief = app.test_client()  # a copy of the cookie as it was before the redirect was followed
+    thief.set_cookie("session", ada.client.get_cookie("session").value)
+    secret = shown_once(ada, made)
+    assert secret not in session_cookie_contents(app, thief)
+    assert db.session.scalar(select(ShownOnce)) is None  # deleted as it was shown
+    assert "<code class=\"secret\">" not in thief.get(made.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_calendar_address_is_shown_once_from_the_server_not_the_cookie(app, ada, world):
+    officer_id = world.officers["priya"].id
+    made = ada.submit(f"/console/rota/officers/{officer_id}/feeds")
+    assert "line.example.org" not in session_cookie_contents(app, ada.client)
+    address = re.compile(r"https://line\.example\.org/feeds/[^\s<\"]+\.ics")
+    assert address.search(ada.page(made.headers["Location"]))
+    assert not address.search(ada.page(made.headers["Location"]))
+
+
+def test_an_admin_who_resets_their_own_password_stays_logged_in_and_sees_it(app, ada):
+    me = db.session.scalar(select(User).where(User.username == "ada"))
+    other_browser = Browser(app)
+    other_browser.log_in("ada")
+    password = shown_once(ada, ada.submit(f"/console/people/{me.id}/password"))
+    assert ada.client.get("/console/").status_code == 200
+    assert other_browser.client.get("/console/").status_code == 302  # every other session ended
+    assert Browser(app).log_in("ada", password).status_code == 302
 
 
 def test_an_api_token_is_shown_once_works_and_can_be_revoked(app, ada):

@@ -431,7 +431,7 @@ def test_whatever_a_coordinator_types_into_the_rota_forms_never_gets_a_server_er
 
 def test_the_board_refreshes_itself_until_told_not_to(cora):
     refreshing = cora.client.get("/console/")
-    assert refreshing.headers["Refresh"] == "30" and "stop refreshing" in refreshing.get_data(as_text=True)
+    assert refreshing.headers["Refresh"] == "30; url=/console/?auto=1" and "stop refreshing" in refreshing.get_data(as_text=True)
     still = cora.client.get("/console/?refresh=off")
     assert "Refresh" not in still.headers and "does not refresh by itself" in still.get_data(as_text=True)
 

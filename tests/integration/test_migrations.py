@@ -9,6 +9,10 @@ from emergency.extensions import db
 from tests.conftest import NOW
 
 
+# SQLAlchemy cannot read an index on an expression back from SQLite (lower(username)); the
+# comparison still sees it on PostgreSQL, and the test below checks it works on both.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index:sqlalchemy.exc.SAWarning")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index:UserWarning")
 def test_the_migrations_build_exactly_the_schema_the_models_describe(app):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -49,6 +53,40 @@ def test_audit_lines_that_named_people_are_cut_back_to_ids_and_the_log_stays_app
     with pytest.raises(exc.DatabaseError, match="append-only"):
         db.session.execute(text("UPDATE audit_event SET detail = 'forged'"))
     db.session.rollback()
+    with pytest.raises(exc.DatabaseError, match="append-only"):
+        db.session.execute(text("DELETE FROM audit_event"))
+    db.session.rollback()
+
+
+def test_usernames_that_differ_only_in_case_are_renamed_by_the_upgrade_which_says_so(app, capfd):
+    flask_migrate.downgrade(revision="0013")
+    for name in ("cora", "CORA", "Cora", "CORA-2"):
+        db.session.execute(text("INSERT INTO user_account (username, full_name, role, active, created_at) "
+                                "VALUES (:name, 'x', 'coordinator', true, :at)"), {"name": name, "at": NOW.replace(tzinfo=None)})
+    db.session.commit()
+    flask_migrate.upgrade()
+    names = db.session.execute(text("SELECT username FROM user_account ORDER BY id")).scalars().all()
+    assert names == ["cora", "CORA-2-x", "Cora-3", "CORA-2"]
+    renames = [line for line in capfd.readouterr().err.splitlines() if ": renamed " in line]  # alembic's own log
+    assert len(renames) == 2 and "user 2: renamed 'CORA' to 'CORA-2-x'" in renames[0]
+    with pytest.raises(exc.IntegrityError):
+        db.session.execute(text("INSERT INTO user_account (username, full_name, role, active, created_at) "
+                                "VALUES ('COra', 'x', 'coordinator', true, :at)"), {"at": NOW.replace(tzinfo=None)})
+    db.session.rollback()
+
+
+def test_consent_audit_lines_that_named_the_contact_are_cut_back(app):
+    flask_migrate.downgrade(revision="0013")
+    rows = [("plan.consent_asked", "Eve Smith (+447911123456)"),
+            ("plan.consent_replied", "Eve Smith: agreed by text from +447911123456"),
+            ("plan.consent_replied", "Eve Smith: refused by text from +447911123456")]
+    for action, detail in rows:
+        db.session.execute(text("INSERT INTO audit_event (at, actor, action, detail) VALUES (:at, 'system', :a, :d)"),
+                           {"at": NOW.replace(tzinfo=None), "a": action, "d": detail})
+    db.session.commit()
+    flask_migrate.upgrade()
+    details = db.session.execute(text("SELECT detail FROM audit_event ORDER BY id")).scalars().all()
+    assert details == ["", "agreed by text", "refused by text"]
     with pytest.raises(exc.DatabaseError, match="append-only"):
         db.session.execute(text("DELETE FROM audit_event"))
     db.session.rollback()

@@ -1,23 +1,22 @@
 """The reports page, its charts, CSV downloads and print view, as a coordinator sees them."""
 import base64
 import csv
-import dataclasses
 import hashlib
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from html import unescape
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import pytest
 from freezegun import freeze_time
-from itsdangerous import URLSafeSerializer
+from itsdangerous import URLSafeTimedSerializer
 
 from emergency.extensions import db
 from emergency.incidents.models import Incident
 from emergency.reports.charts import chart_svg
-from emergency.reports.figures import Period, Table
+from emergency.reports.figures import Period
 from emergency.reports.service import build_report
 from emergency.rota.models import DutyOfficer
 from emergency.users import service as users
@@ -178,20 +177,42 @@ def test_each_chart_on_the_page_is_an_image_of_its_tables_numbers_allowed_only_i
         assert "<script" not in svg and " style=" not in svg
 
 
-def test_a_chart_of_figures_not_signed_by_the_service_is_not_found(cora, app):
+def test_a_chart_address_not_signed_by_the_service_is_not_found(cora, app):
     html = cora.get("/console/reports/", query_string={**Q1, "section": "incidents"}).get_data(as_text=True)
     genuine = chart_addresses(html)[0]
     assert cora.get(genuine).status_code == 200
-    made_up = Table("made-up", "Made up", "Made up", ["Month", "Incidents"], [["2026-01", 999]])
-    forged = URLSafeSerializer("not the secret key", salt="report-chart").dumps(dataclasses.asdict(made_up))
+    named = ["incidents", "incidents-by-outcome", "2026-01-01", "2026-03-31"]
+    forged = URLSafeTimedSerializer("not the secret key", salt="report-chart-address").dumps(named)
     for address in (genuine.replace(".svg", "x.svg"), f"/console/reports/chart/{forged}.svg",
                     "/console/reports/chart/nothing.svg"):
         assert cora.get(address).status_code == 404, address
-    shown_elsewhere = URLSafeSerializer(app.secret_key, salt="another-purpose").dumps(dataclasses.asdict(made_up))
+    shown_elsewhere = URLSafeTimedSerializer(app.secret_key, salt="another-purpose").dumps(named)
     assert cora.get(f"/console/reports/chart/{shown_elsewhere}.svg").status_code == 404
 
 
-def test_a_chart_of_too_many_figures_for_its_address_is_counted_again_and_still_matches(cora):
+def anyone_reads(address):
+    token = address.removeprefix("/console/reports/chart/").removesuffix(".svg")
+    return URLSafeTimedSerializer("whoever has no key").loads_unsafe(token)
+
+
+def test_a_chart_address_carries_no_figures_and_expires_after_an_hour(app):
+    seed_quarter()
+    with freeze_time("2026-04-15 12:00:00") as clock:
+        cora = logged_in(app, "cora", "coordinator")
+        page = cora.get("/console/reports/", query_string={**Q1, "section": "incidents"})
+        assert page.status_code == 200, page.headers
+        addresses = chart_addresses(page.get_data(as_text=True))
+        assert addresses
+        for address in addresses:
+            _, readable = anyone_reads(address)  # no key needed to read what an address says
+            assert len(readable) == 4 and readable[2:] == ["2026-01-01", "2026-03-31"], readable
+        clock.tick(timedelta(minutes=59))
+        assert cora.get(addresses[0]).status_code == 200
+        clock.tick(timedelta(minutes=2))
+        assert cora.get(addresses[0]).status_code == 404
+
+
+def test_a_chart_of_many_figures_has_a_short_address_and_still_matches(cora):
     first = db.session.scalar(db.select(Incident).where(Incident.opened_at >= utc(2026, 1, 1)).order_by(Incident.id))
     for number in range(90):
         unlike_any_other = hashlib.sha256(str(number).encode()).hexdigest()[:40]  # names that do not compress
@@ -202,12 +223,11 @@ def test_a_chart_of_too_many_figures_for_its_address_is_counted_again_and_still_
     db.session.commit()
     html = cora.get("/console/reports/", query_string={**Q1, "section": "rota"}).get_data(as_text=True)
     addresses = chart_addresses(html)
-    counted = "/console/reports/rota/asks-per-officer.svg?from=2026-01-01&to=2026-03-31"
-    assert counted in addresses and len(addresses) == 2
-    assert all(len(address) < 2100 for address in addresses)
+    assert len(addresses) == 2 and all(len(address) < 200 for address in addresses)
     table = build_report(Period(date(2026, 1, 1), date(2026, 3, 31)), NOW).table("asks-per-officer")
     assert len(table.rows) == 92
-    svg = cora.get(counted).get_data(as_text=True)
+    [officers_chart] = [a for a in addresses if anyone_reads(a)[1][1] == "asks-per-officer"]
+    svg = cora.get(officers_chart).get_data(as_text=True)
     assert [values for _, values in sorted(series_in(svg).items())] == [
         [float(v or 0) for v in values] for _, values in table.series()]
 

@@ -1,5 +1,5 @@
 """Erasure of a plan on request, through the API (admins) and `flask plans erase`."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -9,9 +9,15 @@ from emergency.audit.models import AuditEvent
 from emergency.extensions import db
 from emergency.incidents import service as incidents
 from emergency.incidents.models import Incident, Page
+from emergency.outbox.service import queue_message
+from emergency.plans import consent
+from emergency.plans.consent import ConsentReply
+from emergency.plans.consent_models import ConsentRequest
 from emergency.plans.models import ContingencyPlan, PlanVersion
+from emergency.reviews.service import review_text
 from emergency.telephony.models import InboundRequest
-from tests.conftest import NOW, make_api_user
+from emergency.users import service as users
+from tests.conftest import NOW, make_api_user, plan_payload
 from tests.retention.conftest import KEY_SAFE_CODE, PERSONAL, closed_incident, database_text, make_plan, open_incident
 
 DAY = timedelta(days=1)
@@ -84,6 +90,38 @@ def test_erasure_removes_every_personal_field_and_keeps_the_counts(app, admin, h
         "contact", "accepted", "")
 
 
+def test_erasure_leaves_no_name_or_number_in_consent_texts_messages_audit_lines_or_replay_records(app, admin, cora):
+    couple = {"name": "Al & Jo", "relationship": "friends", "mobile": "07700 900321"}
+    plan = make_plan(cora, contacts=[*plan_payload()["contacts"], couple])
+    closed_incident(plan, NOW)
+    tom = plan.contacts[1]
+    asked, _ = consent.ask_for_consent(tom, by=cora, now=NOW)
+    consent.record_reply(tom.mobile, ConsentReply(True, asked.code), NOW)
+    queue_message(key=f"plan-review:{plan.id}:2027-01-10:carer", channel="sms", to_number=plan.carer_mobile,
+                  body=review_text(date(2027, 1, 10), "0113 496 0000"), purpose="review_reminder", now=NOW)
+    queue_message(key="plan-review-list:2027-01-10", channel="email", to_email="cora@council.example",
+                  subject="1 plan review(s) due", body=f"Margaret Hughes (card {plan.card_number}) is due on 10 January",
+                  purpose="review_list", now=NOW)
+    # What replay records really hold: TwiML, escaped; numbers as people write them and read out.
+    for key, said in [("CA1", "<Response><Say>Al &amp; Jo were asked.</Say></Response>"),
+                      ("SM1", "<Response><Message>Or call Susan on 07700 900456.</Message></Response>"),
+                      ("CA2", "<Response><Say>The caller is on 0 7 7 0 0 9 0 0 9 0 0.</Say></Response>")]:
+        db.session.add(InboundRequest(key=key, received_at=NOW, answer=said))
+    db.session.commit()
+
+    assert erase(admin, plan, reason="asked for by Margaret Hughes on 07700 900100, ER-2026-020").status_code == 200
+    db.session.expire_all()
+    dump = "\n".join(line for line in database_text().splitlines() if not line.startswith("sms_opt_out:"))
+    left = [text for text in [*PERSONAL, "Al & Jo", "Al &amp; Jo", "07700 900456", "0 7 7 0 0 9 0 0 9 0 0",
+                              "07700 900321", "+447700900321", "07700 900100", plan.card_number] if text in dump]
+    assert left == [plan.card_number]  # the stub keeps its card number, so it is never issued again
+    assert db.session.scalar(select(func.count(ConsentRequest.id))) == 0
+    consent_lines = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action.like("plan.consent_%"))
+                                       .order_by(AuditEvent.id)).all()
+    assert consent_lines == [f"contact {tom.id}", f"contact {tom.id}: agreed by text"]
+    assert "ER-2026-020" in db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "plan.erased"))
+
+
 def test_the_audit_stub_remains_and_the_log_is_still_append_only(app, admin, history):
     plan, _ = history
     assert erase(admin, plan).status_code == 200
@@ -142,15 +180,24 @@ def test_an_erased_plan_cannot_be_changed_or_open_an_incident(app, admin, cora):
     assert admin.get(f"/api/v1/plans/{plan.id}/key-safe").json == {"code": None}
 
 
+def an_admin(name="ada"):
+    users.create_user(name, name.title(), "admin", NOW)
+    db.session.commit()
+    return name
+
+
 def test_flask_plans_erase_asks_for_the_card_number_before_erasing(app, history):
     plan, _ = history
     runner = app.test_cli_runner()
-    wrong = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "ER-2026-015"], input="0000000000\n")
+    unnamed = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "ER-2026-015"], input="0000000000\n")
+    assert unnamed.exit_code == 2 and "Missing option '--by'" in unnamed.output  # never "system"
+    by = ["--by", an_admin()]
+    wrong = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "ER-2026-015", *by], input="0000000000\n")
     assert wrong.exit_code == 1 and "confirm: to confirm, give the plan's card number exactly" in wrong.output
     db.session.expire_all()
     assert db.session.get(ContingencyPlan, plan.id).erased_at is None
 
-    done = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "ER-2026-015"],
+    done = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "ER-2026-015", *by],
                          input=f"{plan.card_number}\n")
     assert done.exit_code == 0, done.output
     assert "Type the plan's card number to confirm" in done.output
@@ -158,15 +205,16 @@ def test_flask_plans_erase_asks_for_the_card_number_before_erasing(app, history)
     db.session.expire_all()
     assert KEY_SAFE_CODE not in database_text() and "Margaret" not in database_text()
     stub = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "plan.erased"))
-    assert stub.actor == "system" and "ER-2026-015" in stub.detail
+    assert stub.actor == "ada" and "ER-2026-015" in stub.detail
 
 
 def test_flask_plans_erase_refuses_a_live_incident_and_a_user_who_is_not_an_admin(app, cora):
     plan = make_plan(cora)
     open_incident(plan, NOW)
     runner = app.test_cli_runner()
-    live = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "R1", "--confirm", plan.card_number])
+    live = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "R1", "--confirm", plan.card_number,
+                               "--by", an_admin()])
     assert live.exit_code == 1 and "has a live incident" in live.output
     not_admin = runner.invoke(args=["plans", "erase", str(plan.id), "--reason", "R1", "--confirm", plan.card_number,
                                     "--by", "cora"])
-    assert not_admin.exit_code == 1 and "cora is a coordinator; erasing a plan needs an admin" in not_admin.output
+    assert not_admin.exit_code == 1 and "cora is a coordinator; erasing a plan needs an active admin" in not_admin.output

@@ -1,5 +1,6 @@
 """Subject access: `flask plans export PLAN_ID` writes everything held about a plan as JSON."""
 import json
+import stat
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -8,6 +9,7 @@ from sqlalchemy import select
 from emergency.audit.models import AuditEvent
 from emergency.extensions import db
 from emergency.outbox import opt_outs
+from emergency.users import service as users
 from tests.conftest import NOW
 from tests.retention.conftest import CALLER, KEY_SAFE_CODE, closed_incident, make_plan
 
@@ -46,14 +48,40 @@ def test_the_export_holds_the_plan_its_history_audit_and_incidents(app, cora, tm
     assert db.session.scalar(select(AuditEvent.actor).where(AuditEvent.action == "plan.exported")) == "cora"
 
 
+def test_the_export_file_is_readable_by_its_owner_only(app, cora, tmp_path):
+    plan = make_plan(cora)
+    output = tmp_path / "sar.json"
+    output.write_text("an older file anyone could read")
+    output.chmod(0o644)
+    result = app.test_cli_runner().invoke(args=["plans", "export", str(plan.id), "--output", str(output), "--by", "cora"])
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(output.stat().st_mode) == 0o600 and KEY_SAFE_CODE in output.read_text()
+    fresh = tmp_path / "new.json"
+    assert app.test_cli_runner().invoke(args=["plans", "export", str(plan.id), "--output", str(fresh),
+                                              "--by", "cora"]).exit_code == 0
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+
+
+def test_an_export_needs_the_name_of_a_coordinator_or_admin(app, cora):
+    plan = make_plan(cora)
+    runner = app.test_cli_runner()
+    unnamed = runner.invoke(args=["plans", "export", str(plan.id)])
+    assert unnamed.exit_code == 2 and "Missing option '--by'" in unnamed.output
+    users.create_user("dave", "Dave", "duty_officer", NOW)
+    db.session.commit()
+    officer = runner.invoke(args=["plans", "export", str(plan.id), "--by", "dave"])
+    assert officer.exit_code == 1 and "exporting a plan needs an active admin or coordinator" in officer.output
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "plan.exported")) is None
+
+
 def test_the_export_goes_to_standard_output_by_default(app, cora):
     plan = make_plan(cora)
-    result = app.test_cli_runner().invoke(args=["plans", "export", str(plan.id)])
+    result = app.test_cli_runner().invoke(args=["plans", "export", str(plan.id), "--by", "cora"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["plan"]["id"] == plan.id and data["incidents"] == []
 
 
-def test_exporting_an_unknown_plan_says_so(app):
-    result = app.test_cli_runner().invoke(args=["plans", "export", "999"])
+def test_exporting_an_unknown_plan_says_so(app, cora):
+    result = app.test_cli_runner().invoke(args=["plans", "export", "999", "--by", "cora"])
     assert result.exit_code == 1 and "plan_id: no plan with id 999" in result.output

@@ -20,12 +20,12 @@ from emergency.audit.models import AuditEvent
 from emergency.extensions import db
 from emergency.gunicorn_logging import RedactingLogger
 from emergency.incidents import service as incidents
-from emergency.incidents.models import Incident, Page
+from emergency.incidents.models import Incident, IncidentEvent, Page
 from emergency.outbox import sender
 from emergency.outbox.local_transport import LocalTransport
 from emergency.outbox.models import OutboxMessage
 from emergency.plans import service as plans
-from emergency.redaction import redact_secrets
+from emergency.redaction import redact_secret_links, redact_secrets
 from emergency.telephony.models import InboundRequest
 from emergency.users import service as users
 from tests.conftest import make_api_user
@@ -97,6 +97,9 @@ def test_every_view_of_the_details_records_who_viewed_it(app, world, phone):
     incident_id = db.session.scalar(select(Incident.id))
     assert views[0].detail == f"incident {incident_id}, ask {page_id} (contact)"
     assert views[1].detail == f"incident {incident_id}, ask {page_id} (contact), opened by console user {world.coordinator.id}"
+    timeline = db.session.scalars(select(IncidentEvent.detail).where(IncidentEvent.kind == "details viewed")
+                                  .order_by(IncidentEvent.id)).all()
+    assert timeline == ["Susan Hughes (the link sent to them)", "Cora Jones (coordinator, in the console)"]
 
 
 def accept_by_call(phone, page, call_sid="CA" + "5" * 32):
@@ -149,6 +152,17 @@ def test_secret_tokens_never_reach_the_servers_request_log(app, caplog, path):
     assert not any(token in line for line in lines)
 
 
+@pytest.mark.parametrize("path", ["/details%2FZm9vYmFyc2VjcmV0dG9rZW4xMjM0", "/%64etails/Zm9vYmFyc2VjcmV0dG9rZW4xMjM0",
+                                  "/feeds%2FZm9vYmFyc2VjcmV0dG9rZW4xMjM0.ics", "/%64etails%2FZm9vYmFyc2VjcmV0dG9rZW4xMjM0"])
+def test_a_secret_token_behind_an_encoded_address_never_reaches_the_request_log(app, caplog, path):
+    caplog.set_level(logging.INFO)
+    _serve_once(app, path)
+    lines = [record.getMessage() for record in caplog.records if record.name == "werkzeug"]
+    assert any("[redacted]" in line for line in lines), lines
+    assert not any("Zm9vYmFyc2VjcmV0dG9rZW4xMjM0" in line for line in lines), lines
+    assert "Zm9vYmFyc2VjcmV0dG9rZW4xMjM0" not in redact_secret_links(f"GET {path}?x=1 HTTP/1.1")
+
+
 def test_the_gunicorn_access_log_redacts_tokens_in_every_field():
     config = GunicornConfig()
     config.set("accesslog", "-")
@@ -162,7 +176,7 @@ def test_the_gunicorn_access_log_redacts_tokens_in_every_field():
     handler = logging.Handler()
     handler.emit = lambda record: lines.append(record.getMessage())
     logger.access_log.addHandler(handler)
-    environ = {"REQUEST_METHOD": "GET", "RAW_URI": "/details/SECRETtoken1?x=1", "SERVER_PROTOCOL": "HTTP/1.1",
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": "/details%2FSECRETtoken1?x=1", "SERVER_PROTOCOL": "HTTP/1.1",
                "PATH_INFO": "/details/SECRETtoken1", "QUERY_STRING": "x=1", "REMOTE_ADDR": "192.0.2.1",
                "HTTP_REFERER": "https://line.example.org/feeds/SECRETtoken2.ics", "HTTP_USER_AGENT": "phone"}
     logger.access(SimpleNamespace(status="200 OK", sent=10, headers=[]), SimpleNamespace(headers=[]), environ,
