@@ -26,7 +26,7 @@ from emergency.retention import service as retention
 from emergency.retention.schedule import RetentionSchedule
 from emergency.reviews import service as reviews
 from emergency.rota import service as rota
-from emergency.telephony import inbound, sender
+from emergency.telephony import kept_texts, sender
 
 log = logging.getLogger(__name__)
 JOB_IDS = {wakeup.ENGINE: "escalation-tick", wakeup.SENDER: "outbox-send"}
@@ -77,7 +77,7 @@ def _send_outbox(now):
 
 
 def _replay_kept_texts(now):
-    return f"{inbound.replay_kept_texts(now)} kept text(s) handled"
+    return f"{kept_texts.replay_kept_texts(now)} kept text(s) handled"
 
 
 def _retention_run(now):

@@ -26,7 +26,7 @@ from emergency.incidents import engine
 from emergency.incidents import service as incidents
 from emergency.incidents.messages import who_and_where
 from emergency.incidents.models import Incident
-from emergency.incidents.vocabulary import LIVE_STATUSES, IncidentStatus, Stage
+from emergency.incidents.vocabulary import LIVE_STATUSES, NEEDS_PERSON_WORDS, EventKind, IncidentStatus, Origin, Stage
 from emergency.outbox import opt_outs
 from emergency.outbox import service as outbox
 from emergency.plans import service as plans
@@ -107,8 +107,8 @@ def board():
 def _render_board(problems=None, form=None, status=200):
     now, user = utc_now(), g.user
     live = db.session.scalars(incidents.incidents_for(user).where(Incident.status.in_(LIVE_STATUSES))).all()
-    attention = [i for i in live
-                 if i.status == IncidentStatus.EXHAUSTED or i.stage == Stage.DONE and i.status == IncidentStatus.OPEN]
+    attention = [i for i in live if i.status in (IncidentStatus.EXHAUSTED, IncidentStatus.NEEDS_PERSON)
+                 or i.nobody_reached_at is not None]
     closed = db.session.scalars(
         incidents.incidents_for(user).where(Incident.status.in_((IncidentStatus.RESOLVED, IncidentStatus.CANCELLED)),
                                             Incident.closed_at >= now - RECENTLY_CLOSED).limit(MOST_LISTED)
@@ -134,8 +134,8 @@ def row(incident: Incident) -> dict:
         doing = f"{accepter.name if accepter else 'someone'} is going"
     elif incident.status == IncidentStatus.EXHAUSTED:
         doing = "nobody accepted: call round yourself"
-    elif incident.stage == Stage.DONE and incident.status == IncidentStatus.OPEN:
-        reason = next((e.detail for e in incident.events if e.kind == "needs a person"), "")
+    elif incident.status == IncidentStatus.NEEDS_PERSON:
+        reason = NEEDS_PERSON_WORDS.get(incident.needs_person_reason, "see the timeline")
         doing = f"needs a person: {reason}"
     elif incident.stage == Stage.CONTACTS:
         doing = "asking the plan's contacts"
@@ -143,6 +143,8 @@ def row(incident: Incident) -> dict:
         doing = f"asking the duty officers (round {incident.rota_round} of {incident.rounds})"
     else:
         doing = incident.status
+    if incident.nobody_reached_at is not None and incident.status in LIVE_STATUSES:
+        doing = f"NOBODY COULD BE TOLD: call them back yourself. {doing}"
     return {"incident": incident, "who": f"{cared_for} (carer {carer}), {district}" if snapshot else "no plan found",
             "doing": doing}
 
@@ -158,10 +160,10 @@ def open_by_hand():
     try:
         plan = plans.find_by_card_number(data["card_number"])
         now = utc_now()
-        incident, joined = incidents.open_incident(plan, caller_number=data["caller_number"], channel="console",
+        incident, joined = incidents.open_incident(plan, caller_number=data["caller_number"], channel=Origin.CONSOLE,
                                                    now=now, opened_by=g.user.username)
         if data["note"]:
-            incidents.note(incident, now, "note", data["note"])
+            incidents.note(incident, now, EventKind.NOTE, data["note"])
     except DomainError as error:
         db.session.rollback()
         return _render_board({"card_number": error.message}, form, error.status_code)

@@ -23,11 +23,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from emergency.alerts import service as alerts
 from emergency.clock import local_zone
 from emergency.extensions import db
+from emergency.incidents import hand_over
 from emergency.incidents import service as incidents
 from emergency.incidents.models import Incident, Page
 from emergency.incidents.vocabulary import IncidentStatus
 from emergency.outbox import opt_outs
-from emergency.outbox.models import OutboxMessage, OutboxStatus, ProviderHealth, provider_for
+from emergency.outbox.models import Channel, OutboxMessage, OutboxStatus, ProviderHealth, Purpose, provider_for
 from emergency.outbox.service import describe_outage, provider_outage
 from emergency.redaction import redact_secret_links
 from emergency.telephony.gateway import OPTED_OUT, SendFailed
@@ -37,7 +38,7 @@ BATCH = 500
 LONGEST_WAIT = timedelta(seconds=60)
 # Messages that are not asks (alerts, confirmations) are retried this long, then given up.
 OTHERS_RETRIED_FOR = timedelta(days=1)
-ASKING = ("ask", "fallback")
+ASKING = (Purpose.ASK, Purpose.FALLBACK)
 STILL_ASKING = (IncidentStatus.OPEN, IncidentStatus.EXHAUSTED)
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -102,20 +103,20 @@ def _what_to_send(message: OutboxMessage, base: str) -> dict:
     """Plain values for a pool thread: it never touches the session."""
     what = {"channel": message.channel, "to": message.to_number, "body": message.body,
             "status_callback": f"{base}/twilio/status"}
-    if message.channel == "email":
+    if message.channel == Channel.EMAIL:
         what.update(to=message.to_email, subject=message.subject or "Carers Emergency Line",
                     message_key=f"outbox-{message.id}")
-    elif message.channel == "call":
-        asking = message.purpose == "ask"
+    elif message.channel == Channel.CALL:
+        asking = message.purpose == Purpose.ASK
         what["script"] = f"{base}/twilio/ask/{message.page_id}" if asking else f"{base}/twilio/say/{message.id}"
     return what
 
 
 def _hand_over(what: dict, gateway, mailer) -> str:
     """Runs in a pool thread: the provider call only."""
-    if what["channel"] == "sms":
+    if what["channel"] == Channel.SMS:
         return gateway.send_sms(what["to"], what["body"], what["status_callback"])
-    if what["channel"] == "call":
+    if what["channel"] == Channel.CALL:
         return gateway.start_call(what["to"], what["script"], what["status_callback"])
     return mailer.send_email(what["to"], what["subject"], what["body"], what["message_key"])
 
@@ -129,6 +130,7 @@ def _record(message: OutboxMessage, future, now, reached: set, unreachable: dict
         if failure.transient:
             unreachable[provider] = str(failure)
             _wait_and_retry(message, now)
+            hand_over.could_not_go(message, now)
             return
         reached.add(provider)  # it answered, even if the answer was no
         message.status = OutboxStatus.FAILED
@@ -136,18 +138,20 @@ def _record(message: OutboxMessage, future, now, reached: set, unreachable: dict
         if failure.code == OPTED_OUT:
             opt_outs.opt_out(message.to_number, now)
         incidents.channel_failed(message, now, str(failure))
+        hand_over.could_not_go(message, now)
         return
     except Exception as error:
         # Not an answer we understand: it may have gone, so it is never sent again.
         current_app.logger.exception("outbox: message %s: unexpected failure while sending", message.id)
         message.status, message.last_error = OutboxStatus.UNKNOWN, f"unexpected failure while sending: {error!r}"
         incidents.channel_failed(message, now, "sending failed unexpectedly")
+        hand_over.could_not_go(message, now)
         return
     reached.add(provider)
     message.status = OutboxStatus.SENT
     # The provider has the text now; a details link must not stay readable in the outbox.
     message.body = redact_secret_links(message.body)
-    if message.channel != "email":
+    if message.channel != Channel.EMAIL:
         message.provider_id = provider_id if provider_id != "local" else f"local-{message.id}"
 
 
@@ -206,7 +210,7 @@ def _alert_if_twilio_is_down(now) -> None:
             f"console. Last error: {outage['error']}")
     alerts.alert_coordinators(key=f"provider-outage:twilio:{outage['since'].isoformat()}",
                               subject=f"Carers Emergency Line: {summary}", body=body,
-                              purpose="provider_outage_alert", now=now, by_text=False)
+                              purpose=Purpose.PROVIDER_OUTAGE_ALERT, now=now, by_text=False)
     db.session.commit()
 
 
@@ -219,4 +223,5 @@ def _give_up_on_interrupted_sends(now) -> None:
         current_app.logger.error("outbox: message %s to %s was interrupted while sending", message.id,
                                  message.to_number or message.to_email)
         incidents.channel_failed(message, now, "sending was interrupted")
+        hand_over.could_not_go(message, now)
     db.session.commit()
