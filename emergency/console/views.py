@@ -1,7 +1,7 @@
 """The console's pages. Thin: read through the services, render, and for the actions (open by
 hand, resolve, cancel) check the form with the API's schemas and call the same services."""
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from marshmallow import EXCLUDE, ValidationError
@@ -32,6 +32,7 @@ from emergency.outbox import service as outbox
 from emergency.plans import service as plans
 from emergency.records import get_or_none
 from emergency.rota import service as rota
+from emergency.telephony import spool
 from emergency.users import service as users
 from emergency.users.roles import has_console
 
@@ -117,13 +118,27 @@ def _render_board(problems=None, form=None, status=200):
     gaps = [rota.describe_span(a, b, local_zone()) for a, b in rota.gaps(now, now + timedelta(days=days))
             ] if g.may_edit else []  # a duty officer sees their own shifts and asks, not the rota
     return render_template(
-        "console/board.html", attention=[row(i) for i in attention],
+        "console/board.html", attention=[row(i) for i in attention], dead_letters=dead_letters_for_board(),
         live=[row(i) for i in live if i not in attention], closed=[row(i) for i in closed], gaps=gaps,
         gap_days=days, beat=engine.last_tick(), problems=problems or {}, form=form or {},
         outages=[o["summary"] for o in outbox.provider_outages(
             now, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"], local_zone()).values() if o["summary"]],
         refreshing=request.endpoint == "console.board" and request.args.get("refresh") != "off",
     ), status
+
+
+def dead_letters_for_board() -> list[dict]:
+    """Kept texts the line could not handle; a duty officer sees none (the texts may hold anything)."""
+    if not g.may_edit:
+        return []
+    return [{**letter, "received_at": _instant(letter.get("received_at"))} for letter in spool.dead_letters()]
+
+
+def _instant(text) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
 
 
 def row(incident: Incident) -> dict:

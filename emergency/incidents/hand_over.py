@@ -111,9 +111,19 @@ def could_not_go(message: OutboxMessage, now) -> None:
     if queued:
         incidents.note(incident, now, EventKind.PERSON_TOLD, f"by email, since the {message.channel} to "
                                                             f"{message.to_number} could not go: {message.body}")
-    else:
+    elif not _caller_was_put_through(incident):
         nobody_reached(incident, now, f"the {message.channel} to {message.to_number} could not go "
                                       f"({message.last_error}) and no coordinator has an email address")
+
+
+def _caller_was_put_through(incident: Incident) -> bool:
+    """A caller on the phone is put through to the officers on duty (those handed it) and the
+    fallback number by Twilio itself, from the line's answer: they were rung whatever became
+    of the texts."""
+    if incident.channel != Origin.VOICE:
+        return False
+    handed = db.session.scalar(select(HandOver.officer_id).where(HandOver.incident_id == incident.id).limit(1))
+    return handed is not None or bool(current_app.config["FALLBACK_PHONE_NUMBER"])
 
 
 def nobody_reached(incident: Incident | None, now, why: str, what: str = "hand_over") -> None:
