@@ -7,6 +7,7 @@ from xml.etree import ElementTree
 
 import pytest
 from freezegun import freeze_time
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select, update
 
 from emergency.clock import utc_now
@@ -21,7 +22,7 @@ from emergency.scheduling import KEPT_TEXTS_REPLAY
 from emergency.telephony import sender
 from emergency.telephony.gateway import TwilioGateway
 from emergency.users import service as users
-from tests.conftest import NOW, ApiUser
+from tests.conftest import NOW, ApiUser, make_api_user
 from tests.console.client import PASSWORD, Browser
 from tests.scenarios.conftest import FALLBACK, THURSDAY_NIGHT
 from tests.telephony.conftest import AUTH_TOKEN, LINE_NUMBER, query
@@ -101,6 +102,11 @@ def test_with_nobody_to_tell_at_all_the_texter_is_sent_to_call_and_it_is_critica
     assert hand_overs() == [] and kept_files(app) == []
     incident = db.session.scalar(select(Incident))
     assert incident.nobody_reached_at == AT_NOON and critical_count() == before + 1
+    monitor = make_api_user(app, "watcher", "monitor")
+    scraped = {sample.labels.get("what"): sample.value for family in text_string_to_metric_families(
+        monitor.get("/metrics").get_data(as_text=True)) if family.name == "cel_nobody_reached" for sample in family.samples
+        if sample.name == "cel_nobody_reached_total"}
+    assert scraped["hand_over"] == before + 1
     health = app.test_client().get("/health")
     assert health.status_code == 503 and "1 live incident reached nobody" in health.json["status"]
     cora = Browser(app)
