@@ -28,26 +28,34 @@ def replay_kept_texts(now) -> int:
     """Handle what the spool holds; returns how many texts were handled now."""
     handled = 0
     for path in spool.claim():
-        texts, left = spool.texts_in(path), []
-        for index, kept in enumerate(texts):
-            try:
-                handled += _replay(kept, now)
-            except Exception as error:
-                db.session.rollback()
-                if spool.keeps(error):
-                    current_app.logger.warning("kept texts: the database cannot be reached yet; %d text(s) wait",
-                                               len(left) + len(texts) - index)
-                    spool.put_back(path, left + texts[index:])
-                    return handled
-                left += _tried_once_more(kept, error, now)
-        spool.put_back(path, left)
+        with spool.held(path) as ours:
+            if not ours:
+                continue  # another worker is replaying it
+            texts, left = spool.texts_in(path), []
+            for index, kept in enumerate(texts):
+                try:
+                    handled += _replay(kept, now)
+                except Exception as error:
+                    db.session.rollback()
+                    if spool.keeps(error):
+                        current_app.logger.warning("kept texts: the database cannot be reached yet; %d text(s) wait",
+                                                   len(left) + len(texts) - index)
+                        spool.put_back(path, left + texts[index:])
+                        return handled
+                    if not _handled_already(kept):
+                        left += _tried_once_more(kept, error, now)
+            spool.put_back(path, left)
     return handled
+
+
+def _handled_already(kept: dict) -> bool:
+    """Its replay record exists: Twilio delivered it again once the database was back."""
+    return db.session.get(InboundRequest, sms_request_key(kept["sid"])) is not None
 
 
 def _replay(kept: dict, now) -> int:
     """1 when handled now, 0 when it had been handled before. Commits."""
-    key = sms_request_key(kept["sid"])
-    if db.session.get(InboundRequest, key) is not None:
+    if _handled_already(kept):
         return 0
     try:
         reply = inbound.handle_text(kept["sender"], kept["body"], now)
@@ -60,7 +68,7 @@ def _replay(kept: dict, now) -> int:
     if reply:
         queue_message(key=f"kept-text:{kept['sid']}:reply", channel=Channel.SMS, to_number=kept["sender"],
                       body=reply, purpose=Purpose.KEPT_TEXT_REPLY, now=now)
-    db.session.add(InboundRequest(key=key, received_at=now, answer="<Response/>"))
+    db.session.add(InboundRequest(key=sms_request_key(kept["sid"]), received_at=now, answer="<Response/>"))
     db.session.commit()
     return 1
 

@@ -11,10 +11,12 @@ database refuses is a fault of ours, and the text goes to a person at once inste
 text that still cannot be handled after KEPT_TEXT_ATTEMPTS replays moves to the dead-letter
 folder, where the console board shows it until a coordinator marks it dealt with.
 """
+import fcntl
 import json
 import os
 import re
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
@@ -71,6 +73,31 @@ def claim() -> list[Path]:
         except FileNotFoundError:
             pass  # another process claimed it first
     return sorted(directory.glob("replaying-*.jsonl")) if directory.exists() else []
+
+
+@contextmanager
+def held(path: Path):
+    """Yields whether this process holds the claimed file: each web worker runs the replay,
+    and two replaying one file would count one text's tries twice and rewrite it over each
+    other. The lock goes with the process, so a killed replay leaves the file to the next."""
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        yield False  # another process finished it
+        return
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            same = os.path.samestat(os.fstat(handle), os.stat(path))  # not replaced since we opened it
+        except FileNotFoundError:
+            same = False
+        yield same
+    finally:
+        os.close(handle)
 
 
 def texts_in(path: Path) -> list[dict]:

@@ -1,5 +1,7 @@
 """A text that arrives while the database cannot take it is kept on disk, the texter is told
 so, and it is handled (and the texter answered) once the database is back: never lost."""
+import fcntl
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -233,3 +235,17 @@ def test_a_statement_the_database_refuses_goes_to_a_person_not_to_the_disk(app, 
     incident = db.session.scalar(select(Incident))
     assert (incident.status, incident.needs_person_reason) == ("needs_person", "fault")
     assert queued_to("hand_over") == [("call", "+441134960000"), ("email", "cora.jones@council.example.org")]
+
+
+def test_a_kept_text_another_worker_is_replaying_is_left_to_it(app, world, phone):
+    keep_while_down(phone, CALLER, f"card {world.plan.card_number}", sid="SM" + "6" * 32)
+    [claimed] = spool.claim()
+    other_worker = os.open(claimed, os.O_RDONLY)
+    fcntl.flock(other_worker, fcntl.LOCK_EX)
+    try:
+        replay(app)
+        assert incidents() == 0 and spool_texts(claimed)[0]["sid"] == "SM" + "6" * 32
+    finally:
+        os.close(other_worker)  # that worker ends (or is killed): the lock goes with it
+    replay(app)
+    assert incidents() == 1 and kept_files(app) == []
