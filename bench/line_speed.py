@@ -196,7 +196,7 @@ def sending(database_url, count):
         now = utc_now()
         for i in range(count):
             queue_message(key=f"bench-send:{i}:{now.timestamp()}", channel="sms", to_number=f"+44207946{i:04d}",
-                          body="Carers Emergency Line: bench", purpose="bench", now=now)
+                          body="Carers Emergency Line: bench", purpose="caller_update", now=now)
         db.session.commit()
         twilio = TwilioTransport(ACCOUNT, TOKEN, LINE, f"{app.config['PUBLIC_BASE_URL']}/twilio/status",
                                  api_url=stand_in.url)

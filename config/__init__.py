@@ -72,6 +72,9 @@ class Config:
         self.SMTP_CA_FILE = self._text("SMTP_CA_FILE")
         # Where texts are kept on disk while the database cannot take them (default: instance/spool).
         self.INBOUND_SPOOL_DIR = self._text("INBOUND_SPOOL_DIR")
+        # How many times a kept text is replayed, while the database answers, before it moves to
+        # the dead-letter folder and the coordinators are alerted.
+        self.KEPT_TEXT_ATTEMPTS = self._whole_number("KEPT_TEXT_ATTEMPTS", 5)
         # Minutes between the "still looking" texts to a caller while nobody has accepted; 0: none.
         self.CALLER_UPDATE_MINUTES = self._whole_number("CALLER_UPDATE_MINUTES", 20)
 
@@ -142,6 +145,7 @@ class Config:
         # A replay record younger than Twilio's retries, or a body still being sent, must stay.
         for name in ("ESCALATION_WAIT_SECONDS", "ESCALATION_ROUNDS", "ENGINE_TICK_SECONDS", "SENDER_POOL_SIZE",
                      "CONSOLE_IDLE_MINUTES",
+                     "KEPT_TEXT_ATTEMPTS",
                      "MAX_CONTENT_LENGTH", "CSV_IMPORT_MAX_LENGTH",
                      "RETENTION_REPLAY_DAYS", "RETENTION_OUTBOX_BODY_DAYS", "RETENTION_INCIDENT_YEARS"):
             if getattr(self, name) < 1:

@@ -46,3 +46,11 @@ def render_type_for_migrations(kind, obj, autogen_context):
 def values_of(vocabulary) -> tuple[str, ...]:
     """A StrEnum's values as plain strings, e.g. for `CheckConstraint(f"status IN {...}")`."""
     return tuple(member.value for member in vocabulary)
+
+
+def one_of(column: str, vocabulary) -> str:
+    """A check constraint's SQL: the column holds one of the vocabulary's values. Quoted as SQL
+    strings, so that a value with an apostrophe ("caller's text") or a one-value vocabulary
+    renders right, which a Python tuple's repr does not."""
+    quoted = ", ".join("'" + value.replace("'", "''") + "'" for value in values_of(vocabulary))
+    return f"{column} IN ({quoted})"

@@ -3,6 +3,7 @@ from emergency.audit.models import AuditEvent  # noqa: F401
 from emergency.incidents.models import (  # noqa: F401
     DetailsLink,
     EngineHeartbeat,
+    HandOver,
     Incident,
     IncidentEvent,
     Page,

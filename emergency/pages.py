@@ -1,11 +1,14 @@
 """The front door and the health check."""
 from flask import Blueprint, current_app, jsonify, render_template
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from emergency.clock import local_zone, utc_now
 from emergency.extensions import db
 from emergency.incidents.engine import last_tick
+from emergency.incidents.models import Incident
+from emergency.incidents.vocabulary import LIVE_STATUSES
 from emergency.outbox.service import provider_outages
+from emergency.telephony import spool
 
 blp = Blueprint("pages", __name__)
 
@@ -17,8 +20,8 @@ def front_door():
 
 @blp.get("/health")
 def health():
-    """Whether the database answers and Twilio takes messages; 503 with the reason when not,
-    for load balancers and the council's monitoring."""
+    """Whether the database answers, Twilio takes messages, and every caller and texter has
+    reached a person; 503 with the reason when not, for the council's monitoring."""
     now = utc_now()
     try:
         db.session.execute(text("SELECT 1"))
@@ -32,8 +35,22 @@ def health():
         body["providers"] = outages = provider_outages(now, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"],
                                                        local_zone())
         problems += [outage["summary"] for outage in outages.values() if outage["summary"]]
+        body["nobody_reached"] = unreached = _nobody_reached()
+        if unreached:
+            problems.append(f"{unreached} live incident{'s' if unreached != 1 else ''} reached nobody: "
+                            f"call them back from the console")
+    # On this machine's disk, so it is told whether or not the database answers.
+    body["dead_letters"] = dead = len(spool.dead_letters())
+    if dead:
+        problems.append(f"{dead} kept text{'s' if dead != 1 else ''} could not be handled: see the console")
     body["status"] = "ok" if not problems else "failing: " + "; ".join(problems)
     return jsonify(body), 200 if not problems else 503
+
+
+def _nobody_reached() -> int:
+    """Live incidents the line could tell no person about (critical until a coordinator closes them)."""
+    return db.session.scalar(select(func.count(Incident.id)).where(
+        Incident.status.in_(LIVE_STATUSES), Incident.nobody_reached_at.is_not(None)))
 
 
 def _engine_health():

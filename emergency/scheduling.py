@@ -27,7 +27,7 @@ from emergency.retention import service as retention
 from emergency.retention.schedule import RetentionSchedule
 from emergency.reviews import service as reviews
 from emergency.rota import service as rota
-from emergency.telephony import inbound
+from emergency.telephony import kept_texts
 
 log = logging.getLogger(__name__)
 JOB_IDS = {wakeup.ENGINE: "escalation-tick", wakeup.SENDER: "outbox-send"}
@@ -78,7 +78,7 @@ def _send_outbox(now):
 
 
 def _replay_kept_texts(now):
-    return f"{inbound.replay_kept_texts(now)} kept text(s) handled"
+    return f"{kept_texts.replay_kept_texts(now)} kept text(s) handled"
 
 
 def _retention_run(now):

@@ -11,6 +11,7 @@ from emergency.extensions import db
 from emergency.incidents import service
 from emergency.incidents.messages import who_and_where
 from emergency.incidents.models import INCIDENT_STATUSES
+from emergency.incidents.vocabulary import EventKind, NeedsPersonReason, Origin
 from emergency.plans import service as plans
 from emergency.users.roles import EDITORS, EVERY_ROLE
 
@@ -80,6 +81,11 @@ class IncidentSummarySchema(Schema):
 
 class IncidentSchema(IncidentSummarySchema):
     stage = fields.String()
+    needs_person_reason = fields.String(allow_none=True, validate=validate.OneOf(tuple(NeedsPersonReason)), metadata={
+        "description": "Why the line handed the call or text to a person (status needs_person); kept once closed"})
+    nobody_reached_at = fields.DateTime(allow_none=True, metadata={
+        "description": "When the line found no person it could tell about it (critical)"})
+    survey_sent_at = fields.DateTime(allow_none=True)
     rota_round = fields.Integer()
     accepted_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
@@ -101,7 +107,9 @@ def incident_out(incident, detail=False):
         "next_action_at": incident.next_action_at, "accepted_by": accepter.name if accepter else None,
     }
     if detail:
-        body.update(stage=incident.stage, rota_round=incident.rota_round, accepted_at=incident.accepted_at,
+        body.update(stage=incident.stage, needs_person_reason=incident.needs_person_reason,
+                    nobody_reached_at=incident.nobody_reached_at, survey_sent_at=incident.survey_sent_at,
+                    rota_round=incident.rota_round, accepted_at=incident.accepted_at,
                     closed_at=incident.closed_at, closed_by=incident.closed_by, cancel_reason=incident.cancel_reason,
                     survey_rating=incident.survey_rating, pages=incident.pages, timeline=incident.events)
     return body
@@ -131,10 +139,10 @@ class Incidents(MethodView):
     def post(self, data):
         """Open an incident by hand (for a call taken outside the line); the first asks go out at once"""
         plan = plans.find_by_card_number(data["card_number"]) if "card_number" in data else plans.get_plan(data["plan_id"])
-        incident, _ = service.open_incident(plan, caller_number=data["caller_number"], channel="console",
+        incident, _ = service.open_incident(plan, caller_number=data["caller_number"], channel=Origin.CONSOLE,
                                             now=utc_now(), opened_by=current_user().username)
         if data["note"]:
-            service.note(incident, utc_now(), "note", data["note"])
+            service.note(incident, utc_now(), EventKind.NOTE, data["note"])
         db.session.commit()
         return incident_out(incident, detail=True)
 

@@ -1,7 +1,7 @@
 """The console's pages. Thin: read through the services, render, and for the actions (open by
 hand, resolve, cancel) check the form with the API's schemas and call the same services."""
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from marshmallow import EXCLUDE, ValidationError
@@ -27,13 +27,14 @@ from emergency.incidents import engine
 from emergency.incidents import service as incidents
 from emergency.incidents.messages import who_and_where
 from emergency.incidents.models import Incident
-from emergency.incidents.vocabulary import LIVE_STATUSES, IncidentStatus, Stage
+from emergency.incidents.vocabulary import LIVE_STATUSES, NEEDS_PERSON_WORDS, EventKind, IncidentStatus, Origin, Stage
 from emergency.outbox import opt_outs
 from emergency.outbox import service as outbox
 from emergency.phones import labelled_phone
 from emergency.plans import service as plans
 from emergency.records import get_or_none
 from emergency.rota import service as rota
+from emergency.telephony import spool
 from emergency.users import service as users
 from emergency.users.roles import has_console
 
@@ -114,8 +115,8 @@ def board():
 def _render_board(problems=None, form=None, status=200):
     now, user = utc_now(), g.user
     live = db.session.scalars(incidents.incidents_for(user).where(Incident.status.in_(LIVE_STATUSES))).all()
-    attention = [i for i in live
-                 if i.status == IncidentStatus.EXHAUSTED or i.stage == Stage.DONE and i.status == IncidentStatus.OPEN]
+    attention = [i for i in live if i.status in (IncidentStatus.EXHAUSTED, IncidentStatus.NEEDS_PERSON)
+                 or i.nobody_reached_at is not None]
     closed = db.session.scalars(
         incidents.incidents_for(user).where(Incident.status.in_((IncidentStatus.RESOLVED, IncidentStatus.CANCELLED)),
                                             Incident.closed_at >= now - RECENTLY_CLOSED).limit(MOST_LISTED)
@@ -124,13 +125,27 @@ def _render_board(problems=None, form=None, status=200):
     gaps = [rota.describe_span(a, b, local_zone()) for a, b in rota.gaps(now, now + timedelta(days=days))
             ] if g.may_edit else []  # a duty officer sees their own shifts and asks, not the rota
     return render_template(
-        "console/board.html", attention=[row(i) for i in attention],
+        "console/board.html", attention=[row(i) for i in attention], dead_letters=dead_letters_for_board(),
         live=[row(i) for i in live if i not in attention], closed=[row(i) for i in closed], gaps=gaps,
         gap_days=days, beat=engine.last_tick(), problems=problems or {}, form=form or {},
         outages=[o["summary"] for o in outbox.provider_outages(
             now, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"], local_zone()).values() if o["summary"]],
         refreshing=request.endpoint == "console.board" and request.args.get("refresh") != "off",
     ), status
+
+
+def dead_letters_for_board() -> list[dict]:
+    """Kept texts the line could not handle; a duty officer sees none (the texts may hold anything)."""
+    if not g.may_edit:
+        return []
+    return [{**letter, "received_at": _instant(letter.get("received_at"))} for letter in spool.dead_letters()]
+
+
+def _instant(text) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
 
 
 def row(incident: Incident) -> dict:
@@ -141,8 +156,8 @@ def row(incident: Incident) -> dict:
         doing = f"{accepter.name if accepter else 'someone'} is going"
     elif incident.status == IncidentStatus.EXHAUSTED:
         doing = "nobody accepted: call round yourself"
-    elif incident.stage == Stage.DONE and incident.status == IncidentStatus.OPEN:
-        reason = next((e.detail for e in incident.events if e.kind == "needs a person"), "")
+    elif incident.status == IncidentStatus.NEEDS_PERSON:
+        reason = NEEDS_PERSON_WORDS.get(incident.needs_person_reason, "see the timeline")
         doing = f"needs a person: {reason}"
     elif incident.stage == Stage.CONTACTS:
         doing = "asking the plan's contacts"
@@ -150,6 +165,8 @@ def row(incident: Incident) -> dict:
         doing = f"asking the duty officers (round {incident.rota_round} of {incident.rounds})"
     else:
         doing = incident.status
+    if incident.nobody_reached_at is not None and incident.status in LIVE_STATUSES:
+        doing = f"NOBODY COULD BE TOLD: call them back yourself. {doing}"
     return {"incident": incident, "who": f"{cared_for} (carer {carer}), {district}" if snapshot else "no plan found",
             "doing": doing}
 
@@ -165,10 +182,10 @@ def open_by_hand():
     try:
         plan = plans.find_by_card_number(data["card_number"])
         now = utc_now()
-        incident, joined = incidents.open_incident(plan, caller_number=data["caller_number"], channel="console",
+        incident, joined = incidents.open_incident(plan, caller_number=data["caller_number"], channel=Origin.CONSOLE,
                                                    now=now, opened_by=g.user.username)
         if data["note"]:
-            incidents.note(incident, now, "note", data["note"])
+            incidents.note(incident, now, EventKind.NOTE, data["note"])
     except DomainError as error:
         db.session.rollback()
         return _render_board({"card_number": error.message}, form, error.status_code)

@@ -3,7 +3,7 @@ it calls what is subscribed here (see emergency.outbox.outcomes)."""
 from sqlalchemy import select
 
 from emergency.extensions import db
-from emergency.incidents import service
+from emergency.incidents import hand_over, service
 from emergency.incidents.models import Incident, Page
 from emergency.incidents.vocabulary import IncidentStatus, PageStatus
 from emergency.outbox.models import OutboxMessage
@@ -34,6 +34,17 @@ def unanswered_call(message: OutboxMessage) -> bool:
     return page is not None and page.status == PageStatus.OPEN
 
 
+def delivery_failed(message: OutboxMessage, now, why: str) -> None:
+    """A failed ask moves the escalation on; a hand-over that could not go is emailed instead."""
+    service.channel_failed(message, now, why)
+    hand_over.could_not_go(message, now)
+
+
+def waiting(message: OutboxMessage, now, why: str) -> None:
+    """A hand-over the provider cannot take yet is not left waiting: it is emailed instead."""
+    hand_over.could_not_go(message, now)
+
+
 def subscribe_to(outcomes: Outcomes) -> None:
-    outcomes.subscribe(delivery_failed=service.channel_failed, still_needed=still_needed,
+    outcomes.subscribe(delivery_failed=delivery_failed, waiting=waiting, still_needed=still_needed,
                        unanswered_call=unanswered_call)

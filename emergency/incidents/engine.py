@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select, update
 from emergency.extensions import db
 from emergency.incidents import service
 from emergency.incidents.models import EngineHeartbeat, Incident
-from emergency.incidents.vocabulary import IncidentStatus
+from emergency.incidents.vocabulary import EventKind, IncidentStatus
 from emergency.monitoring import metrics
 
 MOST_PER_TICK = 20_000
@@ -84,7 +84,7 @@ class _SharedLookups:
                 incident.next_action_at = self.now + OVERDUE
             if incident.caller_update_at is not None and incident.caller_update_at <= self.now:
                 incident.caller_update_at = self.now + OVERDUE
-            service.note(incident, self.now, "engine error", "the step failed and will be retried in a minute")
+            service.note(incident, self.now, EventKind.ENGINE_ERROR, "the step failed and will be retried in a minute")
 
 
 def _tick_with_row_locks(now) -> int:

@@ -3,9 +3,18 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from emergency.db_types import UTCDateTime, values_of
+from emergency.db_types import UTCDateTime, one_of, values_of
 from emergency.extensions import db
-from emergency.incidents.vocabulary import IncidentStatus, PageStatus, Stage
+from emergency.incidents.vocabulary import (
+    AskChannels,
+    Asked,
+    EventKind,
+    IncidentStatus,
+    NeedsPersonReason,
+    Origin,
+    PageStatus,
+    Stage,
+)
 
 INCIDENT_STATUSES = values_of(IncidentStatus)
 PAGE_STATUSES = values_of(PageStatus)
@@ -18,8 +27,11 @@ class Incident(db.Model):
 
     __tablename__ = "incident"
     __table_args__ = (
-        CheckConstraint(f"status IN {INCIDENT_STATUSES}", name="status_known"),
-        CheckConstraint(f"stage IN {STAGES}", name="stage_known"),
+        CheckConstraint(one_of("status", IncidentStatus), name="status_known"),
+        CheckConstraint(one_of("stage", Stage), name="stage_known"),
+        CheckConstraint(one_of("channel", Origin), name="channel_known"),
+        CheckConstraint(one_of("channels", AskChannels), name="channels_known"),
+        CheckConstraint(one_of("needs_person_reason", NeedsPersonReason), name="needs_person_reason_known"),
         # The engine's question: what is due? Only rows with work to do are in the index.
         Index("ix_incident_due", "next_action_at", postgresql_where="next_action_at IS NOT NULL"),
         Index("ix_incident_caller_update_due", "caller_update_at", postgresql_where="caller_update_at IS NOT NULL"),
@@ -31,8 +43,13 @@ class Incident(db.Model):
     plan_snapshot: Mapped[dict | None] = mapped_column(JSON)
     caller_number: Mapped[str | None] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(10))
-    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # Why the line handed it to a person (status needs_person); kept after it is closed.
+    needs_person_reason: Mapped[str | None] = mapped_column(String(20))
+    # Set when the line found no person it could tell about it (no address at all, or none
+    # that worked): a critical failure, on the console and /health while the incident is live.
+    nobody_reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # Escalation position: the next contact to try, or the rota round and next tier.
     stage: Mapped[str] = mapped_column(String(10), default="contacts")
@@ -57,6 +74,8 @@ class Incident(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by: Mapped[str | None] = mapped_column(String(80))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # The carer was texted the survey a day after it was resolved; the rating is their answer.
+    survey_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     survey_rating: Mapped[int | None] = mapped_column(SmallInteger)
     # Set when names, numbers, free text and the plan snapshot were removed (retention or a
     # plan's erasure); what reports count stays.
@@ -79,7 +98,9 @@ class Page(db.Model):
 
     __tablename__ = "page"
     __table_args__ = (
-        CheckConstraint(f"status IN {PAGE_STATUSES}", name="status_known"),
+        CheckConstraint(one_of("status", PageStatus), name="status_known"),
+        CheckConstraint(one_of("who", Asked), name="who_known"),
+        CheckConstraint(one_of("channels", AskChannels), name="channels_known"),
         Index("ix_page_phone_code", "phone", "code"),
         # A reply "ACCEPT 42" must name one ask: two open asks to one number never share a
         # code, even when two processes pick one at the same moment.
@@ -90,7 +111,7 @@ class Page(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
     code: Mapped[str] = mapped_column(String(8))
-    who: Mapped[str] = mapped_column(String(10))  # contact, officer, fallback
+    who: Mapped[str] = mapped_column(String(10))  # Asked
     contact_index: Mapped[int | None] = mapped_column(SmallInteger)
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("duty_officer.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -110,6 +131,7 @@ class IncidentEvent(db.Model):
     """The incident's timeline."""
 
     __tablename__ = "incident_event"
+    __table_args__ = (CheckConstraint(one_of("kind", EventKind), name="kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
@@ -118,6 +140,17 @@ class IncidentEvent(db.Model):
     detail: Mapped[str] = mapped_column(Text, default="")
 
     incident: Mapped[Incident] = relationship(back_populates="events")
+
+
+class HandOver(db.Model):
+    """A duty officer told to call back a caller the line could not act for (a hand-over): that
+    officer may open the incident in the console, as one asked to help may."""
+
+    __tablename__ = "hand_over"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("duty_officer.id"), primary_key=True, index=True)
+    told_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class DetailsLink(db.Model):

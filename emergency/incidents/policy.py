@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from emergency.incidents.availability import is_available
-from emergency.incidents.vocabulary import Stage
+from emergency.incidents.vocabulary import AskChannels, Asked, Stage
 from emergency.plans.vocabulary import ConsentStatus
 from emergency.rota.calendar import TIERS
 
@@ -29,7 +29,7 @@ class Position:
 class Settings:
     wait_seconds: int
     rounds: int
-    channels: str  # sms, call, both
+    channels: AskChannels
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,10 @@ class OfficerOnDuty:
 class NewPage:
     """A page the decision asks for: one ask to one person, not yet sent or stored."""
 
-    who: str  # contact, officer, fallback
+    who: Asked
     name: str
     phone: str
-    channels: str  # sms, call, both
+    channels: AskChannels
     contact_index: int | None = None
     officer_id: int | None = None
     tier: int | None = None
@@ -66,21 +66,21 @@ class Decision:
 
 def reachable_channels(wanted: str, mobile: str | None, phone: str | None, sms_blocked) -> str | None:
     """What can actually be used: texts need a mobile that has not opted out; calls any number."""
-    can_text = wanted in ("sms", "both") and mobile is not None and mobile not in sms_blocked
-    can_call = wanted in ("call", "both") and phone is not None
+    can_text = wanted in (AskChannels.SMS, AskChannels.BOTH) and mobile is not None and mobile not in sms_blocked
+    can_call = wanted in (AskChannels.CALL, AskChannels.BOTH) and phone is not None
     if can_text and can_call:
-        return "both"
+        return AskChannels.BOTH
     if can_text:
-        return "sms"
+        return AskChannels.SMS
     if can_call:
-        return "call"
+        return AskChannels.CALL
     # Asked for texts only but texts are impossible: a call beats silence in an emergency.
-    return "call" if phone is not None else None
+    return AskChannels.CALL if phone is not None else None
 
 
 def _narrow(service_channels: str, preference: str) -> str:
     """An officer's preference counts where the service (or plan) allows both channels."""
-    return preference if service_channels == "both" else service_channels
+    return preference if service_channels == AskChannels.BOTH else service_channels
 
 
 def _contact_page(index: int, contact: dict, settings: Settings, sms_blocked, local: datetime):
@@ -92,7 +92,7 @@ def _contact_page(index: int, contact: dict, settings: Settings, sms_blocked, lo
     channels = reachable_channels(settings.channels, contact.get("mobile"), phone, sms_blocked)
     if channels is None:
         return None, f"skipped {contact['name']}: no number that can be reached"
-    return NewPage("contact", contact["name"], phone, channels, contact_index=index), None
+    return NewPage(Asked.CONTACT, contact["name"], phone, channels, contact_index=index), None
 
 
 def _officer_pages(officers, tier: int, rota_round: int, settings: Settings, sms_blocked):
@@ -100,7 +100,7 @@ def _officer_pages(officers, tier: int, rota_round: int, settings: Settings, sms
     for officer in officers:
         wanted = _narrow(settings.channels, officer.contact_preference)
         channels = reachable_channels(wanted, officer.mobile, officer.mobile, sms_blocked)
-        pages.append(NewPage("officer", officer.name, officer.mobile, channels, officer_id=officer.id,
+        pages.append(NewPage(Asked.OFFICER, officer.name, officer.mobile, channels, officer_id=officer.id,
                         tier=tier, rota_round=rota_round))
     return pages
 
@@ -139,7 +139,8 @@ def decide(position: Position, contacts: list[dict], on_duty, now: datetime,
         rounds_completed.append(rota_round)
         rota_round, next_tier = rota_round + 1, 1
 
-    fallback = () if fallback_number is None else (NewPage("fallback", "fallback number", fallback_number, "call"),)
+    fallback = () if fallback_number is None else (
+        NewPage(Asked.FALLBACK, "fallback number", fallback_number, AskChannels.CALL),)
     notes.append("nobody accepted: exhausted" + ("" if fallback else "; no fallback number is configured"))
     return Decision(Position(Stage.DONE, position.next_contact, rota_round, 1), fallback, None, exhausted=True,
                     rounds_completed=tuple(rounds_completed), notes=tuple(notes))

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 from phonenumbers import NumberParseException
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from emergency import wakeup
@@ -16,11 +16,21 @@ from emergency.clock import local_zone
 from emergency.errors import Conflict, RuleBroken
 from emergency.extensions import db
 from emergency.incidents import messages
-from emergency.incidents.models import DetailsLink, Incident, IncidentEvent, Page
+from emergency.incidents.models import DetailsLink, HandOver, Incident, IncidentEvent, Page
 from emergency.incidents.policy import NewPage, OfficerOnDuty, Position, Settings, decide
-from emergency.incidents.vocabulary import LIVE_STATUSES, IncidentStatus, PageStatus, Stage
+from emergency.incidents.vocabulary import (
+    ESCALATING_STATUSES,
+    LIVE_STATUSES,
+    AskChannels,
+    Asked,
+    EventKind,
+    IncidentStatus,
+    Origin,
+    PageStatus,
+    Stage,
+)
 from emergency.outbox import opt_outs
-from emergency.outbox.models import OutboxMessage, OutboxStatus
+from emergency.outbox.models import Channel, OutboxMessage, OutboxStatus, Purpose
 from emergency.outbox.service import queue_message
 from emergency.phones import is_mobile
 from emergency.plans.snapshot import plan_to_dict
@@ -42,12 +52,14 @@ def get_incident(incident_id: int) -> Incident:
 
 
 def live_incident_for(plan_id: int) -> Incident | None:
+    """The plan's live escalation, which a new call or text for it joins."""
     return db.session.scalar(
-        select(Incident).where(Incident.plan_id == plan_id, Incident.status.in_(LIVE_STATUSES)).order_by(Incident.id)
+        select(Incident).where(Incident.plan_id == plan_id, Incident.status.in_(ESCALATING_STATUSES))
+        .order_by(Incident.id)
     )
 
 
-def note(incident: Incident, now, kind: str, detail: str = "") -> None:
+def note(incident: Incident, now, kind: EventKind, detail: str = "") -> None:
     db.session.add(IncidentEvent(incident=incident, at=now, kind=kind, detail=detail))
 
 
@@ -58,7 +70,7 @@ def open_incident(plan, *, caller_number: str | None, channel: str, now, opened_
         raise RuleBroken(f"the plan is {plan.status}, not active", field="plan_id")
     existing = live_incident_for(plan.id)
     if existing is not None:
-        note(existing, now, "joined", f"another {channel} from {caller_number or opened_by or 'unknown'}")
+        note(existing, now, EventKind.JOINED, f"another {channel} from {caller_number or opened_by or 'unknown'}")
         return existing, True
     config = current_app.config
     incident = Incident(
@@ -66,11 +78,11 @@ def open_incident(plan, *, caller_number: str | None, channel: str, now, opened_
         status=IncidentStatus.OPEN, opened_at=now, stage=Stage.CONTACTS, next_contact=0, rota_round=1, next_tier=1, step=0,
         wait_seconds=(plan.escalation_wait_minutes * 60 if plan.escalation_wait_minutes else config["ESCALATION_WAIT_SECONDS"]),
         rounds=plan.escalation_rounds or config["ESCALATION_ROUNDS"],
-        channels=plan.escalation_channels or "both",
+        channels=plan.escalation_channels or AskChannels.BOTH,
         pages=[],  # a new incident has none: saying so spares a query
     )
     db.session.add(incident)
-    note(incident, now, "opened", f"by {channel}" + (f" from {caller_number}" if caller_number else "")
+    note(incident, now, EventKind.OPENED, f"by {channel}" + (f" from {caller_number}" if caller_number else "")
          + (f" ({opened_by})" if opened_by else ""))
     minutes = config["CALLER_UPDATE_MINUTES"]
     if minutes and caller_can_be_texted(incident):
@@ -86,7 +98,7 @@ def caller_can_be_texted(incident: Incident) -> bool:
     number = incident.caller_number
     if not number:
         return False
-    if incident.channel == "sms":
+    if incident.channel == Origin.SMS:
         return True
     try:
         return is_mobile(number)
@@ -99,19 +111,19 @@ def tell_caller(incident: Incident, now, what: str, body: str) -> bool:
     once per `what`. False when the caller cannot take texts."""
     if not caller_can_be_texted(incident):
         return False
-    queue_message(key=f"incident:{incident.id}:caller:{what}", channel="sms", to_number=incident.caller_number,
-                  body=body, purpose="caller_update", now=now)
-    note(incident, now, "caller told", body)
+    queue_message(key=f"incident:{incident.id}:caller:{what}", channel=Channel.SMS, to_number=incident.caller_number,
+                  body=body, purpose=Purpose.CALLER_UPDATE, now=now, incident_id=incident.id)
+    note(incident, now, EventKind.CALLER_TOLD, body)
     return True
 
 
 def needs_a_person_from(caller_number: str | None, now) -> Incident | None:
-    """The number's open "needs a person" incident opened in the last 30 minutes, if any."""
+    """The number's "needs a person" incident opened in the last 30 minutes, if still live."""
     if not caller_number:
         return None
     return db.session.scalar(
-        select(Incident).where(Incident.caller_number == caller_number, Incident.status == IncidentStatus.OPEN,
-                               Incident.stage == Stage.DONE, Incident.opened_at >= now - SAME_CALLER_WITHIN)
+        select(Incident).where(Incident.caller_number == caller_number, Incident.status == IncidentStatus.NEEDS_PERSON,
+                               Incident.opened_at >= now - SAME_CALLER_WITHIN)
         .order_by(Incident.id.desc())
     )
 
@@ -119,26 +131,25 @@ def needs_a_person_from(caller_number: str | None, now) -> Incident | None:
 def live_incident_called_by(caller_number: str, now, within=timedelta(days=1)) -> Incident | None:
     """The newest live escalation (not a "needs a person" record) this number opened recently."""
     return db.session.scalar(
-        select(Incident).where(Incident.caller_number == caller_number, Incident.status.in_(LIVE_STATUSES),
-                               or_(Incident.status != IncidentStatus.OPEN, Incident.stage != Stage.DONE),
+        select(Incident).where(Incident.caller_number == caller_number, Incident.status.in_(ESCALATING_STATUSES),
                                Incident.opened_at >= now - within)
         .order_by(Incident.id.desc())
     )
 
 
-def record_for_a_person(*, caller_number: str | None, channel: str, why: str, now, plan=None):
+def record_for_a_person(*, caller_number: str | None, channel: Origin, reason, why: str, now, plan=None):
     """(incident, joined). A call or text the line cannot act on by itself (unknown card, no
-    card, plan not active, a fault): listed as an open incident, with no escalation, for a
+    card, plan not active, a fault): listed as needing a person, with no escalation, for a
     person to pick up. Repeats from one number within 30 minutes join it."""
     existing = needs_a_person_from(caller_number, now)
     if existing is not None:
-        note(existing, now, "joined", f"another {channel} from {caller_number}: {why}")
+        note(existing, now, EventKind.JOINED, f"another {channel} from {caller_number}: {why}")
         return existing, True
     incident = Incident(plan_id=plan.id if plan else None, plan_snapshot=None, caller_number=caller_number,
-                        channel=channel, status=IncidentStatus.OPEN, opened_at=now, stage=Stage.DONE, wait_seconds=0, rounds=0,
-                        channels="both", next_action_at=None)
+                        channel=channel, status=IncidentStatus.NEEDS_PERSON, needs_person_reason=reason, opened_at=now,
+                        stage=Stage.DONE, wait_seconds=0, rounds=0, channels=AskChannels.BOTH, next_action_at=None)
     db.session.add(incident)
-    note(incident, now, "needs a person", f"{channel} from {caller_number or 'an unknown number'}: {why}")
+    note(incident, now, EventKind.NEEDS_PERSON, f"{channel} from {caller_number or 'an unknown number'}: {why}")
     db.session.flush()
     return incident, False
 
@@ -179,7 +190,7 @@ def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None) -> N
             sms_blocked_numbers() if sms_blocked is None else sms_blocked, current_app.config["FALLBACK_PHONE_NUMBER"],
         )
     for text in decision.notes:
-        note(incident, now, "note", text)
+        note(incident, now, EventKind.NOTE, text)
     incident.stage = decision.position.stage
     incident.next_contact = decision.position.next_contact
     incident.rota_round = decision.position.rota_round
@@ -192,8 +203,8 @@ def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None) -> N
                             messages.round_alert(incident.id, incident.plan_snapshot, rota_round, incident.rounds))
     if decision.exhausted:
         incident.status, incident.caller_update_at = IncidentStatus.EXHAUSTED, None
-        note(incident, now, "exhausted", "nobody accepted; it stays on the console until a coordinator closes it")
-        fallback_called = any(ask.who == "fallback" for ask in decision.pages)
+        note(incident, now, EventKind.EXHAUSTED, "nobody accepted; it stays on the console until a coordinator closes it")
+        fallback_called = any(ask.who == Asked.FALLBACK for ask in decision.pages)
         _alert_coordinators(incident, now, "exhausted", messages.exhausted_alert(
             incident.id, incident.plan_snapshot, fallback_called, incident.caller_number))
         tell_caller(incident, now, "nobody-found",
@@ -211,19 +222,20 @@ def _send_page(incident: Incident, new_page: NewPage, now) -> Page:
             earlier.status = PageStatus.CLOSED
     page = _add_page_with_unused_code(incident, new_page, now)
     snapshot = incident.plan_snapshot
-    if new_page.who == "fallback":
-        _queue(page, "call", messages.fallback_call(incident.id, snapshot, incident.caller_number), "fallback", now)
+    if new_page.who == Asked.FALLBACK:
+        _queue(page, Channel.CALL, messages.fallback_call(incident.id, snapshot, incident.caller_number),
+               Purpose.FALLBACK, now)
     else:
-        if new_page.channels in ("sms", "both"):
-            _queue(page, "sms", messages.ask_text(snapshot, page.code, new_page.who), "ask", now)
-        if new_page.channels in ("call", "both"):
-            _queue(page, "call", messages.ask_call(snapshot, page.code, new_page.who), "ask", now)
+        if new_page.channels in (AskChannels.SMS, AskChannels.BOTH):
+            _queue(page, Channel.SMS, messages.ask_text(snapshot, page.code, new_page.who), Purpose.ASK, now)
+        if new_page.channels in (AskChannels.CALL, AskChannels.BOTH):
+            _queue(page, Channel.CALL, messages.ask_call(snapshot, page.code, new_page.who), Purpose.ASK, now)
     tier = f", tier {new_page.tier} round {new_page.rota_round}" if new_page.tier else ""
-    note(incident, now, "asked", f"{new_page.name} ({new_page.who}{tier}) by {new_page.channels}, code {page.code}")
+    note(incident, now, EventKind.ASKED, f"{new_page.name} ({new_page.who}{tier}) by {new_page.channels}, code {page.code}")
     return page
 
 
-def _queue(page: Page, channel: str, body: str, purpose: str, now, attempt: int = 1):
+def _queue(page: Page, channel: Channel, body: str, purpose: Purpose, now, attempt: int = 1):
     return queue_message(key=f"page:{page.id}:{channel}:{purpose}:{attempt}", channel=channel, to_number=page.phone,
                          body=body, purpose=purpose, now=now, page_id=page.id)
 
@@ -262,10 +274,10 @@ def _unused_code(phone: str) -> str:
 
 
 def _alert_coordinators(incident: Incident, now, what: str, body: str) -> None:
-    note(incident, now, "coordinators alerted", body)
+    note(incident, now, EventKind.COORDINATORS_ALERTED, body)
     alerts.alert_coordinators(key=f"incident:{incident.id}:{what}", subject=f"Carers Emergency Line: incident "
                               f"{incident.id} {'exhausted' if what == 'exhausted' else 'not yet accepted'}",
-                              body=body, purpose="coordinator_alert", now=now)
+                              body=body, purpose=Purpose.COORDINATOR_ALERT, now=now, incident_id=incident.id)
 
 
 def open_pages_for(phone: str) -> list[Page]:
@@ -295,27 +307,29 @@ def accept(page: Page, now) -> tuple[bool, str]:
         accepter = incident.accepted_page
         if page.status == PageStatus.OPEN:
             page.status, page.answered_at = PageStatus.TOO_LATE, now
-        note(incident, now, "late accept", f"{page.name} accepted after it was covered")
+        note(incident, now, EventKind.LATE_ACCEPT, f"{page.name} accepted after it was covered")
         name = accepter.name if accepter else None
-        if page.channels in ("sms", "both"):
+        if page.channels in (AskChannels.SMS, AskChannels.BOTH):
             text = messages.too_late_text(name) if name else messages.no_longer_needed_text()
-            _queue(page, "sms", text, "too_late", now)
+            _queue(page, Channel.SMS, text, Purpose.TOO_LATE, now)
         return False, name
     page.status, page.answered_at = PageStatus.ACCEPTED, now
-    note(incident, now, "accepted", f"{page.name} ({page.who}) accepted, code {page.code}")
+    note(incident, now, EventKind.ACCEPTED, f"{page.name} ({page.who}) accepted, code {page.code}")
     snapshot = incident.plan_snapshot
     for other in incident.pages:
         if other.id != page.id and other.status == PageStatus.OPEN:
             other.status = PageStatus.COVERED
-            if other.channels in ("sms", "both") and other.who != "fallback":
-                _queue(other, "sms", messages.covered_text(snapshot, other.code, page.name), "covered", now)
+            if other.channels in (AskChannels.SMS, AskChannels.BOTH) and other.who != Asked.FALLBACK:
+                _queue(other, Channel.SMS, messages.covered_text(snapshot, other.code, page.name), Purpose.COVERED, now)
     if caller_can_be_texted(incident):
         body = messages.caller_confirmation(snapshot, page.name)
-        queue_message(key=f"incident:{incident.id}:caller-confirmation", channel="sms",
-                      to_number=incident.caller_number, body=body, purpose="caller_confirmation", now=now)
-        note(incident, now, "caller told", body)
+        queue_message(key=f"incident:{incident.id}:caller-confirmation", channel=Channel.SMS,
+                      to_number=incident.caller_number, body=body, purpose=Purpose.CALLER_CONFIRMATION, now=now,
+                      incident_id=incident.id)
+        note(incident, now, EventKind.CALLER_TOLD, body)
     link = _details_link(incident, page, now)
-    _queue(page, "sms", messages.accepter_details(snapshot, page.code, link, DETAILS_LINK_HOURS), "details", now)
+    _queue(page, Channel.SMS, messages.accepter_details(snapshot, page.code, link, DETAILS_LINK_HOURS), Purpose.DETAILS,
+           now)
     return True, page.name
 
 
@@ -346,7 +360,7 @@ def details_for_link(token: str, now, *, viewer=None):
                  actor=f"accepter of ask {page.id}",
                  detail=f"incident {incident.id}, ask {page.id} ({page.who})"
                         + (f", opened by console user {viewer.id}" if viewer else ""))
-    note(incident, now, "details viewed", f"{viewer.full_name} ({viewer.role.replace('_', ' ')}, in the console)"
+    note(incident, now, EventKind.DETAILS_VIEWED, f"{viewer.full_name} ({viewer.role.replace('_', ' ')}, in the console)"
          if viewer else f"{page.name} (the link sent to them)")
     return incident, page
 
@@ -363,12 +377,12 @@ def page_failed(page: Page, now, why: str, unanswered: bool = False) -> None:
 def channel_failed(message: OutboxMessage, now, why: str) -> None:
     """One channel of a page failed (a text undelivered, a call not taken). The page has failed
     once none of its channels can still reach the person; then the escalation moves on at once."""
-    if message.page_id is None or message.purpose != "ask":
+    if message.page_id is None or message.purpose != Purpose.ASK:
         return
     page = db.session.get(Page, message.page_id)
-    note(page.incident, now, "delivery failed", f"{message.channel} to {page.name}: {why}")
+    note(page.incident, now, EventKind.DELIVERY_FAILED, f"{message.channel} to {page.name}: {why}")
     others = db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.page_id == page.id, OutboxMessage.purpose == "ask", OutboxMessage.id != message.id)).all()
+        OutboxMessage.page_id == page.id, OutboxMessage.purpose == Purpose.ASK, OutboxMessage.id != message.id)).all()
     if all(other.status in (OutboxStatus.FAILED, OutboxStatus.UNKNOWN) for other in others):
         page_failed(page, now, why)
 
@@ -378,7 +392,7 @@ def _close_page(page: Page, status: PageStatus, now, detail: str) -> None:
         return
     page.status, page.answered_at = status, now
     incident = page.incident
-    note(incident, now, status, detail)
+    note(incident, now, EventKind(status), detail)
     # Nobody left to answer this step: move on at once rather than wait out the step.
     still_waiting = any(p.status == PageStatus.OPEN and p.step == incident.step for p in incident.pages)
     if incident.status == IncidentStatus.OPEN and page.step == incident.step and not still_waiting:
@@ -392,9 +406,10 @@ def resolve(incident: Incident, now, by: str, detail: str = "") -> Incident:
     incident.status, incident.closed_at, incident.closed_by = IncidentStatus.RESOLVED, now, by
     incident.caller_update_at = None
     _close_open_pages(incident)
-    # The carer is asked how it went a day later; the engine sends it when due.
-    incident.next_action_at = now + SURVEY_AFTER
-    note(incident, now, "resolved", f"by {by}" + (f": {detail}" if detail else ""))
+    # The carer of a plan's escalation is asked how it went a day later; the engine sends it
+    # when due. A call or text handed to a person had no plan acted on: nobody to ask.
+    incident.next_action_at = now + SURVEY_AFTER if incident.plan_snapshot is not None else None
+    note(incident, now, EventKind.RESOLVED, f"by {by}" + (f": {detail}" if detail else ""))
     return incident
 
 
@@ -404,7 +419,7 @@ def cancel(incident: Incident, reason: str, now, by: str) -> Incident:
     incident.status, incident.closed_at, incident.closed_by, incident.cancel_reason = IncidentStatus.CANCELLED, now, by, reason
     incident.next_action_at = incident.caller_update_at = None
     _close_open_pages(incident)
-    note(incident, now, "cancelled", f"by {by}: {reason}")
+    note(incident, now, EventKind.CANCELLED, f"by {by}: {reason}")
     return incident
 
 
@@ -420,27 +435,29 @@ def send_caller_update(incident: Incident, now) -> None:
     if incident.status != IncidentStatus.OPEN or due is None or due > now:
         return
     incident.caller_update_at = now + timedelta(minutes=minutes) if minutes else None
-    people_asked = len({page.phone for page in incident.pages if page.who != "fallback"})
+    people_asked = len({page.phone for page in incident.pages if page.who != Asked.FALLBACK})
     tell_caller(incident, now, f"still-looking:{due:%Y%m%dT%H%M%S}",
                 messages.caller_still_looking(incident.plan_snapshot, people_asked))
 
 
 def send_survey(incident: Incident, now) -> None:
     incident.next_action_at = None
-    mobile = incident.plan_snapshot["carer"].get("mobile")
-    if mobile:
-        queue_message(key=f"incident:{incident.id}:survey", channel="sms", to_number=mobile,
-                      body=messages.survey_text(incident.plan_snapshot), purpose="survey", now=now)
-        note(incident, now, "survey sent", "asked the carer how well the needs were met")
+    mobile = (incident.plan_snapshot or {}).get("carer", {}).get("mobile")
+    if mobile and incident.survey_sent_at is None:
+        queue_message(key=f"incident:{incident.id}:survey", channel=Channel.SMS, to_number=mobile,
+                      body=messages.survey_text(incident.plan_snapshot), purpose=Purpose.SURVEY, now=now,
+                      incident_id=incident.id)
+        incident.survey_sent_at = now
+        note(incident, now, EventKind.SURVEY_SENT, "asked the carer how well the needs were met")
 
 
 def awaiting_rating_from(phone: str, now) -> Incident | None:
     """The newest incident whose carer, at this number, was sent the survey in the last two
     weeks and has not answered it."""
     return db.session.scalar(
-        select(Incident).join(IncidentEvent)
-        .where(IncidentEvent.kind == "survey sent", IncidentEvent.at >= now - timedelta(days=14),
-               Incident.survey_rating.is_(None), Incident.plan_snapshot[("carer", "mobile")].as_string() == phone)
+        select(Incident)
+        .where(Incident.survey_sent_at >= now - timedelta(days=14), Incident.survey_rating.is_(None),
+               Incident.plan_snapshot[("carer", "mobile")].as_string() == phone)
         .order_by(Incident.id.desc())
         .limit(1)
     )
@@ -450,11 +467,12 @@ def record_survey(incident: Incident, rating: int, now) -> None:
     if not 1 <= rating <= 5:
         raise RuleBroken("a rating is 1 to 5", field="rating")
     incident.survey_rating = rating
-    note(incident, now, "survey answered", f"rated {rating} of 5")
+    note(incident, now, EventKind.SURVEY_ANSWERED, f"rated {rating} of 5")
 
 
 def incidents(*, status=None, opened_from=None, opened_to=None, officer_id=None):
-    """A query, newest first. With officer_id, only incidents that officer was asked to help with."""
+    """A query, newest first. With officer_id, only incidents that officer was asked to help
+    with or handed (told to call a caller back)."""
     query = select(Incident).order_by(Incident.opened_at.desc(), Incident.id.desc())
     if status:
         query = query.where(Incident.status == status)
@@ -463,7 +481,8 @@ def incidents(*, status=None, opened_from=None, opened_to=None, officer_id=None)
     if opened_to:
         query = query.where(Incident.opened_at < opened_to)
     if officer_id is not None:
-        query = query.where(Incident.id.in_(select(Page.incident_id).where(Page.officer_id == officer_id)))
+        query = query.where(Incident.id.in_(select(Page.incident_id).where(Page.officer_id == officer_id)
+                                            .union(select(HandOver.incident_id).where(HandOver.officer_id == officer_id))))
     return query
 
 
@@ -474,11 +493,13 @@ def officer_id_for(user) -> int | None:
 
 
 def visible_to(user, incident: Incident) -> bool:
-    """Coordinators and admins see every incident; a duty officer those they were asked about."""
+    """Coordinators and admins see every incident; a duty officer those they were asked about
+    or handed, and no other."""
     if not sees_only_own_asks(user):
         return True
     officer_id = officer_id_for(user)
-    return officer_id is not None and any(page.officer_id == officer_id for page in incident.pages)
+    return officer_id is not None and (any(page.officer_id == officer_id for page in incident.pages)
+                                       or db.session.get(HandOver, (incident.id, officer_id)) is not None)
 
 
 def may_read_plan(user, plan_id: int) -> bool:

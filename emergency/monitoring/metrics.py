@@ -42,6 +42,11 @@ WEBHOOK_SECONDS = Histogram("cel_webhook_request_seconds", "Time to answer a Twi
                             buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 15), registry=PROCESS_REGISTRY)
 TICK_SECONDS = Histogram("cel_engine_tick_seconds", "Duration of the escalation engine's ticks",
                          buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30), registry=PROCESS_REGISTRY)
+# Critical: a call, a text or a kept text that no person could be told of (no address at all,
+# or none that worked), or a kept text the line could not handle. Each is also logged at
+# CRITICAL, and /health reports what is still outstanding.
+NOBODY_REACHED = Counter("cel_nobody_reached", "Calls and texts no person could be told of, and kept texts the "
+                         "line could not handle (critical), by what it was", ["what"], registry=PROCESS_REGISTRY)
 STEP_LATENESS = Histogram("cel_escalation_step_lateness_seconds",
                           "How long after it fell due an escalation step was taken",
                           buckets=(1, 2, 5, 10, 30, 60, 120, 300, 600), registry=PROCESS_REGISTRY)

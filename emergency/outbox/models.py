@@ -4,7 +4,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from emergency.db_types import UTCDateTime, values_of
+from emergency.db_types import UTCDateTime, one_of, values_of
 from emergency.extensions import db
 
 
@@ -24,6 +24,28 @@ class OutboxStatus(StrEnum):
     CANCELLED = "cancelled"  # never sent: its incident closed while the provider could not be reached
 
 
+class Purpose(StrEnum):
+    """What a message is for."""
+
+    ASK = "ask"  # asking a contact or officer to go
+    FALLBACK = "fallback"  # the fallback number, rung when nobody accepted
+    COVERED = "covered"  # telling those still asked that someone else is going
+    TOO_LATE = "too_late"  # telling a late accepter that someone else is going
+    DETAILS = "details"  # the accepter's details link
+    CALLER_CONFIRMATION = "caller_confirmation"  # the caller: help is arranged
+    CALLER_UPDATE = "caller_update"  # the caller: still looking, or nobody found
+    SURVEY = "survey"  # the carer, a day after: how well were the needs met?
+    HAND_OVER = "hand_over"  # a person is told to call back a caller the line could not act for
+    KEPT_TEXT_REPLY = "kept_text_reply"  # the answer to a text kept on disk while the database was down
+    DEAD_LETTER_ALERT = "dead_letter_alert"  # coordinators: a kept text the line could not handle
+    COORDINATOR_ALERT = "coordinator_alert"  # coordinators: a round finished, or an incident exhausted
+    PROVIDER_OUTAGE_ALERT = "provider_outage_alert"
+    ROTA_GAP_ALERT = "rota_gap_alert"
+    CONSENT = "consent"  # a contact asked to agree to be named in a plan
+    REVIEW_LIST = "review_list"  # coordinators: plans due for review
+    REVIEW_REMINDER = "review_reminder"  # a carer: their plan is due for review
+
+
 CHANNELS = values_of(Channel)
 STATUSES = values_of(OutboxStatus)
 # The outside systems messages leave through; each has its own health.
@@ -36,8 +58,9 @@ class OutboxMessage(db.Model):
 
     __tablename__ = "outbox_message"
     __table_args__ = (
-        CheckConstraint(f"channel IN {CHANNELS}", name="channel_known"),
-        CheckConstraint(f"status IN {STATUSES}", name="status_known"),
+        CheckConstraint(one_of("channel", Channel), name="channel_known"),
+        CheckConstraint(one_of("status", OutboxStatus), name="status_known"),
+        CheckConstraint(one_of("purpose", Purpose), name="purpose_known"),
         # Texts and calls go to a phone number, emails to an address.
         CheckConstraint(
             "(channel = 'email' AND to_email IS NOT NULL) OR (channel <> 'email' AND to_number IS NOT NULL)",
@@ -55,6 +78,8 @@ class OutboxMessage(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     page_id: Mapped[int | None] = mapped_column(ForeignKey("page.id"), index=True)
+    # The incident a hand-over is about, so that one that cannot go by phone goes by email.
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"), index=True)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -3,6 +3,7 @@
 The outbox sits below the concepts that queue messages: it never imports them. They subscribe
 here instead (the app factory wires them up), and the outbox calls what they subscribed:
 - `delivery_failed(message, now, why)`: a message failed, or may not have gone (a crash mid-send);
+- `waiting(message, now, why)`: the provider could not take a message yet; it is tried again later;
 - `still_needed(message) -> Need | None`: asked of a message the provider could not take yet;
 - `unanswered_call(message) -> bool`: asked of a call that ended: did it reach nobody
   (answered by voicemail, say)? Then it counts as failed;
@@ -32,16 +33,23 @@ class OutageNotice:
 
 class Outcomes:
     def __init__(self):
-        self._delivery_failed, self._still_needed, self._unanswered_call, self._outage = [], [], [], []
+        self._delivery_failed, self._waiting, self._still_needed, self._unanswered_call, self._outage = \
+            [], [], [], [], []
 
-    def subscribe(self, *, delivery_failed=None, still_needed=None, unanswered_call=None, outage=None) -> None:
-        for subscribers, subscriber in ((self._delivery_failed, delivery_failed), (self._still_needed, still_needed),
-                                        (self._unanswered_call, unanswered_call), (self._outage, outage)):
+    def subscribe(self, *, delivery_failed=None, waiting=None, still_needed=None, unanswered_call=None,
+                  outage=None) -> None:
+        for subscribers, subscriber in ((self._delivery_failed, delivery_failed), (self._waiting, waiting),
+                                        (self._still_needed, still_needed), (self._unanswered_call, unanswered_call),
+                                        (self._outage, outage)):
             if subscriber is not None:
                 subscribers.append(subscriber)
 
     def delivery_failed(self, message, now, why: str) -> None:
         for subscriber in self._delivery_failed:
+            subscriber(message, now, why)
+
+    def waiting(self, message, now, why: str) -> None:
+        for subscriber in self._waiting:
             subscriber(message, now, why)
 
     def still_needed(self, message) -> Need | None:

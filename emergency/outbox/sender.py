@@ -117,6 +117,8 @@ def _record(message: OutboxMessage, provider: str, future, now, seen: health.See
         if failure.transient:
             seen.no_answer(provider, str(failure))
             _wait_and_retry(message, now, outcomes)
+            if message.status == OutboxStatus.PENDING:
+                outcomes.waiting(message, now, str(failure))
             return
         seen.answered(provider)  # it answered, even if the answer was no
         message.status = OutboxStatus.FAILED

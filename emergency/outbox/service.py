@@ -11,7 +11,8 @@ _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def queue_message(*, key: str, channel: str, to_number: str | None = None, body: str, purpose: str, now,
-                  page_id: int | None = None, to_email: str | None = None, subject: str | None = None) -> int:
+                  page_id: int | None = None, to_email: str | None = None, subject: str | None = None,
+                  incident_id: int | None = None) -> int:
     """Record a message to send, once per key, and return its id: a second call with the same
     key, from this process or another at the same moment, returns the message already queued.
     The sender is woken when the transaction commits."""
@@ -20,7 +21,7 @@ def queue_message(*, key: str, channel: str, to_number: str | None = None, body:
         insert(OutboxMessage)
         .values(idempotency_key=key, channel=channel, to_number=to_number, to_email=to_email, subject=subject,
                 body=body, purpose=purpose, status=OutboxStatus.PENDING, created_at=now, next_attempt_at=now, attempts=0,
-                page_id=page_id, provider_sequence=-1)
+                page_id=page_id, incident_id=incident_id, provider_sequence=-1)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(OutboxMessage.id)
     )

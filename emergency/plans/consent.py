@@ -11,13 +11,14 @@ from emergency.audit import service as audit
 from emergency.errors import Conflict, RuleBroken
 from emergency.extensions import db
 from emergency.names import first_name
+from emergency.outbox.models import Channel, Purpose
 from emergency.outbox.service import queue_message
 from emergency.phones import is_mobile, readable_phone
 from emergency.plans import service as plans
 from emergency.plans.consent_models import ConsentRequest
 from emergency.plans.models import ContingencyPlan, EmergencyContact
 from emergency.plans.snapshot import plan_to_dict
-from emergency.plans.vocabulary import PlanStatus
+from emergency.plans.vocabulary import ConsentRequestStatus, ConsentStatus, PlanStatus
 from emergency.wording import phrase
 
 _REPLY = re.compile(r"^(AGREE|REFUSE)(?:\s*#?\s*(\d{1,8}))?[.!]*$")
@@ -42,7 +43,7 @@ def consent_text(carer_name: str, code: str) -> str:
 
 def open_request_for(contact: EmergencyContact) -> ConsentRequest | None:
     return db.session.scalar(select(ConsentRequest).where(ConsentRequest.contact_id == contact.id,
-                                                          ConsentRequest.status == "open"))
+                                                          ConsentRequest.status == ConsentRequestStatus.OPEN))
 
 
 def open_requests_for(contact_ids: list[int]) -> dict[int, ConsentRequest]:
@@ -50,7 +51,7 @@ def open_requests_for(contact_ids: list[int]) -> dict[int, ConsentRequest]:
     if not contact_ids:
         return {}
     requests = db.session.scalars(select(ConsentRequest).where(ConsentRequest.contact_id.in_(contact_ids),
-                                                               ConsentRequest.status == "open"))
+                                                               ConsentRequest.status == ConsentRequestStatus.OPEN))
     return {request.contact_id: request for request in requests}
 
 
@@ -70,11 +71,11 @@ def ask_for_consent(contact: EmergencyContact, *, by, now) -> tuple[ConsentReque
     if existing is not None and existing.phone == contact.mobile:
         return existing, False
     if existing is not None:  # the number changed since: the old ask can no longer be answered
-        existing.status = "closed"
+        existing.status = ConsentRequestStatus.CLOSED
         db.session.flush()
     request = _new_request(contact, plan, by, now)
-    queue_message(key=f"consent:{request.id}", channel="sms", to_number=contact.mobile,
-                  body=consent_text(plan.carer_name, request.code), purpose="consent", now=now)
+    queue_message(key=f"consent:{request.id}", channel=Channel.SMS, to_number=contact.mobile,
+                  body=consent_text(plan.carer_name, request.code), purpose=Purpose.CONSENT, now=now)
     # ids only in the append-only log: an erasure must be able to leave no name or number behind.
     audit.record("plan.consent_asked", user=by, now=now, plan_id=plan.id, detail=f"contact {contact.id}")
     return request, True
@@ -82,13 +83,14 @@ def ask_for_consent(contact: EmergencyContact, *, by, now) -> tuple[ConsentReque
 
 def _new_request(contact, plan, by, now) -> ConsentRequest:
     taken = set(db.session.scalars(select(ConsentRequest.code).where(ConsentRequest.phone == contact.mobile,
-                                                                     ConsentRequest.status == "open")))
+                                                                     ConsentRequest.status == ConsentRequestStatus.OPEN)))
     for _ in range(_CODE_TRIES):
         code = str(secrets.randbelow(900) + 100)
         if code in taken:
             continue
         request = ConsentRequest(contact_id=contact.id, plan_id=plan.id, phone=contact.mobile, code=code,
-                                 status="open", asked_at=now, asked_by=by.username if by else audit.SYSTEM_ACTOR)
+                                 status=ConsentRequestStatus.OPEN, asked_at=now,
+                                 asked_by=by.username if by else audit.SYSTEM_ACTOR)
         try:
             with db.session.begin_nested():  # another process may take the same code at this moment
                 db.session.add(request)
@@ -106,13 +108,14 @@ def record_reply(sender: str, reply: ConsentReply, now) -> str:
         return request
     contact = request.contact
     plan: ContingencyPlan = contact.plan
-    request.status, request.answered_at = ("agreed" if reply.agreed else "refused"), now
+    request.status = ConsentRequestStatus.AGREED if reply.agreed else ConsentRequestStatus.REFUSED
+    request.answered_at = now
     if contact.mobile != sender:  # the plan now has another number for them: this phone speaks for nobody
-        request.status = "closed"
+        request.status = ConsentRequestStatus.CLOSED
         return phrase("consent.no_longer_open")
     if plan.status != PlanStatus.ARCHIVED:
         before = plan_to_dict(plan)
-        contact.consent_status = "given" if reply.agreed else "refused"
+        contact.consent_status = ConsentStatus.GIVEN if reply.agreed else ConsentStatus.REFUSED
         contact.consent_recorded_on = plans.local_date(now)
         plans.record_change(plan, before, change="consent_by_text", by=None, now=now,
                             reason=f"{contact.name} replied {'AGREE' if reply.agreed else 'REFUSE'} {request.code} "
@@ -124,7 +127,7 @@ def record_reply(sender: str, reply: ConsentReply, now) -> str:
 
 
 def _request_answered(sender: str, code: str | None) -> ConsentRequest | str:
-    query = select(ConsentRequest).where(ConsentRequest.phone == sender, ConsentRequest.status == "open")
+    query = select(ConsentRequest).where(ConsentRequest.phone == sender, ConsentRequest.status == ConsentRequestStatus.OPEN)
     if code:
         request = db.session.scalar(query.where(ConsentRequest.code == code))
         return request or phrase("consent.no_request_with_code", code=code)
@@ -141,5 +144,5 @@ def contacts_awaiting_consent():
     """A query of (contact, plan) still pending consent on plans in use, oldest plan first."""
     return (select(EmergencyContact, ContingencyPlan)
             .join(ContingencyPlan, EmergencyContact.plan_id == ContingencyPlan.id)
-            .where(EmergencyContact.consent_status == "pending", ContingencyPlan.status != PlanStatus.ARCHIVED)
+            .where(EmergencyContact.consent_status == ConsentStatus.PENDING, ContingencyPlan.status != PlanStatus.ARCHIVED)
             .order_by(ContingencyPlan.carer_name, ContingencyPlan.id, EmergencyContact.position))

@@ -3,12 +3,10 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from emergency.db_types import UTCDateTime
+from emergency.db_types import UTCDateTime, one_of
 from emergency.extensions import db
 from emergency.plans.models import EmergencyContact
-
-# closed: no longer answerable (the contact's number changed)
-CONSENT_REQUEST_STATUSES = ("open", "agreed", "refused", "closed")
+from emergency.plans.vocabulary import ConsentRequestStatus
 
 
 class ConsentRequest(db.Model):
@@ -17,7 +15,7 @@ class ConsentRequest(db.Model):
 
     __tablename__ = "consent_request"
     __table_args__ = (
-        CheckConstraint(f"status IN {CONSENT_REQUEST_STATUSES}", name="status_known"),
+        CheckConstraint(one_of("status", ConsentRequestStatus), name="status_known"),
         Index("uq_consent_request_open_phone_code", "phone", "code", unique=True,
               sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
     )

@@ -16,3 +16,12 @@ class ConsentStatus(StrEnum):
     PENDING = "pending"
     GIVEN = "given"
     REFUSED = "refused"
+
+
+class ConsentRequestStatus(StrEnum):
+    """A text asking a contact to agree to be named in a plan."""
+
+    OPEN = "open"  # waiting for AGREE or REFUSE
+    AGREED = "agreed"
+    REFUSED = "refused"
+    CLOSED = "closed"  # no longer answerable (the contact's number changed)

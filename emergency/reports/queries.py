@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, distinct, exists, func, literal, not_, select
 
 from emergency.extensions import db
 from emergency.incidents.models import Incident, IncidentEvent, Page
-from emergency.incidents.vocabulary import IncidentStatus, PageStatus
+from emergency.incidents.vocabulary import EventKind, IncidentStatus, PageStatus
 from emergency.plans.models import CaredForPerson, ContingencyPlan, EmergencyContact, PlanVersion
 from emergency.plans.vocabulary import PlanStatus
 from emergency.reports.figures import nearest_rank
@@ -119,7 +119,8 @@ def _opened_in(w: Window):
 
 
 def _outcome_at_end(w: Window):
-    exhausted_by_end = exists().where(IncidentEvent.incident_id == Incident.id, IncidentEvent.kind == "exhausted",
+    # When it became exhausted is history, so the timeline answers it; what it is now does not.
+    exhausted_by_end = exists().where(IncidentEvent.incident_id == Incident.id, IncidentEvent.kind == EventKind.EXHAUSTED,
                                       IncidentEvent.at < w.end)
     closed_by_end = Incident.closed_at < w.end
     return case(
@@ -127,6 +128,8 @@ def _outcome_at_end(w: Window):
         (and_(Incident.status == IncidentStatus.RESOLVED, closed_by_end), "resolved"),
         (Incident.accepted_at < w.end, "accepted"),
         (exhausted_by_end, "exhausted"),
+        # Handed to a person and not closed by the end (the reason stays once it is closed).
+        (Incident.needs_person_reason.is_not(None), "needs a person"),
         else_="open",
     )
 
@@ -228,8 +231,7 @@ def asks_per_officer(w: Window) -> list[tuple[str, int, int, int]]:
 # Feedback
 
 def ratings(w: Window) -> dict:
-    surveyed = exists().where(IncidentEvent.incident_id == Incident.id, IncidentEvent.kind == "survey sent",
-                              IncidentEvent.at < w.end)
+    surveyed = Incident.survey_sent_at < w.end
     # One pass: a row per rating given (None: asked, not answered), only for incidents surveyed.
     rows = db.session.execute(
         select(Incident.survey_rating, func.count()).where(*_opened_in(w), surveyed).group_by(Incident.survey_rating)

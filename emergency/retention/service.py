@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from sqlalchemy import String, and_, cast, delete, func, literal, null, or_, select, text, update
 
 from emergency.extensions import db
-from emergency.incidents.models import DetailsLink, Incident, IncidentEvent, Page
+from emergency.incidents.models import DetailsLink, HandOver, Incident, IncidentEvent, Page
 from emergency.incidents.vocabulary import CLOSED_STATUSES, PageStatus
 from emergency.outbox.models import OutboxMessage, OutboxStatus
 from emergency.retention.schedule import ERASED_TEXT, REDACTED_BODY, RetentionSchedule, due_before
@@ -137,6 +137,7 @@ def anonymise_incidents(ids: list[int], now, *, keep_plan_link: bool) -> int:
         .execution_options(**quietly)
     )
     db.session.execute(delete(DetailsLink).where(DetailsLink.incident_id.in_(ids)))
+    db.session.execute(delete(HandOver).where(HandOver.incident_id.in_(ids)))  # which officers were told, as pages'
     db.session.execute(
         update(IncidentEvent).where(IncidentEvent.incident_id.in_(ids)).values(detail="")
         .execution_options(**quietly)

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from emergency.alerts import service as alerts
 from emergency.clock import local_date
 from emergency.extensions import db
+from emergency.outbox.models import Purpose
 from emergency.outbox.service import queue_message
 from emergency.plans.models import ContingencyPlan
 from emergency.plans.service import plans_due_for_review
@@ -58,7 +59,7 @@ def list_due_reviews_to_coordinators(now) -> list[int]:
     batch = ",".join(str(p.id) for p in newly)
     alerts.alert_coordinators(key=f"plan-reviews:{today}:{_short_hash(batch)}",
                               subject=f"Carers Emergency Line: {len(newly)} plan review(s) due", body=body,
-                              purpose="review_list", now=now)
+                              purpose=Purpose.REVIEW_LIST, now=now)
     return [p.id for p in newly]
 
 
@@ -91,6 +92,6 @@ def text_carers_before_review(now) -> list[int]:
         if _claim(plan.id, plan.review_due_on, "carer", now):
             queue_message(key=f"plan-review:{plan.id}:{plan.review_due_on}:carer", channel="sms",
                           to_number=plan.carer_mobile, body=review_text(plan.review_due_on, call),
-                          purpose="review_reminder", now=now)
+                          purpose=Purpose.REVIEW_REMINDER, now=now)
             texted.append(plan.id)
     return texted

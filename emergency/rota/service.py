@@ -12,6 +12,7 @@ from emergency.alerts import service as alerts
 from emergency.clock import local_zone
 from emergency.errors import RuleBroken
 from emergency.extensions import db
+from emergency.outbox.models import Purpose
 from emergency.records import get_or_not_found
 from emergency.rota import calendar
 from emergency.rota import week as rota_week
@@ -267,7 +268,7 @@ def alert_coordinators_of_gaps(now) -> list:
     today = now.astimezone(zone).date()
     return alerts.alert_coordinators(key=f"rota-gaps:{today}", subject=f"Carers Emergency Line: {len(holes)} "
                                      f"out-of-hours gap{'s' if len(holes) > 1 else ''} in the rota", body=body,
-                                     purpose="rota_gap_alert", now=now)
+                                     purpose=Purpose.ROTA_GAP_ALERT, now=now)
 
 
 # Calendar feeds

@@ -5,25 +5,21 @@ from sqlalchemy import select, update
 
 from emergency.audit import service as audit
 from emergency.extensions import db
-from emergency.incidents import messages
+from emergency.incidents import hand_over, messages
 from emergency.incidents import service as incidents
 from emergency.incidents.messages import LINE, first_name
 from emergency.incidents.models import Incident, Page
-from emergency.incidents.vocabulary import IncidentStatus, PageStatus
+from emergency.incidents.vocabulary import EventKind, IncidentStatus, NeedsPersonReason, Origin, PageStatus
 from emergency.outbox import delivery_reports, opt_outs, twilio_transport
-from emergency.outbox.models import Channel
-from emergency.outbox.service import queue_message
 from emergency.plans.cards import CardNumberError, has_valid_check_digit, parse_card_number
 from emergency.plans.consent import parse_consent_reply, record_reply
 from emergency.plans.models import ContingencyPlan, KeySafeCode
 from emergency.plans.vocabulary import PlanStatus
 from emergency.rota import service as rota
-from emergency.rota.calendar import TIERS
 from emergency.rota.models import DutyOfficer
-from emergency.telephony import spool
-from emergency.telephony.models import InboundRequest, PutThrough, sms_request_key
+from emergency.telephony.models import PutThrough
 from emergency.telephony.replies import parse_text
-from emergency.users.service import alert_recipients
+from emergency.telephony.vocabulary import CallOutcome
 
 HELP = (f"{LINE}: text the number on the carer's emergency card to get help. To answer an ask, reply "
         f"ACCEPT or DECLINE with its code. If anyone is in danger, call 999.")
@@ -64,26 +60,27 @@ def handle_text(sender: str, body: str, now) -> str | None:
         return messages.accepted_reminder(accepted.code, accepted.incident.plan_snapshot)
     called = incidents.live_incident_called_by(sender, now)
     if called is not None:
-        incidents.note(called, now, "caller's text", _kept(body))
+        incidents.note(called, now, EventKind.CALLERS_TEXT, _kept(body))
         return _answered(called, now, _where_things_stand(called))
     if not reply.card_candidates and _is_known(sender):
         return HELP
-    incident, told = _hand_to_duty_officer(sender, "sms", found.why, now)
-    incidents.note(incident, now, "caller's text", _kept(body))
-    return _answered(incident, now, messages.no_card_found(told, mistyped=found.mistyped))
+    handed = hand_over.hand_to_a_person(sender, Origin.SMS, found.reason, found.why, now)
+    incidents.note(handed.incident, now, EventKind.CALLERS_TEXT, _kept(body))
+    return _answered(handed.incident, now, messages.no_card_found(handed.told, mistyped=found.mistyped))
 
 
 def _answered(incident: Incident, now, words: str) -> str:
     """What the caller is told in answer to their text or call is on the timeline too."""
-    incidents.note(incident, now, "caller told", words)
+    incidents.note(incident, now, EventKind.CALLER_TOLD, words)
     return words
 
 
 class _CardsFound:
     """What the card numbers in a text come to: a plan (any status), or why there is none."""
 
-    def __init__(self, plan=None, why="a text with no card number in it", mistyped=False):
-        self.plan, self.why, self.mistyped = plan, why, mistyped
+    def __init__(self, plan=None, why="a text with no card number in it", reason=NeedsPersonReason.NO_CARD,
+                 mistyped=False):
+        self.plan, self.why, self.reason, self.mistyped = plan, why, reason, mistyped
 
 
 def _plan_named(candidates) -> _CardsFound:
@@ -95,9 +92,10 @@ def _plan_named(candidates) -> _CardsFound:
         if plans:
             plans.sort(key=lambda plan: (plan.status != PlanStatus.ACTIVE, valid.index(plan.card_number)))
             return _CardsFound(plans[0])
-        return _CardsFound(why=f"an unknown card {valid[0]}")
+        return _CardsFound(why=f"an unknown card {valid[0]}", reason=NeedsPersonReason.UNKNOWN_CARD)
     if candidates:
-        return _CardsFound(why="a card number that could not be read (a digit may be mistyped)", mistyped=True)
+        return _CardsFound(why="a card number that could not be read (a digit may be mistyped)",
+                           reason=NeedsPersonReason.UNREADABLE_CARD, mistyped=True)
     return _CardsFound()
 
 
@@ -160,66 +158,32 @@ def _page_answered(sender: str, code: str | None, done: bool):
 def _card_by_text(sender: str, found: _CardsFound, body: str, now) -> str:
     plan = found.plan
     if plan.status != PlanStatus.ACTIVE:
-        incident, told = _hand_to_duty_officer(sender, "sms", f"a card whose plan is {plan.status}", now, plan)
-        incidents.note(incident, now, "caller's text", _kept(body))
-        return _answered(incident, now, messages.card_not_usable(told))
-    incident, joined = incidents.open_incident(plan, caller_number=sender, channel="sms", now=now)
-    incidents.note(incident, now, "caller's text", _kept(body))
+        handed = hand_over.hand_to_a_person(sender, Origin.SMS, NeedsPersonReason.PLAN_NOT_ACTIVE,
+                                            f"a card whose plan is {plan.status}", now, plan)
+        incidents.note(handed.incident, now, EventKind.CALLERS_TEXT, _kept(body))
+        return _answered(handed.incident, now, messages.card_not_usable(handed.told))
+    incident, joined = incidents.open_incident(plan, caller_number=sender, channel=Origin.SMS, now=now)
+    incidents.note(incident, now, EventKind.CALLERS_TEXT, _kept(body))
     if joined:
         return _answered(incident, now, _where_things_stand(incident))
     return _answered(incident, now, messages.caller_opened(incident.plan_snapshot))
 
 
-def _hand_to_duty_officer(caller: str, channel: str, why: str, now, plan=None):
-    """A contact the line cannot act on by itself: recorded as "needs a person" (a repeat
-    within 30 minutes joins it) and told to everyone on duty in the first staffed tier, once
-    per incident each. Returns (incident, whether anyone was told)."""
-    incident, _ = incidents.record_for_a_person(caller_number=caller, channel=channel, why=why, now=now, plan=plan)
-    on_duty = rota.on_duty(now)
-    first_tier = next((on_duty[tier] for tier in TIERS if on_duty.get(tier)), [])
-    body = f"{LINE}: {channel} from {caller} with {why}. Please call them back now (incident {incident.id})."
-    told = False
-    for officer in first_tier:
-        queue_message(key=f"incident:{incident.id}:hand-over:{officer.mobile}", channel="sms", to_number=officer.mobile,
-                      body=body, purpose="hand_over", now=now)
-        told = True
-    if not first_tier:
-        for user in alert_recipients():  # nobody on the rota: the coordinators are the people left
-            queue_message(key=f"incident:{incident.id}:hand-over:{user.mobile}", channel="sms", to_number=user.mobile,
-                          body=body, purpose="hand_over", now=now)
-            told = True
-        fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
-        # A caller on the phone is put through to the fallback itself; a texter's message is read to it.
-        if fallback and channel == "sms":
-            queue_message(key=f"incident:{incident.id}:hand-over:{fallback}", channel="call", to_number=fallback,
-                          body=body, purpose="hand_over", now=now)
-            told = True
-    if told:
-        incidents.note(incident, now, "duty officer told", body)
-    return incident, told
-
-
-def _people_to_put_through(now) -> list[list[str]]:
-    """[name, number] of everyone on duty, tier by tier, then the fallback number."""
-    on_duty = rota.on_duty(now)
-    people = [[officer.name, officer.mobile] for tier in TIERS for officer in on_duty.get(tier, [])]
-    fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
-    return people + ([["the fallback number", fallback]] if fallback else [])
-
-
 def text_after_error(sender: str, now) -> str:
-    """The last resort when handling a text went wrong: the text is not lost, a person is told."""
+    """The last resort when handling a text went wrong while the database answers: the text
+    is not lost, a person is told. Raises only if even that fails."""
     try:
-        _, told = _hand_to_duty_officer(sender, "sms", "a text the line's software could not handle", now)
+        handed = hand_over.hand_to_a_person(sender, Origin.SMS, NeedsPersonReason.FAULT,
+                                            "a text the line's software could not handle", now)
         db.session.flush()
-        if not told:
-            return SORRY_PLEASE_CALL
-        return f"{LINE}: sorry, something went wrong here, so the duty officer is being told and will call you back. " \
-               f"If anyone is in danger, call 999."
-    except Exception:  # the database itself may be the fault: the webhook keeps the text on disk
+    except Exception:
         db.session.rollback()
-        current_app.logger.exception("a text from %s could not even be handed to the duty officer", sender)
+        current_app.logger.exception("a text from %s could not even be handed to a person", sender)
         raise
+    if not handed.told:
+        return SORRY_PLEASE_CALL
+    return f"{LINE}: sorry, something went wrong here, so the duty officer is being told and will call you back. " \
+           f"If anyone is in danger, call 999."
 
 
 def _record_rating(sender: str, rating: int, now) -> bool:
@@ -238,61 +202,71 @@ def _is_known(sender: str) -> bool:
 # Calls
 
 def card_by_keypad(caller: str, digits: str, retry_allowed: bool, now):
-    """('opened', words) | ('retry', None) | ('connect', PutThroughPlan)."""
+    """(OPENED, words) | (RETRY, None) | (CONNECT, PutThroughPlan)."""
     try:
         card = parse_card_number(digits)
     except CardNumberError as error:
         if retry_allowed:
-            return "retry", None
-        return "connect", _connect(caller, f"a card number that could not be read ({error})", now)
+            return CallOutcome.RETRY, None
+        return CallOutcome.CONNECT, _connect(caller, NeedsPersonReason.UNREADABLE_CARD,
+                                             f"a card number that could not be read ({error})", now)
     plan = db.session.scalar(select(ContingencyPlan).where(ContingencyPlan.card_number == card))
     if plan is None or plan.status != PlanStatus.ACTIVE:
         if plan is None and retry_allowed:
-            return "retry", None
-        why = f"unknown card {card}" if plan is None else f"card {card}, whose plan is {plan.status}"
-        return "connect", _connect(caller, why, now, plan)
-    incident, joined = incidents.open_incident(plan, caller_number=caller, channel="voice", now=now)
+            return CallOutcome.RETRY, None
+        if plan is None:
+            return CallOutcome.CONNECT, _connect(caller, NeedsPersonReason.UNKNOWN_CARD, f"unknown card {card}", now)
+        return CallOutcome.CONNECT, _connect(caller, NeedsPersonReason.PLAN_NOT_ACTIVE,
+                                             f"card {card}, whose plan is {plan.status}", now, plan)
+    incident, joined = incidents.open_incident(plan, caller_number=caller, channel=Origin.VOICE, now=now)
     carer, cared_for, _ = messages.who_and_where(incident.plan_snapshot)
     if not joined:
-        return "opened", _answered(incident, now, (
+        return CallOutcome.OPENED, _answered(incident, now, (
             f"Thank you. We are contacting {carer}'s emergency contacts now, and then our duty officers. "
             f"You will get a text when someone is on the way to {cared_for}. If anyone is in danger, call 999."))
-    incidents.note(incident, now, "caller rang again", caller or "an unknown number")
+    incidents.note(incident, now, EventKind.CALLER_RANG_AGAIN, caller or "an unknown number")
     if incident.status == IncidentStatus.EXHAUSTED:
         # Nobody is being asked any more: the truth, then a person.
         words = (f"We are sorry: nobody has been found yet to go to {cared_for}. A coordinator has been alerted. "
                  f"If anyone is in danger, hang up and call 999. Putting you through to someone now.")
-        return "connect", PutThroughPlan(_answered(incident, now, words), _people_to_put_through(now), incident.id)
+        people = hand_over.people_to_put_through(rota.on_duty(now))
+        return CallOutcome.CONNECT, PutThroughPlan(_answered(incident, now, words), people, incident.id)
     if incident.status == IncidentStatus.ACCEPTED:
         accepter = db.session.get(Page, incident.accepted_page_id)
-        return "opened", _answered(incident, now, (
+        return CallOutcome.OPENED, _answered(incident, now, (
             f"Thank you. Help is arranged: {first_name(accepter.name) if accepter else 'someone'} has "
             f"accepted and is on the way to {cared_for}. Goodbye."))
-    return "opened", _answered(incident, now, (
+    return CallOutcome.OPENED, _answered(incident, now, (
         f"Thank you. We are still arranging help for {cared_for}; nobody has accepted yet. You will "
         f"get a text when someone is on the way. If anyone is in danger, call 999."))
 
 
 class PutThroughPlan:
-    """What a caller put through to people hears first, who is rung in order, and the
-    incident the call is recorded on (None when the database could not be reached)."""
+    """What a caller put through to people hears first, who is rung in order, the incident
+    the call is recorded on (None when the database could not be reached), and whether a
+    person was told by text or email to call them back."""
 
-    def __init__(self, words: str, people: list[list[str]], incident_id: int | None):
-        self.words, self.people, self.incident_id = words, people, incident_id
+    def __init__(self, words: str, people: list[list[str]], incident_id: int | None, told: bool = False):
+        self.words, self.people, self.incident_id, self.told = words, people, incident_id, told
 
 
-def _connect(caller: str, why: str, now, plan=None) -> PutThroughPlan:
-    incident, _ = _hand_to_duty_officer(caller, "voice", why, now, plan)
-    return PutThroughPlan("Putting you through to the duty officer now.", _people_to_put_through(now), incident.id)
+def _connect(caller: str, reason: NeedsPersonReason, why: str, now, plan=None) -> PutThroughPlan:
+    handed = hand_over.hand_to_a_person(caller, Origin.VOICE, reason, why, now, plan)
+    return PutThroughPlan("Putting you through to the duty officer now.", handed.put_through, handed.incident.id,
+                          handed.told)
 
 
 def connect_after_error(caller: str, now) -> PutThroughPlan:
     """The last resort when anything went wrong: ring whoever can be rung."""
     try:
-        return _connect(caller, "a fault in the line's software", now)
+        return _connect(caller, NeedsPersonReason.FAULT, "a fault in the line's software", now)
     except Exception:  # the database itself may be the fault: the fallback needs no database
         db.session.rollback()
+        current_app.logger.exception("a call from %s could not be recorded; putting it through to the fallback", caller)
         fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
+        if not fallback:
+            hand_over.nobody_reached(None, now, "the database could not record the call and there is no fallback "
+                                                "number", what="call")
         return PutThroughPlan("Putting you through now.", [["the fallback number", fallback]] if fallback else [], None)
 
 
@@ -343,7 +317,7 @@ def nobody_took_the_call(put_through: PutThrough, now) -> None:
 
 def _note_call(put_through: PutThrough, now, detail: str) -> None:
     if put_through.incident_id is not None:
-        incidents.note(db.session.get(Incident, put_through.incident_id), now, "put through", detail)
+        incidents.note(db.session.get(Incident, put_through.incident_id), now, EventKind.PUT_THROUGH, detail)
 
 
 def ask_words(page: Page) -> str:
@@ -398,29 +372,3 @@ def unanswered_call(page: Page, now) -> None:
 def delivery_report(provider_id: str, status: str, error_code: str | None, sequence: int | None, now) -> None:
     """A Twilio status callback: the outbox records it and tells whoever subscribed (a failed ask moves on)."""
     delivery_reports.record(provider_id, twilio_transport.delivery_report(status, error_code, sequence), now)
-
-
-def replay_kept_texts(now) -> int:
-    """Handle the texts kept on disk while the database could not take them (telephony.spool),
-    each as if it had just arrived, and text each texter the reply they should have had.
-    Returns how many were handled; a text already handled (its MessageSid recorded) is skipped."""
-    handled = 0
-    for path in spool.claim():
-        for kept in spool.texts_in(path):
-            key = sms_request_key(kept["sid"])
-            if db.session.get(InboundRequest, key) is not None:
-                continue
-            try:
-                reply = handle_text(kept["sender"], kept["body"], now)
-            except Exception:
-                db.session.rollback()
-                current_app.logger.exception("a kept text from %s could not be handled; handing it over", kept["sender"])
-                reply = text_after_error(kept["sender"], now)  # raises while the database is still down
-            if reply:
-                queue_message(key=f"kept-text:{kept['sid']}:reply", channel=Channel.SMS, to_number=kept["sender"],
-                              body=reply, purpose="kept_text_reply", now=now)
-            db.session.add(InboundRequest(key=key, received_at=now, answer="<Response/>"))
-            db.session.commit()
-            handled += 1
-        path.unlink()
-    return handled

@@ -34,6 +34,8 @@ def say_and_hang_up(words: str) -> str:
 SCREEN_WORDS = "Carers Emergency Line, an emergency call: press 1 to take it."
 NOBODY_REACHED = ("We could not reach anyone. If anyone is in danger, call 999 now. Otherwise please call this "
                   "number again.")
+PERSON_WILL_CALL_BACK = ("We are sorry: there is nobody to put you through to just now. A coordinator has been told "
+                         "and will call you back. If anyone is in danger, call 999 now.")
 
 
 def put_through(words: str | None, number: str, screen_url: str, next_url: str) -> str:

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from emergency.clock import utc_now
 from emergency.extensions import db
+from emergency.incidents import hand_over
 from emergency.incidents.models import Page
 from emergency.incidents.vocabulary import IncidentStatus
 from emergency.outbox.models import OutboxMessage
@@ -18,6 +19,7 @@ from emergency.records import get_or_none
 from emergency.telephony import inbound, spool, twiml
 from emergency.telephony.models import InboundRequest, PutThrough, sms_request_key
 from emergency.telephony.replies import keypad_digits
+from emergency.telephony.vocabulary import CallOutcome
 
 blp = Blueprint("twilio", __name__, url_prefix="/twilio")
 _PLAIN_NUMBER = re.compile(r"^\+?[0-9]{3,15}$")
@@ -70,12 +72,12 @@ def answer_whatever_went_wrong(error):
     if request.endpoint == "twilio.status":
         return Response("", status=500)  # not a person waiting; Twilio logs it for us
     if request.endpoint == "twilio.sms":
-        # The database could not take the text: keep it on disk, to be handled when it can.
-        sid, sender = twilio_id("MessageSid"), sender_number()
-        kept = bool(sid and sender) and spool.keep(sid, sender, request.form.get("Body", ""), utc_now())
-        return xml(twiml.text_reply(inbound.KEPT_PLEASE_CALL if kept else inbound.SORRY_PLEASE_CALL))
+        return xml(twiml.text_reply(_keep_the_text(error)))
     if request.endpoint in _CALLER_ENDPOINTS:
         fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
+        if not fallback:
+            hand_over.nobody_reached(None, utc_now(), f"a call from {sender_number()} failed and there is no fallback "
+                                                      f"number to put it through to", what="call")
         return xml(_put_through_without_records("Putting you through now.", fallback))
     if request.endpoint == "twilio.put_through_screen_answer":
         return xml(twiml.screened_in())  # a person pressed 1; keeping no record beats losing the caller
@@ -83,6 +85,20 @@ def answer_whatever_went_wrong(error):
         fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
         return xml(_put_through_without_records("Still trying to reach someone.", fallback))
     return xml(twiml.say_and_hang_up("Sorry, something went wrong. Please call the Carers Emergency Line. Goodbye."))
+
+
+def _keep_the_text(error: Exception) -> str:
+    """The database could not be reached: the text is kept on disk, to be handled when it can.
+    Anything else has already been handed to a person (webhooks.sms); reaching here means even
+    that failed, a fault of ours, and keeping the text beats losing it."""
+    sid, sender = twilio_id("MessageSid"), sender_number()
+    if not spool.keeps(error):
+        hand_over.nobody_reached(None, utc_now(), f"a text from {sender} could neither be handled nor handed to a "
+                                                  f"person ({type(error).__name__}); kept on disk", what="text")
+    kept = bool(sid and sender) and spool.keep(sid, sender, request.form.get("Body", ""), utc_now())
+    if not kept:
+        hand_over.nobody_reached(None, utc_now(), f"a text from {sender} could not even be kept on disk", what="text")
+    return inbound.KEPT_PLEASE_CALL if kept else inbound.SORRY_PLEASE_CALL
 
 
 class Answer(str):
@@ -151,8 +167,11 @@ def sms():
     def answer():
         try:
             return twiml.text_reply(inbound.handle_text(sender, request.form.get("Body", ""), utc_now()))
-        except Exception:
+        except Exception as error:
             db.session.rollback()
+            if spool.keeps(error):
+                raise  # the database cannot be reached: the text is kept on disk
+            # A statement refused, a bug: the database answers, so a person is told now.
             current_app.logger.exception("sms from %s could not be handled", sender)
             return twiml.text_reply(inbound.text_after_error(sender, utc_now()))
 
@@ -178,10 +197,10 @@ def voice_card():
         except Exception:
             db.session.rollback()
             current_app.logger.exception("call from %s could not be handled", caller)
-            outcome, said = "connect", inbound.connect_after_error(caller, now)
-        if outcome == "retry":
+            outcome, said = CallOutcome.CONNECT, inbound.connect_after_error(caller, now)
+        if outcome == CallOutcome.RETRY:
             return twiml.ask_for_card(url_for("twilio.voice_card", attempt=2), retry=True)
-        if outcome == "opened":
+        if outcome == CallOutcome.OPENED:
             return twiml.say_and_hang_up(said)
         return _start_put_through(said, call, now)
 
@@ -211,7 +230,7 @@ def _start_put_through(plan, call_sid: str | None, now) -> str:
     if plan.incident_id is None:
         return _put_through_without_records(plan.words, plan.people[0][1] if plan.people else None)
     if not plan.people:
-        return twiml.say_and_hang_up(f"We are sorry. {twiml.NOBODY_REACHED}")
+        return twiml.say_and_hang_up(twiml.PERSON_WILL_CALL_BACK if plan.told else f"We are sorry. {twiml.NOBODY_REACHED}")
     put_through = inbound.start_put_through(plan, call_sid, now)
     inbound.leg_rung(put_through, 0, now)
     return twiml.put_through(plan.words, plan.people[0][1], *_put_through_urls(put_through.id, 0))

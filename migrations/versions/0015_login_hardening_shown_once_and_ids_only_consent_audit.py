@@ -4,8 +4,8 @@ server-side until shown once; consent audit lines cut back to what they did, wit
 or numbers.
 
 Revision ID: 0015
-Revises: 0013
-Create Date: 2026-12-03 10:00:00
+Revises: 0014
+Create Date: 2026-12-02 10:00:00
 
 """
 import logging
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

@@ -137,8 +137,8 @@ def test_a_coordinator_reads_the_reports_downloads_a_csv_and_prints_them(reporte
     download = download_info.value
     assert download.suggested_filename == "incidents-by-outcome_2026-10-01_2026-10-31.csv"
     rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
-    assert rows == [["Month", "accepted", "resolved", "exhausted", "cancelled", "open"],
-                    ["2026-10", "1", "0", "0", "0", "1"]]
+    assert rows == [["Month", "accepted", "resolved", "exhausted", "cancelled", "needs a person", "open"],
+                    ["2026-10", "1", "0", "0", "0", "0", "1"]]
 
     page.get_by_role("link", name="Print for the strategy group").click()
     page.wait_for_url(f"{reported.url}/console/reports/print?{OCTOBER}")

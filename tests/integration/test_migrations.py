@@ -89,4 +89,67 @@ def test_consent_audit_lines_that_named_the_contact_are_cut_back(app):
     assert details == ["", "agreed by text", "refused by text"]
     with pytest.raises(exc.DatabaseError, match="append-only"):
         db.session.execute(text("DELETE FROM audit_event"))
+
+
+def _insert(table, **values):
+    columns = ", ".join(values)
+    db.session.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(':' + c for c in values)})"), values)
+
+
+def _incident(incident_id, status, stage, rounds, **more):
+    at = NOW.replace(tzinfo=None)
+    _insert("incident", **{"id": incident_id, "status": status, "stage": stage, "rounds": rounds, "channel": "sms",
+                           "opened_at": at, "next_contact": 0, "rota_round": 1, "next_tier": 1, "step": 0,
+                           "wait_seconds": 0 if rounds == 0 else 600, "channels": "both", "version": 1, **more})
+
+
+def test_needs_a_person_and_survey_sent_move_from_the_timeline_into_columns(app):
+    flask_migrate.downgrade(revision="0013")
+    at = NOW.replace(tzinfo=None)
+    _incident(1, "open", "done", 0, caller_number="+447911123459")  # needs a person, still open
+    _insert("incident_event", incident_id=1, at=at, kind="needs a person",
+            detail="sms from +447911123459: an unknown card 1234567890")
+    _incident(2, "resolved", "done", 0)  # needs a person, since closed
+    _insert("incident_event", incident_id=2, at=at, kind="needs a person",
+            detail="voice from +447911123459: a card number that could not be read (the check digit is wrong)")
+    _incident(3, "exhausted", "done", 3)  # an escalation nobody accepted: not a hand-over
+    _insert("page", id=1, incident_id=3, code="123", who="officer", name="Priya Shah", phone="+442079460101",
+            channels="both", step=1, status="open", sent_at=at)
+    _incident(4, "resolved", "done", 3)  # surveyed
+    _insert("incident_event", incident_id=4, at=at, kind="survey sent", detail="asked the carer")
+    _insert("incident_event", incident_id=4, at=at, kind="a kind from long ago", detail="what it said")
+    db.session.commit()
+
+    flask_migrate.upgrade()
+    rows = db.session.execute(text("SELECT id, status, needs_person_reason, survey_sent_at IS NOT NULL "
+                                   "FROM incident ORDER BY id")).all()
+    assert [tuple(row) for row in rows] == [(1, "needs_person", "unknown_card", False),
+                                            (2, "resolved", "unreadable_card", False),
+                                            (3, "exhausted", None, False), (4, "resolved", None, True)]
+    assert db.session.execute(text("SELECT kind, detail FROM incident_event WHERE incident_id = 4 ORDER BY id")
+                              ).all()[1] == ("note", "a kind from long ago: what it said")
+    assert db.session.execute(text("SELECT count(*) FROM page")).scalar() == 1
+
+    db.session.rollback()  # PostgreSQL: an open read would hold the migration's ALTER TABLE forever
+
+    flask_migrate.downgrade(revision="0013")  # and back: a hand-over is open with stage done again
+    assert db.session.execute(text("SELECT status, stage FROM incident WHERE id = 1")).one() == ("open", "done")
+    db.session.rollback()
+    flask_migrate.upgrade()
+
+
+@pytest.mark.parametrize("table, values", [
+    ("incident_event", {"incident_id": 1, "kind": "something new", "detail": ""}),
+    ("incident", {"id": 2, "status": "handed_over", "stage": "done", "rounds": 0}),
+    ("incident", {"id": 2, "status": "open", "stage": "contacts", "rounds": 3, "channel": "fax"}),
+])
+def test_the_database_refuses_a_value_outside_its_vocabulary(app, table, values):
+    _incident(1, "open", "contacts", 3)
+    db.session.commit()
+    with pytest.raises(exc.IntegrityError):
+        if table == "incident":
+            _incident(**{"incident_id": values.pop("id"), **values})
+        else:
+            _insert(table, at=NOW.replace(tzinfo=None), **values)
+        db.session.flush()
     db.session.rollback()

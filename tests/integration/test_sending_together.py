@@ -55,11 +55,11 @@ def test_a_commit_that_queues_a_message_runs_the_sender_at_once(app):
 
     nudges = app.extensions["nudges"] = Nudges()
     nudges.scheduler = Scheduler()
-    queue_message(key="one", channel="sms", to_number="+447700900456", body="hello", purpose="test", now=NOW)
+    queue_message(key="one", channel="sms", to_number="+447700900456", body="hello", purpose="caller_update", now=NOW)
     assert ran == []  # not before it commits
     db.session.commit()
     assert ran == ["outbox-send"]
-    queue_message(key="two", channel="sms", to_number="+447700900456", body="hello", purpose="test", now=NOW)
+    queue_message(key="two", channel="sms", to_number="+447700900456", body="hello", purpose="caller_update", now=NOW)
     db.session.rollback()
     db.session.commit()
     assert ran == ["outbox-send"]  # rolled back: nothing to send, no nudge
@@ -99,7 +99,7 @@ def test_an_engine_in_another_process_is_woken_by_notify_when_a_web_worker_commi
             stop.wait(0.05)
         assert sorted(ran) == ["escalation-tick", "outbox-send"]
         del app.extensions["nudges"]  # the committing "web worker" has no scheduler of its own
-        queue_message(key="one", channel="sms", to_number="+447700900456", body="hello", purpose="test", now=NOW)
+        queue_message(key="one", channel="sms", to_number="+447700900456", body="hello", purpose="caller_update", now=NOW)
         db.session.commit()
         assert woke.wait(5)
     finally:

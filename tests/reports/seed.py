@@ -102,12 +102,14 @@ def seed_quarter():
                   closed=utc(2026, 1, 1, 12))
     accepted(i1, ask(i1, after=60, who="contact", status="accepted", answered_after=660), 660)
     event(i1, "survey sent", utc(2026, 1, 2, 12))
+    i1.survey_sent_at = utc(2026, 1, 2, 12)
     i1.survey_rating = 5
     # I2: Wednesday 14 January 14:00 (office hours), by text; tier 1 (Alice) accepts.
     i2 = incident(opened=utc(2026, 1, 14, 14), channel="sms", status="accepted", plan_row=p2)
     ask(i2, after=30, who="contact", status="declined", answered_after=300)
     accepted(i2, ask(i2, after=630, officer=alice, tier=1, status="accepted", answered_after=900), 900)
     event(i2, "survey sent", utc(2026, 1, 15, 14))
+    i2.survey_sent_at = utc(2026, 1, 15, 14)
     # I3: Saturday 7 February 22:00, by hand; nobody accepts, the fallback is called.
     i3 = incident(opened=utc(2026, 2, 7, 22), channel="console", status="exhausted", plan_row=p2)
     ask(i3, after=120, officer=alice, tier=1, status="no_answer", answered_after=400)
@@ -124,6 +126,7 @@ def seed_quarter():
                   closed=utc(2026, 3, 29, 2))
     accepted(i5, ask(i5, after=300, officer=bob, tier=1, status="accepted", answered_after=1200), 1200)
     event(i5, "survey sent", utc(2026, 3, 30, 2))
+    i5.survey_sent_at = utc(2026, 3, 30, 2)
     i5.survey_rating = 3
     # I6: 01:30Z the same night, 02:30 BST, by call; Alice (tier 2) accepts only after the period.
     i6 = incident(opened=utc(2026, 3, 29, 1, 30), channel="voice", status="accepted", plan_row=p2)

@@ -72,7 +72,7 @@ def test_the_scrape_reads_the_database(app):
     # Seeded: I1 I5 resolved; I2 I6 accepted; I3 exhausted; I4 cancelled; I7 and the two outside Q1 open.
     assert samples(families["cel_incidents"]) == {
         ("cel_incidents", (("status", s),)): v
-        for s, v in {"open": 3, "accepted": 2, "resolved": 2, "cancelled": 1, "exhausted": 1}.items()}
+        for s, v in {"open": 3, "accepted": 2, "resolved": 2, "cancelled": 1, "exhausted": 1, "needs_person": 0}.items()}
     # Live: open 3 + accepted 2 + exhausted 1.
     assert families["cel_incidents_live"].samples[0].value == 6
     # First asks after 10 30 60 60 120 300 s; acceptance after 660 900 1200 s and I6's 254 400 s.

@@ -4,6 +4,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from emergency.extensions import db
+from emergency.incidents import service as incidents
 from emergency.incidents.models import Incident
 from emergency.reports.figures import Period
 from emergency.reports.service import build_report
@@ -61,12 +62,23 @@ def test_incidents_per_month_by_channel_and_outcome(report):
         ["2026-03", 2, 1, 1],  # I4 I6 call, I5 text, I7 by hand; the 1 April call is not in it
     ]
     assert report.table("incidents-by-outcome").columns == ["Month", "accepted", "resolved", "exhausted",
-                                                              "cancelled", "open"]
+                                                              "cancelled", "needs a person", "open"]
     assert rows(report, "incidents-by-outcome") == [
-        ["2026-01", 1, 1, 0, 0, 0],  # I2 accepted, I1 resolved
-        ["2026-02", 0, 0, 1, 0, 0],  # I3 exhausted
-        ["2026-03", 0, 1, 0, 1, 2],  # I5 resolved, I4 cancelled; I6 (accepted after the end) and I7 open
+        ["2026-01", 1, 1, 0, 0, 0, 0],  # I2 accepted, I1 resolved
+        ["2026-02", 0, 0, 1, 0, 0, 0],  # I3 exhausted
+        ["2026-03", 0, 1, 0, 1, 0, 2],  # I5 resolved, I4 cancelled; I6 (accepted after the end) and I7 open
     ]
+
+
+def test_a_call_handed_to_a_person_counts_as_needing_a_person_until_it_is_closed(app):
+    """Not as "open", which is an escalation still asking people."""
+    handed, _ = incidents.record_for_a_person(caller_number="+447911123459", channel="sms", reason="unknown_card",
+                                              why="an unknown card 1234567890", now=utc(2026, 2, 3, 22))
+    db.session.commit()
+    assert rows(build_report(Q1, NOW), "incidents-by-outcome")[1] == ["2026-02", 0, 0, 0, 0, 1, 0]
+    incidents.resolve(handed, utc(2026, 4, 2, 9), by="cora")  # closed after the period: still counted so
+    db.session.commit()
+    assert rows(build_report(Q1, NOW), "incidents-by-outcome")[1] == ["2026-02", 0, 0, 0, 0, 1, 0]
 
 
 def test_time_to_first_ask_and_acceptance(report):
@@ -123,7 +135,7 @@ def test_an_empty_period_has_zeros_and_no_averages(app):
                                              ["Active", 0], ["Archived in the period", 0]]
     assert rows(report, "response-times") == [["Opening to first ask", 0, None, None, None],
                                               ["Opening to acceptance", 0, None, None, None]]
-    assert rows(report, "incidents-by-outcome") == [["2026-01", 0, 0, 0, 0, 0]]
+    assert rows(report, "incidents-by-outcome") == [["2026-01", 0, 0, 0, 0, 0, 0]]
     assert rows(report, "ratings-summary")[2:] == [["Response rate (%)", None], ["Mean rating", None]]
     assert rows(report, "plan-reviews")[3] == ["Live plans reviewed within 12 months (%)", None]
 

@@ -67,7 +67,7 @@ def closed_incident(plan, opened_at: datetime, *, closed_at: datetime | None = N
 
 
 def open_incident(plan, opened_at):
-    incident, _ = incidents.open_incident(plan, caller_number=CALLER, channel="call", now=opened_at)
+    incident, _ = incidents.open_incident(plan, caller_number=CALLER, channel="voice", now=opened_at)
     db.session.commit()
     return incident
 

@@ -237,7 +237,8 @@ def test_done_resolves_and_the_carer_is_asked_a_day_later_how_it_went(world):
 
 def test_an_officer_with_every_three_digit_code_in_use_still_gets_an_ask_with_a_longer_code(world):
     incident, _ = open_by_text(world)
-    other, _ = incidents.record_for_a_person(caller_number=None, channel="sms", why="busy night", now=minutes(0))
+    other, _ = incidents.record_for_a_person(caller_number=None, channel="sms", reason="fault", why="busy night",
+                                             now=minutes(0))
     for code in range(100, 1000):  # Priya's open asks from 900 other emergencies
         db.session.add(Page(incident=other, code=str(code), who="officer", name="Priya Shah", phone=PRIYA,
                             channels="sms", step=0, status="open", sent_at=minutes(0)))

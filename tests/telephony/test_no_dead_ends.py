@@ -65,7 +65,8 @@ def test_a_stranger_without_a_card_gets_an_answer_and_one_incident_across_repeat
     assert "couldn't find a card number" in answer and "10-digit number on the carer's emergency card" in answer
     assert "call this number" in answer and "call 999" in answer and "duty officer has been told" in answer
     [incident] = db.session.scalars(select(Incident)).all()
-    assert incident.status == "open" and incident.caller_number == "+447911123459"
+    assert (incident.status, incident.needs_person_reason, incident.caller_number) == (
+        "needs_person", "no_card", "+447911123459")
     assert incident.events[0].kind == "needs a person" and "no card number" in incident.events[0].detail
     assert "I can't find her card" in [e.detail for e in incident.events if e.kind == "caller's text"][0]
     [hand_over] = queued("hand_over")

@@ -55,7 +55,7 @@ def test_nothing_is_sent_twice(world, phone, app, twilio):
 def test_one_pool_of_threads_carries_every_run_and_its_threads_end_when_the_outbox_closes(app, twilio):
     # The threads, and so their SDK clients and HTTPS connections, outlive a run of the sender.
     for run in range(2):
-        queue_message(key=f"run-{run}", channel="sms", to_number=SUE, body=f"run {run}", purpose="test",
+        queue_message(key=f"run-{run}", channel="sms", to_number=SUE, body=f"run {run}", purpose="caller_update",
                       now=THURSDAY_NIGHT)
         db.session.commit()
         assert sender.send_due(THURSDAY_NIGHT) == 1

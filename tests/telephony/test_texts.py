@@ -127,7 +127,7 @@ def test_a_card_whose_plan_is_suspended_goes_to_the_duty_officer(world, phone):
     [hand_over] = queued("hand_over")
     assert hand_over.to_number == PRIYA and "+447911123456" in hand_over.body and "suspended" in hand_over.body
     [incident] = db.session.scalars(select(Incident)).all()
-    assert incident.status == "open" and incident.events[0].kind == "needs a person"
+    assert (incident.status, incident.needs_person_reason) == ("needs_person", "plan_not_active")
 
 
 def test_known_numbers_with_no_open_ask_get_help_and_help_is_always_answered(world, phone):
@@ -180,7 +180,8 @@ def test_a_fault_inside_the_line_still_gets_the_texter_a_call_back(world, phone,
         reply = reply_text(phone.text(CALLER, f"Margaret collapsed, card {world.plan.card_number}"))
     assert "duty officer is being told and will call you back" in reply
     incident = db.session.scalar(select(Incident))
-    assert incident.caller_number == "+447911123456" and incident.status == "open"
+    assert (incident.caller_number, incident.status, incident.needs_person_reason) == (
+        "+447911123456", "needs_person", "fault")
     [hand_over] = queued("hand_over")
     assert hand_over.to_number == PRIYA and "+447911123456" in hand_over.body and "Margaret" not in hand_over.body
 
