@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -140,7 +141,7 @@ def set_password(user: User, password: str) -> None:
     """A new password ends every session of the user's."""
     if len(password) < SHORTEST_PASSWORD:
         raise RuleBroken(f"a password must be at least {SHORTEST_PASSWORD} characters", field="password")
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = _password_hash(password)
     end_sessions(user)
 
 
@@ -177,7 +178,8 @@ def user_for_login(username: str, password: str, now, *, source_address: str, se
     # No username holds a NUL, and PostgreSQL refuses to even compare with one.
     user = db.session.scalar(select(User).where(User.username == username)) if "\x00" not in username else None
     known = user is not None and user.password_hash is not None
-    right = check_password_hash(user.password_hash if known else _nobody_hash(), password) and known
+    right = check_password_hash(user.password_hash if known else _nobody_hash(current_app.config["PASSWORD_HASH_METHOD"]),
+                                password) and known
     who = f"user {user.id}" if user is not None else "an unknown name"
     if wait:
         log.warning("console login refused for %s from %s: slowed down for %d s after failed logins",
@@ -204,6 +206,11 @@ def refused_logins_since(since) -> int:
     return db.session.scalar(select(func.count(LoginFailure.id)).where(LoginFailure.at >= since))
 
 
+def _password_hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 @cache
-def _nobody_hash() -> str:
-    return generate_password_hash(secrets.token_urlsafe(16))
+def _nobody_hash(method: str) -> str:
+    """A hash of the same cost as users' own, checked when the name has none."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
