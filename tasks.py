@@ -280,11 +280,12 @@ def describe_pytest_exit(code):
 
 
 class PostgresRun:
-    """The suite on a throwaway PostgreSQL server, in the background: its output goes to a file
-    that is printed whole when it is done, so that it does not interleave with the SQLite run's."""
+    """The suite on a throwaway PostgreSQL server, in the background. Alongside the SQLite run its
+    output goes to a file that is printed whole when it is done, so that the two do not interleave."""
 
-    def __init__(self, pytest_args, required):
-        self.pytest_args, self.required = pytest_args, required
+    def __init__(self, pytest_args, required, alongside=True):
+        """alongside: other output goes on meanwhile, so this run's is kept and printed at the end."""
+        self.pytest_args, self.required, self.alongside = pytest_args, required, alongside
         self.result = None
         self._stack = contextlib.ExitStack()
         self._process = None
@@ -304,10 +305,16 @@ class PostgresRun:
             print(f"{self.label}: {error}", flush=True)
             self.result = (self.label, 1, "FAILED (server could not be started)")
             return
-        self.header = f"== tests on {self.label} (127.0.0.1:{port}) =="
+        header = f"== tests on {self.label} (127.0.0.1:{port}) =="
         url = f"postgresql+psycopg://{PG_SUPERUSER}@127.0.0.1:{port}/{TEST_DB_NAME}"
-        self._output = self._stack.enter_context(tempfile.TemporaryFile(mode="w+", prefix="emergency-pg-tests-"))
         cmd = pytest_command(self.pytest_args)
+        if not self.alongside:
+            print(header, flush=True)
+            show_command(cmd)
+            self._process = subprocess.Popen(cmd, cwd=ROOT, env=pytest_environment(url))
+            return
+        self.header = header
+        self._output = self._stack.enter_context(tempfile.TemporaryFile(mode="w+", prefix="emergency-pg-tests-"))
         self._output.write("+ " + shlex.join(cmd) + "\n")
         self._output.flush()
         print(f"{self.label}: started on 127.0.0.1:{port}; its tests run alongside, their output follows", flush=True)
@@ -319,10 +326,11 @@ class PostgresRun:
         try:
             if self._process is not None:
                 code = self._process.wait()
-                self._output.seek(0)
-                print(f"\n{self.header}", flush=True)
-                shutil.copyfileobj(self._output, sys.stdout)
-                sys.stdout.flush()
+                if self._output is not None:
+                    self._output.seek(0)
+                    print(f"\n{self.header}", flush=True)
+                    shutil.copyfileobj(self._output, sys.stdout)
+                    sys.stdout.flush()
                 self.result = (self.label, code, describe_pytest_exit(code))
             return self.result
         finally:
@@ -355,7 +363,8 @@ def test(args):
     try:
         if not sqlite_only:
             print("\n== PostgreSQL ==", flush=True)
-            postgres = PostgresRun(pytest_args, required=postgres_only or os.environ.get("REQUIRE_POSTGRES") == "1")
+            postgres = PostgresRun(pytest_args, required=postgres_only or os.environ.get("REQUIRE_POSTGRES") == "1",
+                                   alongside=not postgres_only)
             postgres.start()
         if not postgres_only:
             print("\n== tests on SQLite ==", flush=True)
