@@ -7,9 +7,10 @@
 
     python3 tasks.py test [--sqlite-only | --postgres-only] [pytest args...]
         Set up .venv, lint with ruff, run the test suite on SQLite (measuring
-        branch coverage), then again on a throwaway PostgreSQL server if its
-        binaries are installed. REQUIRE_POSTGRES=1 makes a missing PostgreSQL
-        a failure.
+        branch coverage) and, at the same time, on a throwaway PostgreSQL server
+        if its binaries are installed. REQUIRE_POSTGRES=1 makes a missing
+        PostgreSQL a failure. Each run is spread over one pytest-xdist worker
+        per core unless the pytest args choose (-n 0 runs in one process).
 """
 import contextlib
 import glob
@@ -46,8 +47,9 @@ usage: python3 tasks.py serve
   serve   install into .venv, run migrations and demo data, start the dev server
           on 127.0.0.1:$PORT (default 5000)
   test    install into .venv, lint with ruff, run pytest on SQLite (with branch
-          coverage) and then on a throwaway PostgreSQL server (if installed;
-          REQUIRE_POSTGRES=1 makes it mandatory)
+          coverage) and at the same time on a throwaway PostgreSQL server (if
+          installed; REQUIRE_POSTGRES=1 makes it mandatory); each run spread over
+          one pytest-xdist worker per core unless the pytest args say otherwise
 """
 
 
@@ -241,15 +243,35 @@ def throwaway_postgres(bin_dir):
 
 # --- test -------------------------------------------------------------------
 
-def run_pytest(pytest_args, database_url=None, measure_coverage=False):
+def chooses_workers(pytest_args):
+    """Whether the pytest args already say how to spread the run (-n, --numprocesses, no xdist)."""
+    return any(arg == "-n" or (arg.startswith("-n") and not arg.startswith("--")) or arg.startswith("--numprocesses")
+               or arg.startswith("--dist") or arg in ("no:xdist", "-pno:xdist") for arg in pytest_args)
+
+
+def pytest_command(pytest_args, measure_coverage=False):
+    cmd = [str(VENV_PYTHON), "-m", "pytest"]
+    if not chooses_workers(pytest_args):
+        # One worker per core; the browser tests of a module share one server, so they stay together.
+        cmd += ["-n", "auto", "--dist", "loadgroup"]
+    if measure_coverage:
+        # pytest-cov measures every worker and combines; the floor is checked by coverage_report.
+        cmd += ["--cov", "--cov-report=", "--cov-fail-under=0"]
+    return cmd + list(pytest_args)
+
+
+def pytest_environment(database_url=None):
     env = venv_environment()
     env.pop("TEST_DATABASE_URL", None)
     if database_url:
         env["TEST_DATABASE_URL"] = database_url
-    runner = ["-m", "coverage", "run", "-m", "pytest"] if measure_coverage else ["-m", "pytest"]
-    cmd = [str(VENV_PYTHON), *runner, *pytest_args]
+    return env
+
+
+def run_pytest(pytest_args, database_url=None, measure_coverage=False):
+    cmd = pytest_command(pytest_args, measure_coverage)
     show_command(cmd)
-    return subprocess.run(cmd, cwd=ROOT, env=env).returncode
+    return subprocess.run(cmd, cwd=ROOT, env=pytest_environment(database_url)).returncode
 
 
 def lint():
@@ -274,25 +296,72 @@ def describe_pytest_exit(code):
     return f"FAILED (pytest exit code {code})"
 
 
-def run_tests_on_postgres(pytest_args, required):
-    """Return (label, exit code, description) for the PostgreSQL run."""
-    bin_dir = find_postgres_bin_dir()
-    if bin_dir is None:
-        if required:
-            print("PostgreSQL server binaries not found", flush=True)
-            return "PostgreSQL", 1, "FAILED (server binaries not found, but PostgreSQL is required)"
-        print("PostgreSQL server binaries not found: ran on SQLite only", flush=True)
-        return "PostgreSQL", 0, "skipped (server binaries not found)"
-    label = f"PostgreSQL {postgres_version(bin_dir)[0]}"
-    try:
-        with throwaway_postgres(bin_dir) as port:
-            print(f"\n== tests on {label} (127.0.0.1:{port}) ==", flush=True)
-            url = f"postgresql+psycopg://{PG_SUPERUSER}@127.0.0.1:{port}/{TEST_DB_NAME}"
-            code = run_pytest(pytest_args, database_url=url)
-    except PostgresError as error:
-        print(f"{label}: {error}", flush=True)
-        return label, 1, "FAILED (server could not be started)"
-    return label, code, describe_pytest_exit(code)
+class PostgresRun:
+    """The suite on a throwaway PostgreSQL server, in the background. Alongside the SQLite run its
+    output goes to a file that is printed whole when it is done, so that the two do not interleave."""
+
+    def __init__(self, pytest_args, required, alongside=True):
+        """alongside: other output goes on meanwhile, so this run's is kept and printed at the end."""
+        self.pytest_args, self.required, self.alongside = pytest_args, required, alongside
+        self.result = None
+        self._stack = contextlib.ExitStack()
+        self._process = None
+        self._output = None
+
+    def start(self):
+        bin_dir = find_postgres_bin_dir()
+        if bin_dir is None:
+            print("PostgreSQL server binaries not found" + ("" if self.required else ": running on SQLite only"), flush=True)
+            self.result = ("PostgreSQL", 1, "FAILED (server binaries not found, but PostgreSQL is required)") \
+                if self.required else ("PostgreSQL", 0, "skipped (server binaries not found)")
+            return
+        self.label = f"PostgreSQL {postgres_version(bin_dir)[0]}"
+        try:
+            port = self._stack.enter_context(throwaway_postgres(bin_dir))
+        except PostgresError as error:
+            print(f"{self.label}: {error}", flush=True)
+            self.result = (self.label, 1, "FAILED (server could not be started)")
+            return
+        header = f"== tests on {self.label} (127.0.0.1:{port}) =="
+        url = f"postgresql+psycopg://{PG_SUPERUSER}@127.0.0.1:{port}/{TEST_DB_NAME}"
+        cmd = pytest_command(self.pytest_args)
+        if not self.alongside:
+            print(header, flush=True)
+            show_command(cmd)
+            self._process = subprocess.Popen(cmd, cwd=ROOT, env=pytest_environment(url))
+            return
+        self.header = header
+        self._output = self._stack.enter_context(tempfile.TemporaryFile(mode="w+", prefix="emergency-pg-tests-"))
+        self._output.write("+ " + shlex.join(cmd) + "\n")
+        self._output.flush()
+        print(f"{self.label}: started on 127.0.0.1:{port}; its tests run alongside, their output follows", flush=True)
+        self._process = subprocess.Popen(cmd, cwd=ROOT, env=pytest_environment(url), stdout=self._output,
+                                         stderr=subprocess.STDOUT)
+
+    def finish(self):
+        """Wait for the run, print its output, stop the server; returns (label, exit code, description)."""
+        try:
+            if self._process is not None:
+                code = self._process.wait()
+                if self._output is not None:
+                    self._output.seek(0)
+                    print(f"\n{self.header}", flush=True)
+                    shutil.copyfileobj(self._output, sys.stdout)
+                    sys.stdout.flush()
+                self.result = (self.label, code, describe_pytest_exit(code))
+            return self.result
+        finally:
+            self.stop()
+
+    def stop(self):
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._stack.close()
 
 
 def test(args):
@@ -307,19 +376,28 @@ def test(args):
     print("\n== lint ==", flush=True)
     code = lint()
     results.append(("Lint (ruff)", code, "passed" if code == 0 else "FAILED"))
-    if not postgres_only:
-        print("\n== tests on SQLite ==", flush=True)
-        # Coverage is measured on the whole suite only: a chosen subset would fall under the floor.
-        whole_suite = not pytest_args or all(arg.startswith("-") for arg in pytest_args)
-        code = run_pytest(pytest_args, measure_coverage=whole_suite)
-        results.append(("SQLite", code, describe_pytest_exit(code)))
-        if whole_suite and code == 0:
-            print("\n== coverage (SQLite run, branches included) ==", flush=True)
-            code = coverage_report()
-            results.append(("Coverage", code, "at or above the floor" if code == 0 else "FAILED (under the floor)"))
-    if not sqlite_only:
-        required = postgres_only or os.environ.get("REQUIRE_POSTGRES") == "1"
-        results.append(run_tests_on_postgres(pytest_args, required))
+    postgres = None
+    try:
+        if not sqlite_only:
+            print("\n== PostgreSQL ==", flush=True)
+            postgres = PostgresRun(pytest_args, required=postgres_only or os.environ.get("REQUIRE_POSTGRES") == "1",
+                                   alongside=not postgres_only)
+            postgres.start()
+        if not postgres_only:
+            print("\n== tests on SQLite ==", flush=True)
+            # Coverage is measured on the whole suite only: a chosen subset would fall under the floor.
+            whole_suite = not pytest_args or all(arg.startswith("-") for arg in pytest_args)
+            code = run_pytest(pytest_args, measure_coverage=whole_suite)
+            results.append(("SQLite", code, describe_pytest_exit(code)))
+            if whole_suite and code == 0:
+                print("\n== coverage (SQLite run, branches included) ==", flush=True)
+                code = coverage_report()
+                results.append(("Coverage", code, "at or above the floor" if code == 0 else "FAILED (under the floor)"))
+        if postgres is not None:
+            results.append(postgres.finish())
+    finally:
+        if postgres is not None:
+            postgres.stop()
 
     print("\n== summary ==")
     for label, _, description in results:

@@ -38,6 +38,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # Console passwords: werkzeug's scrypt at its own (deliberately slow) cost. Not read from
+    # the environment: nothing outside the tests should make it cheaper.
+    PASSWORD_HASH_METHOD = "scrypt"
 
     def __init__(self, environ=None):
         self._environ = os.environ if environ is None else environ
@@ -205,6 +208,9 @@ class TestConfig(Config):
     ENV_NAME = "test"
     RUN_SCHEDULER_DEFAULT = "0"  # tests call the jobs with a frozen `now` instead
     TESTING = True
+    # The same algorithm at the least cost: the suite logs in hundreds of times, and at the real
+    # cost hashing was a third of its time. tests/unit/test_config.py checks the real cost.
+    PASSWORD_HASH_METHOD = "scrypt:128:8:1"  # openssl needs n >= 128 at r = 8
 
     def __init__(self, environ=None):
         super().__init__(environ)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -163,7 +164,7 @@ def set_password(user: User, password: str) -> None:
     problem = password_problem(password, user.username)
     if problem:
         raise RuleBroken(problem, field="password")
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = _password_hash(password)
     end_sessions(user)
 
 
@@ -210,7 +211,8 @@ def user_for_login(username: str, password: str, now, *, source_address: str, se
     else:
         wait = max(_wait(ACCOUNT_THROTTLE, LoginFailure.account_key == key, now),
                    _wait(ADDRESS_THROTTLE, LoginFailure.source_address == source_address, now))
-    right = check_password_hash(user.password_hash if known else _nobody_hash(), password) and known
+    nobody = _nobody_hash(current_app.config["PASSWORD_HASH_METHOD"])
+    right = check_password_hash(user.password_hash if known else nobody, password) and known
     who = f"user {user.id}" if user is not None else "an unknown name"
     if wait:
         log.warning("console login refused for %s from %s: slowed down for %d s after failed logins",
@@ -238,6 +240,11 @@ def refused_logins_since(since) -> int:
     return db.session.scalar(select(func.count(LoginFailure.id)).where(LoginFailure.at >= since))
 
 
+def _password_hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 @cache
-def _nobody_hash() -> str:
-    return generate_password_hash(secrets.token_urlsafe(16))
+def _nobody_hash(method: str) -> str:
+    """A hash of the same cost as users' own, checked when the name has none."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)

@@ -147,6 +147,15 @@ def signed_text(server: LiveServer, sender: str, body: str, sid: str) -> request
         "X-Twilio-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"})
 
 
+def pytest_collection_modifyitems(items):
+    """With pytest-xdist (tasks.py runs --dist loadgroup), a module's browser tests go to one
+    worker, which starts the module's server and browser once."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.parent == here:
+            item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
+
+
 # Playwright, with Debian's chromium (browsers cannot be downloaded here)
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from emergency.rota import service as rota
 from emergency.rota.models import CalendarFeed
 from emergency.scheduling import RETENTION_RUN, build_scheduler
 from emergency.telephony.models import InboundRequest
-from tests.conftest import NOW, POSTGRES_URL, on_postgres
+from tests.conftest import NOW, on_postgres
 from tests.retention.conftest import CALLER, PERSONAL, closed_incident, make_plan
 
 SCHEDULE = RetentionSchedule()
@@ -162,7 +162,7 @@ def _every_row():
 def test_a_second_worker_stands_aside_while_another_holds_the_retention_lock(app):
     db.session.add(InboundRequest(key="SM-old", received_at=NOW - 30 * DAY, answer="<Response/>"))
     db.session.commit()
-    other_worker = create_engine(POSTGRES_URL)
+    other_worker = create_engine(db.engine.url)  # advisory locks belong to one database
     try:
         with other_worker.connect() as connection, connection.begin():
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": service.ADVISORY_LOCK_KEY})

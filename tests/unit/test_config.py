@@ -9,6 +9,8 @@ from config import (
     config_from_environment,
 )
 from emergency import create_app
+from emergency.users import service as users
+from emergency.users.models import User
 
 PRODUCTION = {"SECRET_KEY": "x" * 40, "DATABASE_URL": "postgresql+psycopg://db/line",
               "FALLBACK_PHONE_NUMBER": "0113 496 0000"}
@@ -86,3 +88,14 @@ def test_the_service_itself_refuses_to_start_in_production_without_a_fallback_nu
 
     with pytest.raises(RuntimeError, match="FALLBACK_PHONE_NUMBER is missing"):
         create_app(config_from_environment({**PRODUCTION, "APP_ENV": "production", "FALLBACK_PHONE_NUMBER": ""}))
+
+
+@pytest.mark.parametrize("settings", [Config(environ={"LOAD_DEMO_DATA": "0"}), ProductionConfig(environ=PRODUCTION)],
+                         ids=["development", "production"])
+def test_outside_the_tests_passwords_are_hashed_with_scrypt_at_its_full_cost(settings):
+    with create_app(settings).app_context():
+        user = User(username="cora")
+        users.set_password(user, "a long enough password")
+    method, _salt, _digest = user.password_hash.split("$")
+    name, cost, block_size, _parallel = method.split(":")
+    assert name == "scrypt" and int(cost) >= 2**15 and int(block_size) >= 8
