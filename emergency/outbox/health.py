@@ -1,15 +1,13 @@
 """Whether each provider is taking messages, as the sender finds when it hands them over, and
 telling people when one has been out of reach long enough (once per outage)."""
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
+from flask import current_app
 
 from emergency.clock import local_zone
 from emergency.extensions import db
-from emergency.outbox.models import PROVIDERS, ProviderHealth
+from emergency.outbox import circuit, failover
+from emergency.outbox.models import PROVIDERS
 from emergency.outbox.outcomes import OutageNotice, Outcomes
 from emergency.outbox.service import describe_outage, provider_outage
-
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class Seen:
@@ -28,26 +26,27 @@ class Seen:
             self.unreachable[provider] = error
 
 
-def note(seen: Seen, now) -> None:
-    """One write per provider per run: whether it answered, and since when it has not."""
+def note(seen: Seen, now, routes=None) -> None:
+    """One write per provider per run: whether it answered, since when it has not, and (when
+    texts have a second way out) its circuit breaker, each a locked read and write of its row."""
     reached, unreachable = seen.reached, seen.unreachable
-    if not reached and not unreachable:
-        return
-    insert = _INSERT[db.session.get_bind().dialect.name]
-    for provider in reached | set(unreachable):
-        db.session.execute(insert(ProviderHealth).values(provider=provider)
-                           .on_conflict_do_nothing(index_elements=["provider"]))
-    for provider in reached:
-        db.session.execute(update(ProviderHealth).where(ProviderHealth.provider == provider)
-                           .values(failing_since=None, last_success_at=now))
-    for provider, error in unreachable.items():
-        if provider in reached:
-            continue  # some sends got through: not an outage
-        db.session.execute(update(ProviderHealth).where(ProviderHealth.provider == provider,
-                                                        ProviderHealth.failing_since.is_(None))
-                           .values(failing_since=now))
-        db.session.execute(update(ProviderHealth).where(ProviderHealth.provider == provider)
-                           .values(last_error=error))
+    window = routes.window if routes is not None else failover.NEVER
+    for provider in sorted(reached | set(unreachable)):
+        row = failover.locked_row(provider)
+        breaker = failover.breaker_of(row)
+        if provider in reached:  # some sends got through: not an outage
+            row.last_success_at = now
+            after = circuit.answered(breaker, now)
+        else:
+            row.last_error = unreachable[provider]
+            after = circuit.failed(breaker, now, window)
+        failover.store(row, after)
+        if breaker.carrying and not after.carrying:
+            current_app.logger.warning("outbox: %s has failed every send since %s: texts go another way", provider,
+                                       after.failing_since)
+            failover.texts_waiting_go_now(provider, now)
+        elif not breaker.carrying and after.carrying:
+            current_app.logger.warning("outbox: %s answers again and carries texts again", provider)
     db.session.commit()
 
 
