@@ -5,7 +5,9 @@ from sqlalchemy import text
 from emergency.clock import local_zone, utc_now
 from emergency.extensions import db
 from emergency.incidents.engine import last_tick
+from emergency.outbox.failover import texts_carried_by
 from emergency.outbox.service import provider_outages
+from emergency.outbox.setup import current_outbox
 
 blp = Blueprint("pages", __name__)
 
@@ -18,7 +20,7 @@ def front_door():
 @blp.get("/health")
 def health():
     """Whether the database answers and Twilio takes messages; 503 with the reason when not,
-    for load balancers and the council's monitoring."""
+    for load balancers and the council's monitoring. Also which provider carries texts."""
     now = utc_now()
     try:
         db.session.execute(text("SELECT 1"))
@@ -32,6 +34,8 @@ def health():
         body["providers"] = outages = provider_outages(now, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"],
                                                        local_zone())
         problems += [outage["summary"] for outage in outages.values() if outage["summary"]]
+        # Which provider carries texts, and since when (when texts have a second way out).
+        body["texts"] = texts_carried_by(current_outbox().transports, local_zone())
     body["status"] = "ok" if not problems else "failing: " + "; ".join(problems)
     return jsonify(body), 200 if not problems else 503
 

@@ -34,6 +34,13 @@ def unanswered_call(message: OutboxMessage) -> bool:
     return page is not None and page.status == PageStatus.OPEN
 
 
+def call_held(message: OutboxMessage, now) -> None:
+    """An ask's call that cannot be made for now is no reason to wait: if no other way of that
+    ask can reach the person, the escalation moves on (the call still goes once calls can be
+    made, while the incident is still asking)."""
+    service.channel_failed(message, now, "calls cannot be made just now")
+
+
 def subscribe_to(outcomes: Outcomes) -> None:
     outcomes.subscribe(delivery_failed=service.channel_failed, still_needed=still_needed,
-                       unanswered_call=unanswered_call)
+                       unanswered_call=unanswered_call, call_held=call_held)

@@ -17,6 +17,8 @@ from emergency.extensions import db
 from emergency.outbox import circuit
 from emergency.outbox.circuit import Breaker
 from emergency.outbox.models import PROVIDERS, Channel, Circuit, OutboxMessage, OutboxStatus, ProviderHealth
+from emergency.outbox.outcomes import Outcomes
+from emergency.outbox.service import PROVIDER_NAMES
 from emergency.outbox.transport import Transports
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -48,8 +50,8 @@ class Routes:
     answers come in (so that a probe that finds Twilio back sends the rest of the run through
     it), and written back by health.note when the run ends."""
 
-    def __init__(self, transports: Transports, window: timedelta):
-        self.transports = transports
+    def __init__(self, transports: Transports, window: timedelta, outcomes: Outcomes | None = None):
+        self.transports, self.outcomes = transports, outcomes or Outcomes()
         self.active = transports.sms_backup is not None
         self.window = window if self.active else NEVER
         self.breakers: dict[str, Breaker] = {}
@@ -67,7 +69,7 @@ class Routes:
                 opened = circuit.as_time_passes(breaker_of(row), now, self.window)
                 store(row, opened)
                 if not opened.carrying:
-                    texts_waiting_go_now(provider, now)
+                    self.opened(provider, now)
                 breaker = opened
             self.breakers[provider] = breaker
         db.session.commit()
@@ -107,25 +109,40 @@ class Routes:
         return due
 
 
-def texts_waiting_go_now(provider: str, now: datetime) -> None:
-    """Texts waiting for a provider that stopped carrying them, and that no provider may have
-    yet, go at once another way rather than at their next try."""
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.channel == Channel.SMS,
-               OutboxMessage.provider.is_(None), OutboxMessage.next_attempt_at > now)
-        .values(next_attempt_at=now).execution_options(synchronize_session=False))
-    wakeup.after_commit(wakeup.SENDER)
+    def opened(self, provider: str, now: datetime) -> None:
+        """A provider's circuit has just opened. Texts waiting for it, that no provider may have
+        yet, go at once another way rather than at their next try. If it carries calls, the
+        calls waiting for it cannot be made: subscribers hear of each, so that nobody waits for
+        one (an ask that could only be a call moves on)."""
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.channel == Channel.SMS,
+                   OutboxMessage.provider.is_(None), OutboxMessage.next_attempt_at > now)
+            .values(next_attempt_at=now).execution_options(synchronize_session=False))
+        wakeup.after_commit(wakeup.SENDER)
+        if provider != self.transports.voice.provider:
+            return
+        held = db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.channel == Channel.CALL)
+            .order_by(OutboxMessage.id)).all()
+        for message in held:
+            self.outcomes.call_held(message, now)
 
 
-def texts_carried_by(transports: Transports) -> dict | None:
-    """{provider, since} of the provider carrying texts now, or None when texts have one way out."""
+def texts_carried_by(transports: Transports, zone) -> dict | None:
+    """{provider, since, summary} of the provider carrying texts now (summary only while the
+    backup carries them), or None when texts have one way out."""
     if transports.sms_backup is None:
         return None
     breakers = {row.provider: breaker_of(row) for row in db.session.scalars(select(ProviderHealth))}
     provider = circuit.carrier(transports.sms.provider, transports.sms_backup.provider, breakers)
     # The way texts go changes when the first provider's circuit opens or closes.
-    return {"provider": provider, "since": breakers.get(transports.sms.provider, Breaker()).changed_at}
+    since = breakers.get(transports.sms.provider, Breaker()).changed_at
+    summary = None
+    if provider != transports.sms.provider:
+        summary = (f"texts are going through {PROVIDER_NAMES[provider]} since {since.astimezone(zone):%H:%M}: "
+                   f"{PROVIDER_NAMES[transports.sms.provider]} has not answered; calls wait until it does")
+    return {"provider": provider, "since": since.isoformat() if since else None, "summary": summary}
 
 
 def calls_cannot_be_made() -> bool:

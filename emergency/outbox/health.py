@@ -7,7 +7,7 @@ from emergency.extensions import db
 from emergency.outbox import circuit, failover
 from emergency.outbox.models import PROVIDERS
 from emergency.outbox.outcomes import OutageNotice, Outcomes
-from emergency.outbox.service import describe_outage, provider_outage
+from emergency.outbox.service import PROVIDER_NAMES, describe_outage, provider_outage
 
 
 class Seen:
@@ -44,22 +44,24 @@ def note(seen: Seen, now, routes=None) -> None:
         if breaker.carrying and not after.carrying:
             current_app.logger.warning("outbox: %s has failed every send since %s: texts go another way", provider,
                                        after.failing_since)
-            failover.texts_waiting_go_now(provider, now)
+            routes.opened(provider, now)
         elif not breaker.carrying and after.carrying:
             current_app.logger.warning("outbox: %s answers again and carries texts again", provider)
     db.session.commit()
 
 
-def tell_of_twilio_outage(now, outcomes: Outcomes, after_seconds: int) -> None:
+def tell_of_twilio_outage(now, outcomes: Outcomes, after_seconds: int, texts_go_by: str | None = None) -> None:
     """Once Twilio has refused every send for `after_seconds`, subscribers are told, with the
-    same key for the whole outage, so that it is told once."""
+    same key for the whole outage, so that it is told once. `texts_go_by`: the provider
+    carrying texts meanwhile, if not Twilio."""
     outage = provider_outage("twilio", now, after_seconds)
     if outage is None:
         return
     summary = describe_outage("twilio", outage, local_zone())
-    body = (f"Carers Emergency Line: {summary}. Texts and calls are kept and will go as soon as Twilio "
-            f"answers; escalations carry on by the clock. Check Twilio's status page and the line's "
-            f"console. Last error: {outage['error']}")
+    kept = (f"Texts are going through {PROVIDER_NAMES[texts_go_by]} meanwhile; calls are kept and will go as soon "
+            f"as Twilio answers" if texts_go_by else "Texts and calls are kept and will go as soon as Twilio answers")
+    body = (f"Carers Emergency Line: {summary}. {kept}; escalations carry on by the clock. Check Twilio's status "
+            f"page and the line's console. Last error: {outage['error']}")
     outcomes.outage(OutageNotice(key=f"provider-outage:twilio:{outage['since'].isoformat()}",
                                  subject=f"Carers Emergency Line: {summary}", body=body), now)
     db.session.commit()

@@ -89,8 +89,15 @@ class NotifyTransport:
             status = error.status_code
             # 401/403 is Notify refusing our key or clock, not the recipient: Notify cannot be used.
             transient = status >= 500 or status in (401, 403, 429)
-            raise SendFailed(f"Notify {status}: {error.message}", transient=transient, code=status,
+            raise SendFailed(f"Notify {status}: {_said(error.message)}", transient=transient, code=status,
                              may_have_arrived=status == 504) from None
+
+
+def _said(message) -> str:
+    """Notify's errors come as [{"error": ..., "message": ...}]: their messages, in a line."""
+    if isinstance(message, list):
+        return "; ".join(str(item.get("message", item)) if isinstance(item, dict) else str(item) for item in message)
+    return str(message)
 
 
 def delivery_report(status: str) -> DeliveryReport:

@@ -1,12 +1,17 @@
 """Takes due messages out of the outbox and hands each to its channel's transport, several at
 once through the outbox's pool of threads (one for the life of the process).
 
-A message is claimed (a conditional update to `sending`, committed) before the provider is
-called; of several senders, exactly one claims each message. If the process dies before the
-answer is recorded, the message stays `sending`; a later run marks it `unknown` and never
-sends it again (at most once), and subscribers hear that it failed, so that an escalation
-moves on. Only the provider calls run in the pool's threads; every database read and write
-stays in the caller's thread and session.
+A message is claimed (a conditional update to `sending`, recording the provider it goes to,
+committed) before the provider is called; of several senders, exactly one claims each message.
+If the process dies before the answer is recorded, the message stays `sending`, and a later run
+settles it (emergency.outbox.interrupted): a provider that can be asked says whether it has it;
+otherwise it is `unknown` and never sent again (at most once), and subscribers hear that it
+failed, so that an escalation moves on. Only the provider calls run in the pool's threads; every
+database read and write stays in the caller's thread and session.
+
+With a second way out for texts (emergency.outbox.failover), each text goes by the provider
+whose circuit is closed, and a provider whose circuit is open is probed, sending nothing,
+until it answers again.
 
 A provider that cannot be reached (a timeout, a refused connection, a 5xx or 429) is not a
 failed delivery: the message waits and is tried again, backing off to once a minute, for as
@@ -44,7 +49,7 @@ def send_due(now, outbox: Outbox | None = None) -> int:
     """Send what is due; returns how many messages were handed over (or tried)."""
     outbox = outbox or current_outbox()
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    routes = failover.Routes(outbox.transports, outbox.failover_window)
+    routes = failover.Routes(outbox.transports, outbox.failover_window, outbox.outcomes)
     interrupted.settle(now, outbox.outcomes, outbox.transports)
     routes.load(now)
     due = db.session.scalars(
@@ -88,7 +93,9 @@ def send_due(now, outbox: Outbox | None = None) -> int:
     finally:
         wait(in_flight)  # a run ends with its hand-overs; one cut off by an error is `unknown` later
     health.note(seen, now, routes)
-    health.tell_of_twilio_outage(now, outbox.outcomes, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"])
+    carrier = routes.texts_carrier() if routes.active else None
+    health.tell_of_twilio_outage(now, outbox.outcomes, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"],
+                                 texts_go_by=carrier if carrier != outbox.transports.sms.provider else None)
     return handed
 
 
