@@ -78,8 +78,9 @@ def malformed(error):
 def kept_or_tried_again(error):
     """A received text the database cannot take is kept on disk and answered 200; anything
     else gets a 500, and Notify sends it again later."""
-    if isinstance(error, HTTPException):
-        return error
+    if isinstance(error, HTTPException):  # a body that is not JSON, too large, a wrong method: said in JSON
+        errors = (getattr(error, "data", None) or {}).get("errors") or {"request": [error.description]}
+        return jsonify(errors=errors), error.code
     db.session.rollback()
     current_app.logger.exception("notify callback %s failed", request.path)
     if request.endpoint == "notify.received_text":
