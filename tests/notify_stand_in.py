@@ -8,8 +8,9 @@ within 30 seconds of its clock, signed with the API key's secret (a key is
 - GET /v2/notifications/{id}, GET /v2/notifications?reference=...;
 - GET /v2/template/{id}.
 It checks that a phone number is a number, not that it is a UK mobile (the tests' numbers are
-Ofcom drama numbers). `fail_next(status)` fails the next send; `hold()` keeps each send
-waiting until `release()`, as a slow Notify would.
+Ofcom drama numbers). `fail_next(status)` fails the next send. `hold(after=n)`: after the next
+n sends, each send is taken (Notify has the message) but its answer is kept back until
+`release()`, as when the answer is lost on its way back.
 """
 import dataclasses
 import json
@@ -47,6 +48,8 @@ class NotifyStandIn:
         self._open = threading.Event()
         self._open.set()
         self._lock = threading.Lock()
+        self._held = threading.Condition(self._lock)
+        self.held, self._hold_after = 0, 0
         self.templates = {SMS_TEMPLATE: {"type": "sms", "subject": None, "body": "((body))"},
                           EMAIL_TEMPLATE: {"type": "email", "subject": "((subject))", "body": "((body))"}}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -67,11 +70,17 @@ class NotifyStandIn:
     def fail_next(self, status: int):
         self._failures.append(status)
 
-    def hold(self):
+    def hold(self, after: int = 0):
+        self._hold_after = len(self.notifications) + after
         self._open.clear()
 
     def release(self):
         self._open.set()
+
+    def wait_until_held(self, count: int, timeout: float = 60) -> bool:
+        """Until `count` answers are being kept back (a safety timeout, not a measure of anything)."""
+        with self._held:
+            return self._held.wait_for(lambda: self.held >= count, timeout)
 
     def texts(self) -> list[dict]:
         with self._lock:
@@ -103,7 +112,6 @@ class NotifyStandIn:
         return None
 
     def send(self, kind: str, body: dict) -> tuple[int, dict]:
-        self._open.wait(30)
         with self._lock:
             if self._failures:
                 status = self._failures.pop(0)
@@ -128,6 +136,12 @@ class NotifyStandIn:
                         "status": "created", "received_at": at, "created_at": at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
         with self._lock:
             self.notifications.append(notification)
+            keep_back = not self._open.is_set() and len(self.notifications) > self._hold_after
+            if keep_back:
+                self.held += 1
+                self._held.notify_all()
+        if keep_back:
+            self._open.wait(60)
         content = {"body": notification["body"]}
         content.update({"from_number": INBOUND_NUMBER} if kind == "sms" else
                        {"subject": notification["subject"], "from_email": "carers.line@notifications.service.gov.uk"})

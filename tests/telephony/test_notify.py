@@ -2,10 +2,12 @@
 once each; delivery receipts update the outbox; callbacks without Notify's token change nothing;
 a body that cannot be read gets a 400 naming the field; coordinators' email goes through Notify.
 Notify is the stand-in of its API, reached by the real client, which checks every request's JWT."""
+from datetime import timedelta
+
 import jwt
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
 from emergency.alerts.service import alert_coordinators
 from emergency.clock import utc_now
@@ -15,6 +17,7 @@ from emergency.jobs import run_job
 from emergency.outbox import sender
 from emergency.outbox.models import OutboxMessage, SmsOptOut
 from emergency.outbox.notify_transport import NotifyTransport
+from emergency.outbox.service import queue_message
 from emergency.scheduling import KEPT_TEXTS_REPLAY
 from emergency.telephony.models import InboundRequest
 from emergency.users import service as users
@@ -223,3 +226,39 @@ def test_the_stand_in_refuses_a_token_from_another_service_or_an_old_clock(notif
     other_secret = "6e9cc4a2-2f7e-4f8e-bd0e-b9e7a1c5d3f0"
     unsigned = "Bearer " + jwt.encode({"iss": SERVICE_ID, "iat": int(notify.clock())}, other_secret, algorithm="HS256")
     assert notify.check_token(unsigned).startswith("Invalid token: signature")
+
+
+def test_a_hand_over_to_notify_cut_off_before_notify_had_it_goes_again_once(app, world, twilio, notify):
+    """The sender died between claiming two texts for Notify and recording the answers: Notify
+    has the first (its answer was lost) and never got the second. Asked by reference, it says
+    so: the first is recorded with Notify's id; the second never left, so it goes again, once,
+    by whichever provider carries texts now (Twilio, answering again)."""
+    transport = app.extensions["outbox"].transports.sms_backup
+    ids = [queue_message(key=f"text-{n}", channel="sms", to_number=SUE, body=f"text {n}", purpose="test",
+                         now=THURSDAY_NIGHT) for n in (1, 2)]
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                       .values(status="sending", provider="notify", attempts=1, sent_at=THURSDAY_NIGHT))
+    db.session.commit()
+    with freeze_time(THURSDAY_NIGHT):
+        taken = transport.send_sms(SUE, "text 1", f"outbox-{ids[0]}")
+    send(THURSDAY_NIGHT + timedelta(minutes=1))
+    assert len(notify.texts()) == 1  # not yet: the sender that claimed them may still be at it
+    send(THURSDAY_NIGHT + timedelta(minutes=2, seconds=5))
+    db.session.expire_all()
+    first, second = (db.session.get(OutboxMessage, i) for i in ids)
+    assert (first.status, first.provider_id) == ("sent", taken)
+    assert (second.status, second.provider) == ("sent", "twilio")
+    assert [n["reference"] for n in notify.texts()] == [f"outbox-{ids[0]}"]
+    assert [(text["To"], text["Body"]) for text in twilio.sent()] == [(SUE, "text 2")]
+
+
+def test_a_hand_over_to_twilio_cut_off_is_never_sent_again(app, world, twilio, notify):
+    """Twilio cannot be asked whether it has a message: one cut off mid-send is `unknown`, at most once."""
+    [message_id] = [queue_message(key="text", channel="sms", to_number=SUE, body="text", purpose="test",
+                                  now=THURSDAY_NIGHT)]
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
+                       .values(status="sending", provider="twilio", attempts=1, sent_at=THURSDAY_NIGHT))
+    db.session.commit()
+    send(THURSDAY_NIGHT + timedelta(minutes=2, seconds=5))
+    assert db.session.get(OutboxMessage, message_id).status == "unknown"
+    assert notify.texts() == [] and twilio.sent() == []
