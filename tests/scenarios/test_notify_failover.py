@@ -14,7 +14,8 @@ from emergency.extensions import db
 from emergency.incidents import engine
 from emergency.incidents.models import Incident, IncidentEvent, Page
 from emergency.outbox import sender
-from emergency.outbox.models import OutboxMessage
+from emergency.outbox.models import OutboxMessage, ProviderHealth
+from emergency.outbox.service import queue_message
 from emergency.plans import service as plans
 from emergency.users import service as users
 from tests.conftest import NOW, plan_payload
@@ -169,3 +170,89 @@ def test_texts_go_through_notify_while_twilio_is_down_and_back_through_twilio_af
 
 def _message(notification) -> OutboxMessage:
     return db.session.scalar(select(OutboxMessage).where(OutboxMessage.provider_id == notification["id"]))
+
+
+def opened_by_text(phone, plan, moment=THURSDAY_NIGHT):
+    with freeze_time(moment):
+        phone.text("07911 123456", f"card {plan.card_number}")
+
+
+@pytest.fixture
+def landline_first(app):
+    """Lena, who has only a landline, is the first contact; Tom comes next."""
+    contacts = [
+        {"name": "Lena Novak", "relationship": "friend", "landline": LENA, "consent": GIVEN},
+        {"name": "Tom Baker", "relationship": "neighbour", "mobile": TOM, "consent": GIVEN},
+    ]
+    app.config["FALLBACK_PHONE_NUMBER"] = "+441134960000"
+    world = World(app)
+    plan = plans.create_plan(PlanSchema().load(plan_payload(contacts=contacts)), by=world.coordinator, now=NOW)
+    db.session.commit()
+    return plan
+
+
+def test_a_call_asked_before_twilio_was_known_to_fail_is_not_waited_for_once_it_is(app, client, landline_first,
+                                                                                     twilio, notify):
+    """Lena's call was queued as Twilio stopped answering; once it had failed for the window,
+    calls could not be made, so her ask stopped holding up the escalation: Tom was asked by text
+    (through Notify) then, not ten minutes later."""
+    twilio.down = True
+    opened_by_text(Phone(client), landline_first)
+    moment = THURSDAY_NIGHT
+    while moment <= THURSDAY_NIGHT + timedelta(minutes=2):
+        run_line(moment)
+        moment += timedelta(seconds=15)
+    tom = db.session.scalar(select(Page).where(Page.phone == TOM))
+    assert tom is not None and tom.sent_at <= THURSDAY_NIGHT + WINDOW + timedelta(seconds=15)
+    lena = db.session.scalar(select(Page).where(Page.phone == LENA))
+    assert lena.status == "failed"
+    failed = db.session.scalars(select(IncidentEvent.detail).where(IncidentEvent.kind == "delivery failed")).all()
+    assert failed == ["call to Lena Novak: calls cannot be made just now"]
+    assert [n["to"] for n in notify.texts() if _message(n).purpose == "ask"] == [TOM]
+
+
+def test_an_ask_whose_text_fails_while_its_call_cannot_be_made_moves_on_at_once(app, client, plan, twilio, notify):
+    twilio.down = True
+    callbacks = NotifyCallbacks(client)
+    opened_by_text(Phone(client), plan)
+    for seconds in range(0, 76, 15):
+        run_line(THURSDAY_NIGHT + timedelta(seconds=seconds))
+    [susan_text] = [n for n in notify.texts() if n["to"] == SUE]
+    failed_at = THURSDAY_NIGHT + timedelta(seconds=90)
+    with freeze_time(failed_at):
+        assert callbacks.receipt(susan_text, "permanent-failure").status_code == 204
+    susan = db.session.scalar(select(Page).where(Page.phone == SUE))
+    assert susan.status == "failed"  # her call is still waiting for Twilio: it would not reach her in time
+    run_line(failed_at)
+    tom = db.session.scalar(select(Page).where(Page.phone == TOM))
+    assert tom is not None and tom.sent_at == failed_at
+
+
+def test_a_text_that_may_have_reached_twilio_is_never_sent_through_notify(app, client, plan, twilio, notify):
+    """Susan's ask timed out at Twilio after it was sent: Twilio may have it. Twilio then failed
+    for the window and texts went through Notify, but hers waited for Twilio."""
+    twilio.fail_next("timeout", kind="Messages")
+    opened_by_text(Phone(client), plan)
+    run_line(THURSDAY_NIGHT)
+    susan_ask = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_number == SUE,
+                                                              OutboxMessage.channel == "sms"))
+    assert (susan_ask.status, susan_ask.provider) == ("pending", "twilio")
+    twilio.down = True
+    moment = THURSDAY_NIGHT + timedelta(seconds=15)
+    while moment <= THURSDAY_NIGHT + timedelta(minutes=3):
+        if moment == THURSDAY_NIGHT + timedelta(minutes=2):
+            queue_message(key="another", channel="sms", to_number=PRIYA, body="another text", purpose="test", now=moment)
+            db.session.commit()
+        run_line(moment)
+        moment += timedelta(seconds=15)
+    assert db.session.scalar(select(ProviderHealth.circuit).where(ProviderHealth.provider == "twilio")) == "open"
+    assert [(n["to"], n["body"]) for n in notify.texts()] == [(PRIYA, "another text")]  # texts went through Notify
+    assert all(n["reference"] != f"outbox-{susan_ask.id}" for n in notify.texts())
+    twilio.down = False
+    while moment <= THURSDAY_NIGHT + timedelta(minutes=5):
+        run_line(moment)
+        moment += timedelta(seconds=15)
+    db.session.refresh(susan_ask)
+    assert (susan_ask.status, susan_ask.provider) == ("sent", "twilio")
+    # Twilio saw the try that timed out and the one it answered; Notify never saw it.
+    assert [to for to, _ in twilio.texts()].count(SUE) == 2
