@@ -72,7 +72,9 @@ def show_outbox(last):
     """The newest messages the line has sent (or queued)."""
 
     for message in reversed(db.session.scalars(outbox.messages().limit(last)).all()):
-        click.echo(f"{message.created_at:%H:%M:%S} {message.status:9} {message.channel:4} {message.to_number}: {message.body}")
+        through = f" [{message.provider}]" if message.provider else ""
+        click.echo(f"{message.created_at:%H:%M:%S} {message.status:9} {message.channel:4} {message.to_number}{through}: "
+                   f"{message.body}")
 
 
 @engine_cli.command("run")
