@@ -9,6 +9,7 @@ a try that surely never left (a refused connection) lets a later try go another 
 """
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -65,12 +66,12 @@ class Routes:
                 continue
             breaker = breaker_of(row)
             if circuit.as_time_passes(breaker, now, self.window) != breaker:
-                row = locked_row(provider)
-                opened = circuit.as_time_passes(breaker_of(row), now, self.window)
-                store(row, opened)
-                if not opened.carrying:
+                row = locked_row(provider)  # another process may have opened it meanwhile: only one tells
+                before = breaker_of(row)
+                breaker = circuit.as_time_passes(before, now, self.window)
+                store(row, breaker)
+                if before.carrying and not breaker.carrying:
                     self.opened(provider, now)
-                breaker = opened
             self.breakers[provider] = breaker
         db.session.commit()
 
@@ -114,6 +115,7 @@ class Routes:
         yet, go at once another way rather than at their next try. If it carries calls, the
         calls waiting for it cannot be made: subscribers hear of each, so that nobody waits for
         one (an ask that could only be a call moves on)."""
+        current_app.logger.warning("outbox: %s has failed every send for %s: texts go another way", provider, self.window)
         db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.channel == Channel.SMS,

@@ -42,8 +42,6 @@ def note(seen: Seen, now, routes=None) -> None:
             after = circuit.failed(breaker, now, window)
         failover.store(row, after)
         if breaker.carrying and not after.carrying:
-            current_app.logger.warning("outbox: %s has failed every send since %s: texts go another way", provider,
-                                       after.failing_since)
             routes.opened(provider, now)
         elif not breaker.carrying and after.carrying:
             current_app.logger.warning("outbox: %s answers again and carries texts again", provider)
