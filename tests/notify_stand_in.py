@@ -50,6 +50,7 @@ class NotifyStandIn:
         self._lock = threading.Lock()
         self._held = threading.Condition(self._lock)
         self.held, self._hold_after = 0, 0
+        self.down = False  # while True, every request gets a 503
         self.templates = {SMS_TEMPLATE: {"type": "sms", "subject": None, "body": "((body))"},
                           EMAIL_TEMPLATE: {"type": "email", "subject": "((subject))", "body": "((body))"}}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -201,6 +202,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _authorised(self) -> bool:
         stand_in = self.server.stand_in
         stand_in.requests.append((self.command, self.path))
+        if stand_in.down:
+            self._answer(503, _errors(503, "Exception", "stand-in: down for maintenance"))
+            return False
         refused = stand_in.check_token(self.headers.get("Authorization"))
         if refused:
             stand_in.refused.append(refused)

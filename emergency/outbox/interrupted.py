@@ -29,9 +29,10 @@ def settle(now, outcomes: Outcomes, transports: Transports) -> None:
         select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.sent_at < now - STUCK_AFTER)
         .order_by(OutboxMessage.id)
     ).all()
+    not_answering = set()  # a provider that did not answer one question is not asked the rest this run
     for message in stuck:
         transport = transports.by_provider(message.provider) if message.provider else None
-        if hasattr(transport, "find") and _settled_by_asking(message, transport, now):
+        if hasattr(transport, "find") and _settled_by_asking(message, transport, now, not_answering):
             db.session.commit()
             continue
         message.status, message.last_error = OutboxStatus.UNKNOWN, "interrupted while sending; not sent again"
@@ -41,10 +42,14 @@ def settle(now, outcomes: Outcomes, transports: Transports) -> None:
         db.session.commit()
 
 
-def _settled_by_asking(message: OutboxMessage, transport, now) -> bool:
+def _settled_by_asking(message: OutboxMessage, transport, now, not_answering: set) -> bool:
+    """True when settled, or left to ask again on a later run; False: it cannot be known."""
     try:
+        if message.provider in not_answering:
+            raise SendFailed(f"{message.provider} did not answer just now", transient=True)
         found = transport.find(f"outbox-{message.id}")
     except SendFailed as failure:
+        not_answering.add(message.provider)
         if now - message.sent_at < ASK_FOR_AT_MOST:
             current_app.logger.warning("outbox: cannot ask %s about message %s yet: %s", message.provider, message.id,
                                        failure)

@@ -76,6 +76,7 @@ def send_due(now, outbox: Outbox | None = None) -> int:
                     continue
                 message = claim.message
                 if message.attempts > 1 and _cancelled_as_no_longer_needed(message, outbox.outcomes):
+                    message.provider = claim.kept_by  # never handed to the provider it was claimed for
                     db.session.commit()  # a message kept waiting by an outage, and no longer needed
                 else:
                     in_flight[pool.submit(_hand_over(message, outbox.transports, base))] = claim

@@ -262,3 +262,21 @@ def test_a_hand_over_to_twilio_cut_off_is_never_sent_again(app, world, twilio, n
     send(THURSDAY_NIGHT + timedelta(minutes=2, seconds=5))
     assert db.session.get(OutboxMessage, message_id).status == "unknown"
     assert notify.texts() == [] and twilio.sent() == []
+
+
+def test_an_interrupted_send_is_asked_about_while_notify_is_down_and_given_up_as_unknown_after_half_an_hour(
+        app, world, notify):
+    ids = [queue_message(key=f"text-{n}", channel="sms", to_number=SUE, body=f"text {n}", purpose="test",
+                         now=THURSDAY_NIGHT) for n in (1, 2)]
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                       .values(status="sending", provider="notify", attempts=1, sent_at=THURSDAY_NIGHT))
+    db.session.commit()
+    notify.down = True
+    asked = len(notify.requests)
+    send(THURSDAY_NIGHT + timedelta(minutes=3))
+    assert len(notify.requests) == asked + 1  # asked once: a provider not answering is not asked the rest
+    assert {db.session.get(OutboxMessage, i).status for i in ids} == {"sending"}
+    send(THURSDAY_NIGHT + timedelta(minutes=31))
+    db.session.expire_all()
+    assert {db.session.get(OutboxMessage, i).status for i in ids} == {"unknown"}
+    assert notify.texts() == []
