@@ -67,6 +67,22 @@ class Config:
         # How long sends may fail before the console, /health and coordinators' email say so.
         self.PROVIDER_OUTAGE_ALERT_SECONDS = self._whole_number("PROVIDER_OUTAGE_ALERT_SECONDS", 120)
 
+        # GOV.UK Notify (docs/notify.md): with an API key, texts go through Notify while Twilio
+        # fails, and coordinators' email goes through Notify instead of SMTP. Notify sends only
+        # through templates: one text template whose body is ((body)), one email template whose
+        # subject is ((subject)) and body ((body)).
+        self.NOTIFY_API_KEY = self._text("NOTIFY_API_KEY")
+        self.NOTIFY_SMS_TEMPLATE_ID = self._text("NOTIFY_SMS_TEMPLATE_ID")
+        self.NOTIFY_EMAIL_TEMPLATE_ID = self._text("NOTIFY_EMAIL_TEMPLATE_ID")
+        self.NOTIFY_BASE_URL = self._text("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+        # The id of the service's inbound number as a text sender in Notify, so that replies reach
+        # the line; unset: the service's default sender.
+        self.NOTIFY_SMS_SENDER_ID = self._text("NOTIFY_SMS_SENDER_ID")
+        # The bearer token Notify puts on its callbacks (received texts, delivery receipts).
+        self.NOTIFY_CALLBACK_TOKEN = self._text("NOTIFY_CALLBACK_TOKEN")
+        # How long Twilio may fail every text before new and retried texts go through Notify.
+        self.SMS_FAILOVER_SECONDS = self._whole_number("SMS_FAILOVER_SECONDS", 60)
+
         # Coordinators' email: smtp://user:password@host:587 (always STARTTLS). Unset: emails
         # stay in the outbox, as texts do without a Twilio account.
         self.SMTP_URL = self._text("SMTP_URL")
@@ -156,6 +172,7 @@ class Config:
         if self.LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise RuntimeError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {self.LOG_LEVEL!r}")
         self.check_rota_settings()
+        self.check_notify_settings()
         if self.SMTP_URL:
             from emergency.outbox.smtp_transport import smtp_settings
 
@@ -167,6 +184,21 @@ class Config:
                 self.FALLBACK_PHONE_NUMBER = normalise_phone(self.FALLBACK_PHONE_NUMBER)
             except PhoneNumberError as error:
                 raise RuntimeError(f"FALLBACK_PHONE_NUMBER: {error}") from None
+
+    def check_notify_settings(self):
+        """A Notify key needs both templates and a callback token long enough to be secret."""
+        if not self.NOTIFY_API_KEY:
+            return
+        from emergency.outbox.notify_transport import parse_api_key
+
+        parse_api_key(self.NOTIFY_API_KEY)
+        for name in ("NOTIFY_SMS_TEMPLATE_ID", "NOTIFY_EMAIL_TEMPLATE_ID", "NOTIFY_CALLBACK_TOKEN"):
+            if not getattr(self, name):
+                raise RuntimeError(f"{name} is missing: NOTIFY_API_KEY is set, and Notify needs it (docs/notify.md)")
+        if len(self.NOTIFY_CALLBACK_TOKEN) < 20:
+            raise RuntimeError("NOTIFY_CALLBACK_TOKEN is too short: use at least 20 random characters")
+        if self.SMS_FAILOVER_SECONDS < 1:
+            raise RuntimeError("SMS_FAILOVER_SECONDS must be at least 1")
 
     def check_rota_settings(self):
         from emergency.rota.settings import office_hours_from, validate_region

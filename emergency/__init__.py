@@ -82,10 +82,11 @@ def register_pages(app):
     from emergency.incidents import details_views
     from emergency.reports import views as report_views
     from emergency.rota import feed_views
-    from emergency.telephony import webhooks
+    from emergency.telephony import notify_webhooks, webhooks
 
     app.register_blueprint(pages.blp)
     app.register_blueprint(webhooks.blp)
+    app.register_blueprint(notify_webhooks.blp)
     app.register_blueprint(feed_views.blp)
     app.register_blueprint(details_views.blp)
     app.register_blueprint(console.blp)

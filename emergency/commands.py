@@ -95,8 +95,10 @@ def show_outbox(last):
     """The newest messages the line has sent (or queued)."""
 
     for message in reversed(db.session.scalars(outbox.messages().limit(last)).all()):
+        # Which provider carried it, once there is more than the local outbox to choose from.
+        through = f" [{message.provider}]" if message.provider not in (None, "local") else ""
         click.echo(f"{message.created_at:%H:%M:%S} {message.status:9} {message.channel:4} "
-                   f"{readable_phone(message.to_number)}: {message.body}")
+                   f"{readable_phone(message.to_number)}{through}: {message.body}")
 
 
 @engine_cli.command("run")

@@ -7,7 +7,9 @@ from emergency.extensions import db
 from emergency.incidents.engine import last_tick
 from emergency.incidents.models import Incident
 from emergency.incidents.vocabulary import LIVE_STATUSES
+from emergency.outbox.failover import texts_carried_by
 from emergency.outbox.service import provider_outages
+from emergency.outbox.setup import current_outbox
 from emergency.telephony import spool
 
 blp = Blueprint("pages", __name__)
@@ -21,7 +23,8 @@ def front_door():
 @blp.get("/health")
 def health():
     """Whether the database answers, Twilio takes messages, and every caller and texter has
-    reached a person; 503 with the reason when not, for the council's monitoring."""
+    reached a person; 503 with the reason when not, for the council's monitoring. Also which
+    provider carries texts."""
     now = utc_now()
     try:
         db.session.execute(text("SELECT 1"))
@@ -39,6 +42,8 @@ def health():
         if unreached:
             problems.append(f"{unreached} live incident{'s' if unreached != 1 else ''} reached nobody: "
                             f"call them back from the console")
+        # Which provider carries texts, and since when (when texts have a second way out).
+        body["texts"] = texts_carried_by(current_outbox().transports, local_zone())
     # On this machine's disk, so it is told whether or not the database answers.
     body["dead_letters"] = dead = len(spool.dead_letters())
     if dead:

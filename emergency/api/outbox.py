@@ -27,6 +27,8 @@ class OutboxMessageSchema(Schema):
                            metadata={"description": "The text; a details link's token is never shown"})
     purpose = fields.String()
     status = fields.String()
+    provider = fields.String(metadata={"description": "Who it was handed to: twilio, notify, email or local"})
+    provider_id = fields.String(metadata={"description": "The provider's id for it"})
     created_at = fields.DateTime()
 
 

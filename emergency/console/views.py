@@ -28,8 +28,9 @@ from emergency.incidents import service as incidents
 from emergency.incidents.messages import who_and_where
 from emergency.incidents.models import Incident
 from emergency.incidents.vocabulary import LIVE_STATUSES, NEEDS_PERSON_WORDS, EventKind, IncidentStatus, Origin, Stage
-from emergency.outbox import opt_outs
+from emergency.outbox import failover, opt_outs
 from emergency.outbox import service as outbox
+from emergency.outbox.setup import current_outbox
 from emergency.phones import labelled_phone
 from emergency.plans import service as plans
 from emergency.records import get_or_none
@@ -130,6 +131,7 @@ def _render_board(problems=None, form=None, status=200):
         gap_days=days, beat=engine.last_tick(), problems=problems or {}, form=form or {},
         outages=[o["summary"] for o in outbox.provider_outages(
             now, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"], local_zone()).values() if o["summary"]],
+        texts=failover.texts_carried_by(current_outbox().transports, local_zone()),
         refreshing=request.endpoint == "console.board" and request.args.get("refresh") != "off",
     ), status
 

@@ -45,6 +45,13 @@ def waiting(message: OutboxMessage, now, why: str) -> None:
     hand_over.could_not_go(message, now)
 
 
+def call_held(message: OutboxMessage, now) -> None:
+    """An ask's call that cannot be made for now is no reason to wait: if no other way of that
+    ask can reach the person, the escalation moves on (the call still goes once calls can be
+    made, while the incident is still asking)."""
+    service.channel_failed(message, now, "calls cannot be made just now")
+
+
 def subscribe_to(outcomes: Outcomes) -> None:
     outcomes.subscribe(delivery_failed=delivery_failed, waiting=waiting, still_needed=still_needed,
-                       unanswered_call=unanswered_call)
+                       unanswered_call=unanswered_call, call_held=call_held)

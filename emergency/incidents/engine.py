@@ -18,6 +18,7 @@ from emergency.incidents import service
 from emergency.incidents.models import EngineHeartbeat, Incident
 from emergency.incidents.vocabulary import EventKind, IncidentStatus
 from emergency.monitoring import metrics
+from emergency.outbox import failover
 
 MOST_PER_TICK = 20_000
 LEASE = timedelta(seconds=60)
@@ -59,7 +60,7 @@ class _SharedLookups:
     """Who is on duty and which numbers refuse texts, read once per tick, not per incident."""
 
     def __init__(self, now):
-        self.now, self._on_duty, self._blocked = now, service.OnDutyWhenAsked(now), None
+        self.now, self._on_duty, self._blocked, self._calls_down = now, service.OnDutyWhenAsked(now), None, None
 
     def step(self, incident):
         """One incident's due work, in a savepoint: a fault in one incident is logged and
@@ -76,7 +77,8 @@ class _SharedLookups:
                 metrics.STEP_LATENESS.observe(max(0.0, (self.now - incident.next_action_at).total_seconds()))
                 if self._blocked is None:
                     self._blocked = service.sms_blocked_numbers()
-                service.take_next_step(incident, self.now, self._on_duty, self._blocked)
+                    self._calls_down = failover.calls_cannot_be_made()
+                service.take_next_step(incident, self.now, self._on_duty, self._blocked, self._calls_down)
         except Exception:
             current_app.logger.exception("engine: incident %s failed its step; retrying in a minute", incident.id,
                                          extra={"incident_id": incident.id})

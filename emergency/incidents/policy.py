@@ -83,42 +83,65 @@ def _narrow(service_channels: str, preference: str) -> str:
     return preference if service_channels == AskChannels.BOTH else service_channels
 
 
-def _contact_page(index: int, contact: dict, settings: Settings, sms_blocked, local: datetime):
+def while_calls_are_down(channels: str, name: str, mobile: str | None, sms_blocked) -> tuple[str, bool, str | None]:
+    """(channels, whether the ask can reach the person now, a note) while calls cannot be made
+    but texts can (Twilio failing, Notify carrying texts). A call-only ask to a mobile that can
+    take texts is texted too; one that cannot waits for calls, and nobody waits for it."""
+    if channels != AskChannels.CALL:
+        return channels, True, None
+    if mobile is not None and mobile not in sms_blocked:
+        return AskChannels.BOTH, True, f"calls cannot be made just now: {name} is texted as well as called"
+    return channels, False, f"calls cannot be made just now: not waiting for {name}'s call"
+
+
+def _contact_page(index: int, contact: dict, settings: Settings, sms_blocked, local: datetime, calls_down: bool):
+    """(page, whether it can reach them now, note)."""
     if contact["consent"]["status"] == ConsentStatus.REFUSED:
-        return None, f"skipped {contact['name']}: refused consent to be contacted"
+        return None, False, f"skipped {contact['name']}: refused consent to be contacted"
     if not is_available(contact.get("availability") or [], local):
-        return None, f"skipped {contact['name']}: outside their availability window"
+        return None, False, f"skipped {contact['name']}: outside their availability window"
     phone = contact.get("mobile") or contact.get("landline")
     channels = reachable_channels(settings.channels, contact.get("mobile"), phone, sms_blocked)
     if channels is None:
-        return None, f"skipped {contact['name']}: no number that can be reached"
-    return NewPage(Asked.CONTACT, contact["name"], phone, channels, contact_index=index), None
+        return None, False, f"skipped {contact['name']}: no number that can be reached"
+    reachable, note = True, None
+    if calls_down:
+        channels, reachable, note = while_calls_are_down(channels, contact["name"], contact.get("mobile"), sms_blocked)
+    return NewPage(Asked.CONTACT, contact["name"], phone, channels, contact_index=index), reachable, note
 
 
-def _officer_pages(officers, tier: int, rota_round: int, settings: Settings, sms_blocked):
-    pages = []
+def _officer_pages(officers, tier: int, rota_round: int, settings: Settings, sms_blocked, calls_down: bool):
+    """(pages, whether any can reach its officer now, notes)."""
+    pages, reachable, notes = [], not calls_down, []
     for officer in officers:
         wanted = _narrow(settings.channels, officer.contact_preference)
         channels = reachable_channels(wanted, officer.mobile, officer.mobile, sms_blocked)
+        if calls_down:
+            channels, now_reachable, note = while_calls_are_down(channels, officer.name, officer.mobile, sms_blocked)
+            reachable = reachable or now_reachable
+            notes += [note] if note else []
         pages.append(NewPage(Asked.OFFICER, officer.name, officer.mobile, channels, officer_id=officer.id,
                         tier=tier, rota_round=rota_round))
-    return pages
+    return pages, reachable, notes
 
 
 def decide(position: Position, contacts: list[dict], on_duty, now: datetime,
-           zone: ZoneInfo, settings: Settings, sms_blocked=frozenset(), fallback_number: str | None = None) -> Decision:
+           zone: ZoneInfo, settings: Settings, sms_blocked=frozenset(), fallback_number: str | None = None,
+           calls_down: bool = False) -> Decision:
     """The next step after `position`. Called when the incident is due: at opening, when the
     wait is over, or at once after a decline or a failed delivery. `on_duty` maps tier to the
-    officers on duty (anything with .get(tier, default))."""
+    officers on duty (anything with .get(tier, default)). `calls_down`: calls cannot be made
+    just now but texts can; a step whose asks can only be calls is taken without waiting."""
     notes = []
     wait_until = now + timedelta(seconds=settings.wait_seconds)
     if position.stage == Stage.CONTACTS:
         local = now.astimezone(zone)
         for index in range(position.next_contact, len(contacts)):
-            new_page, skipped = _contact_page(index, contacts[index], settings, sms_blocked, local)
+            new_page, reachable, note = _contact_page(index, contacts[index], settings, sms_blocked, local, calls_down)
+            notes += [note] if note else []
             if new_page:
-                return Decision(Position(Stage.CONTACTS, index + 1), (new_page,), wait_until, notes=tuple(notes))
-            notes.append(skipped)
+                return Decision(Position(Stage.CONTACTS, index + 1), (new_page,), wait_until if reachable else now,
+                                notes=tuple(notes))
         position = Position(Stage.ROTA, len(contacts), 1, 1)
 
     rounds_completed = []
@@ -127,10 +150,10 @@ def decide(position: Position, contacts: list[dict], on_duty, now: datetime,
         for tier in TIERS[next_tier - 1:]:
             officers = on_duty.get(tier, [])
             if officers:
-                pages = _officer_pages(officers, tier, rota_round, settings, sms_blocked)
+                pages, reachable, more_notes = _officer_pages(officers, tier, rota_round, settings, sms_blocked, calls_down)
                 moved = Position(Stage.ROTA, position.next_contact, rota_round, tier + 1)
-                return Decision(moved, tuple(pages), wait_until, rounds_completed=tuple(rounds_completed),
-                                notes=tuple(notes))
+                return Decision(moved, tuple(pages), wait_until if reachable else now,
+                                rounds_completed=tuple(rounds_completed), notes=(*notes, *more_notes))
             notes.append(f"nobody on duty in tier {tier}")
         if next_tier == 1:
             # A whole round from tier 1 with nobody on duty: more rounds would find nobody too.

@@ -29,7 +29,7 @@ from emergency.incidents.vocabulary import (
     PageStatus,
     Stage,
 )
-from emergency.outbox import opt_outs
+from emergency.outbox import failover, opt_outs
 from emergency.outbox.models import Channel, OutboxMessage, OutboxStatus, Purpose
 from emergency.outbox.service import queue_message
 from emergency.phones import is_mobile
@@ -178,9 +178,9 @@ def sms_blocked_numbers() -> frozenset[str]:
     return opt_outs.blocked_numbers()
 
 
-def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None) -> None:
-    """Decide and apply the incident's next step. `on_duty` and `sms_blocked` may be shared
-    by a tick handling many incidents at the same `now`."""
+def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None, calls_down=None) -> None:
+    """Decide and apply the incident's next step. `on_duty`, `sms_blocked` and `calls_down`
+    may be shared by a tick handling many incidents at the same `now`."""
     position = Position(incident.stage, incident.next_contact, incident.rota_round, incident.next_tier)
     # The rota and opt-outs it reads do not depend on this incident's unsaved changes.
     with db.session.no_autoflush:
@@ -188,7 +188,10 @@ def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None) -> N
             position, incident.plan_snapshot["contacts"], OnDutyWhenAsked(now) if on_duty is None else on_duty, now,
             local_zone(), Settings(incident.wait_seconds, incident.rounds, incident.channels),
             sms_blocked_numbers() if sms_blocked is None else sms_blocked, current_app.config["FALLBACK_PHONE_NUMBER"],
+            failover.calls_cannot_be_made() if calls_down is None else calls_down,
         )
+    if decision.next_action_at is not None and decision.next_action_at <= now:
+        wakeup.after_commit(wakeup.ENGINE)  # nobody to wait for: the next step is due at once
     for text in decision.notes:
         note(incident, now, EventKind.NOTE, text)
     incident.stage = decision.position.stage
@@ -383,7 +386,11 @@ def channel_failed(message: OutboxMessage, now, why: str) -> None:
     note(page.incident, now, EventKind.DELIVERY_FAILED, f"{message.channel} to {page.name}: {why}")
     others = db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.page_id == page.id, OutboxMessage.purpose == Purpose.ASK, OutboxMessage.id != message.id)).all()
-    if all(other.status in (OutboxStatus.FAILED, OutboxStatus.UNKNOWN) for other in others):
+    # A call waiting while calls cannot be made will not reach them in time either.
+    calls_down = any(other.channel == Channel.CALL for other in others) and failover.calls_cannot_be_made()
+    if all(other.status in (OutboxStatus.FAILED, OutboxStatus.UNKNOWN)
+           or (calls_down and other.channel == Channel.CALL and other.status in (OutboxStatus.PENDING, OutboxStatus.SENDING))
+           for other in others):
         page_failed(page, now, why)
 
 

@@ -1,15 +1,13 @@
 """Whether each provider is taking messages, as the sender finds when it hands them over, and
 telling people when one has been out of reach long enough (once per outage)."""
-from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
+from flask import current_app
 
 from emergency.clock import local_zone
 from emergency.extensions import db
-from emergency.outbox.models import PROVIDERS, ProviderHealth
+from emergency.outbox import circuit, failover
+from emergency.outbox.models import PROVIDERS
 from emergency.outbox.outcomes import OutageNotice, Outcomes
-from emergency.outbox.service import describe_outage, provider_outage
-
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+from emergency.outbox.service import PROVIDER_NAMES, describe_outage, provider_outage
 
 
 class Seen:
@@ -28,39 +26,40 @@ class Seen:
             self.unreachable[provider] = error
 
 
-def note(seen: Seen, now) -> None:
-    """One write per provider per run: whether it answered, and since when it has not."""
+def note(seen: Seen, now, routes=None) -> None:
+    """One write per provider per run: whether it answered, since when it has not, and (when
+    texts have a second way out) its circuit breaker, each a locked read and write of its row."""
     reached, unreachable = seen.reached, seen.unreachable
-    if not reached and not unreachable:
-        return
-    insert = _INSERT[db.session.get_bind().dialect.name]
-    for provider in reached | set(unreachable):
-        db.session.execute(insert(ProviderHealth).values(provider=provider)
-                           .on_conflict_do_nothing(index_elements=["provider"]))
-    for provider in reached:
-        db.session.execute(update(ProviderHealth).where(ProviderHealth.provider == provider)
-                           .values(failing_since=None, last_success_at=now))
-    for provider, error in unreachable.items():
-        if provider in reached:
-            continue  # some sends got through: not an outage
-        db.session.execute(update(ProviderHealth).where(ProviderHealth.provider == provider,
-                                                        ProviderHealth.failing_since.is_(None))
-                           .values(failing_since=now))
-        db.session.execute(update(ProviderHealth).where(ProviderHealth.provider == provider)
-                           .values(last_error=error))
+    window = routes.window if routes is not None else failover.NEVER
+    for provider in sorted(reached | set(unreachable)):
+        row = failover.locked_row(provider)
+        breaker = failover.breaker_of(row)
+        if provider in reached:  # some sends got through: not an outage
+            row.last_success_at = now
+            after = circuit.answered(breaker, now)
+        else:
+            row.last_error = unreachable[provider]
+            after = circuit.failed(breaker, now, window)
+        failover.store(row, after)
+        if breaker.carrying and not after.carrying:
+            routes.opened(provider, now)
+        elif not breaker.carrying and after.carrying:
+            current_app.logger.warning("outbox: %s answers again and carries texts again", provider)
     db.session.commit()
 
 
-def tell_of_twilio_outage(now, outcomes: Outcomes, after_seconds: int) -> None:
+def tell_of_twilio_outage(now, outcomes: Outcomes, after_seconds: int, texts_go_by: str | None = None) -> None:
     """Once Twilio has refused every send for `after_seconds`, subscribers are told, with the
-    same key for the whole outage, so that it is told once."""
+    same key for the whole outage, so that it is told once. `texts_go_by`: the provider
+    carrying texts meanwhile, if not Twilio."""
     outage = provider_outage("twilio", now, after_seconds)
     if outage is None:
         return
     summary = describe_outage("twilio", outage, local_zone())
-    body = (f"Carers Emergency Line: {summary}. Texts and calls are kept and will go as soon as Twilio "
-            f"answers; escalations carry on by the clock. Check Twilio's status page and the line's "
-            f"console. Last error: {outage['error']}")
+    kept = (f"Texts are going through {PROVIDER_NAMES[texts_go_by]} meanwhile; calls are kept and will go as soon "
+            f"as Twilio answers" if texts_go_by else "Texts and calls are kept and will go as soon as Twilio answers")
+    body = (f"Carers Emergency Line: {summary}. {kept}; escalations carry on by the clock. Check Twilio's status "
+            f"page and the line's console. Last error: {outage['error']}")
     outcomes.outage(OutageNotice(key=f"provider-outage:twilio:{outage['since'].isoformat()}",
                                  subject=f"Carers Emergency Line: {summary}", body=body), now)
     db.session.commit()

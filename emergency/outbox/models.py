@@ -37,6 +37,7 @@ class Purpose(StrEnum):
     SURVEY = "survey"  # the carer, a day after: how well were the needs met?
     HAND_OVER = "hand_over"  # a person is told to call back a caller the line could not act for
     KEPT_TEXT_REPLY = "kept_text_reply"  # the answer to a text kept on disk while the database was down
+    TEXT_REPLY = "text_reply"  # the answer to a text received through Notify, which cannot answer in its reply
     DEAD_LETTER_ALERT = "dead_letter_alert"  # coordinators: a kept text the line could not handle
     COORDINATOR_ALERT = "coordinator_alert"  # coordinators: a round finished, or an incident exhausted
     PROVIDER_OUTAGE_ALERT = "provider_outage_alert"
@@ -49,7 +50,18 @@ class Purpose(StrEnum):
 CHANNELS = values_of(Channel)
 STATUSES = values_of(OutboxStatus)
 # The outside systems messages leave through; each has its own health.
-PROVIDERS = ("twilio", "email")
+PROVIDERS = ("twilio", "email", "notify")
+
+
+class Circuit(StrEnum):
+    """A provider's circuit breaker (emergency.outbox.circuit)."""
+
+    CLOSED = "closed"  # it carries what it is given
+    OPEN = "open"  # it failed for the failover window: its texts go another way
+    HALF_OPEN = "half_open"  # a probe is asking whether it answers again
+
+
+CIRCUITS = values_of(Circuit)
 
 
 class OutboxMessage(db.Model):
@@ -84,6 +96,10 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The provider the message was handed to (twilio, notify, email, local): set when it is
+    # claimed, so that a send cut off by a crash says who may have it, and kept once a hand-over
+    # may have reached it, so that the message is never handed to another.
+    provider: Mapped[str | None] = mapped_column(String(10))
     provider_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     provider_status: Mapped[str | None] = mapped_column(String(20))
     # Status callbacks can arrive out of order: only a later one may change the status.
@@ -95,16 +111,25 @@ def provider_for(channel: str) -> str:
 
 
 class ProviderHealth(db.Model):
-    """Whether a provider (Twilio, the mail server) is taking messages: `failing_since` is set
-    by the first send that could not reach it and cleared by the next that could."""
+    """Whether a provider (Twilio, the mail server, Notify) is taking messages: `failing_since`
+    is set by the first send that could not reach it and cleared by the next that could. Its
+    circuit breaker (used when texts have a second way out) is kept here too, so that every
+    process sending texts sees the same one."""
 
     __tablename__ = "provider_health"
-    __table_args__ = (CheckConstraint(f"provider IN {PROVIDERS}", name="provider_known"),)
+    __table_args__ = (CheckConstraint(f"provider IN {PROVIDERS}", name="provider_known"),
+                      CheckConstraint(f"circuit IN {CIRCUITS}", name="circuit_known"))
 
     provider: Mapped[str] = mapped_column(String(10), primary_key=True)
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    circuit: Mapped[str] = mapped_column(String(9), default=Circuit.CLOSED, server_default=Circuit.CLOSED.value)
+    # When the circuit last opened or closed: since when texts have gone the way they go now.
+    circuit_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Open: when to ask next whether it answers again; half-open: when a probe not heard back
+    # from (its process died) is given up and another may start.
+    probe_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SmsOptOut(db.Model):

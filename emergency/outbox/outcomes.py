@@ -7,7 +7,9 @@ here instead (the app factory wires them up), and the outbox calls what they sub
 - `still_needed(message) -> Need | None`: asked of a message the provider could not take yet;
 - `unanswered_call(message) -> bool`: asked of a call that ended: did it reach nobody
   (answered by voicemail, say)? Then it counts as failed;
-- `outage(notice, now)`: a provider has been out of reach long enough to tell people.
+- `outage(notice, now)`: a provider has been out of reach long enough to tell people;
+- `call_held(message, now)`: a call waits for a provider now known to be failing while texts
+  go another way: nobody should wait for it.
 With nobody subscribed, nothing is told and every message is tried for a day.
 """
 from dataclasses import dataclass
@@ -35,12 +37,13 @@ class Outcomes:
     def __init__(self):
         self._delivery_failed, self._waiting, self._still_needed, self._unanswered_call, self._outage = \
             [], [], [], [], []
+        self._call_held = []
 
     def subscribe(self, *, delivery_failed=None, waiting=None, still_needed=None, unanswered_call=None,
-                  outage=None) -> None:
+                  outage=None, call_held=None) -> None:
         for subscribers, subscriber in ((self._delivery_failed, delivery_failed), (self._waiting, waiting),
                                         (self._still_needed, still_needed), (self._unanswered_call, unanswered_call),
-                                        (self._outage, outage)):
+                                        (self._outage, outage), (self._call_held, call_held)):
             if subscriber is not None:
                 subscribers.append(subscriber)
 
@@ -63,6 +66,10 @@ class Outcomes:
     def outage(self, notice: OutageNotice, now) -> None:
         for subscriber in self._outage:
             subscriber(notice, now)
+
+    def call_held(self, message, now) -> None:
+        for subscriber in self._call_held:
+            subscriber(message, now)
 
 
 def current_outcomes() -> Outcomes:

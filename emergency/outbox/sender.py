@@ -1,12 +1,17 @@
 """Takes due messages out of the outbox and hands each to its channel's transport, several at
 once through the outbox's pool of threads (one for the life of the process).
 
-A message is claimed (a conditional update to `sending`, committed) before the provider is
-called; of several senders, exactly one claims each message. If the process dies before the
-answer is recorded, the message stays `sending`; a later run marks it `unknown` and never
-sends it again (at most once), and subscribers hear that it failed, so that an escalation
-moves on. Only the provider calls run in the pool's threads; every database read and write
-stays in the caller's thread and session.
+A message is claimed (a conditional update to `sending`, recording the provider it goes to,
+committed) before the provider is called; of several senders, exactly one claims each message.
+If the process dies before the answer is recorded, the message stays `sending`, and a later run
+settles it (emergency.outbox.interrupted): a provider that can be asked says whether it has it;
+otherwise it is `unknown` and never sent again (at most once), and subscribers hear that it
+failed, so that an escalation moves on. Only the provider calls run in the pool's threads; every
+database read and write stays in the caller's thread and session.
+
+With a second way out for texts (emergency.outbox.failover), each text goes by the provider
+whose circuit is closed, and a provider whose circuit is open is probed, sending nothing,
+until it answers again.
 
 A provider that cannot be reached (a timeout, a refused connection, a 5xx or 429) is not a
 failed delivery: the message waits and is tried again, backing off to once a minute, for as
@@ -15,6 +20,7 @@ outage delays asks rather than burning the escalation; other messages are tried 
 Only a permanent answer (an invalid number, an opted-out number) fails a message at once.
 """
 from concurrent.futures import FIRST_COMPLETED, wait
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
@@ -22,14 +28,13 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from emergency.extensions import db
-from emergency.outbox import health, opt_outs
+from emergency.outbox import failover, health, interrupted, opt_outs
 from emergency.outbox.models import Channel, OutboxMessage, OutboxStatus
 from emergency.outbox.outcomes import Need, Outcomes
 from emergency.outbox.setup import Outbox, current_outbox
 from emergency.outbox.transport import SendFailed, Transports
 from emergency.redaction import redact_secret_links
 
-STUCK_AFTER = timedelta(minutes=2)
 BATCH = 500
 LONGEST_WAIT = timedelta(seconds=60)
 # Messages nobody vouches for (alerts, confirmations) are retried this long, then given up.
@@ -44,15 +49,20 @@ def send_due(now, outbox: Outbox | None = None) -> int:
     """Send what is due; returns how many messages were handed over (or tried)."""
     outbox = outbox or current_outbox()
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    _give_up_on_interrupted_sends(now, outbox.outcomes)
+    routes = failover.Routes(outbox.transports, outbox.failover_window, outbox.outcomes)
+    interrupted.settle(now, outbox.outcomes, outbox.transports)
+    routes.load(now)
     due = db.session.scalars(
         select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(BATCH)
     ).all()
     db.session.commit()
+    probes = routes.probes_due(now)
     handed, seen = 0, health.Seen()
     waiting, in_flight = iter(due), {}
-    pool = outbox.pool.executor() if due else None
+    pool = outbox.pool.executor() if due or probes else None
+    for provider, transport in probes:
+        in_flight[pool.submit(transport.probe)] = _Probe(provider)
     try:
         while True:
             # Claim only as many as the pool can take now, so a claimed message is handed
@@ -61,66 +71,116 @@ def send_due(now, outbox: Outbox | None = None) -> int:
                 message_id = next(waiting, None)
                 if message_id is None:
                     break
-                message = _claim(message_id, now)
-                if message is not None and message.attempts > 1 and _cancelled_as_no_longer_needed(message, outbox.outcomes):
+                claim = _claim(message_id, now, routes)
+                if claim is None:
+                    continue
+                message = claim.message
+                if message.attempts > 1 and _cancelled_as_no_longer_needed(message, outbox.outcomes):
+                    message.provider = claim.kept_by  # never handed to the provider it was claimed for
                     db.session.commit()  # a message kept waiting by an outage, and no longer needed
-                elif message is not None:
-                    provider, hand_over = _hand_over(message, outbox.transports, base)
-                    in_flight[pool.submit(hand_over)] = (message, provider)
+                else:
+                    in_flight[pool.submit(_hand_over(message, outbox.transports, base))] = claim
             if not in_flight:
                 break
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in done:
-                message, provider = in_flight.pop(future)
-                _record(message, provider, future, now, seen, outbox.outcomes)
+                claim = in_flight.pop(future)
+                if isinstance(claim, _Probe):
+                    _record_probe(claim.provider, future, now, seen, routes)
+                    continue
+                _record(claim, future, now, seen, outbox.outcomes, routes)
                 db.session.commit()
                 handed += 1
     finally:
         wait(in_flight)  # a run ends with its hand-overs; one cut off by an error is `unknown` later
-    health.note(seen, now)
-    health.tell_of_twilio_outage(now, outbox.outcomes, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"])
+    health.note(seen, now, routes)
+    carrier = routes.texts_carrier() if routes.active else None
+    health.tell_of_twilio_outage(now, outbox.outcomes, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"],
+                                 texts_go_by=carrier if carrier != outbox.transports.sms.provider else None)
     return handed
 
 
-def _claim(message_id: int, now) -> OutboxMessage | None:
+@dataclass(frozen=True)
+class _Claim:
+    message: OutboxMessage
+    provider: str  # the provider it is handed to this time
+    kept_by: str | None  # the provider it already may have, from an earlier try, if any
+
+
+@dataclass(frozen=True)
+class _Probe:
+    provider: str
+
+
+def _claim(message_id: int, now, routes: failover.Routes) -> _Claim | None:
+    """Claim a message for this sender, recording the provider it goes to in the same commit:
+    a send cut off by a crash then says who may have it."""
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    if message is None or message.status != OutboxStatus.PENDING:
+        db.session.commit()
+        return None
+    kept_by, provider = message.provider, routes.provider_for(message)
     claimed = db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, sent_at=now)
+        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING,
+                                    OutboxMessage.provider.is_(None) if kept_by is None
+                                    else OutboxMessage.provider == kept_by)
+        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, sent_at=now, provider=provider)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
     if claimed != 1:
         return None
-    return db.session.get(OutboxMessage, message_id, populate_existing=True)
+    return _Claim(db.session.get(OutboxMessage, message_id, populate_existing=True), provider, kept_by)
 
 
 def _hand_over(message: OutboxMessage, transports: Transports, base: str):
-    """(provider, the transport's call with plain values): a pool thread never touches the session."""
+    """The transport's call with plain values: a pool thread never touches the session."""
     reference = f"outbox-{message.id}"
+    transport = transports.by_provider(message.provider)
     if message.channel == Channel.SMS:
-        sms = transports.sms
-        return sms.provider, partial(sms.send_sms, message.to_number, message.body, reference)
+        return partial((transport or transports.sms).send_sms, message.to_number, message.body, reference)
     if message.channel == Channel.CALL:
         asking = message.purpose == "ask"
         script = f"{base}/twilio/ask/{message.page_id}" if asking else f"{base}/twilio/say/{message.id}"
-        return transports.voice.provider, partial(transports.voice.start_call, message.to_number, script, reference)
-    email = transports.email
-    return email.provider, partial(email.send_email, message.to_email, message.subject or "Carers Emergency Line",
-                                   message.body, reference)
+        return partial(transports.voice.start_call, message.to_number, script, reference)
+    return partial((transport or transports.email).send_email, message.to_email,
+                   message.subject or "Carers Emergency Line", message.body, reference)
 
 
-def _record(message: OutboxMessage, provider: str, future, now, seen: health.Seen, outcomes: Outcomes) -> None:
+def _record_probe(provider: str, future, now, seen: health.Seen, routes: failover.Routes) -> None:
+    try:
+        future.result()
+    except SendFailed as failure:
+        if failure.transient:
+            seen.no_answer(provider, str(failure))
+            routes.saw(provider, False, now)
+            return
+    except Exception:  # noqa: BLE001  a probe that breaks says only that the provider is not back
+        current_app.logger.exception("outbox: probing %s failed unexpectedly", provider)
+        seen.no_answer(provider, "the probe failed unexpectedly")
+        routes.saw(provider, False, now)
+        return
+    seen.answered(provider)
+    routes.saw(provider, True, now)
+
+
+def _record(claim: _Claim, future, now, seen: health.Seen, outcomes: Outcomes, routes: failover.Routes) -> None:
+    message, provider = claim.message, claim.provider
     try:
         provider_id = future.result()
     except SendFailed as failure:
         message.last_error = str(failure)
         if failure.transient:
             seen.no_answer(provider, str(failure))
+            routes.saw(provider, False, now)
+            if not failure.may_have_arrived and claim.kept_by is None:
+                message.provider = None  # it never reached the provider: a later try may go another way
             _wait_and_retry(message, now, outcomes)
             if message.status == OutboxStatus.PENDING:
                 outcomes.waiting(message, now, str(failure))
             return
         seen.answered(provider)  # it answered, even if the answer was no
+        routes.saw(provider, True, now)
         message.status = OutboxStatus.FAILED
         message.body = redact_secret_links(message.body)
         if failure.opted_out:
@@ -134,6 +194,7 @@ def _record(message: OutboxMessage, provider: str, future, now, seen: health.See
         outcomes.delivery_failed(message, now, "sending failed unexpectedly")
         return
     seen.answered(provider)
+    routes.saw(provider, True, now)
     message.status = OutboxStatus.SENT
     # The provider has the text now; a details link must not stay readable in the outbox.
     message.body = redact_secret_links(message.body)
@@ -162,15 +223,3 @@ def _wait_and_retry(message: OutboxMessage, now, outcomes: Outcomes) -> None:
         message.status = OutboxStatus.FAILED
     else:
         message.status, message.next_attempt_at = OutboxStatus.PENDING, now + retry_delay(message.attempts)
-
-
-def _give_up_on_interrupted_sends(now, outcomes: Outcomes) -> None:
-    stuck = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.sent_at < now - STUCK_AFTER)
-    ).all()
-    for message in stuck:
-        message.status, message.last_error = OutboxStatus.UNKNOWN, "interrupted while sending; not sent again"
-        current_app.logger.error("outbox: message %s to %s was interrupted while sending", message.id,
-                                 message.to_number or message.to_email)
-        outcomes.delivery_failed(message, now, "sending was interrupted")
-    db.session.commit()

@@ -53,7 +53,7 @@ def provider_outage(provider: str, now, after_seconds: int) -> dict | None:
     return {"since": health.failing_since, "waiting": waiting, "error": health.last_error}
 
 
-PROVIDER_NAMES = {"twilio": "Twilio", "email": "the mail server"}
+PROVIDER_NAMES = {"twilio": "Twilio", "email": "the mail server", "notify": "GOV.UK Notify"}
 
 
 def describe_outage(provider: str, outage: dict, zone) -> str:

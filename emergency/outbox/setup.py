@@ -1,10 +1,12 @@
 """The outbox as the app holds it (`app.extensions["outbox"]`): the transport for each channel,
 chosen from the settings, the subscribers to delivery outcomes, and the sender's pool."""
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import current_app
 
 from emergency.outbox.local_transport import LocalTransport
+from emergency.outbox.notify_transport import NotifyTransport
 from emergency.outbox.outcomes import Outcomes
 from emergency.outbox.sender_pool import SenderPool
 from emergency.outbox.smtp_transport import SmtpTransport
@@ -17,22 +19,29 @@ class Outbox:
     transports: Transports
     pool: SenderPool
     outcomes: Outcomes = field(default_factory=Outcomes)
+    # How long the texts' provider may fail every send before its backup carries them.
+    failover_window: timedelta = timedelta(seconds=60)
 
     def close(self) -> None:
         self.pool.close()
 
 
 def transports_from_config(config) -> Transports:
-    """Twilio for texts and calls when its account is set, SMTP for email when SMTP_URL is;
-    otherwise the local outbox, where messages stay."""
+    """Twilio for texts and calls when its account is set, and GOV.UK Notify for texts while
+    Twilio fails when NOTIFY_API_KEY is set too (Notify alone carries texts without Twilio).
+    Email through Notify when its key is set, else SMTP when SMTP_URL is. Otherwise the local
+    outbox, where messages stay."""
     local = LocalTransport()
-    phone = TwilioTransport.from_config(config) if twilio_configured(config) else local
-    email = SmtpTransport.from_config(config) if config["SMTP_URL"] else local
-    return Transports(sms=phone, voice=phone, email=email)
+    twilio = TwilioTransport.from_config(config) if twilio_configured(config) else None
+    notify = NotifyTransport.from_config(config) if config["NOTIFY_API_KEY"] else None
+    email = notify or (SmtpTransport.from_config(config) if config["SMTP_URL"] else local)
+    return Transports(sms=twilio or notify or local, voice=twilio or local, email=email,
+                      sms_backup=notify if twilio else None)
 
 
 def outbox_from_config(config) -> Outbox:
-    return Outbox(transports_from_config(config), SenderPool(config["SENDER_POOL_SIZE"]))
+    return Outbox(transports_from_config(config), SenderPool(config["SENDER_POOL_SIZE"]),
+                  failover_window=timedelta(seconds=config["SMS_FAILOVER_SECONDS"]))
 
 
 def current_outbox() -> Outbox:

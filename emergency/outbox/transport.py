@@ -8,15 +8,18 @@ Each transport names its `provider`: the outside system whose health its sends c
 (`twilio`, `email` for the mail server), or `local` when nothing leaves the machine.
 
 Channels and what carries them:
-- SMS (`SmsTransport`): Twilio, or the local outbox;
-- voice (`VoiceTransport`): Twilio, or the local outbox;
-- email (`EmailTransport`): SMTP, or the local outbox.
-Another provider for a channel (GOV.UK Notify for texts and email, say, or a transport that
-chooses between two providers by their health) implements the same interface; a letter
-channel gets an interface of its own beside these, with a transport per way of posting.
+- SMS (`SmsTransport`): Twilio, with GOV.UK Notify while Twilio fails; or the local outbox;
+- voice (`VoiceTransport`): Twilio, or the local outbox (Notify has no voice);
+- email (`EmailTransport`): Notify, SMTP, or the local outbox.
+A letter channel gets an interface of its own beside these, with a transport per way of posting.
+A transport that can be a channel's backup also has `probe()`: ask the provider whether it
+answers, sending nothing.
 """
 from dataclasses import dataclass
 from typing import Protocol
+
+import requests
+from urllib3.exceptions import NewConnectionError
 
 
 class SendFailed(Exception):
@@ -24,11 +27,26 @@ class SendFailed(Exception):
 
     transient: it could not be reached, timed out or asked us to slow down, so the message waits
     and is tried again; otherwise it was refused (an invalid number, a rejected address) and
-    trying again will not change that. opted_out: the number has opted out of texts."""
+    trying again will not change that. opted_out: the number has opted out of texts.
+    may_have_arrived: the request may have reached the provider although no answer came back (a
+    read timeout), so the message must never be handed to another provider."""
 
-    def __init__(self, message: str, *, transient: bool, code: int | None = None, opted_out: bool = False):
+    def __init__(self, message: str, *, transient: bool, code: int | None = None, opted_out: bool = False,
+                 may_have_arrived: bool = False):
         super().__init__(message)
         self.transient, self.code, self.opted_out = transient, code, opted_out
+        self.may_have_arrived = may_have_arrived
+
+
+def may_have_arrived(error: BaseException | None) -> bool:
+    """Whether a request that got no answer may still have reached the provider. Only a request
+    that surely never left says no: a refused connection, a name not found, a connect timeout.
+    A read timeout, or a connection dropped after sending, may have been acted on."""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return False
+    if isinstance(error, requests.exceptions.ConnectionError) and error.args:
+        return not isinstance(getattr(error.args[0], "reason", error.args[0]), NewConnectionError)
+    return True
 
 
 class SmsTransport(Protocol):
@@ -52,8 +70,15 @@ class EmailTransport(Protocol):
 
 @dataclass(frozen=True)
 class Transports:
-    """The transport for each channel. `reference` is the same for every try of one message."""
+    """The transport for each channel. `reference` is the same for every try of one message.
+    `sms_backup`, when set, carries texts while `sms` fails (emergency.outbox.failover)."""
 
     sms: SmsTransport
     voice: VoiceTransport
     email: EmailTransport
+    sms_backup: SmsTransport | None = None
+
+    def by_provider(self, provider: str):
+        """The transport of this name in use (the texts' backup, say), or None."""
+        return next((t for t in (self.sms, self.sms_backup, self.voice, self.email)
+                     if t is not None and t.provider == provider), None)

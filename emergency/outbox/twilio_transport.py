@@ -8,7 +8,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from emergency.outbox.delivery_reports import DeliveryReport, Outcome
-from emergency.outbox.transport import SendFailed
+from emergency.outbox.transport import SendFailed, may_have_arrived
 
 OPTED_OUT = 21610  # Twilio: the number texted STOP
 FAILED_STATUSES = {"failed", "undelivered", "busy", "no-answer", "canceled"}
@@ -68,16 +68,24 @@ class TwilioTransport:
             to=to, from_=self.from_number, url=script_url, status_callback=self.status_callback,
             status_callback_event=["initiated", "ringing", "answered", "completed"], timeout=30))
 
+    def probe(self) -> None:
+        """Whether Twilio answers, without sending anything: it is asked for the line's account."""
+        self._create(lambda: self.client.api.v2010.account.fetch())
+
     @staticmethod
     def _create(call) -> str:
         try:
             return call().sid
         except TwilioRestException as error:
             transient = error.status >= 500 or error.status == 429
+            # A gateway timeout may come after Twilio took the message.
             raise SendFailed(f"Twilio {error.status} {error.code}: {error.msg}", transient=transient,
-                             code=error.code, opted_out=error.code == OPTED_OUT) from None
-        except (TwilioException, requests.RequestException, OSError) as error:
-            raise SendFailed(f"no answer from Twilio: {error}", transient=True) from None
+                             code=error.code, opted_out=error.code == OPTED_OUT, may_have_arrived=error.status == 504) from None
+        except requests.RequestException as error:
+            raise SendFailed(f"no answer from Twilio: {error}", transient=True,
+                             may_have_arrived=may_have_arrived(error)) from None
+        except (TwilioException, OSError) as error:
+            raise SendFailed(f"no answer from Twilio: {error}", transient=True, may_have_arrived=True) from None
 
 
 def delivery_report(status: str, error_code: str | None, sequence: int | None) -> DeliveryReport:

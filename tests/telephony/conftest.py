@@ -10,6 +10,7 @@ import requests
 from twilio.http import HttpClient
 from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from emergency.outbox.twilio_transport import TwilioTransport
 from tests.scenarios.conftest import World
@@ -17,6 +18,12 @@ from tests.scenarios.conftest import World
 AUTH_TOKEN = "primary-auth-token"
 OLD_AUTH_TOKEN = "secondary-auth-token"
 LINE_NUMBER = "+441134960500"
+
+
+def refused_connection(uri: str) -> requests.exceptions.ConnectionError:
+    """What requests raises when nothing answers at the address: the request never left."""
+    reason = NewConnectionError(None, "Failed to establish a new connection: [Errno 111] Connection refused")
+    return requests.exceptions.ConnectionError(MaxRetryError(None, uri, reason))
 
 
 class TwilioStandIn(HttpClient):

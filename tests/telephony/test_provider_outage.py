@@ -7,7 +7,6 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-import requests
 from freezegun import freeze_time
 from sqlalchemy import select
 
@@ -25,7 +24,7 @@ from emergency.users import service as users
 from tests.console.client import Browser
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.smtp_server import smtp_certificate, smtp_server  # noqa: F401  fixtures
-from tests.telephony.conftest import TwilioStandIn, twilio_account
+from tests.telephony.conftest import TwilioStandIn, refused_connection, twilio_account
 
 SUE, PRIYA = "+447700900456", "+447700900101"
 PASSWORD = "correct horse battery"
@@ -43,7 +42,7 @@ class TwilioThatCanGoDown(TwilioStandIn):
     def request(self, method, uri, *args, **kwargs):
         if self.down:
             self.refused += 1
-            raise requests.exceptions.ConnectionError("stand-in: connection refused")
+            raise refused_connection(uri)
         return super().request(method, uri, *args, **kwargs)
 
 
