@@ -4,11 +4,12 @@ import math
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from marshmallow import EXCLUDE, ValidationError
-from werkzeug.exceptions import HTTPException
 
 from emergency.api.incidents import CancelSchema, OpenIncidentSchema, ResolveSchema
 from emergency.clock import local_zone, utc_now
+from emergency.console import messages
+from emergency.console.board import RECENTLY_CLOSED, asked, needs_a_person, row
+from emergency.console.forms import load_form
 from emergency.console.login import (
     check_csrf,
     editors_only,
@@ -20,26 +21,43 @@ from emergency.console.login import (
     require_login,
     safe_next,
 )
+from emergency.console.words import CHANNELS, purpose_words, status_words
 from emergency.errors import DomainError
-from emergency.extensions import db, too_large_message
+from emergency.extensions import db
 from emergency.incidents import engine
 from emergency.incidents import service as incidents
-from emergency.incidents.messages import who_and_where
+from emergency.incidents.messages import readable_phone
 from emergency.incidents.models import Incident
-from emergency.incidents.vocabulary import LIVE_STATUSES, IncidentStatus, Stage
+from emergency.incidents.vocabulary import LIVE_STATUSES, IncidentStatus, PageStatus
 from emergency.outbox import opt_outs
 from emergency.outbox import service as outbox
 from emergency.plans import service as plans
 from emergency.records import get_or_none
 from emergency.rota import service as rota
 from emergency.users import service as users
-from emergency.users.roles import has_console
+from emergency.users.roles import Role, has_console
 
 blp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 blp.before_request(require_login)
 
-RECENTLY_CLOSED = timedelta(days=7)
 MOST_LISTED = 100
+REFRESH_SECONDS = 30
+# The console's sections, for its navigation: (words, endpoint, endpoints that belong to it, who sees it)
+SECTIONS = [
+    ("Incidents", "console.board", ("console.board", "console.incident_page", "console.open_by_hand",
+                                    "console.resolve", "console.cancel"), "everyone"),
+    ("Plans", "console.plans_page", ("console.plan", "console.new_plan", "console.edit_plan", "console.key_safe",
+                                     "console.reveal_key_safe", "console.set_key_safe", "console.consent_page",
+                                     "console.change_status", "console.record_review", "console.archive"), "editors"),
+    ("Rota", "console.rota_week", ("console.rota", "console.add_override", "console.withdraw_override",
+                                   "console.import_shifts", "console.patterns_page", "console.pattern_form",
+                                   "console.end_pattern", "console.officer", "console.deactivate_officer"), "editors"),
+    ("Outbox", "console.outbox_page", ("console.outbox_page",), "editors"),
+    ("Opt-outs", "console.opt_outs_page", ("console.opt_outs_page",), "editors"),
+    ("Reports", "reports.report_page", ("reports.",), "editors"),
+    ("People", "console.people_page", ("console.people_page", "console.person_page", "console.create_person"), "admins"),
+    ("My shifts", "console.my_shifts", ("console.my_shifts",), "duty officers"),
+]
 
 
 @blp.after_request
@@ -50,12 +68,20 @@ def private_pages(response):
     return response
 
 
-@blp.errorhandler(HTTPException)
-def error_page(error):
-    if error.code == 413:
-        message = too_large_message()
-        error.description = message[0].upper() + message[1:] + ". Go back and send less."
-    return render_template("console/error.html", error=error), error.code
+@blp.app_context_processor
+def console_navigation():
+    """The console's sections this user may open, the one they are in marked."""
+    user = g.get("user")
+    if user is None or request.endpoint == "console.login":
+        return {"console_navigation": []}
+    who = {"everyone": True, "editors": g.get("may_edit", False), "admins": user.role == Role.ADMIN,
+           "duty officers": user.role == Role.DUTY_OFFICER}
+    endpoint = request.endpoint or ""
+    items = [{"text": text, "href": url_for(target), "active": any(endpoint.startswith(e) for e in endpoints)}
+             for text, target, endpoints, audience in SECTIONS if who[audience]]
+    if who["editors"]:
+        items.append({"text": "API", "href": "/api/docs"})
+    return {"console_navigation": items}
 
 
 @blp.app_template_filter("local_time")
@@ -96,55 +122,41 @@ def logout():
 
 @blp.get("/")
 def board():
-    """Refreshes itself by the Refresh header, which a person can turn off (WCAG 2.2.1)."""
-    page, status = _render_board()
-    response = current_app.make_response((page, status))
-    if request.args.get("refresh") != "off":
-        response.headers["Refresh"] = "30"
-    return response
+    """The list of incidents refreshes itself every 30 seconds (a module script fetches it alone,
+    so the form below it keeps what was typed); ?refresh=off stops it (WCAG 2.2.1)."""
+    return _render_board()
 
 
-def _render_board(problems=None, form=None, status=200):
-    now, user = utc_now(), g.user
+@blp.get("/incidents/board-list")
+def board_list():
+    """The board's list of incidents alone, for the board's script to swap in."""
+    return render_template("console/_board_incidents.html", **_board_lists(utc_now(), g.user))
+
+
+def _board_lists(now, user) -> dict:
     live = db.session.scalars(incidents.incidents_for(user).where(Incident.status.in_(LIVE_STATUSES))).all()
-    attention = [i for i in live
-                 if i.status == IncidentStatus.EXHAUSTED or i.stage == Stage.DONE and i.status == IncidentStatus.OPEN]
+    attention = [i for i in live if needs_a_person(i)]
     closed = db.session.scalars(
         incidents.incidents_for(user).where(Incident.status.in_((IncidentStatus.RESOLVED, IncidentStatus.CANCELLED)),
                                             Incident.closed_at >= now - RECENTLY_CLOSED).limit(MOST_LISTED)
     ).all()
+    return {"attention": [row(i) for i in attention], "live": [row(i) for i in live if i not in attention],
+            "closed": [row(i) for i in closed], "beat": engine.last_tick(), "listed_at": now}
+
+
+def _render_board(problems=None, form=None, status=200):
+    now, user = utc_now(), g.user
     days = current_app.config["ROTA_GAP_DAYS"]
     gaps = [rota.describe_span(a, b, local_zone()) for a, b in rota.gaps(now, now + timedelta(days=days))
             ] if g.may_edit else []  # a duty officer sees their own shifts and asks, not the rota
+    refreshing = request.args.get("refresh") != "off"
     return render_template(
-        "console/board.html", attention=[row(i) for i in attention],
-        live=[row(i) for i in live if i not in attention], closed=[row(i) for i in closed], gaps=gaps,
-        gap_days=days, beat=engine.last_tick(), problems=problems or {}, form=form or {},
+        "console/board.html", **_board_lists(now, user), gaps=gaps, gap_days=days, problems=problems or {},
+        form=form or {},
         outages=[o["summary"] for o in outbox.provider_outages(
             now, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"], local_zone()).values() if o["summary"]],
-        refreshing=request.endpoint == "console.board" and request.args.get("refresh") != "off",
+        refresh_seconds=REFRESH_SECONDS if refreshing else 0, page_has_errors=bool(problems),
     ), status
-
-
-def row(incident: Incident) -> dict:
-    snapshot = incident.plan_snapshot
-    carer, cared_for, district = who_and_where(snapshot) if snapshot else ("", "", "")
-    accepter = incident.accepted_page
-    if incident.status == IncidentStatus.ACCEPTED:
-        doing = f"{accepter.name if accepter else 'someone'} is going"
-    elif incident.status == IncidentStatus.EXHAUSTED:
-        doing = "nobody accepted: call round yourself"
-    elif incident.stage == Stage.DONE and incident.status == IncidentStatus.OPEN:
-        reason = next((e.detail for e in incident.events if e.kind == "needs a person"), "")
-        doing = f"needs a person: {reason}"
-    elif incident.stage == Stage.CONTACTS:
-        doing = "asking the plan's contacts"
-    elif incident.stage == Stage.ROTA:
-        doing = f"asking the duty officers (round {incident.rota_round} of {incident.rounds})"
-    else:
-        doing = incident.status
-    return {"incident": incident, "who": f"{cared_for} (carer {carer}), {district}" if snapshot else "no plan found",
-            "doing": doing}
 
 
 @blp.post("/incidents")
@@ -152,7 +164,7 @@ def row(incident: Incident) -> dict:
 def open_by_hand():
     """A call taken outside the line: the same escalation as a text with the card number."""
     form = {name: request.form.get(name, "") for name in ("card_number", "caller_number", "note")}
-    data, problems = _load(OpenIncidentSchema(), {k: v for k, v in form.items() if v.strip()})
+    data, problems = load_form(OpenIncidentSchema(), form, messages.OPEN_INCIDENT)
     if problems:
         return _render_board(problems, form, 422)
     try:
@@ -164,20 +176,12 @@ def open_by_hand():
             incidents.note(incident, now, "note", data["note"])
     except DomainError as error:
         db.session.rollback()
-        return _render_board({"card_number": error.message}, form, error.status_code)
+        return _render_board({"card_number": messages.plain(messages.OPEN_INCIDENT, "card_number", error.message)},
+                             form, error.status_code)
     db.session.commit()
     flash("That plan already had a live incident; the call was added to it." if joined
           else "Incident opened; the first asks are on their way.")
     return redirect(url_for("console.incident_page", incident_id=incident.id))
-
-
-def _load(schema, form) -> tuple[dict, dict]:
-    """The API's own schema checks the form: (data, {field: what is wrong})."""
-    try:
-        return schema.load(form, unknown=EXCLUDE), {}
-    except ValidationError as error:
-        return {}, {field: " ".join(map(str, messages)) if isinstance(messages, list) else str(messages)
-                    for field, messages in error.messages.items()}
 
 
 def _visible_incident(incident_id: int) -> Incident:
@@ -193,29 +197,36 @@ def incident_page(incident_id):
 
 
 def _render_incident(incident, problems=None, status=200):
+    officer_id = None if g.may_edit else incidents.officer_id_for(g.user)
+    mine = [page for page in incident.pages if officer_id is not None and page.officer_id == officer_id
+            and page.status == PageStatus.OPEN]
     return render_template("console/incident.html", incident=incident, summary=row(incident),
-                           snapshot=incident.plan_snapshot, problems=problems or {},
-                           can_close=incident.status in LIVE_STATUSES and g.may_edit), status
+                           snapshot=incident.plan_snapshot, problems=problems or {}, my_ask=mine[-1] if mine else None,
+                           asks=[asked(page) for page in incident.pages],
+                           can_close=incident.status in LIVE_STATUSES and g.may_edit,
+                           page_has_errors=bool(problems)), status
 
 
 @blp.post("/incidents/<int:incident_id>/resolve")
 @editors_only
 def resolve(incident_id):
     incident = _visible_incident(incident_id)
-    data, problems = _load(ResolveSchema(), {"note": request.form.get("note", "")})
+    data, problems = load_form(ResolveSchema(), {"note": request.form.get("note", "")}, messages.RESOLVE)
     if problems:
         return _render_incident(incident, problems, 422)
-    return _close(incident, lambda now: incidents.resolve(incident, now, g.user.username, data["note"]), "Resolved.")
+    return _close(incident, lambda now: incidents.resolve(incident, now, g.user.username, data["note"]),
+                  "Incident resolved: the person is safe.")
 
 
 @blp.post("/incidents/<int:incident_id>/cancel")
 @editors_only
 def cancel(incident_id):
     incident = _visible_incident(incident_id)
-    data, problems = _load(CancelSchema(), {"reason": request.form.get("reason", "")})
+    data, problems = load_form(CancelSchema(), {"reason": request.form.get("reason", "")}, messages.CANCEL)
     if problems:
         return _render_incident(incident, problems, 422)
-    return _close(incident, lambda now: incidents.cancel(incident, data["reason"], now, g.user.username), "Cancelled.")
+    return _close(incident, lambda now: incidents.cancel(incident, data["reason"], now, g.user.username),
+                  "Incident cancelled as a false alarm.")
 
 
 def _close(incident, change, done: str):
@@ -223,7 +234,7 @@ def _close(incident, change, done: str):
         change(utc_now())
     except DomainError as error:
         db.session.rollback()
-        return _render_incident(incident, {"status": error.message}, error.status_code)
+        return _render_incident(incident, {"status": messages.plain({}, "status", error.message)}, error.status_code)
     db.session.commit()
     flash(done)
     return redirect(url_for("console.incident_page", incident_id=incident.id))
@@ -232,8 +243,11 @@ def _close(incident, change, done: str):
 @blp.get("/outbox")
 @editors_only
 def outbox_page():
-    messages = db.session.scalars(outbox.messages().limit(MOST_LISTED)).all()
-    return render_template("console/outbox.html", messages=messages, most=MOST_LISTED)
+    sent = db.session.scalars(outbox.messages().limit(MOST_LISTED)).all()
+    return render_template("console/outbox.html", most=MOST_LISTED, messages=[
+        {"message": m, "channel": CHANNELS.get(m.channel, m.channel), "why": purpose_words(m.purpose),
+         "status": status_words(m.status), "to": readable_phone(m.to_number) if m.to_number else m.to_email}
+        for m in sent])
 
 
 @blp.get("/opt-outs")
