@@ -450,7 +450,9 @@ paths = st.sampled_from(["carer.name", "carer.mobile", "carer.address.postcode",
                          "cared_for.0.safe_alone_minutes", "cared_for.3.name", "contacts.0.availability.0.days",
                          "contacts.0.availability.0.from", "contacts.1.consent.recorded_on", "contacts.0.id",
                          "escalation.wait_minutes", "escalation.channels", "review_due_on", "status", "version",
-                         "action", "contacts.0.consent.status", "cared_for.0.id", "contacts..x", "contacts.99.name"])
+                         "action", "contacts.0.consent.status", "cared_for.0.id", "contacts..x", "contacts.99.name",
+                         "cared_for.0.date_of_birth.day", "cared_for.0.date_of_birth.year", "review_due_on.month",
+                         "contacts.1.consent.recorded_on.year", "last_reviewed_on.day.x"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -458,6 +460,8 @@ paths = st.sampled_from(["carer.name", "carer.mobile", "carer.address.postcode",
 @example(changes={"version": "1", "contacts.0.id": "99999", "action": "save"})
 @example(changes={"action": "down:contacts:7"})
 @example(changes={"cared_for.0.date_of_birth": "\x00", "carer.name": "\x00"})
+@example(changes={"cared_for.0.date_of_birth.day": "99", "cared_for.0.date_of_birth.year": "0000",
+                  "review_due_on.month": "٣"})
 def test_whatever_is_typed_into_the_plan_form_the_console_answers_without_a_server_error(world, cora, changes):
     plan = world.plan
     base = form_fields(cora.page(f"/console/plans/{plan.id}/edit"))
