@@ -106,7 +106,6 @@ def ensure_venv():
 
 FRONTEND_LOCK = ROOT / "package-lock.json"
 ASSETS = ROOT / "emergency" / "assets"
-ASSETS_STAMP = ASSETS / "installed.json"
 DEFAULT_REGISTRY = "https://registry.npmjs.org/"
 DOWNLOAD_TIMEOUT_SECONDS = 60
 # (folder or file in the package, where it goes under ASSETS)
@@ -127,9 +126,9 @@ class AssetsUnavailable(Exception):
     pass
 
 
-def pinned_frontend_packages(lock_path=FRONTEND_LOCK):
+def pinned_frontend_packages(lock_path=None):
     """{name: (version, integrity)} for the packages the pages use, from package-lock.json."""
-    packages = json.loads(Path(lock_path).read_text())["packages"]
+    packages = json.loads(Path(lock_path or FRONTEND_LOCK).read_text())["packages"]
     pinned = {}
     for name in FRONTEND_FILES:
         entry = packages.get(f"node_modules/{name}")
@@ -205,15 +204,16 @@ def unpack_assets(name, tarball, destination):
                     path.write_bytes(archive.extractfile(member).read())
 
 
-def installed_assets(assets=ASSETS):
+def installed_assets(assets):
     try:
         return json.loads((assets / "installed.json").read_text())
     except (OSError, ValueError):
         return None
 
 
-def ensure_frontend_assets(assets=ASSETS, lock_path=FRONTEND_LOCK):
+def ensure_frontend_assets(assets=None, lock_path=None):
     """Fetch the pinned assets unless they are already in place; AssetsUnavailable if they cannot be."""
+    assets = Path(assets or ASSETS)
     pinned = pinned_frontend_packages(lock_path)
     wanted = {name: f"{version} {integrity}" for name, (version, integrity) in pinned.items()}
     if installed_assets(assets) == wanted:
@@ -221,6 +221,7 @@ def ensure_frontend_assets(assets=ASSETS, lock_path=FRONTEND_LOCK):
     print(f"Fetching the design system's assets ({', '.join(f'{n}@{v}' for n, (v, _) in pinned.items())})",
           flush=True)
     tarballs = {name: fetch_tarball(name, version, integrity) for name, (version, integrity) in pinned.items()}
+    assets.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=".assets-", dir=assets.parent))
     try:
         for name, tarball in tarballs.items():
