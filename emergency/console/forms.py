@@ -8,17 +8,22 @@ from marshmallow import EXCLUDE, ValidationError
 
 from emergency.console.messages import plain, plain_problems
 
-_WHOLE_NUMBER = re.compile(r"^\s*[0-9]{1,10}\s*$")
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")
 
 
 def whole_number(text) -> int | None:
-    return int(text) if isinstance(text, str) and _WHOLE_NUMBER.match(text) else None
+    """The number typed, if a whole number was; spaces around it do not count. Python counts more
+    characters as spaces than int() ignores (\x1f among them), so they are stripped first."""
+    if not isinstance(text, str):
+        return None
+    digits = text.strip()
+    return int(digits) if _WHOLE_NUMBER.fullmatch(digits) else None
 
 
 def whole_numbers(form: dict, names) -> dict:
     """Form fields are text; the schemas want numbers. Text that is not a number is passed on
     as it is, so the schema says what is wrong with it."""
-    return {key: int(value) if key in names and isinstance(value, str) and _WHOLE_NUMBER.match(value) else value
+    return {key: whole_number(value) if key in names and whole_number(value) is not None else value
             for key, value in form.items()}
 
 
