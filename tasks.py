@@ -2,19 +2,27 @@
 """Developer tasks for the carers' emergency line. Standard library only.
 
     python3 tasks.py serve
-        Set up .venv, migrate the database, load demo data, run the dev server
-        on 127.0.0.1:${PORT:-5000}.
+        Fetch the design system's assets, set up .venv, migrate the database,
+        load demo data, run the dev server on 127.0.0.1:${PORT:-5000}.
 
     python3 tasks.py test [--sqlite-only | --postgres-only] [pytest args...]
-        Set up .venv, lint with ruff, run the test suite on SQLite (measuring
-        branch coverage) and, at the same time, on a throwaway PostgreSQL server
-        if its binaries are installed. REQUIRE_POSTGRES=1 makes a missing
-        PostgreSQL a failure. Each run is spread over one pytest-xdist worker
-        per core unless the pytest args choose (-n 0 runs in one process).
+        Fetch the design system's assets, set up .venv, lint with ruff, run the
+        test suite on SQLite (measuring branch coverage) and, at the same time,
+        on a throwaway PostgreSQL server if its binaries are installed.
+        REQUIRE_POSTGRES=1 makes a missing PostgreSQL a failure. Each run is
+        spread over one pytest-xdist worker per core unless the pytest args
+        choose (-n 0 runs in one process).
+
+    python3 tasks.py assets
+        Only fetch the design system's assets (for a deployment that runs
+        gunicorn itself).
 """
+import base64
 import contextlib
 import glob
 import hashlib
+import io
+import json
 import os
 import pwd
 import re
@@ -24,7 +32,10 @@ import signal
 import socket
 import subprocess
 import sys
+import tarfile
 import tempfile
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -43,13 +54,16 @@ PYTEST_NO_TESTS_COLLECTED = 5
 USAGE = """\
 usage: python3 tasks.py serve
        python3 tasks.py test [--sqlite-only | --postgres-only] [pytest args...]
+       python3 tasks.py assets
 
-  serve   install into .venv, run migrations and demo data, start the dev server
-          on 127.0.0.1:$PORT (default 5000)
-  test    install into .venv, lint with ruff, run pytest on SQLite (with branch
-          coverage) and at the same time on a throwaway PostgreSQL server (if
-          installed; REQUIRE_POSTGRES=1 makes it mandatory); each run spread over
-          one pytest-xdist worker per core unless the pytest args say otherwise
+  serve   fetch the design system's assets, install into .venv, run migrations
+          and demo data, start the dev server on 127.0.0.1:$PORT (default 5000)
+  test    fetch the design system's assets, install into .venv, lint with ruff,
+          run pytest on SQLite (with branch coverage) and at the same time on a
+          throwaway PostgreSQL server (if installed; REQUIRE_POSTGRES=1 makes it
+          mandatory); each run spread over one pytest-xdist worker per core
+          unless the pytest args say otherwise
+  assets  only fetch the design system's assets into emergency/assets/
 """
 
 
@@ -95,8 +109,155 @@ def compile_catalogs():
 
 
 def set_up():
+    frontend_assets_or_exit()
     ensure_venv()
     compile_catalogs()
+
+
+# --- the design system's assets ----------------------------------------------
+#
+# GOV.UK Frontend and MOJ Frontend come from npm at the versions package-lock.json pins, each
+# tarball checked against the lock's sha512 before anything in it is used. Only the compiled
+# files the pages load are unpacked, into emergency/assets/ (ignored by git, served at /assets/).
+
+FRONTEND_LOCK = ROOT / "package-lock.json"
+ASSETS = ROOT / "emergency" / "assets"
+DEFAULT_REGISTRY = "https://registry.npmjs.org/"
+DOWNLOAD_TIMEOUT_SECONDS = 60
+# (folder or file in the package, where it goes under ASSETS)
+FRONTEND_FILES = {
+    "govuk-frontend": [("package/dist/govuk/govuk-frontend.min.css", "govuk-frontend.min.css"),
+                       ("package/dist/govuk/govuk-frontend.min.js", "govuk-frontend.min.js"),
+                       ("package/dist/govuk/assets/images/", "images/")],
+    "@ministryofjustice/frontend": [("package/moj/moj-frontend.min.css", "moj-frontend.min.css"),
+                                    ("package/moj/moj-frontend.min.js", "moj-frontend.min.js"),
+                                    ("package/moj/assets/images/", "images/")],
+}
+# A council's service is not GOV.UK: the Crown, the GOV.UK logotype and GOV.UK's icons are left
+# in the tarball, and so are the GDS Transport fonts (the pages use Arial).
+NOT_OURS = re.compile(r"crest|crown|logotype|govuk-icon|opengraph|favicon|apple-touch-icon", re.IGNORECASE)
+
+
+class AssetsUnavailable(Exception):
+    pass
+
+
+def pinned_frontend_packages(lock_path=None):
+    """{name: (version, integrity)} for the packages the pages use, from package-lock.json."""
+    packages = json.loads(Path(lock_path or FRONTEND_LOCK).read_text())["packages"]
+    pinned = {}
+    for name in FRONTEND_FILES:
+        entry = packages.get(f"node_modules/{name}")
+        if not entry or not entry.get("version") or not str(entry.get("integrity", "")).startswith("sha512-"):
+            raise AssetsUnavailable(f"package-lock.json has no version and sha512 integrity for {name}")
+        pinned[name] = (entry["version"], entry["integrity"])
+    return pinned
+
+
+def integrity_matches(tarball: bytes, integrity: str) -> bool:
+    expected = integrity.removeprefix("sha512-")
+    return base64.b64encode(hashlib.sha512(tarball).digest()).decode() == expected
+
+
+def registry_url():
+    # npm's own setting, so that a mirror configured for npm is used here too.
+    return (os.environ.get("NPM_CONFIG_REGISTRY") or os.environ.get("npm_config_registry")
+            or DEFAULT_REGISTRY).rstrip("/") + "/"
+
+
+def download_from_registry(name, version):
+    """The package's tarball straight from the registry."""
+    url = f"{registry_url()}{name}/-/{name.rsplit('/', 1)[-1]}-{version}.tgz"
+    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
+        return response.read()
+
+
+def pack_with_npm(name, version):
+    """The package's tarball through npm, which knows this machine's proxy, mirror and cache."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise AssetsUnavailable("npm is not installed")
+    with tempfile.TemporaryDirectory(prefix="emergency-npm-") as directory:
+        result = subprocess.run([npm, "pack", f"{name}@{version}", "--json", "--pack-destination", directory],
+                                capture_output=True, text=True, cwd=directory, timeout=300)
+        if result.returncode != 0:
+            raise AssetsUnavailable(f"npm pack failed: {result.stderr.strip().splitlines()[-1:]}")
+        filename = json.loads(result.stdout)[0]["filename"]
+        return (Path(directory) / filename.replace("@", "").replace("/", "-")).read_bytes()
+
+
+def fetch_tarball(name, version, integrity):
+    """The checked tarball, from the registry or else through npm; AssetsUnavailable if neither."""
+    failures = []
+    for way in (download_from_registry, pack_with_npm):
+        try:
+            tarball = way(name, version)
+        except (OSError, urllib.error.URLError, subprocess.SubprocessError, ValueError, KeyError, IndexError,
+                AssetsUnavailable) as error:
+            failures.append(f"{way.__doc__.split(',')[0].strip()}: {error}")
+            continue
+        if not integrity_matches(tarball, integrity):
+            raise AssetsUnavailable(f"{name}@{version} does not match the sha512 in package-lock.json: refused")
+        return tarball
+    raise AssetsUnavailable(f"{name}@{version} could not be fetched ({'; '.join(failures)})")
+
+
+def unpack_assets(name, tarball, destination):
+    """Copy the package's compiled CSS, JS and images into destination, nothing else."""
+    wanted = FRONTEND_FILES[name]
+    with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
+        for member in archive.getmembers():
+            if not member.isfile() or NOT_OURS.search(member.name):
+                continue
+            for source, target in wanted:
+                is_folder = source.endswith("/")
+                if member.name == source or is_folder and member.name.startswith(source):
+                    relative = member.name[len(source):] if is_folder else ""
+                    if "/" in relative or relative.startswith("."):
+                        continue  # only the folder's own files
+                    path = destination / target / relative if is_folder else destination / target
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(archive.extractfile(member).read())
+
+
+def installed_assets(assets):
+    try:
+        return json.loads((assets / "installed.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def ensure_frontend_assets(assets=None, lock_path=None):
+    """Fetch the pinned assets unless they are already in place; AssetsUnavailable if they cannot be."""
+    assets = Path(assets or ASSETS)
+    pinned = pinned_frontend_packages(lock_path)
+    wanted = {name: f"{version} {integrity}" for name, (version, integrity) in pinned.items()}
+    if installed_assets(assets) == wanted:
+        return
+    print(f"Fetching the design system's assets ({', '.join(f'{n}@{v}' for n, (v, _) in pinned.items())})",
+          flush=True)
+    tarballs = {name: fetch_tarball(name, version, integrity) for name, (version, integrity) in pinned.items()}
+    assets.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=".assets-", dir=assets.parent))
+    try:
+        for name, tarball in tarballs.items():
+            unpack_assets(name, tarball, fresh)
+        (fresh / "installed.json").write_text(json.dumps(wanted, indent=2) + "\n")
+        shutil.rmtree(assets, ignore_errors=True)
+        fresh.rename(assets)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+
+
+def frontend_assets_or_exit():
+    try:
+        ensure_frontend_assets()
+    except AssetsUnavailable as error:
+        sys.stderr.write(
+            f"tasks.py: the design system's assets (GOV.UK Frontend, MOJ Frontend) are not in {ASSETS} and "
+            f"could not be fetched: {error}.\nThe pages would be unstyled, so nothing was started. Connect to the "
+            f"npm registry (or set NPM_CONFIG_REGISTRY to a mirror) and run the command again.\n")
+        sys.exit(1)
 
 
 # --- serve ------------------------------------------------------------------
@@ -426,6 +587,11 @@ def main(argv):
         return 0
     if command == "test":
         return test(args)
+    if command == "assets":
+        if args:
+            usage_error(f"assets takes no arguments, got: {shlex.join(args)}")
+        frontend_assets_or_exit()
+        return 0
     usage_error(f"unknown command: {command}")
 
 

@@ -3,6 +3,7 @@
 Settings are instances, read when created, so that tests can pass their own environment.
 """
 import os
+import re
 import tempfile
 import uuid
 from datetime import datetime, timedelta
@@ -12,6 +13,11 @@ DEFAULT_SECRET_KEY = "dev-only-not-secret"
 DEMO_FALLBACK_PHONE_NUMBER = "+441134960888"
 # The demo line's own number, printed on the demo's cards (an Ofcom drama number).
 DEMO_LINE_PHONE_NUMBER = "+441134960500"
+# The demo's council, so that a newcomer sees where a council's name goes.
+DEMO_COUNCIL_NAME = "Demo Borough Council"
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# WCAG 2.2 AA for normal text: the header's white words on the brand colour, and links in it.
+LEAST_CONTRAST = 4.5
 
 
 class Config:
@@ -110,6 +116,13 @@ class Config:
         # "json": one JSON object per log line; anything else: readable text.
         self.LOG_FORMAT = self._text("LOG_FORMAT", "text")
 
+        # The council whose service this is, shown in every page's header (the service is not
+        # GOV.UK: no Crown, no GOV.UK logotype). The logo is an SVG or PNG file on this server,
+        # served from the service's own address; the colour is the header's, like #0b0c0c.
+        self.COUNCIL_NAME = self._text("COUNCIL_NAME", "")
+        self.COUNCIL_LOGO_FILE = self._text("COUNCIL_LOGO_FILE")
+        self.COUNCIL_BRAND_COLOUR = self._text("COUNCIL_BRAND_COLOUR")
+
         # Bytes. Larger requests get 413 before anything reads them; the rota's CSV import
         # takes a file of up to 5,000 shifts, so it has a limit of its own.
         self.MAX_CONTENT_LENGTH = self._whole_number("MAX_CONTENT_LENGTH", 1024 * 1024)
@@ -142,6 +155,8 @@ class Config:
             self.FALLBACK_PHONE_NUMBER = DEMO_FALLBACK_PHONE_NUMBER
         if self.LOAD_DEMO_DATA and self.LINE_PHONE_NUMBER is None:
             self.LINE_PHONE_NUMBER = DEMO_LINE_PHONE_NUMBER  # so that the demo can print its card
+        if self.LOAD_DEMO_DATA and not self.COUNCIL_NAME:
+            self.COUNCIL_NAME = DEMO_COUNCIL_NAME
 
     def _text(self, name, default=None):
         value = self._environ.get(name)
@@ -173,6 +188,7 @@ class Config:
             raise RuntimeError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {self.LOG_LEVEL!r}")
         self.check_rota_settings()
         self.check_notify_settings()
+        self.check_branding()
         if self.SMTP_URL:
             from emergency.outbox.smtp_transport import smtp_settings
 
@@ -200,6 +216,21 @@ class Config:
         if self.SMS_FAILOVER_SECONDS < 1:
             raise RuntimeError("SMS_FAILOVER_SECONDS must be at least 1")
 
+    def check_branding(self):
+        if self.COUNCIL_BRAND_COLOUR is not None:
+            if not _HEX_COLOUR.match(self.COUNCIL_BRAND_COLOUR):
+                raise RuntimeError(f"COUNCIL_BRAND_COLOUR must be a colour like #1d4e89, got {self.COUNCIL_BRAND_COLOUR!r}")
+            contrast = contrast_with_white(self.COUNCIL_BRAND_COLOUR)
+            if contrast < LEAST_CONTRAST:
+                raise RuntimeError(
+                    f"COUNCIL_BRAND_COLOUR {self.COUNCIL_BRAND_COLOUR} is too light for the header's white words "
+                    f"(contrast {contrast:.1f}:1, at least {LEAST_CONTRAST}:1 is needed): choose a darker shade")
+        if self.COUNCIL_LOGO_FILE is not None:
+            if not self.COUNCIL_LOGO_FILE.lower().endswith((".svg", ".png")):
+                raise RuntimeError(f"COUNCIL_LOGO_FILE must be an .svg or .png file, got {self.COUNCIL_LOGO_FILE!r}")
+            if not os.path.isfile(self.COUNCIL_LOGO_FILE):
+                raise RuntimeError(f"COUNCIL_LOGO_FILE {self.COUNCIL_LOGO_FILE!r} is not a file this server can read")
+
     def check_rota_settings(self):
         from emergency.rota.settings import office_hours_from, validate_region
 
@@ -210,6 +241,17 @@ class Config:
             datetime.strptime(self.RETENTION_RUN_AT, "%H:%M")
         except ValueError:
             raise RuntimeError(f"RETENTION_RUN_AT must be a time like 03:30, got {self.RETENTION_RUN_AT!r}") from None
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio of white against a #rrggbb colour."""
+    def linear(channel):
+        value = int(channel, 16) / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(colour[i:i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return 1.05 / (luminance + 0.05)
 
 
 class ProductionConfig(Config):
@@ -250,6 +292,7 @@ class TestConfig(Config):
         self.LOAD_DEMO_DATA = False
         self.FALLBACK_PHONE_NUMBER = self._text("FALLBACK_PHONE_NUMBER")
         self.LINE_PHONE_NUMBER = self._text("LINE_PHONE_NUMBER", self.TWILIO_FROM_NUMBER)
+        self.COUNCIL_NAME = self._text("COUNCIL_NAME", "")
         self.PUBLIC_BASE_URL = "https://line.example.org"
         # Each test app keeps texts on disk in a folder of its own (made only if a text is kept),
         # never in the repository's instance folder.

@@ -23,7 +23,9 @@ def create_app(config: Config | dict | None = None) -> Flask:
     register_outbox(app)
     register_wording(app)
     register_api(app)
+    register_design_system(app)
     register_pages(app)
+    register_error_pages(app)
     register_commands(app)
     register_monitoring(app)
     return app
@@ -77,6 +79,12 @@ def register_api(app):
     register(app)
 
 
+def register_design_system(app):
+    from emergency.design_system import register_design_system as register
+
+    register(app)
+
+
 def register_pages(app):
     from emergency import console, pages
     from emergency.incidents import details_views
@@ -91,6 +99,12 @@ def register_pages(app):
     app.register_blueprint(details_views.blp)
     app.register_blueprint(console.blp)
     app.register_blueprint(report_views.blp)
+
+
+def register_error_pages(app):
+    from emergency.error_pages import register_error_pages as register
+
+    register(app)
 
 
 def register_commands(app):

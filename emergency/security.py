@@ -5,11 +5,17 @@ import logging
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from emergency.design_system import JS_ENABLED_SCRIPT_HASH
 from emergency.redaction import RedactSecrets, redact_secret_links
 
-# No inline script or style anywhere, no other sites, no framing. Swagger UI's page has inline
-# script of its own, so /api/docs gets only the policy's framing rule.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+# Scripts only from the service itself, plus GOV.UK Frontend's one inline line by its hash; no
+# inline style, no other sites, no framing. Swagger UI's page has inline script of its own, so
+# /api/docs gets only the policy's framing rule. font-src: GOV.UK Frontend's stylesheet
+# declares its font, and Chrome checks a declared font against the policy even when no text
+# uses it; the pages use Arial and the service serves no font (the browser tests check that
+# no page asks for one).
+CONTENT_SECURITY_POLICY = (f"default-src 'none'; script-src 'self' '{JS_ENABLED_SCRIPT_HASH}'; style-src 'self'; "
+                           "img-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; "
                            "frame-ancestors 'none'; base-uri 'none'")
 NO_FRAMING = "frame-ancestors 'none'"
 ONE_YEAR = 365 * 24 * 3600

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from emergency.api.user_schemas import TokenRequestSchema, UserSchema
 from emergency.clock import utc_now
-from emergency.console.forms import field_of, load_form
+from emergency.console import messages
+from emergency.console.forms import load_form, service_problem
 from emergency.console.login import renew_session
 from emergency.console.shown_once import show_once, take_shown_once
 from emergency.console.views import blp
@@ -45,7 +46,7 @@ def _render_people(form=None, problems=None, status=200):
     people = db.session.scalars(users.users_by_name()).all()
     return render_template("console/people.html", people=people, roles_options=ROLE_OPTIONS,
                            form=form or {"role": Role.COORDINATOR},
-                           problems=problems or {}), status
+                           problems=problems or {}, page_has_errors=bool(problems)), status
 
 
 @blp.get("/people")
@@ -58,7 +59,7 @@ def people_page():
 @admins_only
 def create_person():
     form = {name: request.form.get(name, "") for name in USER_FIELDS}
-    data, problems = load_form(UserSchema(), form)
+    data, problems = load_form(UserSchema(), form, messages.PERSON)
     if problems:
         return _render_people(form, problems, 422)
     try:
@@ -67,7 +68,7 @@ def create_person():
         users.set_email(user, data["email"])
     except DomainError as error:
         db.session.rollback()
-        return _render_people(form, {field_of(error, "username"): error.message}, error.status_code)
+        return _render_people(form, service_problem(messages.PERSON, error, "username"), error.status_code)
     db.session.commit()
     flash(f"{user.username} created as {user.role.replace('_', ' ')}. Give them a password below.")
     return redirect(url_for("console.person_page", user_id=user.id))
@@ -79,7 +80,7 @@ def _render_person(user, form=None, problems=None, status=200):
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)).all()
     officer = db.session.scalar(select(DutyOfficer).where(DutyOfficer.user_id == user.id))
     return render_template("console/person.html", person=user, form=form, problems=problems or {},
-                           roles_options=ROLE_OPTIONS,
+                           roles_options=ROLE_OPTIONS, page_has_errors=bool(problems),
                            tokens=tokens, officer=officer,
                            shown_once=take_shown_once(url_for("console.person_page", user_id=user.id), user=g.user,
                                                       now=utc_now()) if request.method == "GET" else None), status
@@ -96,14 +97,14 @@ def person_page(user_id):
 def change_person(user_id):
     user = _user_or_404(user_id)
     form = {name: request.form.get(name, "") for name in DETAIL_FIELDS}
-    data, problems = load_form(UserSchema(exclude=("username",)), form)
+    data, problems = load_form(UserSchema(exclude=("username",)), form, messages.PERSON)
     if problems:
         return _render_person(user, form, problems, 422)
     try:
         users.save_user_details(user, data, by=g.user)
     except DomainError as error:
         db.session.rollback()
-        return _render_person(user, form, {field_of(error, "full_name"): error.message}, 422)
+        return _render_person(user, form, service_problem(messages.PERSON, error, "full_name"), 422)
     db.session.commit()
     flash(f"{user.username} saved.")
     return redirect(url_for("console.person_page", user_id=user.id))
@@ -136,7 +137,7 @@ def set_active(user_id):
         users.set_active(user, active, by=g.user)
     except DomainError as error:
         db.session.rollback()
-        return _render_person(user, problems={"active": error.message}, status=422)
+        return _render_person(user, problems=service_problem(messages.PERSON, error, "active"), status=422)
     db.session.commit()
     flash(f"{user.username} can log in again." if active
           else f"{user.username} is deactivated: their sessions and tokens stop working.")
@@ -148,7 +149,7 @@ def set_active(user_id):
 def issue_token(user_id):
     """An API token, shown once on the page this redirects to; stored hashed."""
     user = _user_or_404(user_id)
-    data, problems = load_form(TokenRequestSchema(), {"label": request.form.get("label", "")})
+    data, problems = load_form(TokenRequestSchema(), {"label": request.form.get("label", "")}, messages.TOKEN)
     if problems:
         return _render_person(user, problems=problems, status=422)
     _, token = users.issue_token(user, data["label"], utc_now())

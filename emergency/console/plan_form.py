@@ -1,13 +1,14 @@
 """The plan form: what a coordinator typed, kept as typed for showing again, and turned into
 the API's input for the API's own schema to check. No validation lives here.
 
-Field names are paths in the API's shape: carer.address.postcode, contacts.1.availability.0.days.
+Field names are paths in the API's shape: carer.address.postcode, contacts.1.availability.0.days;
+a date is typed in three boxes, review_due_on.day, review_due_on.month and review_due_on.year.
 """
 import re
 
 CARER_TEXT = ("name", "mobile", "landline", "preferred_language")
 ADDRESS_TEXT = ("line1", "line2", "town", "postcode")
-CARED_FOR_TEXT = ("id", "name", "date_of_birth", "needs", "conditions", "medication", "medication_location",
+CARED_FOR_TEXT = ("id", "name", "needs", "conditions", "medication", "medication_location",
                   "allergies", "mobility_needs", "communication_needs", "other_care", "routines", "pets",
                   "safe_alone_minutes")
 CARED_FOR_FLAGS = ("lives_with_carer", "can_be_left_alone")
@@ -18,18 +19,23 @@ NUMBERS = {"id", "safe_alone_minutes", "wait_minutes", "rounds", "version"}
 LISTS = ("cared_for", "contacts")
 MOST_ROWS = 10  # the API's own limit per list; more rows are never shown or read
 MOST_WINDOWS = 14
+DATE_PARTS = ("day", "month", "year")
 _WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,12}$")
 _PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.([a-z_][a-z0-9_]*|[0-9]{1,2}))*$")
 
 
+def blank_date() -> dict:
+    return dict.fromkeys(DATE_PARTS, "")
+
+
 def blank_cared_for() -> dict:
-    return {**dict.fromkeys(CARED_FOR_TEXT, ""), "lives_with_carer": True, "can_be_left_alone": False,
-            "address": dict.fromkeys(ADDRESS_TEXT, ""), "gp": dict.fromkeys(GP_TEXT, "")}
+    return {**dict.fromkeys(CARED_FOR_TEXT, ""), "date_of_birth": blank_date(), "lives_with_carer": True,
+            "can_be_left_alone": False, "address": dict.fromkeys(ADDRESS_TEXT, ""), "gp": dict.fromkeys(GP_TEXT, "")}
 
 
 def blank_contact() -> dict:
     return {**dict.fromkeys(CONTACT_TEXT, ""), "holds_key": False, "availability": [],
-            "consent": {"status": "pending", "recorded_on": ""}}
+            "consent": {"status": "pending", "recorded_on": blank_date()}}
 
 
 def blank_window() -> dict:
@@ -41,11 +47,20 @@ def blank_form() -> dict:
                                                         "address": dict.fromkeys(ADDRESS_TEXT, "")},
             "cared_for": [blank_cared_for()], "contacts": [blank_contact()],
             "home_access": {"how_to_get_in": "", "key_holders": ""}, "instructions": "",
-            "escalation": dict.fromkeys(ESCALATION_TEXT, ""), "last_reviewed_on": "", "review_due_on": ""}
+            "escalation": dict.fromkeys(ESCALATION_TEXT, ""), "last_reviewed_on": blank_date(),
+            "review_due_on": blank_date()}
 
 
 def _text(value) -> str:
     return "" if value is None else str(value)
+
+
+def _date_parts(value) -> dict:
+    """A date as the API shows it (2026-01-10) in the form's three boxes (10, 1, 2026)."""
+    if not value:
+        return blank_date()
+    year, month, day = str(value).split("-")
+    return {"day": str(int(day)), "month": str(int(month)), "year": year}
 
 
 def form_from_plan(plan: dict, version: int) -> dict:
@@ -53,13 +68,14 @@ def form_from_plan(plan: dict, version: int) -> dict:
     carer = plan["carer"]
     form = blank_form()
     form.update(status=plan["status"], version=str(version), instructions=plan["instructions"],
-                last_reviewed_on=_text(plan["last_reviewed_on"]), review_due_on=_text(plan["review_due_on"]))
+                last_reviewed_on=_date_parts(plan["last_reviewed_on"]), review_due_on=_date_parts(plan["review_due_on"]))
     form["carer"] = {**{key: _text(carer[key]) for key in CARER_TEXT},
                      "address": {key: _text((carer["address"] or {}).get(key)) for key in ADDRESS_TEXT}}
     form["home_access"] = {key: plan["home_access"][key] for key in ("how_to_get_in", "key_holders")}
     form["escalation"] = {key: _text(plan["escalation"][key]) for key in ESCALATION_TEXT}
     form["cared_for"] = [
         {**{key: _text(person[key]) for key in CARED_FOR_TEXT}, **{key: person[key] for key in CARED_FOR_FLAGS},
+         "date_of_birth": _date_parts(person["date_of_birth"]),
          "address": {key: _text((person["address"] or {}).get(key)) for key in ADDRESS_TEXT},
          "gp": {key: _text(person["gp"][key]) for key in GP_TEXT}}
         for person in plan["cared_for"]
@@ -68,7 +84,8 @@ def form_from_plan(plan: dict, version: int) -> dict:
         {**{key: _text(contact[key]) for key in CONTACT_TEXT}, "relationship": contact["relationship"],
          "holds_key": contact["holds_key"],
          "availability": [{"days": list(w["days"]), "from": w["from"], "to": w["to"]} for w in contact["availability"]],
-         "consent": {"status": contact["consent"]["status"], "recorded_on": _text(contact["consent"]["recorded_on"])}}
+         "consent": {"status": contact["consent"]["status"],
+                     "recorded_on": _date_parts(contact["consent"]["recorded_on"])}}
         for contact in plan["contacts"]
     ]
     return form
@@ -85,8 +102,8 @@ def read_form(posted) -> dict:
         _put(tree, name.split("."), value)
     form = blank_form()
     form.update(status=get(tree, "status") or "draft", version=get(tree, "version"),
-                instructions=get(tree, "instructions"), last_reviewed_on=get(tree, "last_reviewed_on"),
-                review_due_on=get(tree, "review_due_on"))
+                instructions=get(tree, "instructions"), last_reviewed_on=_typed_date(tree, "last_reviewed_on"),
+                review_due_on=_typed_date(tree, "review_due_on"))
     carer = _dict(tree.get("carer"))
     form["carer"] = {**{key: get(carer, key) for key in CARER_TEXT},
                      "address": {key: get(_dict(carer.get("address")), key) for key in ADDRESS_TEXT}}
@@ -96,6 +113,7 @@ def read_form(posted) -> dict:
     form["escalation"] = {key: get(escalation, key) for key in ESCALATION_TEXT}
     form["cared_for"] = [
         {**{key: get(person, key) for key in CARED_FOR_TEXT}, **{key: key in person for key in CARED_FOR_FLAGS},
+         "date_of_birth": _typed_date(person, "date_of_birth"),
          "address": {key: get(_dict(person.get("address")), key) for key in ADDRESS_TEXT},
          "gp": {key: get(_dict(person.get("gp")), key) for key in GP_TEXT}}
         for person in _rows(tree.get("cared_for"), MOST_ROWS)
@@ -105,7 +123,7 @@ def read_form(posted) -> dict:
          "availability": [window for window in (_window(w) for w in _rows(contact.get("availability"), MOST_WINDOWS))
                           if window["days"] or window["from"] or window["to"]],
          "consent": {"status": get(_dict(contact.get("consent")), "status") or "pending",
-                     "recorded_on": get(_dict(contact.get("consent")), "recorded_on")}}
+                     "recorded_on": _typed_date(_dict(contact.get("consent")), "recorded_on")}}
         for contact in _rows(tree.get("contacts"), MOST_ROWS)
     ]
     return form
@@ -130,6 +148,11 @@ def _rows(value, most: int) -> list[dict]:
     """Numbered rows (contacts.0, contacts.1, ...) in number order."""
     rows = _dict(value)
     return [_dict(rows[key]) for key in sorted((k for k in rows if k.isdigit()), key=int)][:most]
+
+
+def _typed_date(node: dict, key: str) -> dict:
+    parts = _dict(node.get(key))
+    return {part: get(parts, part) for part in DATE_PARTS}
 
 
 def get(node: dict, key: str) -> str:
@@ -182,6 +205,17 @@ def _number(text: str):
     return int(text) if _WHOLE_NUMBER.match(text) else text
 
 
+def _date(parts: dict) -> str:
+    """The three boxes as one date for the schema: 2026-01-10, or what was typed (which the schema
+    refuses as not a real date), or nothing when all three are empty."""
+    day, month, year = (parts[part].strip() for part in DATE_PARTS)
+    if not (day or month or year):
+        return ""
+    if re.fullmatch(r"[0-9]{1,2}", day) and re.fullmatch(r"[0-9]{1,2}", month) and re.fullmatch(r"[0-9]{4}", year):
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return f"{day}/{month}/{year}"
+
+
 def _filled(values: dict, numbers=NUMBERS) -> dict:
     return {key: (_number(value) if key in numbers else value) for key, value in values.items()
             if not isinstance(value, str) or value.strip()}
@@ -197,7 +231,7 @@ def plan_input(form: dict, *, with_version: bool) -> dict:
         "contacts": [_contact_input(contact) for contact in form["contacts"]],
         "instructions": form["instructions"],
         "escalation": _filled(form["escalation"]),
-        **_filled({key: form[key] for key in ("last_reviewed_on", "review_due_on")}),
+        **_filled({key: _date(form[key]) for key in ("last_reviewed_on", "review_due_on")}),
     }
     if with_version:
         data["version"] = _number(form["version"])
@@ -206,7 +240,7 @@ def plan_input(form: dict, *, with_version: bool) -> dict:
 
 def _cared_for_input(person: dict) -> dict:
     item = {**_filled({key: person[key] for key in CARED_FOR_TEXT}), **{key: person[key] for key in CARED_FOR_FLAGS},
-            "gp": _filled(person["gp"])}
+            **_filled({"date_of_birth": _date(person["date_of_birth"])}), "gp": _filled(person["gp"])}
     address = _filled(person["address"])
     if address:
         item["address"] = address
@@ -216,51 +250,8 @@ def _cared_for_input(person: dict) -> dict:
 def _contact_input(contact: dict) -> dict:
     return {**_filled({key: contact[key] for key in CONTACT_TEXT}), "holds_key": contact["holds_key"],
             "availability": [_filled(window, numbers=()) for window in contact["availability"]],
-            "consent": _filled(contact["consent"], numbers=())}
-
-
-def field_problems(messages, path: str = "") -> dict[str, str]:
-    """Marshmallow's nested messages as {field path: what is wrong}, for showing beside each field."""
-    problems: dict[str, str] = {}
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            key = str(key)
-            child = path if key == "_schema" else (f"{path}.{key}" if path else key)
-            if re.search(r"\.days\.[0-9]+$", child):  # one of the ticked days
-                child = child.rsplit(".", 1)[0]
-            for name, text in field_problems(value, child).items():
-                problems[name] = f"{problems[name]} {text}" if name in problems else text
-    elif isinstance(messages, list) and all(isinstance(item, str) for item in messages):
-        problems[path or "form"] = " ".join(messages)
-    elif isinstance(messages, list):
-        for item in messages:
-            for name, text in field_problems(item, path).items():
-                problems[name] = f"{problems[name]} {text}" if name in problems else text
-    else:
-        problems[path or "form"] = str(messages)
-    return problems
-
-
-def service_field(field: str | None) -> str:
-    """A service error's field (contacts[0].id) as a form path (contacts.0.id)."""
-    return re.sub(r"\[([0-9]+)\]", r".\1", field or "form")
-
-
-def label_for(path: str) -> str:
-    """A person's words for a field path, for the list of problems at the top of the form."""
-    words = []
-    parts = path.split(".")
-    index = 0
-    while index < len(parts):
-        part = parts[index]
-        if part in ("cared_for", "contacts", "availability") and index + 1 < len(parts) and parts[index + 1].isdigit():
-            noun = {"cared_for": "Person cared for", "contacts": "Contact", "availability": "time"}[part]
-            words.append(f"{noun} {int(parts[index + 1]) + 1}")
-            index += 2
-            continue
-        words.append(part.replace("_", " "))
-        index += 1
-    return ", ".join(words).capitalize()
+            "consent": _filled({"status": contact["consent"]["status"],
+                                "recorded_on": _date(contact["consent"]["recorded_on"])}, numbers=())}
 
 
 def merge_typed(base: dict, theirs: dict, mine: dict) -> dict:

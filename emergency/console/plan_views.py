@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import phonenumbers
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
-from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy import func, select
 
 from emergency.api.plan_schemas import (
@@ -18,7 +17,8 @@ from emergency.api.plan_schemas import (
 )
 from emergency.audit import service as audit
 from emergency.clock import utc_now
-from emergency.console import plan_form
+from emergency.console import messages, plan_form
+from emergency.console.forms import load_form, service_problem
 from emergency.console.login import editors_only
 from emergency.console.views import blp
 from emergency.errors import Conflict, DomainError
@@ -74,12 +74,7 @@ def day(value):
 def plans_page():
     typed = {name: request.args.get(name, "") for name in SEARCH_FIELDS}
     due = request.args.get("due") == "yes"
-    problems = {}
-    try:
-        args = PlanSearchArgs().load({k: v for k, v in typed.items() if v.strip()}, unknown=EXCLUDE)
-    except ValidationError as error:
-        problems = plan_form.field_problems(error.messages)
-        args = {}
+    args, problems = load_form(PlanSearchArgs(), typed, messages.PLAN_SEARCH)
     today = _today()
     query = plans.search_plans(**args, due_by=today + DUE_SOON if due else None)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) if not problems else 0
@@ -89,7 +84,19 @@ def plans_page():
     paging = {k: v for k, v in typed.items() if v} | ({"due": "yes"} if due else {})
     return render_template("console/plans.html", typed=typed, due=due, problems=problems, plans=found, total=total,
                            page=page, pages=pages, paging=paging, today=today, due_soon=today + DUE_SOON,
-                           statuses=[(status, status) for status in PLAN_STATUSES]), 422 if problems else 200
+                           chosen=_chosen_filters(paging), page_has_errors=bool(problems),
+                           statuses=[(status, status.capitalize()) for status in PLAN_STATUSES]), 422 if problems else 200
+
+
+FILTER_WORDS = {"name": "Name", "card_number": "Card number", "phone": "Phone", "postcode": "Postcode",
+                "status": "Status", "due": "Review"}
+
+
+def _chosen_filters(paging: dict) -> list[dict]:
+    """Each search term in use, with the address of the search without it (the MOJ filter's tags)."""
+    return [{"heading": FILTER_WORDS[name], "text": "due within 30 days, or overdue" if name == "due" else value,
+             "href": url_for("console.plans_page", **{k: v for k, v in paging.items() if k != name})}
+            for name, value in paging.items()]
 
 
 # One plan
@@ -108,7 +115,8 @@ def _render_plan(plan, problems=None, status=200):
                                    .order_by(Incident.opened_at.desc()).limit(50)).all()
     asks = consent.open_requests_for([contact.id for contact in plan.contacts])
     return render_template("console/plan.html", plan=plan, incidents=incidents, asks=asks, today=_today(),
-                           due_soon=_today() + DUE_SOON, problems=problems or {}, weekdays=WEEKDAYS), status
+                           due_soon=_today() + DUE_SOON, problems=problems or {}, weekdays=WEEKDAYS,
+                           page_has_errors=bool(problems)), status
 
 
 # The form
@@ -123,17 +131,25 @@ def new_plan():
     if action != "save":
         plan_form.apply_action(form, action)
         return _render_form(None, form)
-    data, problems = _check(PlanSchema(), plan_form.plan_input(form, with_version=False))
+    data, problems = load_form(PlanSchema(), plan_form.plan_input(form, with_version=False), messages.PLAN)
     if problems:
         return _render_form(None, form, problems, 422)
     try:
         plan = plans.create_plan(data, by=g.user, now=utc_now())
     except DomainError as error:
         db.session.rollback()
-        return _render_form(None, form, {plan_form.service_field(error.field): error.message}, error.status_code)
+        return _render_form(None, form, service_problem(messages.PLAN, error, "form"), error.status_code)
     db.session.commit()
     flash(f"Plan registered: card number {plan.card_number}.")
+    _say_if_overdue(plan)
     return redirect(url_for("console.plan_page", plan_id=plan.id))
+
+
+def _say_if_overdue(plan) -> None:
+    """A review date in the past is accepted (a paper plan may come in overdue), but said plainly."""
+    if plan.review_due_on < _today():
+        flash(f"The plan's review was due on {day(plan.review_due_on)}, which has passed, so the plan shows as "
+              "overdue for review. Record a review when you have gone through the plan with the carer.", "warning")
 
 
 @blp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
@@ -149,7 +165,7 @@ def edit_plan(plan_id):
     if action != "save":
         plan_form.apply_action(form, action)
         return _render_form(plan, form)
-    data, problems = _check(PlanUpdateSchema(), plan_form.plan_input(form, with_version=True))
+    data, problems = load_form(PlanUpdateSchema(), plan_form.plan_input(form, with_version=True), messages.PLAN)
     if problems:
         return _render_form(plan, form, problems, 422)
     based_on = data.pop("version")
@@ -158,13 +174,14 @@ def edit_plan(plan_id):
     except Conflict as error:
         db.session.rollback()
         if error.field != "version":
-            return _render_form(plan, form, {"form": error.message}, 409)
+            return _render_form(plan, form, {"form": messages.plain({}, "form", error.message)}, 409)
         return _render_conflict(_plan(plan_id), form, based_on)
     except DomainError as error:
         db.session.rollback()
-        return _render_form(plan, form, {plan_form.service_field(error.field): error.message}, error.status_code)
+        return _render_form(plan, form, service_problem(messages.PLAN, error, "form"), error.status_code)
     db.session.commit()
     flash("Plan saved.")
+    _say_if_overdue(plan)
     return redirect(url_for("console.plan_page", plan_id=plan.id))
 
 
@@ -188,16 +205,10 @@ def _render_conflict(plan, form, based_on):
                         newer=newer)
 
 
-def _check(schema, data):
-    try:
-        return schema.load(data), {}
-    except ValidationError as error:
-        return {}, plan_form.field_problems(error.messages)
-
-
 def _render_form(plan, form, problems=None, status=200, newer=()):
     return render_template("console/plan_form.html", plan=plan, form=form, problems=problems or {},
-                           label_for=plan_form.label_for, weekdays=WEEKDAYS, newer=newer), status
+                           day_options=[(day, day.capitalize()) for day in WEEKDAYS], newer=newer,
+                           page_has_errors=bool(problems)), status
 
 
 # Actions
@@ -222,10 +233,9 @@ def record_review(plan_id):
 @editors_only
 def archive(plan_id):
     plan = _plan(plan_id)
-    try:
-        data = ArchiveSchema().load({"reason": request.form.get("reason", "")})
-    except ValidationError as error:
-        return _render_plan(plan, plan_form.field_problems(error.messages), 422)
+    data, problems = load_form(ArchiveSchema(), {"reason": request.form.get("reason", "")}, messages.ARCHIVE)
+    if problems:
+        return _render_plan(plan, problems, 422)
     return _act(plan, lambda now: plans.archive_plan(plan, reason=data["reason"], by=g.user, now=now), "Archived.")
 
 
@@ -234,7 +244,7 @@ def _act(plan, change, done: str, detail=lambda: ""):
         change(utc_now())
     except DomainError as error:
         db.session.rollback()
-        return _render_plan(_plan(plan.id), {error.field or "form": error.message}, error.status_code)
+        return _render_plan(_plan(plan.id), service_problem({}, error, "form"), error.status_code)
     db.session.commit()
     flash(done.format(detail()))
     return redirect(url_for("console.plan_page", plan_id=plan.id))
@@ -249,7 +259,8 @@ def key_safe(plan_id):
 
 
 def _render_key_safe(plan, code=None, problems=None, status=200):
-    return render_template("console/key_safe.html", plan=plan, code=code, problems=problems or {}), status
+    return render_template("console/key_safe.html", plan=plan, code=code, problems=problems or {},
+                           page_has_errors=bool(problems)), status
 
 
 @blp.post("/plans/<int:plan_id>/key-safe/reveal")
@@ -266,17 +277,18 @@ def reveal_key_safe(plan_id):
 def set_key_safe(plan_id):
     plan = _plan(plan_id)
     remove = request.form.get("action") == "remove"
-    try:
-        data = KeySafeSchema().load({"code": None if remove else request.form.get("code", "")})
-    except ValidationError as error:
-        return _render_key_safe(plan, problems=plan_form.field_problems(error.messages), status=422)
-    if not remove and not data["code"]:
-        return _render_key_safe(plan, problems={"code": "Type the code, or use Remove the code."}, status=422)
+    if remove:
+        data, problems = {"code": None}, {}
+    else:
+        data, problems = load_form(KeySafeSchema(), {"code": request.form.get("code", "")}, messages.KEY_SAFE)
+    if problems:
+        return _render_key_safe(plan, problems=problems, status=422)
     try:
         plans.set_key_safe_code(plan, data["code"], by=g.user, now=utc_now())
     except DomainError as error:
         db.session.rollback()
-        return _render_key_safe(_plan(plan_id), problems={"code": error.message}, status=error.status_code)
+        return _render_key_safe(_plan(plan_id), problems=service_problem(messages.KEY_SAFE, error, "code"),
+                                status=error.status_code)
     db.session.commit()
     flash("Key-safe code removed." if remove else "Key-safe code saved.")
     return redirect(url_for("console.plan_page", plan_id=plan.id))
@@ -362,7 +374,8 @@ def ask_consent(plan_id, contact_id):
         asked, new = consent.ask_for_consent(contact, by=g.user, now=utc_now())
     except DomainError as error:
         db.session.rollback()
-        return _render_plan(_plan(plan_id), {f"contact-{contact_id}": error.message}, error.status_code)
+        return _render_plan(_plan(plan_id), {f"contact-{contact_id}": messages.plain({}, "form", error.message)},
+                            error.status_code)
     db.session.commit()
     flash(f"Text queued to {contact.name}, asking them to reply AGREE {asked.code} or REFUSE {asked.code}." if new
           else f"{contact.name} was already asked on {day(asked.asked_at)} (code {asked.code}); no second text sent.")

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from emergency.api.fields import plausible_date
 from emergency.api.rota_schemas import OfficerSchema, OverrideSchema, PatternSchema
 from emergency.clock import local_zone, utc_now
-from emergency.console.forms import field_of, load_form, whole_number
+from emergency.console import messages
+from emergency.console.forms import load_form, service_problem, whole_number
 from emergency.console.login import editors_only
 from emergency.console.shown_once import show_once, take_shown_once
 from emergency.console.views import blp
@@ -87,6 +88,7 @@ def _render_week(monday: date, form: dict, problems=None, status=200):
         officer_options=[(o.id, o.name) for o in db.session.scalars(rota.officers(active=True))], overrides=overrides,
         previous_week=monday - timedelta(days=7), next_week=monday + timedelta(days=7),
         this_week=monday_of(utc_now().astimezone(zone).date()), form=form, problems=problems or {},
+        page_has_errors=bool(problems),
         fill=lambda stretch, tier: url_for("console.rota_week", week=monday.isoformat(), tier=tier, kind="add",
                                            starts=local_text(stretch.starts_at, zone),
                                            ends=local_text(stretch.ends_at, zone), _anchor="change"),
@@ -99,17 +101,14 @@ def add_override():
     form = {name: request.form.get(name, "") for name in OVERRIDE_FIELDS}
     monday = _chosen_monday(request.form.get("week"))
     data, problems = load_form(OverrideSchema(), {**form, "starts_at": form["starts"], "ends_at": form["ends"]},
-                               integers=("tier", "officer_id", "replaces_officer_id"))
-    problems = {{"starts_at": "starts", "ends_at": "ends"}.get(k, k): v for k, v in problems.items()}
+                               messages.OVERRIDE, integers=("tier", "officer_id", "replaces_officer_id"))
     if problems:
-        return _render_week(monday, form, problems, 422)
+        return _render_week(monday, form, _typed_names(problems), 422)
     try:
         override = rota.add_override(data, by=g.user, now=utc_now())
     except DomainError as error:
         db.session.rollback()
-        field = field_of(error, "officer_id")
-        field = {"starts_at": "starts", "ends_at": "ends"}.get(field, field)
-        return _render_week(monday, form, {field: error.message}, 422)
+        return _render_week(monday, form, _typed_names(service_problem(messages.OVERRIDE, error, "officer_id")), 422)
     db.session.commit()
     names = _officer_names()
     who = names[override.officer_id]
@@ -118,6 +117,11 @@ def add_override():
     when = rota.describe_span(override.starts_at, override.ends_at, local_zone(), with_year=True)
     flash(f"{what} in tier {override.tier}, {when}.")
     return redirect(url_for("console.rota_week", week=monday.isoformat()))
+
+
+def _typed_names(problems: dict) -> dict:
+    """The schema's starts_at and ends_at are the form's starts and ends."""
+    return {{"starts_at": "starts", "ends_at": "ends"}.get(field, field): text for field, text in problems.items()}
 
 
 @blp.post("/rota/overrides/<int:override_id>/withdraw")
@@ -156,17 +160,18 @@ def import_shifts():
         return render_template("console/rota_import.html", problems=[])
     upload = request.files.get("shifts")
     if upload is None or not upload.filename:
-        problems = [{"line": None, "errors": ["choose a CSV file"]}]
-        return render_template("console/rota_import.html", problems=problems), 422
+        problems = [{"line": None, "errors": ["Select a CSV file"]}]
+        return render_template("console/rota_import.html", problems=problems, page_has_errors=True), 422
     try:
         text = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError:
-        return render_template("console/rota_import.html", problems=[
-            {"line": None, "errors": ["the file is not UTF-8 text; save it from the spreadsheet as CSV UTF-8"]}]), 422
+        return render_template("console/rota_import.html", page_has_errors=True, problems=[
+            {"line": None, "errors": ["The file must be UTF-8 text: save it from the spreadsheet as ‘CSV UTF-8’"]}]), 422
     added, skipped, problems = rota.import_shifts_csv(text, by=g.user, now=utc_now())
     if problems:
         db.session.rollback()
-        return render_template("console/rota_import.html", problems=problems, filename=upload.filename), 422
+        return render_template("console/rota_import.html", problems=problems, filename=upload.filename,
+                               page_has_errors=True), 422
     db.session.commit()
     flash(f"Imported {len(added)} shift{'s' if len(added) != 1 else ''}"
           f"{f'; {skipped} were already on the rota' if skipped else ''}.")
@@ -211,6 +216,7 @@ def _pattern_form_from(pattern) -> dict:
 
 def _render_pattern_form(pattern, form, problems=None, status=200):
     return render_template("console/rota_pattern_form.html", pattern=pattern, form=form, problems=problems or {},
+                           page_has_errors=bool(problems),
                            weekdays=WEEKDAYS, tiers=TIERS, officers=db.session.scalars(rota.officers()).all(),
                            turn_slots=max(len(form.get("turns", [])) + 2, 4)), status
 
@@ -233,7 +239,7 @@ def pattern_form(pattern_id=None):
     form["days"] = request.form.getlist("days")
     form["turns"] = [turn for turn in request.form.getlist("turns") if turn.strip()]
     officer_ids = [turn if whole_number(turn) is None else whole_number(turn) for turn in form["turns"]]
-    data, problems = load_form(PatternSchema(), {**form, "officer_ids": officer_ids},
+    data, problems = load_form(PatternSchema(), {**form, "officer_ids": officer_ids}, messages.PATTERN,
                                integers=("tier", "rotate_every_weeks"))
     if problems:
         return _render_pattern_form(pattern, form, _turn_problem(problems), 422)
@@ -249,7 +255,7 @@ def _save_pattern(pattern, data, form):
         saved = rota.save_pattern(pattern, data)
     except DomainError as error:
         db.session.rollback()
-        return _render_pattern_form(pattern, form, _turn_problem({field_of(error, "name"): error.message}), 422)
+        return _render_pattern_form(pattern, form, _turn_problem(service_problem(messages.PATTERN, error, "name")), 422)
     db.session.commit()
     flash(f"Pattern {saved.name} saved.")
     return redirect(url_for("console.patterns_page"))
@@ -262,9 +268,9 @@ def end_pattern(pattern_id):
     pattern = _pattern_or_404(pattern_id)
     form = {**_pattern_form_from(pattern), "ends_on": request.form.get("ends_on", "")}
     data, problems = load_form(PatternSchema(), {**form, "officer_ids": [int(t) for t in form["turns"]]},
-                               integers=("tier", "rotate_every_weeks"))
+                               messages.PATTERN, integers=("tier", "rotate_every_weeks"))
     if not problems and data["ends_on"] is None:
-        problems = {"ends_on": "give the last day the pattern runs"}
+        problems = {"ends_on": messages.plain(messages.PATTERN, "ends_on", "give the last day the pattern runs")}
     if problems:
         return _render_pattern_form(pattern, form, problems, 422)
     return _save_pattern(pattern, data, form)
@@ -288,6 +294,7 @@ def _render_officer(officer, form=None, problems=None, status=200):
     if form is None:
         form = {name: getattr(officer, name) for name in OFFICER_FIELDS} if officer else {"contact_preference": "both"}
     return render_template("console/rota_officer.html", officer=officer, form=form, problems=problems or {},
+                           page_has_errors=bool(problems),
                            shifts=shifts, feeds=feeds,
                            login_options=[(user.id, f"{user.username} ({user.full_name})") for user in logins],
                            new_feed_url=_shown_once_on(officer)), status
@@ -307,14 +314,15 @@ def officer_page(officer_id=None):
     if request.method == "GET":
         return _render_officer(officer)
     form = {name: request.form.get(name, "") for name in OFFICER_FIELDS}
-    data, problems = load_form(OfficerSchema(), {**form, "active": officer.active if officer else True})
+    data, problems = load_form(OfficerSchema(), {**form, "active": officer.active if officer else True},
+                               messages.OFFICER)
     if problems:
         return _render_officer(officer, form, problems, 422)
     try:
         saved = rota.save_officer(officer, data)
     except DomainError as error:
         db.session.rollback()
-        return _render_officer(officer, form, {field_of(error, "name"): error.message}, 422)
+        return _render_officer(officer, form, service_problem(messages.OFFICER, error, "name"), 422)
     db.session.commit()
     flash(f"{saved.name} saved.")
     return redirect(url_for("console.officer_page", officer_id=saved.id))
@@ -357,12 +365,12 @@ def link_officer_login(officer_id):
     user_id = whole_number(chosen)
     user = get_or_none(User, user_id) if user_id else None
     if chosen and (user is None or user.role != Role.DUTY_OFFICER):
-        return _render_officer(officer, problems={"user_id": "choose a duty officer's login"}, status=422)
+        return _render_officer(officer, problems={"user_id": "Select a duty officer's login"}, status=422)
     try:
         rota.link_login(officer, user)
     except DomainError as error:
         db.session.rollback()
-        return _render_officer(officer, problems={"user_id": error.message}, status=422)
+        return _render_officer(officer, problems=service_problem(messages.OFFICER_LOGIN, error, "user_id"), status=422)
     db.session.commit()
     flash(f"{officer.name}'s login: {user.username if user else 'none'}.")
     return redirect(url_for("console.officer_page", officer_id=officer.id))

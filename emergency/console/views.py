@@ -4,11 +4,12 @@ import math
 from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from marshmallow import EXCLUDE, ValidationError
-from werkzeug.exceptions import HTTPException
 
 from emergency.api.incidents import CancelSchema, OpenIncidentSchema, ResolveSchema
 from emergency.clock import local_zone, utc_now
+from emergency.console import messages
+from emergency.console.board import RECENTLY_CLOSED, asked, needs_a_person, row
+from emergency.console.forms import load_form
 from emergency.console.login import (
     AUTOMATIC_RELOAD,
     check_csrf,
@@ -21,15 +22,16 @@ from emergency.console.login import (
     require_login,
     safe_next,
 )
+from emergency.console.words import CHANNELS, purpose_words, status_words
 from emergency.errors import DomainError
-from emergency.extensions import db, too_large_message
+from emergency.extensions import db
 from emergency.incidents import engine
 from emergency.incidents import service as incidents
-from emergency.incidents.messages import who_and_where
 from emergency.incidents.models import Incident
-from emergency.incidents.vocabulary import LIVE_STATUSES, NEEDS_PERSON_WORDS, EventKind, IncidentStatus, Origin, Stage
+from emergency.incidents.vocabulary import LIVE_STATUSES, EventKind, IncidentStatus, Origin, PageStatus
 from emergency.outbox import failover, opt_outs
 from emergency.outbox import service as outbox
+from emergency.outbox.service import PROVIDER_NAMES
 from emergency.outbox.setup import current_outbox
 from emergency.phones import labelled_phone
 from emergency.plans import service as plans
@@ -37,13 +39,29 @@ from emergency.records import get_or_none
 from emergency.rota import service as rota
 from emergency.telephony import spool
 from emergency.users import service as users
-from emergency.users.roles import has_console
+from emergency.users.roles import Role, has_console
 
 blp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 blp.before_request(require_login)
 
-RECENTLY_CLOSED = timedelta(days=7)
 MOST_LISTED = 100
+REFRESH_SECONDS = 30
+# The console's sections, for its navigation: (words, endpoint, endpoints that belong to it, who sees it)
+SECTIONS = [
+    ("Incidents", "console.board", ("console.board", "console.incident_page", "console.open_by_hand",
+                                    "console.resolve", "console.cancel"), "everyone"),
+    ("Plans", "console.plans_page", ("console.plan", "console.new_plan", "console.edit_plan", "console.key_safe",
+                                     "console.reveal_key_safe", "console.set_key_safe", "console.consent_page",
+                                     "console.change_status", "console.record_review", "console.archive"), "editors"),
+    ("Rota", "console.rota_week", ("console.rota", "console.add_override", "console.withdraw_override",
+                                   "console.import_shifts", "console.patterns_page", "console.pattern_form",
+                                   "console.end_pattern", "console.officer", "console.deactivate_officer"), "editors"),
+    ("Outbox", "console.outbox_page", ("console.outbox_page",), "editors"),
+    ("Opt-outs", "console.opt_outs_page", ("console.opt_outs_page",), "editors"),
+    ("Reports", "reports.report_page", ("reports.",), "editors"),
+    ("People", "console.people_page", ("console.people_page", "console.person_page", "console.create_person"), "admins"),
+    ("My shifts", "console.my_shifts", ("console.my_shifts",), "duty officers"),
+]
 
 
 @blp.after_request
@@ -54,21 +72,25 @@ def private_pages(response):
     return response
 
 
-@blp.errorhandler(HTTPException)
-def error_page(error):
-    if error.code == 413:
-        message = too_large_message()
-        error.description = message[0].upper() + message[1:] + ". Go back and send less."
-    return render_template("console/error.html", error=error), error.code
+@blp.app_context_processor
+def console_navigation():
+    """The console's sections this user may open, the one they are in marked."""
+    user = g.get("user")
+    if user is None or request.endpoint == "console.login":
+        return {"console_navigation": []}
+    who = {"everyone": True, "editors": g.get("may_edit", False), "admins": user.role == Role.ADMIN,
+           "duty officers": user.role == Role.DUTY_OFFICER}
+    endpoint = request.endpoint or ""
+    items = [{"text": text, "href": url_for(target), "active": any(endpoint.startswith(e) for e in endpoints)}
+             for text, target, endpoints, audience in SECTIONS if who[audience]]
+    if who["editors"]:
+        items.append({"text": "API", "href": "/api/docs"})
+    return {"console_navigation": items}
 
 
 @blp.app_template_filter("local_time")
 def local_time(at):
     return at.astimezone(local_zone()).strftime("%a %d %b %Y %H:%M") if at else ""
-
-
-# "07700 900123 (mobile)": numbers as people in the UK write them, with what kind they are.
-blp.add_app_template_filter(labelled_phone, "phone")
 
 
 @blp.route("/login", methods=["GET", "POST"])
@@ -104,35 +126,43 @@ def logout():
 
 @blp.get("/")
 def board():
-    """Refreshes itself by the Refresh header, which a person can turn off (WCAG 2.2.1). The
-    reload's address says it is automatic: it does not keep an unattended session alive."""
-    page, status = _render_board()
-    response = current_app.make_response((page, status))
-    if request.args.get("refresh") != "off":
-        response.headers["Refresh"] = f"30; url={url_for('console.board', **{AUTOMATIC_RELOAD: 1})}"
-    return response
+    """The list of incidents refreshes itself every 30 seconds (a module script fetches it alone,
+    so the form below it keeps what was typed); ?refresh=off stops it (WCAG 2.2.1). The fetch's
+    address says it is automatic: it does not keep an unattended session alive."""
+    return _render_board()
 
 
-def _render_board(problems=None, form=None, status=200):
-    now, user = utc_now(), g.user
+@blp.get("/incidents/board-list")
+def board_list():
+    """The board's list of incidents alone, for the board's script to swap in."""
+    return render_template("console/_board_incidents.html", **_board_lists(utc_now(), g.user))
+
+
+def _board_lists(now, user) -> dict:
     live = db.session.scalars(incidents.incidents_for(user).where(Incident.status.in_(LIVE_STATUSES))).all()
-    attention = [i for i in live if i.status in (IncidentStatus.EXHAUSTED, IncidentStatus.NEEDS_PERSON)
-                 or i.nobody_reached_at is not None]
+    attention = [i for i in live if needs_a_person(i)]
     closed = db.session.scalars(
         incidents.incidents_for(user).where(Incident.status.in_((IncidentStatus.RESOLVED, IncidentStatus.CANCELLED)),
                                             Incident.closed_at >= now - RECENTLY_CLOSED).limit(MOST_LISTED)
     ).all()
+    return {"attention": [row(i) for i in attention], "live": [row(i) for i in live if i not in attention],
+            "closed": [row(i) for i in closed], "beat": engine.last_tick(), "listed_at": now}
+
+
+def _render_board(problems=None, form=None, status=200):
+    now, user = utc_now(), g.user
     days = current_app.config["ROTA_GAP_DAYS"]
     gaps = [rota.describe_span(a, b, local_zone()) for a, b in rota.gaps(now, now + timedelta(days=days))
             ] if g.may_edit else []  # a duty officer sees their own shifts and asks, not the rota
+    refreshing = request.args.get("refresh") != "off"
     return render_template(
-        "console/board.html", attention=[row(i) for i in attention], dead_letters=dead_letters_for_board(),
-        live=[row(i) for i in live if i not in attention], closed=[row(i) for i in closed], gaps=gaps,
-        gap_days=days, beat=engine.last_tick(), problems=problems or {}, form=form or {},
+        "console/board.html", **_board_lists(now, user), gaps=gaps, gap_days=days, problems=problems or {},
+        form=form or {},
         outages=[o["summary"] for o in outbox.provider_outages(
             now, current_app.config["PROVIDER_OUTAGE_ALERT_SECONDS"], local_zone()).values() if o["summary"]],
+        refresh_seconds=REFRESH_SECONDS if refreshing else 0, automatic_reload={AUTOMATIC_RELOAD: 1},
+        page_has_errors=bool(problems), dead_letters=dead_letters_for_board(),
         texts=failover.texts_carried_by(current_outbox().transports, local_zone()),
-        refreshing=request.endpoint == "console.board" and request.args.get("refresh") != "off",
     ), status
 
 
@@ -150,35 +180,12 @@ def _instant(text) -> datetime | None:
         return None
 
 
-def row(incident: Incident) -> dict:
-    snapshot = incident.plan_snapshot
-    carer, cared_for, district = who_and_where(snapshot) if snapshot else ("", "", "")
-    accepter = incident.accepted_page
-    if incident.status == IncidentStatus.ACCEPTED:
-        doing = f"{accepter.name if accepter else 'someone'} is going"
-    elif incident.status == IncidentStatus.EXHAUSTED:
-        doing = "nobody accepted: call round yourself"
-    elif incident.status == IncidentStatus.NEEDS_PERSON:
-        reason = NEEDS_PERSON_WORDS.get(incident.needs_person_reason, "see the timeline")
-        doing = f"needs a person: {reason}"
-    elif incident.stage == Stage.CONTACTS:
-        doing = "asking the plan's contacts"
-    elif incident.stage == Stage.ROTA:
-        doing = f"asking the duty officers (round {incident.rota_round} of {incident.rounds})"
-    else:
-        doing = incident.status
-    if incident.nobody_reached_at is not None and incident.status in LIVE_STATUSES:
-        doing = f"NOBODY COULD BE TOLD: call them back yourself. {doing}"
-    return {"incident": incident, "who": f"{cared_for} (carer {carer}), {district}" if snapshot else "no plan found",
-            "doing": doing}
-
-
 @blp.post("/incidents")
 @editors_only
 def open_by_hand():
     """A call taken outside the line: the same escalation as a text with the card number."""
     form = {name: request.form.get(name, "") for name in ("card_number", "caller_number", "note")}
-    data, problems = _load(OpenIncidentSchema(), {k: v for k, v in form.items() if v.strip()})
+    data, problems = load_form(OpenIncidentSchema(), form, messages.OPEN_INCIDENT)
     if problems:
         return _render_board(problems, form, 422)
     try:
@@ -190,20 +197,12 @@ def open_by_hand():
             incidents.note(incident, now, EventKind.NOTE, data["note"])
     except DomainError as error:
         db.session.rollback()
-        return _render_board({"card_number": error.message}, form, error.status_code)
+        return _render_board({"card_number": messages.plain(messages.OPEN_INCIDENT, "card_number", error.message)},
+                             form, error.status_code)
     db.session.commit()
     flash("That plan already had a live incident; the call was added to it." if joined
           else "Incident opened; the first asks are on their way.")
     return redirect(url_for("console.incident_page", incident_id=incident.id))
-
-
-def _load(schema, form) -> tuple[dict, dict]:
-    """The API's own schema checks the form: (data, {field: what is wrong})."""
-    try:
-        return schema.load(form, unknown=EXCLUDE), {}
-    except ValidationError as error:
-        return {}, {field: " ".join(map(str, messages)) if isinstance(messages, list) else str(messages)
-                    for field, messages in error.messages.items()}
 
 
 def _visible_incident(incident_id: int) -> Incident:
@@ -219,29 +218,36 @@ def incident_page(incident_id):
 
 
 def _render_incident(incident, problems=None, status=200):
+    officer_id = None if g.may_edit else incidents.officer_id_for(g.user)
+    mine = [page for page in incident.pages if officer_id is not None and page.officer_id == officer_id
+            and page.status == PageStatus.OPEN]
     return render_template("console/incident.html", incident=incident, summary=row(incident),
-                           snapshot=incident.plan_snapshot, problems=problems or {},
-                           can_close=incident.status in LIVE_STATUSES and g.may_edit), status
+                           snapshot=incident.plan_snapshot, problems=problems or {}, my_ask=mine[-1] if mine else None,
+                           asks=[asked(page) for page in incident.pages],
+                           can_close=incident.status in LIVE_STATUSES and g.may_edit,
+                           page_has_errors=bool(problems)), status
 
 
 @blp.post("/incidents/<int:incident_id>/resolve")
 @editors_only
 def resolve(incident_id):
     incident = _visible_incident(incident_id)
-    data, problems = _load(ResolveSchema(), {"note": request.form.get("note", "")})
+    data, problems = load_form(ResolveSchema(), {"note": request.form.get("note", "")}, messages.RESOLVE)
     if problems:
         return _render_incident(incident, problems, 422)
-    return _close(incident, lambda now: incidents.resolve(incident, now, g.user.username, data["note"]), "Resolved.")
+    return _close(incident, lambda now: incidents.resolve(incident, now, g.user.username, data["note"]),
+                  "Incident resolved: the person is safe.")
 
 
 @blp.post("/incidents/<int:incident_id>/cancel")
 @editors_only
 def cancel(incident_id):
     incident = _visible_incident(incident_id)
-    data, problems = _load(CancelSchema(), {"reason": request.form.get("reason", "")})
+    data, problems = load_form(CancelSchema(), {"reason": request.form.get("reason", "")}, messages.CANCEL)
     if problems:
         return _render_incident(incident, problems, 422)
-    return _close(incident, lambda now: incidents.cancel(incident, data["reason"], now, g.user.username), "Cancelled.")
+    return _close(incident, lambda now: incidents.cancel(incident, data["reason"], now, g.user.username),
+                  "Incident cancelled as a false alarm.")
 
 
 def _close(incident, change, done: str):
@@ -249,7 +255,7 @@ def _close(incident, change, done: str):
         change(utc_now())
     except DomainError as error:
         db.session.rollback()
-        return _render_incident(incident, {"status": error.message}, error.status_code)
+        return _render_incident(incident, {"status": messages.plain({}, "status", error.message)}, error.status_code)
     db.session.commit()
     flash(done)
     return redirect(url_for("console.incident_page", incident_id=incident.id))
@@ -258,8 +264,12 @@ def _close(incident, change, done: str):
 @blp.get("/outbox")
 @editors_only
 def outbox_page():
-    messages = db.session.scalars(outbox.messages().limit(MOST_LISTED)).all()
-    return render_template("console/outbox.html", messages=messages, most=MOST_LISTED)
+    sent = db.session.scalars(outbox.messages().limit(MOST_LISTED)).all()
+    return render_template("console/outbox.html", most=MOST_LISTED, messages=[
+        {"message": m, "channel": CHANNELS.get(m.channel, m.channel), "why": purpose_words(m.purpose),
+         "status": status_words(m.status), "to": labelled_phone(m.to_number) if m.to_number else m.to_email,
+         "through": PROVIDER_NAMES.get(m.provider, m.provider)}
+        for m in sent])
 
 
 @blp.get("/opt-outs")

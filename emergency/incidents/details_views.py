@@ -9,7 +9,6 @@ from emergency.clock import local_zone, utc_now
 from emergency.console.login import logged_in_user
 from emergency.extensions import db
 from emergency.incidents import service
-from emergency.phones import readable_phone
 from emergency.plans.models import KeySafeCode
 from emergency.rota import service as rota
 from emergency.rota.calendar import TIERS
@@ -22,7 +21,8 @@ def plan_details(token):
     now = utc_now()
     found = service.details_for_link(token, now, viewer=logged_in_user())
     if found is None:
-        return render_template("details/gone.html"), 404
+        return render_template("details/gone.html", fallback=current_app.config["FALLBACK_PHONE_NUMBER"],
+                               line=current_app.config["LINE_PHONE_NUMBER"]), 404
     incident, page = found
     key_safe = db.session.get(KeySafeCode, incident.plan_id)
     plan = incident.plan_snapshot
@@ -40,7 +40,7 @@ def plan_details(token):
     body = render_template(
         "details/plan.html", plan=plan, page=page, incident=incident, key_safe=key_safe.code if key_safe else None,
         map_link=f"https://www.google.com/maps/search/?api=1&query={quote_plus(search)}",
-        opened_at=local(incident.opened_at), local=local, readable=readable_phone,
+        opened_at=local(incident.opened_at), local=local,
         caller_texts=[event for event in incident.events if event.kind == "caller's text"],
         duty=duty, fallback=current_app.config["FALLBACK_PHONE_NUMBER"],
     )

@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from emergency.clock import utc_now
 from emergency.console.login import editors_only, require_login
-from emergency.console.views import error_page, private_pages
+from emergency.console.views import private_pages
 from emergency.reports import service
 from emergency.reports.charts import ChartAddress, chart_from_token, chart_svg, chart_token, has_chart, svg_policy
 from emergency.reports.figures import PRESETS, PeriodError, period_from, to_csv
@@ -15,8 +15,6 @@ from emergency.rota.service import local_zone
 blp = Blueprint("reports", __name__, url_prefix="/console/reports", template_folder="templates", static_folder="static")
 blp.before_request(require_login)
 blp.after_request(private_pages)
-blp.register_error_handler(404, error_page)
-blp.register_error_handler(403, error_page)
 
 
 def _period_or_problem():
@@ -24,7 +22,7 @@ def _period_or_problem():
     try:
         return period_from(request.args, today), {}
     except PeriodError as error:
-        return period_from({}, today), {error.field: error.message}
+        return period_from({}, today), {error.field: error.message[:1].upper() + error.message[1:]}
 
 
 def _form() -> dict:

@@ -119,10 +119,33 @@ def logged_in(page, server: LiveServer, username: str, password: str):
     """Log in through the form, as a person would, and land on the console's first page."""
     page.goto(f"{server.url}/console/login")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{server.url}/console/")
     return page
+
+
+def banner(page):
+    """The notification banner that says what the last action did."""
+    return page.locator(".govuk-notification-banner--success")
+
+
+@pytest.fixture(autouse=True)
+def pages_keep_to_the_policy(request):
+    """Every browser test fails if a page breaks the Content-Security-Policy, throws a JavaScript
+    error, or asks for a font (the pages use Arial; GOV.UK's font is not the council's)."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    broken = []
+    page.on("console", lambda message: broken.append(message.text) if "Content Security Policy" in message.text
+            or "Refused to" in message.text else None)
+    page.on("pageerror", lambda error: broken.append(f"JavaScript error: {error}"))
+    page.on("request", lambda sent: broken.append(f"asked for a font: {sent.url}")
+            if sent.resource_type == "font" or "/assets/fonts/" in sent.url else None)
+    yield
+    assert broken == []
 
 
 _axe = Axe()

@@ -28,3 +28,19 @@ class Browser:
 
     def submit(self, path, **fields):
         return self.client.post(path, data={"csrf": self.csrf, **fields})
+
+
+def words(html: str) -> str:
+    """A page's text as a person reads it: no tags, no hidden words, single spaces."""
+    html = re.sub(r"<(script|style|head)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    html = re.sub(r'<span class="govuk-visually-hidden">.*?</span>', " ", html, flags=re.S)
+    html = re.sub(r"</?(a|span|strong|em|b|code|time|abbr)\b[^>]*>", "", html)  # inline: no space of its own
+    text = re.sub(r"<[^>]+>", " ", html)
+    text = text.replace("&#39;", "'").replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def error_summary(html: str) -> str:
+    """The words of the page's error summary, or "" when it has none."""
+    found = re.search(r'<div class="govuk-error-summary".*?</ul>', html, re.S)
+    return words(found.group(0)) if found else ""

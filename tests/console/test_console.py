@@ -2,7 +2,7 @@
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from emergency.api.plan_schemas import PlanSchema
 from emergency.clock import utc_now
@@ -14,7 +14,7 @@ from emergency.plans import service as plans
 from emergency.users import service as users
 from emergency.users.models import User
 from tests.conftest import NOW, plan_payload
-from tests.console.client import PASSWORD, Browser
+from tests.console.client import PASSWORD, Browser, error_summary, words
 from tests.scenarios.conftest import THURSDAY_NIGHT
 
 
@@ -50,8 +50,8 @@ def test_an_exhausted_incident_is_at_the_top_until_a_coordinator_closes_it(world
     incident.status = "exhausted"
     db.session.commit()
     board = cora.page("/console/")
-    attention = board.split('id="attention"')[1].split("</section>")[0]
-    assert f'/console/incidents/{incident.id}"' in attention and "nobody accepted" in attention
+    attention = board.split('id="attention"')[1].split('id="live"')[0]
+    assert f'/console/incidents/{incident.id}"' in attention and "Nobody accepted: call round yourself" in words(attention)
 
     resolved = cora.submit(f"/console/incidents/{incident.id}/resolve", note="Susan went round in the end")
     assert resolved.status_code == 302
@@ -61,25 +61,50 @@ def test_an_exhausted_incident_is_at_the_top_until_a_coordinator_closes_it(world
     assert "Susan went round in the end" in cora.page(f"/console/incidents/{incident.id}")
 
 
+def test_a_closed_incident_says_who_went_and_how_it_ended_not_where_its_escalation_stood(world, cora):
+    went = open_incident(world)
+    incidents.accept(went.pages[0], THURSDAY_NIGHT)
+    incidents.resolve(went, THURSDAY_NIGHT, "cora", "Susan stayed the night.")
+    db.session.commit()
+    board = cora.page("/console/")
+    closed = words(board.split('id="closed"')[1])
+    assert "Susan Hughes went. Resolved by cora on Thu 03 Dec 22:00: the person is safe. Susan stayed the night." in closed
+    assert "Asking" not in closed  # not the escalation's last step
+
+    false_alarm = open_incident(world)
+    for _ in range(3):  # past the plan's contacts, on to the rota
+        incidents.take_next_step(false_alarm, THURSDAY_NIGHT)
+    assert false_alarm.stage == "rota"
+    incidents.cancel(false_alarm, "Margaret was home all along", THURSDAY_NIGHT, "cora")
+    db.session.commit()
+    closed = words(cora.page("/console/").split('id="closed"')[1])
+    assert "Cancelled by cora on Thu 03 Dec 22:00 as a false alarm: Margaret was home all along." in closed
+    assert "round 1 of" not in closed and "duty officers" not in closed
+    assert "Asking the" not in words(cora.page(f"/console/incidents/{false_alarm.id}"))
+
+
 def test_the_incident_page_shows_who_was_asked_and_the_timeline(world, cora):
     incident = open_incident(world)
     page = cora.page(f"/console/incidents/{incident.id}")
     assert "Susan Hughes" in page and incident.pages[0].code in page
     assert "Thu 03 Dec 2026 22:00" in page  # London time (GMT in December)
-    assert "opened" in page and "asked" in page
+    timeline = words(page.split('class="moj-timeline"')[1])
+    assert "Opened" in timeline and "Asked" in timeline and "Susan Hughes (contact) by both" in timeline
 
 
 def test_a_false_alarm_is_cancelled_only_with_a_reason(world, cora):
     incident = open_incident(world)
     refused = cora.submit(f"/console/incidents/{incident.id}/cancel", reason="  ")
-    assert refused.status_code == 422 and "reason: Length must be between 1 and 1000" in refused.get_data(as_text=True)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and error_summary(page) == "There is a problem Enter why it is a false alarm"
+    assert page.startswith("<!DOCTYPE html>") and "<title>Error: Incident" in page
     db.session.expire_all()
     assert db.session.get(Incident, incident.id).status == "open"
     assert cora.submit(f"/console/incidents/{incident.id}/cancel", reason="Margaret was home").status_code == 302
     db.session.expire_all()
     assert db.session.get(Incident, incident.id).cancel_reason == "Margaret was home"
     again = cora.submit(f"/console/incidents/{incident.id}/resolve")
-    assert again.status_code == 409 and "already cancelled" in again.get_data(as_text=True)
+    assert again.status_code == 409 and "The incident is already cancelled" in words(again.get_data(as_text=True))
 
 
 def test_a_form_without_its_csrf_token_changes_nothing(world, cora):
@@ -94,8 +119,16 @@ def test_a_call_taken_by_hand_opens_an_incident_and_asks_the_first_contact(world
     card = world.plan.card_number
     mistyped = card[:-1] + str((int(card[-1]) + 1) % 10)
     refused = cora.submit("/console/incidents", card_number=mistyped, caller_number="07911 123456")
-    assert refused.status_code == 422 and "card number:" in refused.get_data(as_text=True)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert error_summary(page) == "There is a problem The card number has a digit typed wrongly: check it against the card"
+    assert f'value="{mistyped}"' in page and 'value="07911 123456"' in page  # what was typed is kept
     assert db.session.scalar(select(Incident)) is None
+    for card_number, caller_number, said in (
+            ("", "07911 123456", "Enter the card number on the carer's card"),
+            (card, "0123", "Enter the caller's UK phone number, like 07700 900 982")):
+        empty = cora.submit("/console/incidents", card_number=card_number, caller_number=caller_number)
+        assert error_summary(empty.get_data(as_text=True)) == f"There is a problem {said}"
 
     opened = cora.submit("/console/incidents", card_number=card, caller_number="07911 123456", note="Rang the office")
     assert opened.status_code == 302
@@ -106,9 +139,27 @@ def test_a_call_taken_by_hand_opens_an_incident_and_asks_the_first_contact(world
 
 
 def test_the_outbox_page_shows_what_would_have_been_sent(world, cora):
+    assert "The outbox is empty" in words(cora.page("/console/outbox"))
     open_incident(world)
-    outbox = cora.page("/console/outbox")
-    assert "07700 900456 (mobile)" in outbox and "Reply ACCEPT" in outbox  # numbers as people write them
+    outbox = words(cora.page("/console/outbox"))
+    assert "Text to 07700 900456 (mobile): Asking them to go Waiting to go" in outbox and "Reply ACCEPT" in outbox
+    assert "Call to 07700 900456 (mobile): Asking them to go" in outbox
+    assert "What the call said This is the Carers Emergency Line. Margaret, who cares for Arthur" in outbox
+    assert "The outbox is empty" not in outbox
+
+
+def test_the_outbox_says_what_each_message_was_for_and_where_it_got_to_in_words_not_codes(world, cora):
+    incident = open_incident(world)
+    incidents.accept(incident.pages[0], THURSDAY_NIGHT)
+    db.session.commit()
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.purpose == "caller_confirmation")
+                       .values(status="failed"))
+    db.session.commit()
+    outbox = words(cora.page("/console/outbox"))
+    for code in ("caller_confirmation", "hand_over", "pending", "failed", "sms"):
+        assert code not in outbox, code
+    assert "Text to 07911 123456 (mobile): Telling the caller help is arranged Could not be sent" in outbox
+    assert "Text to 07700 900456 (mobile): The plan's details, for whoever is going" in outbox
 
 
 def test_a_duty_officer_sees_only_incidents_they_were_asked_about_and_closes_none(app, world):

@@ -1,5 +1,7 @@
 """Hardening that users of such a service expect (issue 12): security headers with a strict
 Content-Security-Policy that the pages keep to, and `flask security check`."""
+import base64
+import hashlib
 import re
 from datetime import timedelta
 
@@ -18,7 +20,13 @@ from tests.console.client import PASSWORD, Browser
 from tests.console.test_console import open_incident
 from tests.scenarios.conftest import THURSDAY_NIGHT
 
-INLINE = re.compile(r"<script(?![^>]*\bsrc=)|<style|\sstyle=|\son[a-z]+=|javascript:", re.IGNORECASE)
+INLINE = re.compile(r"<style|\sstyle=|\son[a-z]+=|javascript:", re.IGNORECASE)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+SCRIPT_FILE = re.compile(r"<script([^>]*)\bsrc=\"([^\"]+)\"", re.IGNORECASE)
+
+
+def script_hash(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
 
 
 def test_console_and_details_pages_carry_a_strict_policy_and_keep_to_it(app, world):  # noqa: F811
@@ -41,9 +49,18 @@ def test_console_and_details_pages_carry_a_strict_policy_and_keep_to_it(app, wor
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Referrer-Policy"] == "no-referrer"
         assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")  # https base URL
-        assert not INLINE.search(response.get_data(as_text=True)), path
-    stylesheet = cora.client.get("/static/console.css")
-    assert stylesheet.status_code == 200 and "body {" in stylesheet.get_data(as_text=True)
+        page = response.get_data(as_text=True)
+        assert not INLINE.search(page), path
+        # GOV.UK Frontend's one inline line runs because the policy names its hash; nothing else inline.
+        scripts = INLINE_SCRIPT.findall(page)
+        assert len(scripts) == 1 and "js-enabled" in scripts[0], path
+        script_sources = re.search(r"script-src ([^;]+)", policy).group(1).split()
+        assert script_sources == ["'self'", script_hash(scripts[0])], path
+        # Every other script is a module from the service itself.
+        assert all('type="module"' in attributes and source.startswith("/static/")
+                   for attributes, source in SCRIPT_FILE.findall(page)), path
+    stylesheet = cora.client.get("/static/app.css")
+    assert stylesheet.status_code == 200 and "font-family: arial" in stylesheet.get_data(as_text=True)
     stylesheet.close()  # a file served from disk stays open until its response is closed
 
 

@@ -14,6 +14,7 @@ from emergency.extensions import db
 from emergency.incidents import engine
 from emergency.incidents.models import Incident, Page
 from emergency.outbox.models import OutboxMessage
+from tests.console.client import words
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.conftest import query
 
@@ -304,9 +305,19 @@ def test_the_details_page_has_tap_to_call_a_map_link_who_called_and_what_to_do_i
     assert 'href="tel:+447700900100"' in page  # the carer
     assert 'href="tel:+447700900789"' in page  # another contact
     assert 'href="tel:+447700900456"' not in page  # not Susan herself
-    assert 'Dr Patel Hyde Park Surgery <a href="tel:+441134960555">0113 496 0555</a>' in page  # the GP
+    assert 'href="tel:+441134960555"' in page  # the GP
+    said = words(page)
+    # The GP's name and practice apart; a number then its comma, never a space before it.
+    assert "GP Dr Patel, Hyde Park Surgery 0113 496 0555" in said
+    assert " ," not in said, said[said.index(" ,") - 80:said.index(" ,") + 20]
+    assert "The carer Name Margaret Hughes Mobile 07700 900100" in said
+    # The most urgent facts first: where, how to get in, who is waiting, what to do; then the rest.
+    order = [said.index(heading) for heading in ("Where to go 14 Brudenell Grove, Leeds, LS6 1HR", "Getting in",
+                                                 "Who is waiting", "What to do", "Arthur Hughes Conditions", "The carer")]
+    assert order == sorted(order)
     assert 'href="https://www.google.com/maps/search/?api=1&amp;query=14+Brudenell+Grove%2C+Leeds%2C+LS6+1HR"' in page
     assert "22:00 on Thu 03 Dec" in page and "Margaret has fallen" in page  # who called, when, what they texted
+    assert "The line was called by text at 22:00 on Thu 03 Dec, from 07911 123456." in said
     assert "If you can no longer go" in page and 'href="tel:+447700900101"' in page  # the duty officer on shift
     assert f'href="tel:{FALLBACK}"' in page
 

@@ -104,8 +104,8 @@ def test_a_ten_minute_twilio_outage_delays_asks_but_burns_nothing(app, world, ph
             answer = health(client, moment)
             assert answer.status_code == 503
             assert "cannot reach Twilio since 22:00 — 2 messages waiting" in answer.json["status"]
-            banner = re.search(r'<section class="attention outage" role="alert">\s*<h2>([^<]*)</h2>',
-                               board(browser, moment))
+            banner = re.search(r'class="govuk-notification-banner app-banner--alert" role="alert".*?'
+                               r'<p class="govuk-notification-banner__heading">([^<]*)</p>', board(browser, moment), re.S)
             assert banner.group(1) == "Cannot reach Twilio since 22:00 — 2 messages waiting"
         moment += timedelta(seconds=15)
         run_line(app, moment)

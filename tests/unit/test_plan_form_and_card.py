@@ -4,7 +4,9 @@ import io
 from pypdf import PdfReader
 from werkzeug.datastructures import MultiDict
 
-from emergency.console.plan_form import apply_action, field_problems, label_for, merge_typed, plan_input, read_form
+from emergency.console.forms import field_problems
+from emergency.console.messages import PLAN, plain
+from emergency.console.plan_form import apply_action, merge_typed, plan_input, read_form
 from emergency.plans.card_pdf import CardDetails, card_pdf, printable
 
 
@@ -36,15 +38,43 @@ def test_row_buttons_add_move_and_remove_and_ignore_nonsense():
     assert [c["name"] for c in form["contacts"]] == ["Bob", "Ann"]
 
 
-def test_nested_schema_messages_become_field_paths_with_words_for_people():
-    messages = {"carer": {"address": {"postcode": ["not a postcode"]}},
+def test_nested_schema_messages_become_field_paths():
+    messages = {"carer": {"address": {"postcode": ["not a postcode", "and more"]}},
                 "contacts": {1: {"availability": {0: {"days": {2: ["Must be one of: mon."]}, "_schema": ["bad"]}}}},
                 "cared_for": ["Length must be between 1 and 10."]}
-    assert field_problems(messages) == {"carer.address.postcode": "not a postcode",
+    assert field_problems(messages) == {"carer.address.postcode": "not a postcode",  # one message a field
                                         "contacts.1.availability.0.days": "Must be one of: mon.",
                                         "contacts.1.availability.0": "bad",
                                         "cared_for": "Length must be between 1 and 10."}
-    assert label_for("contacts.1.availability.0.days") == "Contact 2, time 1, days"
+
+
+def test_the_schemas_messages_become_sentences_about_the_field_in_the_gov_uk_style():
+    said = {
+        ("carer.name", "Missing data for required field."): "Enter the carer's full name",
+        ("carer.name", "Length must be between 1 and 200."): "Carer's full name must be 200 characters or fewer",
+        ("carer.mobile", "'0123' is not a valid phone number; write it like 07911 123456"):
+            "Enter a UK mobile number for the carer, like 07700 900 982",
+        ("carer.address.town", "Field may not be null."): "Enter the town or city of the carer's address",
+        ("cared_for.1.date_of_birth", "must not be in the future"):
+            "Date of birth of person cared for 2 must be in the past",
+        ("cared_for.0.date_of_birth", "Not a valid date."): "Date of birth of person cared for 1 must be a real date",
+        ("contacts.2.availability.0.days", "Shorter than minimum length 1."):
+            "Select at least one day for time 1 of contact 3",
+        ("contacts.0.availability.1.from", "must be HH:MM, 00:00 to 23:59"):
+            "Start of time 2 for contact 1 must be a time on the 24-hour clock, like 17:30",
+        ("escalation.rounds", "Must be greater than or equal to 1 and less than or equal to 10."):
+            "Rounds of the rota must be between 1 and 10",
+        ("escalation.channels", "Must be one of: sms, call, both."): "Select how to ask",
+        ("contacts.1.mobile", "give the contact's mobile or landline number"):
+            "Enter a mobile or landline number for contact 2",
+        ("cared_for.0.safe_alone_minutes", "leave this out, or set can_be_left_alone, for someone who cannot be left alone"):
+            "Leave the minutes empty, or tick ‘Can be left alone for a while’",
+        # A message the table does not know keeps its words, with the field named when it needs it.
+        ("carer.landline", "must be a landline, not a mobile"): "Carer's landline must be a landline, not a mobile",
+        ("form", "the plan is archived."): "The plan is archived",
+    }
+    for (path, message), expected in said.items():
+        assert plain(PLAN, path, message) == expected, path
 
 
 def test_the_card_keeps_names_readable_in_the_pdfs_own_fonts():
