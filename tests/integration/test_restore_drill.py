@@ -20,6 +20,7 @@ from emergency.incidents import engine
 from emergency.incidents.models import Incident, Page
 from emergency.outbox import sender
 from emergency.outbox.models import OutboxMessage
+from emergency.outbox.sender_pool import SenderPool
 from emergency.plans import service as plans
 from tests.conftest import make_app, plan_payload
 from tests.integration.test_engine_guarantees import postgres_only
@@ -111,7 +112,9 @@ def test_a_backup_taken_mid_escalation_restored_on_another_server_carries_on(app
     # The first premises: three incidents opened by text, at 22:00, 22:04 and 22:08.
     twilio = BackupDuringASend()
     through_twilio(app, twilio)
-    app.config["SENDER_POOL_SIZE"] = 1  # one send at a time, so the backup sees one in flight
+    # One send at a time, so the backup sees exactly one in flight. The pool is made with the
+    # outbox, so a smaller setting now would not shrink it: the test gives the outbox its own.
+    app.extensions["outbox"].pool = SenderPool(1)
     world = World(app)
     plan_b, plan_c = plan_with_one_contact(CONTACT_B, "Ben Okafor"), plan_with_one_contact(CONTACT_C, "Cat Evans")
     phone = Phone(app.test_client())

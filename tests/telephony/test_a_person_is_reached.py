@@ -173,7 +173,7 @@ def test_the_board_says_why_a_person_is_needed_from_the_incident_not_its_timelin
     incident = db.session.scalar(select(Incident))
     db.session.execute(update(IncidentEvent).where(IncidentEvent.incident_id == incident.id).values(detail=""))
     db.session.commit()
-    assert "needs a person: a card number the line does not know" in cora_browser.page("/console/")
+    assert "The line could not act on its own: a card number the line does not know." in cora_browser.page("/console/")
 
 
 def test_a_plan_put_back_in_use_while_its_card_waits_for_a_person_gets_a_real_escalation(app, world, phone):
