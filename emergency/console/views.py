@@ -57,6 +57,7 @@ SECTIONS = [
                                    "console.import_shifts", "console.patterns_page", "console.pattern_form",
                                    "console.end_pattern", "console.officer", "console.deactivate_officer"), "editors"),
     ("Outbox", "console.outbox_page", ("console.outbox_page",), "editors"),
+    ("Print queue", "console.print_queue", ("console.print_queue",), "editors"),
     ("Opt-outs", "console.opt_outs_page", ("console.opt_outs_page",), "editors"),
     ("Reports", "reports.report_page", ("reports.",), "editors"),
     ("People", "console.people_page", ("console.people_page", "console.person_page", "console.create_person"), "admins"),

@@ -1,0 +1,137 @@
+"""Letters by post, as a coordinator uses them: a plan's letters to download, each laid out for
+Notify; posting one (confirmed first, audited, once); through GOV.UK Notify (the stand-in of its
+API, reached by the real client), whose status callbacks then show on the plan; and, without
+Notify, the print queue: every waiting letter as one PDF, then marked posted."""
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from emergency.audit.models import AuditEvent
+from emergency.clock import utc_now
+from emergency.extensions import db
+from emergency.outbox import sender
+from emergency.outbox.models import OutboxLetter, OutboxMessage
+from tests.console.client import words
+from tests.letter_pages import address_block, all_text, out_of_bounds, read_letter
+from tests.notify_stand_in import NotifyCallbacks, notify_account, notify_stand_in  # noqa: F401  fixture
+
+KEY_SAFE_CODE = "8642"  # the world's plan has this code; no letter may carry it
+
+
+@pytest.fixture(autouse=True)
+def line_number(app):
+    app.config["LINE_PHONE_NUMBER"] = "+441134960500"
+
+
+def _send():
+    return sender.send_due(utc_now())  # the console's session runs on the real clock, and so do these letters
+
+
+def _post(cora, plan, kind):
+    confirm = cora.page(f"/console/plans/{plan.id}/letters/{kind}/post")
+    assert "Post the" in words(confirm) and plan.carer_postcode in confirm
+    return cora.submit(f"/console/plans/{plan.id}/letters/{kind}/post")
+
+
+def _letter_rows():
+    return db.session.execute(select(OutboxMessage, OutboxLetter).join(
+        OutboxLetter, OutboxLetter.message_id == OutboxMessage.id).order_by(OutboxMessage.id)).all()
+
+
+@pytest.mark.parametrize("kind", ["card", "confirmation", "review"])
+def test_each_letter_to_the_carer_downloads_laid_out_for_posting_without_the_key_safe_code(cora, world, kind):
+    plan = world.plan
+    page = words(cora.page(f"/console/plans/{plan.id}/letters"))
+    assert "Letters for this plan" in page and "No letters have been posted about this plan." in page
+    response = cora.client.get(f"/console/plans/{plan.id}/letters/{kind}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    sizes, placed = read_letter(response.data)
+    assert set(sizes) == {(210.0, 297.0)} and out_of_bounds(placed) == []
+    assert address_block(placed)[0] == plan.carer_name and address_block(placed)[-1] == plan.carer_postcode
+    assert KEY_SAFE_CODE not in all_text(placed)
+
+
+def test_a_letter_posted_through_notify_shows_how_notify_says_it_has_fared(app, cora, world, client,
+                                                                           notify_stand_in):  # noqa: F811
+    notify_account(app, notify_stand_in, letters=True)
+    plan = world.plan
+    assert _post(cora, plan, "confirmation").status_code == 302
+    assert _post(cora, plan, "confirmation").status_code == 302  # a second click the same day posts nothing more
+    assert len(_letter_rows()) == 1
+    _send()
+    [letter] = notify_stand_in.letters()
+    [(message, kept)] = _letter_rows()
+    assert letter["reference"] == f"outbox-{message.id}" and letter["postage"] == "second"
+    assert message.provider == "notify" and message.provider_id == letter["id"] and message.status == "sent"
+    assert kept.pdf is None  # Notify has it: the line keeps no copy of the plan in the outbox
+    sizes, placed = read_letter(letter["pdf"])
+    assert out_of_bounds(placed) == [] and address_block(placed)[0] == plan.carer_name
+    assert KEY_SAFE_CODE not in all_text(placed)
+    assert "Handed to GOV.UK Notify" in words(cora.page(f"/console/plans/{plan.id}/letters"))
+
+    callbacks = NotifyCallbacks(client)
+    assert callbacks.receipt(letter, "accepted").status_code == 204
+    assert "Being printed" in words(cora.page(f"/console/plans/{plan.id}/letters"))
+    assert callbacks.receipt(letter, "received").status_code == 204
+    assert callbacks.receipt(letter, "accepted").status_code == 204  # late and out of order: changes nothing
+    db.session.expire_all()
+    assert (message.status, message.provider_status) == ("delivered", "received")
+    assert "Posted by Notify's printer" in words(cora.page(f"/console/plans/{plan.id}/letters"))
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.plan_id == plan.id)).all()
+    assert actions.count("plan.letter_posted") == 1
+
+
+def test_a_letter_notify_refuses_is_shown_failed(app, cora, world, client, notify_stand_in):  # noqa: F811
+    notify_account(app, notify_stand_in, letters=True)
+    _post(cora, world.plan, "review")
+    _send()
+    [letter] = notify_stand_in.letters()
+    assert NotifyCallbacks(client).receipt(letter, "validation-failed").status_code == 204
+    assert "Refused by Notify: the letter is not laid out as Notify needs" in words(
+        cora.page(f"/console/plans/{world.plan.id}/letters"))
+
+
+def test_without_notify_letters_wait_in_the_print_queue_until_marked_posted(cora, world):
+    plan = world.plan
+    assert "No letters are waiting to be printed." in words(cora.page("/console/letters/print-queue"))
+    _post(cora, plan, "card")
+    _post(cora, plan, "confirmation")
+    _send()
+    page = words(cora.page("/console/letters/print-queue"))
+    assert "Download all 2 waiting letters as one PDF" in page
+    assert "Waiting in the print queue" in words(cora.page(f"/console/plans/{plan.id}/letters"))
+
+    merged = cora.client.get("/console/letters/print-queue.pdf")
+    assert merged.status_code == 200
+    pages = sum(kept.pages + kept.pages % 2 for _, kept in _letter_rows())  # each letter starts a new sheet
+    assert len(PdfReader(io.BytesIO(merged.data)).pages) == pages
+
+    nothing = cora.submit("/console/letters/print-queue/posted")
+    assert nothing.status_code == 400 and "Select the letters that went in the post" in words(nothing.get_data(as_text=True))
+    [(card, _), (confirmation, _)] = _letter_rows()
+    assert cora.submit("/console/letters/print-queue/posted", letter=str(card.id)).status_code == 302
+    db.session.expire_all()
+    assert [(m.status, k.pdf is None) for m, k in _letter_rows()] == [("delivered", True), ("sent", False)]
+    assert "Download all 1 waiting letter as one PDF" in words(cora.page("/console/letters/print-queue"))
+    assert "Posted from the print queue" in words(cora.page(f"/console/plans/{plan.id}/letters"))
+    assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("letters.%"))).all() == [
+        "letters.printed", "letters.posted"]
+
+
+def test_a_letter_without_the_lines_number_to_print_says_so(app, cora, world):
+    app.config["LINE_PHONE_NUMBER"] = None
+    response = cora.client.get(f"/console/plans/{world.plan.id}/letters/review.pdf")
+    assert response.status_code == 409 and "phone number is not set" in response.get_data(as_text=True)
+
+
+def test_the_gp_letter_downloads_but_is_not_posted_and_a_made_up_letter_is_not_found(cora, world):
+    plan = world.plan
+    page = cora.page(f"/console/plans/{plan.id}/letters")
+    for path in (f"/console/plans/{plan.id}/letters/gp/post", f"/console/plans/{plan.id}/letters/forged.pdf",
+                 f"/console/plans/{plan.id}/letters/gp.pdf?person=99", f"/console/plans/{plan.id}/letters/gp.pdf?person=x"):
+        assert cora.client.get(path).status_code == 404, path
+    if "Letter for the GP" in page:
+        response = cora.client.get(f"/console/plans/{plan.id}/letters/gp.pdf?person=0")
+        assert response.status_code == 200 and out_of_bounds(read_letter(response.data)[1]) == []
