@@ -87,3 +87,14 @@ def post_letter(plan, kind: str, settings: LetterSettings, *, by, now) -> tuple[
     if new:
         audit.record("plan.letter_posted", user=by, now=now, plan_id=plan.id, detail=f"{kind}, outbox {message_id}")
     return message_id, new
+
+
+def post_on_activation(plan, settings: LetterSettings, *, by, now) -> None:
+    """A new plan made active: the carer is posted the card with its covering letter and the
+    confirmation with a copy of the plan. A letter that cannot be made (no address to post to,
+    no line number to print) never stops the activation: it is audited, to be seen to."""
+    for kind in (LetterKind.CARD, LetterKind.CONFIRMATION):
+        try:
+            post_letter(plan, kind, settings, by=by, now=now)
+        except (Conflict, NotFound) as refused:
+            audit.record("plan.letter_not_posted", user=by, now=now, plan_id=plan.id, detail=f"{kind}: {refused.message}")

@@ -12,6 +12,7 @@ from emergency.audit import service as audit
 from emergency.clock import local_date
 from emergency.errors import Conflict, NotFound, RuleBroken
 from emergency.extensions import db
+from emergency.plans import letter_service
 from emergency.plans.cards import new_card_number
 from emergency.plans.models import CaredForPerson, ContingencyPlan, EmergencyContact, KeySafeCode, PlanVersion
 from emergency.plans.snapshot import changed_fields, plan_to_dict
@@ -79,9 +80,13 @@ def change_status(plan: ContingencyPlan, status: str, *, by, now) -> Contingency
     if status not in (PlanStatus.DRAFT, PlanStatus.ACTIVE, PlanStatus.SUSPENDED):
         raise RuleBroken(f"a plan cannot be made {status} here", field="status")
     before = plan_to_dict(plan)
+    first_activation = plan.status == PlanStatus.DRAFT and status == PlanStatus.ACTIVE
     plan.status = status
     if _record_version(plan, before, change=status if status != PlanStatus.ACTIVE else "activated", by=by, now=now):
         audit.record(f"plan.{status}", user=by, now=now, plan_id=plan.id)
+    if first_activation and current_app.config["POST_LETTERS_ON_ACTIVATION"]:
+        letter_service.post_on_activation(plan, letter_service.LetterSettings.from_config(current_app.config),
+                                          by=by, now=now)
     return plan
 
 

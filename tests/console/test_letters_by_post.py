@@ -8,11 +8,14 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from emergency.api.plan_schemas import PlanSchema
 from emergency.audit.models import AuditEvent
 from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.outbox import sender
 from emergency.outbox.models import OutboxLetter, OutboxMessage
+from emergency.plans import service as plans
+from tests.conftest import plan_payload
 from tests.console.client import words
 from tests.letter_pages import address_block, all_text, out_of_bounds, read_letter
 from tests.notify_stand_in import NotifyCallbacks, notify_account, notify_stand_in  # noqa: F401  fixture
@@ -135,3 +138,24 @@ def test_the_gp_letter_downloads_but_is_not_posted_and_a_made_up_letter_is_not_f
     if "Letter for the GP" in page:
         response = cora.client.get(f"/console/plans/{plan.id}/letters/gp.pdf?person=0")
         assert response.status_code == 200 and out_of_bounds(read_letter(response.data)[1]) == []
+
+
+def test_a_new_plan_made_active_is_posted_its_card_and_confirmation_when_the_setting_says_so(app, cora, world):
+    def draft():
+        plan = plans.create_plan(PlanSchema().load(plan_payload(status="draft")), by=world.coordinator, now=utc_now())
+        db.session.commit()
+        return plan
+
+    quiet = draft()
+    assert cora.submit(f"/console/plans/{quiet.id}/status", status="active").status_code == 302
+    assert _letter_rows() == []  # the setting is off by default
+
+    app.config["POST_LETTERS_ON_ACTIVATION"] = True
+    plan = draft()
+    assert cora.submit(f"/console/plans/{plan.id}/status", status="active").status_code == 302
+    assert sorted(kept.kind for _, kept in _letter_rows()) == ["card", "confirmation"]
+    assert cora.submit(f"/console/plans/{plan.id}/status", status="suspended").status_code == 302
+    assert cora.submit(f"/console/plans/{plan.id}/status", status="active").status_code == 302
+    assert len(_letter_rows()) == 2  # only a plan's first activation posts anything
+    page = words(cora.page(f"/console/plans/{plan.id}/letters"))
+    assert page.count("Waiting to go") == 2
