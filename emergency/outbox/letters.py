@@ -8,8 +8,10 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 
 from emergency.extensions import db
+from emergency.outbox import delivery_reports
 from emergency.outbox.models import Channel, OutboxLetter, OutboxMessage, OutboxStatus, Purpose
 from emergency.outbox.service import queue_message
+from emergency.outbox.transport import SendFailed, Transports
 
 POSTED = "posted"  # the provider status of a letter someone posted from the print queue
 
@@ -79,3 +81,24 @@ def mark_posted(message_ids: list[int], *, by_user_id: int, now) -> list[int]:
         marked.append(message_id)
     db.session.flush()
     return marked
+
+
+def ask_notify_about_letters(now, transports: Transports) -> int:
+    """Ask Notify how each letter it took and has not yet said is posted (or failed) has fared,
+    in case a status callback never came. Returns how many were asked about; stops at the first
+    question Notify does not answer (the next run asks again)."""
+    notify = transports.letter
+    if not hasattr(notify, "status_of"):
+        return 0
+    open_letters = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.channel == Channel.LETTER, OutboxMessage.provider == notify.provider,
+        OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.provider_id.is_not(None)).order_by(OutboxMessage.id)).all()
+    asked = 0
+    for message in open_letters:
+        try:
+            report = notify.status_of(message.provider_id)
+        except SendFailed:
+            break
+        delivery_reports.record(message.provider_id, report, now)
+        asked += 1
+    return asked

@@ -12,9 +12,11 @@ from emergency.api.plan_schemas import PlanSchema
 from emergency.audit.models import AuditEvent
 from emergency.clock import utc_now
 from emergency.extensions import db
+from emergency.jobs import job_stats, run_job
 from emergency.outbox import sender
 from emergency.outbox.models import OutboxLetter, OutboxMessage
 from emergency.plans import service as plans
+from emergency.scheduling import LETTER_STATUSES, build_scheduler
 from tests.conftest import plan_payload
 from tests.console.client import words
 from tests.letter_pages import address_block, all_text, out_of_bounds, read_letter
@@ -159,3 +161,19 @@ def test_a_new_plan_made_active_is_posted_its_card_and_confirmation_when_the_set
     assert len(_letter_rows()) == 2  # only a plan's first activation posts anything
     page = words(cora.page(f"/console/plans/{plan.id}/letters"))
     assert page.count("Waiting to go") == 2
+
+
+def test_the_hourly_job_asks_notify_about_letters_whose_callback_never_came(app, cora, world, notify_stand_in):  # noqa: F811
+    notify_account(app, notify_stand_in, letters=True)
+    _post(cora, world.plan, "confirmation")
+    _send()
+    [letter] = notify_stand_in.letters()
+    notify_stand_in.set_status(letter, "received")  # Notify's printer posted it; its callback was lost
+    assert build_scheduler(app).get_job("letter-statuses") is not None
+    assert run_job(app, LETTER_STATUSES) is True
+    db.session.expire_all()
+    [(message, _)] = _letter_rows()
+    assert (message.status, message.provider_status) == ("delivered", "received")
+    assert run_job(app, LETTER_STATUSES) is True  # nothing left to ask about
+    assert job_stats(app)[LETTER_STATUSES.name].runs == 2
+    assert "Posted by Notify's printer" in words(cora.page(f"/console/plans/{world.plan.id}/letters"))
