@@ -95,7 +95,9 @@ def _review_list(now):
 def _review_texts(now):
     texted = reviews.text_carers_before_review(now)
     db.session.commit()
-    return f"{len(texted)} carer(s) reminded of their review"
+    posted = reviews.post_review_letters(now)  # carers with no mobile: the review letter by post
+    db.session.commit()
+    return f"{len(texted)} carer(s) reminded of their review by text, {len(posted)} by post"
 
 
 def _letter_statuses(now):

@@ -1,5 +1,6 @@
 """Letters by post: the outbox's letter channel (through GOV.UK Notify, or the console's print
-queue), and each letter's PDF, postage and plan.
+queue), and each letter's PDF, postage and plan; a review letter posted to a carer with no
+mobile is a notice of its own, sent once per plan per due date.
 
 Revision ID: 0020
 Revises: 0016
@@ -79,9 +80,18 @@ def upgrade():
         sa.PrimaryKeyConstraint('message_id', name=op.f('pk_outbox_letter')),
     )
     op.create_index(op.f('ix_outbox_letter_plan_id'), 'outbox_letter', ['plan_id'], unique=False)
+    _review_notice_kinds(('coordinators', 'carer', 'carer_letter'))
+
+
+def _review_notice_kinds(kinds):
+    with reflecting_past_the_username_index(), op.batch_alter_table('plan_review_notice', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_plan_review_notice_kind_known'), type_='check')
+        batch_op.create_check_constraint('kind_known', one_of('kind', kinds))
 
 
 def downgrade():
+    op.execute("DELETE FROM plan_review_notice WHERE kind = 'carer_letter'")
+    _review_notice_kinds(('coordinators', 'carer'))
     op.drop_index(op.f('ix_outbox_letter_plan_id'), table_name='outbox_letter')
     op.drop_table('outbox_letter')
     op.execute("DELETE FROM outbox_message WHERE channel = 'letter'")
