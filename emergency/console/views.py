@@ -268,7 +268,8 @@ def outbox_page():
     sent = db.session.scalars(outbox.messages().limit(MOST_LISTED)).all()
     return render_template("console/outbox.html", most=MOST_LISTED, messages=[
         {"message": m, "channel": CHANNELS.get(m.channel, m.channel), "why": purpose_words(m.purpose),
-         "status": status_words(m.status), "to": labelled_phone(m.to_number) if m.to_number else m.to_email,
+         "status": status_words(m.status),
+         "to": labelled_phone(m.to_number) if m.to_number else (m.to_email or "the address in it"),
          "through": PROVIDER_NAMES.get(m.provider, m.provider)}
         for m in sent])
 

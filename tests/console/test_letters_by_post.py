@@ -177,3 +177,10 @@ def test_the_hourly_job_asks_notify_about_letters_whose_callback_never_came(app,
     assert run_job(app, LETTER_STATUSES) is True  # nothing left to ask about
     assert job_stats(app)[LETTER_STATUSES.name].runs == 2
     assert "Posted by Notify's printer" in words(cora.page(f"/console/plans/{world.plan.id}/letters"))
+
+
+def test_a_letter_in_the_outbox_reads_as_a_letter_in_the_console(cora, world):
+    _post(cora, world.plan, "review")
+    page = words(cora.page("/console/outbox"))
+    assert ("Letter to the address in it: A letter about a plan, by post Waiting to go What it said Review letter, "
+            f"card {world.plan.card_number}") in page
