@@ -5,7 +5,7 @@ import io
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from emergency.extensions import db
 from emergency.outbox import delivery_reports
@@ -81,6 +81,18 @@ def mark_posted(message_ids: list[int], *, by_user_id: int, now) -> list[int]:
         marked.append(message_id)
     db.session.flush()
     return marked
+
+
+def forget_letters_about(plan_id: int) -> int:
+    """A plan erased: its letters' PDFs go, and letters not yet handed over are never sent.
+    Returns how many letters held a PDF."""
+    held = db.session.execute(update(OutboxLetter).where(OutboxLetter.plan_id == plan_id, OutboxLetter.pdf.is_not(None))
+                              .values(pdf=None).execution_options(synchronize_session=False)).rowcount
+    waiting = select(OutboxLetter.message_id).where(OutboxLetter.plan_id == plan_id)
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(waiting), OutboxMessage.status == OutboxStatus.PENDING)
+                       .values(status=OutboxStatus.CANCELLED, last_error="not sent: the plan was erased")
+                       .execution_options(synchronize_session=False))
+    return held
 
 
 def ask_notify_about_letters(now, transports: Transports) -> int:

@@ -16,6 +16,7 @@ from emergency.jobs import job_stats, run_job
 from emergency.outbox import sender
 from emergency.outbox.models import OutboxLetter, OutboxMessage
 from emergency.plans import service as plans
+from emergency.retention import erasure
 from emergency.scheduling import LETTER_STATUSES, build_scheduler
 from tests.conftest import plan_payload
 from tests.console.client import words
@@ -184,3 +185,16 @@ def test_a_letter_in_the_outbox_reads_as_a_letter_in_the_console(cora, world):
     page = words(cora.page("/console/outbox"))
     assert ("Letter to the address in it: A letter about a plan, by post Waiting to go What it said Review letter, "
             f"card {world.plan.card_number}") in page
+
+
+def test_erasing_a_plan_erases_its_letters_and_sends_none_still_waiting(cora, world):
+    plan = world.plan
+    _post(cora, plan, "card")
+    _send()  # in the print queue
+    _post(cora, plan, "confirmation")  # not yet handed over
+    erasure.erase_plan(plan, reason="erasure request ER-1", confirm=plan.card_number, by=world.coordinator,
+                       now=utc_now())
+    db.session.commit()
+    assert [(m.status, k.pdf) for m, k in _letter_rows()] == [("sent", None), ("cancelled", None)]
+    assert "No letters are waiting to be printed." in words(cora.page("/console/letters/print-queue"))
+    assert _send() == 0
