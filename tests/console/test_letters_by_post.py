@@ -3,6 +3,7 @@ Notify; posting one (confirmed first, audited, once); through GOV.UK Notify (the
 API, reached by the real client), whose status callbacks then show on the plan; and, without
 Notify, the print queue: every waiting letter as one PDF, then marked posted."""
 import io
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -13,10 +14,14 @@ from emergency.audit.models import AuditEvent
 from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.jobs import job_stats, run_job
+from emergency.outbox import letters as outbox_letters
 from emergency.outbox import sender
 from emergency.outbox.models import OutboxLetter, OutboxMessage
 from emergency.plans import service as plans
+from emergency.plans.card_pdf import CardDetails, card_pdf
 from emergency.retention import erasure
+from emergency.retention import service as retention
+from emergency.retention.schedule import RetentionSchedule
 from emergency.scheduling import LETTER_STATUSES, build_scheduler
 from tests.conftest import plan_payload
 from tests.console.client import words
@@ -198,3 +203,20 @@ def test_erasing_a_plan_erases_its_letters_and_sends_none_still_waiting(cora, wo
     assert [(m.status, k.pdf) for m, k in _letter_rows()] == [("sent", None), ("cancelled", None)]
     assert "No letters are waiting to be printed." in words(cora.page("/console/letters/print-queue"))
     assert _send() == 0
+
+
+def test_a_letter_notify_will_not_take_fails_and_says_why(app, world, notify_stand_in):  # noqa: F811
+    notify_account(app, notify_stand_in, letters=True)
+    card_only = card_pdf(CardDetails(carer_first_name="Margaret", card_number=world.plan.card_number,
+                                     line_number="0113 496 0500"))  # card-sized pages, not A4
+    outbox_letters.queue_letter(key="not-a4", pdf=card_only, description="The card alone", postage="first",
+                                plan_id=world.plan.id, kind="card", now=utc_now())
+    db.session.commit()
+    _send()
+    [(message, kept)] = _letter_rows()
+    assert message.status == "failed" and "letter-not-a4-portrait-oriented" in message.last_error
+    assert notify_stand_in.letters() == [] and kept.pdf is not None  # kept: nobody has it yet
+    retention.run(utc_now() + timedelta(days=91), RetentionSchedule.from_settings(app.config))
+    db.session.commit()
+    db.session.expire_all()
+    assert kept.pdf is None  # the retention schedule takes it with the message's words
