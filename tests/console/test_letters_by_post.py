@@ -167,6 +167,10 @@ def test_a_new_plan_made_active_is_posted_its_card_and_confirmation_when_the_set
     assert len(_letter_rows()) == 2  # only a plan's first activation posts anything
     page = words(cora.page(f"/console/plans/{plan.id}/letters"))
     assert page.count("Waiting to go") == 2
+    created_active = plans.create_plan(PlanSchema().load(plan_payload()), by=world.coordinator, now=utc_now())
+    db.session.commit()
+    assert sorted(kept.kind for _, kept in _letter_rows() if kept.plan_id == created_active.id) == [
+        "card", "confirmation"]
 
 
 def test_the_hourly_job_asks_notify_about_letters_whose_callback_never_came(app, cora, world, notify_stand_in):  # noqa: F811
