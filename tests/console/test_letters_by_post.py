@@ -4,8 +4,11 @@ API, reached by the real client), whose status callbacks then show on the plan; 
 Notify, the print queue: every waiting letter as one PDF, then marked posted."""
 import io
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -224,3 +227,16 @@ def test_a_letter_notify_will_not_take_fails_and_says_why(app, world, notify_sta
     db.session.commit()
     db.session.expire_all()
     assert kept.pdf is None  # the retention schedule takes it with the message's words
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chosen=st.lists(st.text(max_size=30), max_size=4), kind=st.text(min_size=1, max_size=20), person=st.text(max_size=8))
+@example(chosen=["\x00", "99999999999999999999"], kind="gp", person="٣")  # a NUL, a huge id, an Arabic-Indic digit
+def test_whatever_is_sent_to_the_letter_pages_they_answer_without_a_server_error(cora, world, chosen, kind, person):
+    plan = world.plan
+    responses = [cora.submit("/console/letters/print-queue/posted", letter=chosen),
+                 cora.client.get(f"/console/plans/{plan.id}/letters/{quote(kind, safe='')}.pdf",
+                                 query_string={"person": person}),
+                 cora.client.get(f"/console/plans/{plan.id}/letters/{quote(kind, safe='')}/post")]
+    for response in responses:
+        assert response.status_code in (200, 302, 400, 404), response.status_code
