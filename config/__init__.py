@@ -86,6 +86,14 @@ class Config:
         self.NOTIFY_SMS_SENDER_ID = self._text("NOTIFY_SMS_SENDER_ID")
         # The bearer token Notify puts on its callbacks (received texts, delivery receipts).
         self.NOTIFY_CALLBACK_TOKEN = self._text("NOTIFY_CALLBACK_TOKEN")
+        # Letters by post (docs/letters.md): "notify" posts them through Notify's precompiled letters
+        # (the default when NOTIFY_API_KEY is set), "print_queue" keeps them in the console's print
+        # queue to print and post by hand (the default without Notify).
+        self.LETTERS_VIA = self._text("LETTERS_VIA", "notify" if self.NOTIFY_API_KEY else "print_queue")
+        # Notify's postage for letters: first, second or economy.
+        self.LETTER_POSTAGE = self._text("LETTER_POSTAGE", "second")
+        # "1": a plan's confirmation letter (with its card) is posted when the plan is first made active.
+        self.POST_LETTERS_ON_ACTIVATION = self._text("POST_LETTERS_ON_ACTIVATION", "0") == "1"
         # How long Twilio may fail every text before new and retried texts go through Notify.
         self.SMS_FAILOVER_SECONDS = self._whole_number("SMS_FAILOVER_SECONDS", 60)
 
@@ -158,6 +166,14 @@ class Config:
         if self.LOAD_DEMO_DATA and not self.COUNCIL_NAME:
             self.COUNCIL_NAME = DEMO_COUNCIL_NAME
 
+    def check_letter_settings(self):
+        if self.LETTERS_VIA not in ("notify", "print_queue"):
+            raise RuntimeError(f"LETTERS_VIA must be notify or print_queue, got {self.LETTERS_VIA!r}")
+        if self.LETTERS_VIA == "notify" and not self.NOTIFY_API_KEY:
+            raise RuntimeError("LETTERS_VIA is notify, but NOTIFY_API_KEY is not set (docs/letters.md)")
+        if self.LETTER_POSTAGE not in ("first", "second", "economy"):
+            raise RuntimeError(f"LETTER_POSTAGE must be first, second or economy, got {self.LETTER_POSTAGE!r}")
+
     def _text(self, name, default=None):
         value = self._environ.get(name)
         return default if value in (None, "") else value
@@ -188,6 +204,7 @@ class Config:
             raise RuntimeError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {self.LOG_LEVEL!r}")
         self.check_rota_settings()
         self.check_notify_settings()
+        self.check_letter_settings()
         self.check_branding()
         if self.SMTP_URL:
             from emergency.outbox.smtp_transport import smtp_settings

@@ -57,6 +57,7 @@ SECTIONS = [
                                    "console.import_shifts", "console.patterns_page", "console.pattern_form",
                                    "console.end_pattern", "console.officer", "console.deactivate_officer"), "editors"),
     ("Outbox", "console.outbox_page", ("console.outbox_page",), "editors"),
+    ("Print queue", "console.print_queue", ("console.print_queue",), "editors"),
     ("Opt-outs", "console.opt_outs_page", ("console.opt_outs_page",), "editors"),
     ("Reports", "reports.report_page", ("reports.",), "editors"),
     ("People", "console.people_page", ("console.people_page", "console.person_page", "console.create_person"), "admins"),
@@ -267,7 +268,8 @@ def outbox_page():
     sent = db.session.scalars(outbox.messages().limit(MOST_LISTED)).all()
     return render_template("console/outbox.html", most=MOST_LISTED, messages=[
         {"message": m, "channel": CHANNELS.get(m.channel, m.channel), "why": purpose_words(m.purpose),
-         "status": status_words(m.status), "to": labelled_phone(m.to_number) if m.to_number else m.to_email,
+         "status": status_words(m.status),
+         "to": labelled_phone(m.to_number) if m.to_number else (m.to_email or "the address in it"),
          "through": PROVIDER_NAMES.get(m.provider, m.provider)}
         for m in sent])
 

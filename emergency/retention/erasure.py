@@ -21,6 +21,7 @@ from emergency.extensions import db
 from emergency.incidents.messages import readable_phone
 from emergency.incidents.models import Incident
 from emergency.incidents.vocabulary import LIVE_STATUSES
+from emergency.outbox import letters as outbox_letters
 from emergency.outbox.models import OutboxMessage, OutboxStatus
 from emergency.plans.consent_models import ConsentRequest
 from emergency.plans.models import ContingencyPlan, PlanVersion
@@ -56,6 +57,7 @@ def erase_plan(plan: ContingencyPlan, *, reason: str, confirm: str, by, now) -> 
     personal = _what_names_the_plans_people(plan)
     _forget_replay_answers_naming(personal)
     _redact_consent_and_messages(plan, personal)
+    outbox_letters.forget_letters_about(plan.id)  # a letter's PDF holds the plan
     incident_ids = list(db.session.scalars(
         select(Incident.id).where(Incident.plan_id == plan.id, Incident.status.not_in(LIVE_STATUSES))))
     anonymised = anonymise_incidents(incident_ids, now, keep_plan_link=True)

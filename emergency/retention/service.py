@@ -13,7 +13,7 @@ from sqlalchemy import String, and_, cast, delete, func, literal, null, or_, sel
 from emergency.extensions import db
 from emergency.incidents.models import DetailsLink, HandOver, Incident, IncidentEvent, Page
 from emergency.incidents.vocabulary import CLOSED_STATUSES, PageStatus
-from emergency.outbox.models import OutboxMessage, OutboxStatus
+from emergency.outbox.models import OutboxLetter, OutboxMessage, OutboxStatus
 from emergency.retention.schedule import ERASED_TEXT, REDACTED_BODY, RetentionSchedule, due_before
 from emergency.rota.models import CalendarFeed
 from emergency.telephony.models import InboundRequest
@@ -80,7 +80,12 @@ def _purge_replay_records(before) -> int:
 
 
 def _redact_outbox_bodies(before) -> int:
-    # A message still waiting to go, or in the provider's hands, keeps its words.
+    # A message still waiting to go, or in the provider's hands, keeps its words. A letter's PDF
+    # (a copy of the plan, kept only until the letter leaves) goes with its message's words.
+    settled = select(OutboxMessage.id).where(OutboxMessage.created_at < before,
+                                             OutboxMessage.status.not_in((OutboxStatus.PENDING, OutboxStatus.SENDING)))
+    db.session.execute(update(OutboxLetter).where(OutboxLetter.message_id.in_(settled), OutboxLetter.pdf.is_not(None))
+                       .values(pdf=None).execution_options(synchronize_session=False))
     return db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.created_at < before, OutboxMessage.status.not_in((OutboxStatus.PENDING, OutboxStatus.SENDING)),
