@@ -45,6 +45,8 @@ class Purpose(StrEnum):
     CONSENT = "consent"  # a contact asked to agree to be named in a plan
     REVIEW_LIST = "review_list"  # coordinators: plans due for review
     REVIEW_REMINDER = "review_reminder"  # a carer: their plan is due for review
+    MOBILE_CODE = "mobile_code"  # a carer applying or reviewing online: the code that confirms their mobile
+    APPLICATION_DECISION = "application_decision"  # a carer: their application was approved or declined
 
 
 CHANNELS = values_of(Channel)
