@@ -23,7 +23,7 @@ def guard():
     g.home_url = url_for("public.start")
     if request.method == "POST":
         sent = request.form.get("csrf", "")
-        if not isinstance(sent, str) or not hmac.compare_digest(sent, session["csrf"]):
+        if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), session["csrf"].encode()):
             return render_template("public/problem.html", problem="expired"), 400
     return None
 
