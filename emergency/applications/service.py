@@ -95,7 +95,7 @@ def working_days_between(start: date, end: date, bank_holidays, office_days=froz
     return days
 
 
-def _move(application: Application, status: str, *, by, now, allowed_from) -> None:
+def move(application: Application, status: str, *, by, now, allowed_from) -> None:
     if application.status not in allowed_from:
         raise Conflict(f"this {application.kind.replace('_', ' ')} is already {application.status.replace('_', ' ')}",
                        field="status")
@@ -106,11 +106,11 @@ def _move(application: Application, status: str, *, by, now, allowed_from) -> No
 
 
 def start_review(application: Application, *, by, now) -> None:
-    _move(application, ApplicationStatus.IN_REVIEW, by=by, now=now, allowed_from=(ApplicationStatus.NEW,))
+    move(application, ApplicationStatus.IN_REVIEW, by=by, now=now, allowed_from=(ApplicationStatus.NEW,))
 
 
 def withdraw(application: Application, *, by, now) -> None:
-    _move(application, ApplicationStatus.WITHDRAWN, by=by, now=now, allowed_from=OPEN_STATUSES)
+    move(application, ApplicationStatus.WITHDRAWN, by=by, now=now, allowed_from=OPEN_STATUSES)
 
 
 def record_viewed(application: Application, *, by, now) -> None:
