@@ -3,7 +3,7 @@ client address, found by the token the browser keeps, answered page by page."""
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from emergency.applications.limits import may_start
 from emergency.applications.models import ApplicationDraft
@@ -76,5 +76,3 @@ def mobile_confirmed(draft: ApplicationDraft) -> bool:
     return bool(mobile) and draft.confirmed_mobile == mobile
 
 
-def delete_unsent(before) -> int:
-    return db.session.execute(delete(ApplicationDraft).where(ApplicationDraft.created_at < before)).rowcount

@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from emergency.audit import service as audit
 from emergency.errors import Conflict, RuleBroken
+from emergency.applications import retention as front_door
 from emergency.extensions import db
 from emergency.incidents.messages import readable_phone
 from emergency.incidents.models import Incident
@@ -60,6 +61,8 @@ def erase_plan(plan: ContingencyPlan, *, reason: str, confirm: str, by, now) -> 
         select(Incident.id).where(Incident.plan_id == plan.id, Incident.status.not_in(LIVE_STATUSES))))
     anonymised = anonymise_incidents(incident_ids, now, keep_plan_link=True)
     versions = db.session.execute(delete(PlanVersion).where(PlanVersion.plan_id == plan.id)).rowcount
+    # The application the plan was made from, and any review changes, hold the same answers.
+    front_door.delete_applications_of_plan(plan.id)
     plan = db.session.get(ContingencyPlan, plan.id)  # fresh after the bulk changes
     _blank(plan, now)
     db.session.flush()
