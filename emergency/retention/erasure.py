@@ -15,9 +15,9 @@ from xml.sax.saxutils import escape
 
 from sqlalchemy import delete, func, or_, select, update
 
+from emergency.applications import retention as front_door
 from emergency.audit import service as audit
 from emergency.errors import Conflict, RuleBroken
-from emergency.applications import retention as front_door
 from emergency.extensions import db
 from emergency.incidents.messages import readable_phone
 from emergency.incidents.models import Incident

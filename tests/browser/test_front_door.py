@@ -96,7 +96,7 @@ def test_a_carer_applies_confirms_their_mobile_and_a_coordinator_approves(server
     carer.get_by_label("How can someone get in?").fill("Key safe by the back door")
     go_on(carer)
 
-    for index, (name, number) in enumerate(zip(("Susan Hughes", "Tom Baker", "Priya Shah"), CONTACTS)):
+    for index, (name, number) in enumerate(zip(("Susan Hughes", "Tom Baker", "Priya Shah"), CONTACTS, strict=True)):
         carer.get_by_label("Their full name").fill(name)
         carer.get_by_label("Their relationship to you").fill("family")
         carer.get_by_label("Their mobile number").fill(number)
