@@ -95,6 +95,12 @@ def working_days_between(start: date, end: date, bank_holidays, office_days=froz
     return days
 
 
+def office_weekdays(office_hours) -> frozenset[int]:
+    """The office's days (mon, tue, ...) as weekday numbers (Monday is 0), for working days."""
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    return frozenset(names.index(day) for day in office_hours.days)
+
+
 def move(application: Application, status: str, *, by, now, allowed_from) -> None:
     if application.status not in allowed_from:
         raise Conflict(f"this {application.kind.replace('_', ' ')} is already {application.status.replace('_', ' ')}",

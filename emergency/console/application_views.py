@@ -8,6 +8,7 @@ from emergency.api.plan_schemas import WEEKDAYS, PlanSchema
 from emergency.applications import decisions
 from emergency.applications import service as applications
 from emergency.applications.models import Application
+from emergency.applications.report import CONFIRM_WITHIN_WORKING_DAYS
 from emergency.applications.vocabulary import DECLINE_REASONS, OPEN_STATUSES, ApplicationStatus
 from emergency.clock import local_date, utc_now
 from emergency.console import messages, plan_form
@@ -17,15 +18,12 @@ from emergency.console.views import blp
 from emergency.errors import DomainError
 from emergency.extensions import db
 from emergency.plans import service as plans
-from emergency.rota.calendar import WEEKDAYS as DAY_NAMES
 from emergency.rota.settings import bank_holidays, office_hours
 
 SHOWN = {"open": OPEN_STATUSES, "approved": (ApplicationStatus.APPROVED,),
          "declined": (ApplicationStatus.DECLINED,), "withdrawn": (ApplicationStatus.WITHDRAWN,)}
 DECLINE_FIELDS = {"reason": messages.Field("The reason", "a reason", verb="Select"),
                   "words": messages.Field("Your own words", "your own words")}
-# Hertfordshire's promise, which the reports measure: confirmed within 7 working days.
-CONFIRM_WITHIN_WORKING_DAYS = 7
 
 
 def _application(application_id: int) -> Application:
@@ -37,7 +35,7 @@ def _application(application_id: int) -> Application:
 
 def working_days_waited(application: Application, now) -> int:
     config = current_app.config
-    office_days = frozenset(DAY_NAMES.index(day) for day in office_hours(config).days)
+    office_days = applications.office_weekdays(office_hours(config))
     end = application.status_changed_at if application.status not in OPEN_STATUSES else now
     return applications.working_days_between(local_date(application.received_at), local_date(end),
                                              bank_holidays(config["BANK_HOLIDAY_REGION"]), office_days)

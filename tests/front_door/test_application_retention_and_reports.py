@@ -1,7 +1,7 @@
-"""The daily retention job and the front door: declined and withdrawn applications go after the
+"""The daily retention job, the reports and the front door: declined and withdrawn applications go after the
 setting's months (a day before: kept), approved ones stay with their plan until it is erased;
 drafts never sent go after a day, texted codes after two."""
-from datetime import timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -9,6 +9,8 @@ from emergency.api.plan_schemas import PlanSchema
 from emergency.applications.models import Application, ApplicationDraft, MobileCode
 from emergency.extensions import db
 from emergency.plans import service as plans
+from emergency.reports.figures import Period
+from emergency.reports.service import build_report
 from emergency.retention import service
 from emergency.retention.erasure import erase_plan
 from emergency.retention.schedule import RetentionSchedule, months_before
@@ -66,3 +68,24 @@ def test_erasing_a_plan_deletes_the_application_it_was_made_from(app):
     erase_plan(plan, reason="request 12", confirm=plan.card_number, by=None, now=NOW)
     db.session.commit()
     assert db.session.scalars(select(Application)).all() == []
+
+
+def test_the_report_counts_applications_received_approved_declined_and_confirmed_within_seven_working_days(app):
+    def at(day, hour=10):
+        return datetime(2026, 3, day, hour, tzinfo=timezone.utc)
+
+    for reference, received, status, changed in (
+        ("APPR-FAST", at(2), "approved", at(11)),       # Mon 2 to Wed 11 March: 7 working days
+        ("APPR-SLOW", at(2), "approved", at(12)),       # to Thu 12: 8
+        ("DECL-INED", at(3), "declined", at(4)),
+        ("WAIT-INGS", at(20), "new", at(20)),
+    ):
+        application = _application(reference, status, changed)
+        application.received_at = received
+    _application("PREV-YEAR", "approved", datetime(2025, 12, 1, tzinfo=timezone.utc)).received_at = datetime(
+        2025, 11, 1, tzinfo=timezone.utc)
+    db.session.commit()
+    report = build_report(Period(date(2026, 3, 1), date(2026, 3, 31)), datetime(2026, 4, 15, tzinfo=timezone.utc))
+    assert report.table("applications").rows == [
+        ["Received in the period", 4], ["Approved in the period", 2], ["Declined in the period", 1],
+        ["Approved within 7 working days (%)", 50.0]]
