@@ -45,6 +45,8 @@ def decline(application: Application, reason: str, words: str, *, by, now, call:
     words = (words or "").strip()
     if len(words) > MOST_DECLINE_WORDS:
         raise RuleBroken(f"keep your own words under {MOST_DECLINE_WORDS} characters", field="words")
+    if "\x00" in words:
+        raise RuleBroken("your own words must not contain NUL characters", field="words")
     if reason == "other" and not words:
         raise RuleBroken("say why in your own words", field="words")
     move(application, ApplicationStatus.DECLINED, by=by, now=now, allowed_from=OPEN_STATUSES)

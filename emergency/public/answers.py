@@ -150,7 +150,7 @@ def read_referred_carer(values: dict) -> tuple[dict | None, list[str]]:
     carer, wrong = _load(CarerSchema(), _nested(values, ("name", "mobile", "landline", "address.line1",
                                                          "address.line2", "address.town", "address.postcode")))
     cares_for = values.get("cares_for", "").strip()
-    if not cares_for:
+    if not cares_for or "\x00" in cares_for:
         wrong.append("cares_for")
     if values.get("consent") != "yes":
         wrong.append("consent")

@@ -144,3 +144,46 @@ def test_a_carer_applies_confirms_their_mobile_and_a_coordinator_approves(server
     card = PdfReader(io.BytesIO(coordinator.request.get(f"{server.url}{card_url}").body()))
     assert "Margaret" in "".join(page.extract_text() for page in card.pages)
     assert broken == []
+
+
+def test_a_professional_refers_a_carer_and_a_coordinator_declines_an_application(server, browser):
+    broken = []
+    referrer = watched(browser.new_context(viewport={"width": 320, "height": 800}).new_page(), broken)
+    referrer.goto(f"{server.url}/apply")
+    referrer.get_by_role("link", name="Refer a carer").click()
+    checked(referrer)
+    go_on(referrer, "Start now")
+    referrer.get_by_label("Your full name").fill("Dr Anna Patel")
+    referrer.get_by_label("Your role").fill("GP")
+    referrer.get_by_label("Your organisation").fill("Hyde Park Surgery")
+    referrer.get_by_label("Your phone number").fill("0113 496 0301")
+    go_on(referrer)
+    referrer.get_by_label("The carer's full name").fill("Joan Smith")
+    referrer.get_by_label("The carer's landline number").fill("0113 496 0855")
+    referrer.get_by_label("Address line 1").fill("3 Cardigan Road")
+    referrer.get_by_label("Town or city").fill("Leeds")
+    referrer.get_by_label("Postcode").fill("LS6 3AG")
+    referrer.get_by_label("Who do they care for?").fill("Her son, Daniel")
+    go_on(referrer)  # the carer's agreement is not yet ticked
+    assert "Confirm the carer agreed to be contacted" in referrer.locator(".govuk-error-summary").inner_text()
+    referrer.get_by_label("The carer agreed to be contacted").check()
+    go_on(referrer)
+    go_on(referrer, "Send the referral")
+    reference = referrer.locator(".govuk-panel strong").inner_text()
+
+    coordinator = watched(browser.new_context().new_page(), broken)
+    logged_in(coordinator, server, "cora", PASSWORD)
+    coordinator.goto(f"{server.url}/console/applications")
+    checked(coordinator)
+    coordinator.get_by_role("link", name=reference).click()
+    checked(coordinator)
+    assert "Dr Anna Patel" in coordinator.locator("main").inner_text()
+    coordinator.get_by_label("You live outside the area the line covers.").check()
+    coordinator.get_by_role("button", name="Decline and text the carer").click()
+    coordinator.wait_for_load_state()
+    assert "The carer gave no mobile: phone or write to them." in banner(coordinator).inner_text()
+    checked(coordinator)
+    coordinator.goto(f"{server.url}/console/applications?show=declined")
+    checked(coordinator)
+    assert reference in coordinator.locator("main").inner_text()
+    assert broken == []

@@ -7,8 +7,10 @@ from datetime import date, datetime, timezone
 
 import pytest
 from freezegun import freeze_time
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from emergency.applications.models import Application
 from emergency.applications.service import working_days_between
@@ -118,3 +120,21 @@ def test_a_professional_refers_a_carer_and_the_referral_shows_in_the_queue(app, 
     page = words(cora.page(f"/console/applications/{referral.id}"))
     assert "Referred by Name Dr Anna Patel" in page and "The carer agreed to be contacted Yes" in page
     assert texts_to("+441134960801") == []
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(reason=st.text(max_size=20) | st.sampled_from(["other", "outside_area"]), words_typed=st.text(max_size=400),
+       action=st.text(max_size=20))
+@example(reason="other", words_typed="\x00", action="add:contacts")
+def test_whatever_a_coordinator_sends_to_an_application_there_is_no_server_error(app, cora, reason, words_typed,
+                                                                                    action):
+    application = db.session.scalars(select(Application)).first() or _applied(app)
+    for path, fields in ((f"/console/applications/{application.id}/decline", {"reason": reason, "words": words_typed}),
+                         (f"/console/applications/{application.id}/plan", {"action": action, "carer.name": words_typed}),
+                         (f"/console/applications/{application.id}/email", {}),
+                         (f"/console/applications/{application.id}/review", {})):
+        response = cora.submit(path, **fields)
+        assert response.status_code in (200, 302, 409, 422), (path, response.status_code)
+    db.session.rollback()
+    db.session.execute(update(Application).values(status="new"))
+    db.session.commit()
