@@ -157,6 +157,20 @@ class Config:
         self.RETENTION_INCIDENT_YEARS = self._whole_number("RETENTION_INCIDENT_YEARS", 8)
         self.RETENTION_EXPIRED_TOKEN_DAYS = self._whole_number("RETENTION_EXPIRED_TOKEN_DAYS", 0)
         self.RETENTION_RUN_AT = self._text("RETENTION_RUN_AT", "03:30")
+        # The front door (docs/front-door.md): declined and withdrawn applications are deleted after
+        # this many months; unsent drafts after a day. The codes that confirm a carer's mobile last
+        # MOBILE_CODE_MINUTES and allow MOBILE_CODE_TRIES guesses; texts of codes are capped per
+        # number a day, per client address an hour, and in all an hour (against SMS pumping), and
+        # applications started per client address an hour. Public forms take at most
+        # FRONT_DOOR_MAX_REQUEST_BYTES.
+        self.APPLICATION_RETENTION_MONTHS = self._whole_number("APPLICATION_RETENTION_MONTHS", 6)
+        self.MOBILE_CODE_MINUTES = self._whole_number("MOBILE_CODE_MINUTES", 10)
+        self.MOBILE_CODE_TRIES = self._whole_number("MOBILE_CODE_TRIES", 5)
+        self.MOBILE_CODES_PER_NUMBER_PER_DAY = self._whole_number("MOBILE_CODES_PER_NUMBER_PER_DAY", 4)
+        self.MOBILE_CODES_PER_ADDRESS_PER_HOUR = self._whole_number("MOBILE_CODES_PER_ADDRESS_PER_HOUR", 6)
+        self.MOBILE_CODES_PER_HOUR = self._whole_number("MOBILE_CODES_PER_HOUR", 60)
+        self.APPLICATIONS_PER_ADDRESS_PER_HOUR = self._whole_number("APPLICATIONS_PER_ADDRESS_PER_HOUR", 10)
+        self.FRONT_DOOR_MAX_REQUEST_BYTES = self._whole_number("FRONT_DOOR_MAX_REQUEST_BYTES", 32 * 1024)
         self.LOAD_DEMO_DATA = self._text("LOAD_DEMO_DATA", self.LOAD_DEMO_DATA_DEFAULT) == "1"
         if self.LOAD_DEMO_DATA and self.FALLBACK_PHONE_NUMBER is None:
             # A newcomer's first emergency should show the whole escalation, fallback included.
@@ -197,7 +211,9 @@ class Config:
                      "CONSOLE_IDLE_MINUTES",
                      "KEPT_TEXT_ATTEMPTS",
                      "MAX_CONTENT_LENGTH", "CSV_IMPORT_MAX_LENGTH",
-                     "RETENTION_REPLAY_DAYS", "RETENTION_OUTBOX_BODY_DAYS", "RETENTION_INCIDENT_YEARS"):
+                     "RETENTION_REPLAY_DAYS", "RETENTION_OUTBOX_BODY_DAYS", "RETENTION_INCIDENT_YEARS",
+                     "APPLICATION_RETENTION_MONTHS", "MOBILE_CODE_MINUTES", "MOBILE_CODE_TRIES",
+                     "FRONT_DOOR_MAX_REQUEST_BYTES"):
             if getattr(self, name) < 1:
                 raise RuntimeError(f"{name} must be at least 1")
         if self.LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):

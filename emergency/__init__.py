@@ -86,7 +86,7 @@ def register_design_system(app):
 
 
 def register_pages(app):
-    from emergency import console, pages
+    from emergency import console, pages, public
     from emergency.incidents import details_views
     from emergency.reports import views as report_views
     from emergency.rota import feed_views
@@ -99,6 +99,7 @@ def register_pages(app):
     app.register_blueprint(details_views.blp)
     app.register_blueprint(console.blp)
     app.register_blueprint(report_views.blp)
+    app.register_blueprint(public.blp)
 
 
 def register_error_pages(app):

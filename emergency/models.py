@@ -1,4 +1,5 @@
 """Imports every model, so that metadata (and so Alembic) sees every table."""
+from emergency.applications.models import Application, ApplicationDraft, MobileCode  # noqa: F401
 from emergency.audit.models import AuditEvent  # noqa: F401
 from emergency.incidents.models import (  # noqa: F401
     DetailsLink,

@@ -47,6 +47,8 @@ class Purpose(StrEnum):
     REVIEW_LIST = "review_list"  # coordinators: plans due for review
     REVIEW_REMINDER = "review_reminder"  # a carer: their plan is due for review
     LETTER = "letter"  # a letter about a plan, by post (its kind is on the letter: emergency.outbox.letters)
+    MOBILE_CODE = "mobile_code"  # a carer applying or reviewing online: the code that confirms their mobile
+    APPLICATION_DECISION = "application_decision"  # a carer: their application was approved or declined
 
 
 CHANNELS = values_of(Channel)

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 from sqlalchemy import delete, func, or_, select, update
 
+from emergency.applications import retention as front_door
 from emergency.audit import service as audit
 from emergency.errors import Conflict, RuleBroken
 from emergency.extensions import db
@@ -62,6 +63,8 @@ def erase_plan(plan: ContingencyPlan, *, reason: str, confirm: str, by, now) -> 
         select(Incident.id).where(Incident.plan_id == plan.id, Incident.status.not_in(LIVE_STATUSES))))
     anonymised = anonymise_incidents(incident_ids, now, keep_plan_link=True)
     versions = db.session.execute(delete(PlanVersion).where(PlanVersion.plan_id == plan.id)).rowcount
+    # The application the plan was made from, and any review changes, hold the same answers.
+    front_door.delete_applications_of_plan(plan.id)
     plan = db.session.get(ContingencyPlan, plan.id)  # fresh after the bulk changes
     _blank(plan, now)
     db.session.flush()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy import String, and_, cast, delete, func, literal, null, or_, select, text, update
 
+from emergency.applications import retention as front_door
 from emergency.extensions import db
 from emergency.incidents.models import DetailsLink, HandOver, Incident, IncidentEvent, Page
 from emergency.incidents.vocabulary import CLOSED_STATUSES, PageStatus
@@ -30,6 +31,9 @@ class RetentionReport:
     incidents_anonymised: int = 0
     details_links_removed: int = 0
     calendar_feeds_removed: int = 0
+    applications_deleted: int = 0
+    unsent_applications_deleted: int = 0
+    mobile_codes_deleted: int = 0
     # Another worker was applying the schedule at the same moment and did the work.
     stood_aside: bool = False
 
@@ -47,6 +51,9 @@ def run(now, schedule: RetentionSchedule) -> RetentionReport:
         lambda: _count(report, "outbox_bodies_redacted", _redact_outbox_bodies(due.outbox_created)),
         lambda: _count(report, "details_links_removed", _remove_ended_details_links(due.token_ended)),
         lambda: _count(report, "calendar_feeds_removed", _remove_revoked_feeds(due.token_ended)),
+        lambda: _count(report, "applications_deleted", front_door.delete_closed_applications(due.application_closed)),
+        lambda: _count(report, "unsent_applications_deleted", front_door.delete_unsent_drafts(due.draft_started)),
+        lambda: _count(report, "mobile_codes_deleted", front_door.delete_old_codes(due.code_sent)),
     )
     for step in steps:
         if not _took_lock():

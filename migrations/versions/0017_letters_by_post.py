@@ -2,7 +2,7 @@
 queue), and each letter's PDF, postage and plan; a review letter posted to a carer with no
 mobile is a notice of its own, sent once per plan per due date.
 
-Revision ID: 0020
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-06 05:00:00
 
@@ -38,7 +38,7 @@ def one_of(column: str, values) -> str:
 
 
 # revision identifiers, used by Alembic.
-revision = '0020'
+revision = '0017'
 down_revision = '0016'
 branch_labels = None
 depends_on = None
