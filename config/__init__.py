@@ -149,6 +149,15 @@ class Config:
         self.RETENTION_INCIDENT_YEARS = self._whole_number("RETENTION_INCIDENT_YEARS", 8)
         self.RETENTION_EXPIRED_TOKEN_DAYS = self._whole_number("RETENTION_EXPIRED_TOKEN_DAYS", 0)
         self.RETENTION_RUN_AT = self._text("RETENTION_RUN_AT", "03:30")
+
+        # Emergency cover (docs/cover.md): how long cover may last without a coordinator's reason,
+        # the extra when a bank holiday falls within it, how long a provider has to answer an ask
+        # by text, how far back a start may be recorded, and the adult social care front door.
+        self.COVER_LIMIT_HOURS = self._whole_number("COVER_LIMIT_HOURS", 72)
+        self.COVER_BANK_HOLIDAY_EXTRA_HOURS = self._whole_number("COVER_BANK_HOLIDAY_EXTRA_HOURS", 24)
+        self.COVER_ASK_MINUTES = self._whole_number("COVER_ASK_MINUTES", 15)
+        self.COVER_START_GRACE_MINUTES = self._whole_number("COVER_START_GRACE_MINUTES", 60)
+        self.SOCIAL_CARE_EMAIL = self._text("SOCIAL_CARE_EMAIL")
         self.LOAD_DEMO_DATA = self._text("LOAD_DEMO_DATA", self.LOAD_DEMO_DATA_DEFAULT) == "1"
         if self.LOAD_DEMO_DATA and self.FALLBACK_PHONE_NUMBER is None:
             # A newcomer's first emergency should show the whole escalation, fallback included.

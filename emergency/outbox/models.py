@@ -45,6 +45,9 @@ class Purpose(StrEnum):
     CONSENT = "consent"  # a contact asked to agree to be named in a plan
     REVIEW_LIST = "review_list"  # coordinators: plans due for review
     REVIEW_REMINDER = "review_reminder"  # a carer: their plan is due for review
+    COVER_ASK = "cover_ask"  # a care provider asked to cover an incident
+    COVER_UPDATE = "cover_update"  # a provider, officer or carer told how cover stands
+    SOCIAL_CARE_REFERRAL = "social_care_referral"  # the council's adult social care front door, by email
 
 
 CHANNELS = values_of(Channel)
