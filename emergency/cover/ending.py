@@ -38,7 +38,7 @@ def end_cover(cover: Cover, *, outcome: str, note_text: str = "", ended_by: Ende
         queue_message(key=f"cover:{cover.id}:ended", channel=Channel.SMS, to_number=cover.provider.mobile,
                       purpose=Purpose.COVER_UPDATE, now=now, incident_id=incident.id,
                       body=texts.ended_to_provider(incident.plan_snapshot, cover.code))
-    tell.officers_of(incident, None, key=f"cover:{cover.id}:ended", now=now, on_duty=True,
+    tell.officers_of(incident, tell.arranger_id(cover), key=f"cover:{cover.id}:ended", now=now, on_duty=True,
                      body=texts.ended_to_officer(cover, incident))
     db.session.flush()
     return cover

@@ -39,3 +39,11 @@ def ranked_providers(snapshot: dict | None, capabilities) -> tuple[list[CareProv
         fits = covers_district(provider, district) and wanted <= set(provider.capability_list)
         (matching if fits else others).append(provider)
     return matching, others
+
+
+def district_warnings(snapshot: dict | None, chosen: dict[str, CareProvider]) -> dict[str, list[str]]:
+    """{field: [warning]} for each chosen provider that does not cover the plan's district:
+    allowed (the officer may know better), but said."""
+    district = district_of(snapshot)
+    return {field: [f"{provider.name} does not cover {district}"]
+            for field, provider in chosen.items() if not covers_district(provider, district)}

@@ -81,6 +81,6 @@ def home(sender: str, card_candidates, now) -> str | None:
                                         f"to confirm with the carer")
     audit.record("cover.home_text_from_another_number", user=None, now=now, plan_id=incident.plan_id,
                  actor="a texter", detail=f"incident {incident.id}, cover {cover.id}")
-    tell.officers_of(incident, None, key=f"cover:{cover.id}:home-claimed:{now:%Y%m%dT%H%M%S}", now=now, on_duty=True,
-                     body=texts.home_confirm_with_carer(sender, incident))
+    tell.officers_of(incident, tell.arranger_id(cover), key=f"cover:{cover.id}:home-claimed:{now:%Y%m%dT%H%M%S}",
+                     now=now, on_duty=True, body=texts.home_confirm_with_carer(sender, incident))
     return texts.home_to_confirm()

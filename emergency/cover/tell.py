@@ -1,7 +1,10 @@
 """Who hears about cover, through the one alert path (emergency.alerts): the officer or
 coordinator who arranged it, the accepter of the incident, and the duty officers on shift."""
+from sqlalchemy import select
+
 from emergency.alerts import service as alerts
 from emergency.alerts.reach import Addresses
+from emergency.cover.models import CoverAsk
 from emergency.extensions import db
 from emergency.incidents.models import Incident, Page
 from emergency.outbox.models import Channel, Purpose
@@ -38,3 +41,11 @@ def officers_of(incident: Incident, user_id: int | None, *, key: str, body: str,
                                       purpose=Purpose.COVER_UPDATE, now=now, incident_id=incident.id,
                                       subject=body.split(":")[0])
     return queued
+
+
+def arranger_id(cover) -> int | None:
+    """The login of whoever arranged the cover: the asker of the accepted ask, or who booked it by phone."""
+    if cover.ask_id:
+        ask = db.session.get(CoverAsk, cover.ask_id)
+        return ask.asked_by_user_id if ask else None
+    return db.session.scalar(select(User.id).where(User.username == cover.booked_by_user))

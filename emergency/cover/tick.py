@@ -66,8 +66,7 @@ def _send_reminders(now) -> int:
         cover = db.session.get(Cover, cover_id, populate_existing=True)
         incident = db.session.get(Incident, cover.incident_id)
         which = columns[-1].removeprefix("reminded_").removesuffix("_at")
-        ask = db.session.get(CoverAsk, cover.ask_id) if cover.ask_id else None
-        tell.officers_of(incident, ask.asked_by_user_id if ask else None, key=f"cover:{cover.id}:reminder-{which}",
+        tell.officers_of(incident, tell.arranger_id(cover), key=f"cover:{cover.id}:reminder-{which}",
                          now=now, on_duty=True, body=texts.reminder(cover, incident, local_zone(), now))
         note(incident, now, EventKind.NOTE, f"cover reminder ({which} before the end) sent")
         db.session.commit()
