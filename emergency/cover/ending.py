@@ -3,6 +3,7 @@ HOME), is extended past the limit, and is handed to adult social care. The calle
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import select
 
 from emergency.audit import service as audit
 from emergency.clock import local_zone
@@ -100,3 +101,8 @@ def refuse_resolve_while_live(incident: Incident) -> None:
     cover = live_cover(incident.id)
     if cover is not None:
         raise Conflict(f"cover by {cover.provider.name} is still live: end the cover first", field="status")
+
+
+def referrals_for(incident_id: int) -> list[SocialCareReferral]:
+    return list(db.session.scalars(select(SocialCareReferral).where(SocialCareReferral.incident_id == incident_id)
+                                   .order_by(SocialCareReferral.id)))
