@@ -68,6 +68,8 @@ def provider_page(provider_id=None):
              "active": provider.active if provider else True}
     data, problems = load_form(ProviderSchema(), typed, cover_words.PROVIDER)
     problems = {key.split(".")[0]: text for key, text in problems.items()}
+    if "districts" in problems and form["districts"].strip():
+        problems["districts"] = "Enter postcode districts only, like LS6, LS7: " + problems["districts"].split(";")[0]
     if problems:
         return _render(provider, form, problems, 422)
     try:
