@@ -69,7 +69,8 @@ def test_the_console_adds_a_provider_keeping_what_was_typed_when_it_is_wrong(cor
     assert refused.status_code == 422
     html = refused.get_data(as_text=True)
     summary = error_summary(html)
-    assert "Enter the hourly rate in pounds, like 24.50" in summary and "Enter postcode districts only, like LS6, LS7: 'LEEDS' is not" in summary
+    assert "Enter the hourly rate in pounds, like 24.50" in summary
+    assert "Enter postcode districts only, like LS6, LS7: 'LEEDS' is not" in summary
     assert 'value="LS6, Leeds"' in html and 'value="overnight" checked' in html
     saved = cora.submit("/console/providers/new", **{**form, "districts": "LS6, ls7", "hourly_rate": "24.50"})
     assert saved.status_code == 302
