@@ -84,9 +84,11 @@ def test_a_phone_booking_shows_on_the_incident_and_the_board_and_ends_with_an_ou
     live = db.session.scalar(select(Cover.id))
     with freeze_time(at(hours=3)):
         resolve = cora.submit(f"/console/incidents/{incident.id}/resolve", note="")
-        assert resolve.status_code == 409 and "is still live: end the cover first" in error_summary(resolve.get_data(as_text=True))
+        assert resolve.status_code == 409
+        assert "is still live: end the cover first" in error_summary(resolve.get_data(as_text=True))
         other = cora.submit(f"/console/incidents/{incident.id}/cover/{live}/end", outcome="other", outcome_note="")
-        assert other.status_code == 422 and "Say what happened when the outcome is other" in error_summary(other.get_data(as_text=True))
+        assert other.status_code == 422
+        assert "Say what happened when the outcome is other" in error_summary(other.get_data(as_text=True))
         ended = cora.submit(f"/console/incidents/{incident.id}/cover/{live}/end", outcome="hospital", outcome_note="")
         assert ended.status_code == 302
         page = words(cora.page(f"/console/incidents/{incident.id}"))
