@@ -11,6 +11,11 @@ from emergency.providers.vocabulary import Capability
 _DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 
 
+def _pounds_an_hour(value):
+    if not 0 <= value < 10000:
+        raise ValidationError("must be between 0 and 9999.99")
+
+
 class District(fields.String):
     """A postcode district, like LS6 or EN5."""
 
@@ -38,8 +43,8 @@ class ProviderSchema(Schema):
                             metadata={"description": "Postcode districts covered", "example": ["LS6", "LS7"]})
     capabilities = fields.List(fields.String(validate=validate.OneOf(values_of(Capability))), required=True,
                                validate=validate.Length(max=len(Capability)))
-    hourly_rate = fields.Decimal(required=True, places=2, as_string=True,
-                                 validate=validate.Range(min=0, max=999999), metadata={"example": "24.50"})
+    hourly_rate = fields.Decimal(required=True, places=2, as_string=True, validate=_pounds_an_hour,
+                                 metadata={"example": "24.50", "description": "Pounds an hour, 0 to 9999.99"})
     active = fields.Boolean(load_default=True)
     contract_ends_on = fields.Date(allow_none=True, load_default=None, validate=plausible_date)
 

@@ -11,8 +11,7 @@ PROVIDER = {
     "hourly_rate": Field("Hourly rate", "the hourly rate in pounds, like 24.50"),
     "contract_ends_on": Field("Contract ends", "the date the contract ends"),
     "_messages": {"Not a valid number.": "Enter the hourly rate in pounds, like 24.50",
-                  "Must be greater than or equal to 0 and less than or equal to 999999.":
-                      "Enter the hourly rate in pounds, like 24.50"},
+                  "must be between 0 and 9999.99": "Enter the hourly rate in pounds, like 24.50"},
 }
 _PERIOD = {
     "starts_at": Field("Start", "when cover starts, like 04/12/2026 18:00"),

@@ -7,6 +7,7 @@ from flask import current_app
 
 from emergency.clock import local_zone
 from emergency.reports import queries
+from emergency.reports.cover_section import cover_section
 from emergency.reports.figures import (
     CHANNELS,
     CONSENTS,
@@ -39,7 +40,7 @@ class Report:
         return next((t for s in self.sections for t in s.tables if t.key == key), None)
 
 
-SECTION_TITLES = {"plans": "Plans", "incidents": "Incidents", "rota": "Rota", "feedback": "Feedback"}
+SECTION_TITLES = {"plans": "Plans", "incidents": "Incidents", "rota": "Rota", "cover": "Cover", "feedback": "Feedback"}
 SECTION_NAMES = tuple(SECTION_TITLES)
 
 
@@ -54,6 +55,7 @@ def build_report(period: Period, now: datetime, zone: ZoneInfo | None = None,
         "plans": lambda: _plans(window, min(today, period.last)),
         "incidents": lambda: _incidents(window),
         "rota": lambda: _rota(window, period, zone),
+        "cover": lambda: cover_section(window),
         "feedback": lambda: _feedback(window),
     }
     return Report(period, now, [builders[name]() for name in SECTION_NAMES if name in only])
