@@ -44,7 +44,8 @@ class ProviderSchema(Schema):
     capabilities = fields.List(fields.String(validate=validate.OneOf(values_of(Capability))), required=True,
                                validate=validate.Length(max=len(Capability)))
     hourly_rate = fields.Decimal(required=True, places=2, as_string=True, validate=_pounds_an_hour,
-                                 metadata={"example": "24.50", "description": "Pounds an hour, 0 to 9999.99"})
+                                 metadata={"type": "string", "format": "decimal", "example": "24.50",
+                                           "description": "Pounds an hour, 0 to 9999.99, as a decimal string"})
     active = fields.Boolean(load_default=True)
     contract_ends_on = fields.Date(allow_none=True, load_default=None, validate=plausible_date)
 
