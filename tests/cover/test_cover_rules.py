@@ -185,3 +185,14 @@ def test_a_referral_emails_the_front_door_without_health_details(cover_world, ac
 def test_a_duty_officer_does_not_see_cover_for_an_incident_they_were_not_asked_about(app, accepted, duty_officer):
     assert duty_officer.get(f"/api/v1/incidents/{accepted.id}/cover").status_code == 404
     assert db.session.scalar(select(Page.id)) is not None
+
+
+def test_the_accepter_texting_done_while_cover_is_live_leaves_the_incident_open(cover_world, accepted, cora_api, phone):
+    with freeze_time(at(minutes=10)):
+        cora_api.post(f"/api/v1/incidents/{accepted.id}/cover/bookings", json={
+            "provider_id": cover_world.acme.id, "starts_at": iso(at(minutes=10)), "ends_at": iso(at(hours=24))})
+    with freeze_time(at(hours=1)):
+        reply = phone.text(SUSAN, "DONE")
+    assert "care cover is still in place" in reply.get_data(as_text=True)
+    db.session.expire_all()
+    assert accepted.status == "accepted"
