@@ -12,7 +12,7 @@ from emergency.api.provider_schemas import (
 )
 from emergency.clock import local_zone, utc_now
 from emergency.console import cover_words
-from emergency.console.forms import load_form, service_problem
+from emergency.console.forms import load_form, service_problem, whole_number
 from emergency.console.views import INCIDENT_PAGE_PARTS, _render_incident, _visible_incident, blp
 from emergency.cover import ending, matching
 from emergency.cover import service as cover
@@ -82,7 +82,8 @@ def cover_ask(incident_id):
     form = {name: request.form.get(name, "") for name in (*PERIOD_FIELDS, "mode")}
     form["provider_ids"] = request.form.getlist("provider_ids")
     form["capabilities"] = request.form.getlist("capabilities")
-    typed = {**form, "provider_ids": [int(p) if p.isdigit() else p for p in form["provider_ids"]] or ""}
+    typed = {**form, "provider_ids": [p if whole_number(p) is None else whole_number(p) for p in form["provider_ids"]]
+             or ""}
     data, problems = load_form(AskProvidersSchema(), typed, cover_words.ASK)
     if problems:
         return _render_arrange(incident, ask_form=form, problems=_field_problems(problems), which="ask", status=422)
