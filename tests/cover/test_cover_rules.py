@@ -9,12 +9,15 @@ from sqlalchemy import select
 
 from emergency.audit.models import AuditEvent
 from emergency.clock import utc_now
+from emergency.cover import ending
+from emergency.cover import service as cover
 from emergency.cover import tick as cover_tick
-from emergency.cover.models import Cover, CoverAsk
+from emergency.cover.models import Cover, CoverAsk, SocialCareReferral
 from emergency.extensions import db
 from emergency.incidents import service as incidents
 from emergency.incidents.models import Page
 from emergency.outbox.models import OutboxMessage
+from emergency.retention.service import anonymise_incidents
 from emergency.users.service import issue_token
 from tests.conftest import ApiUser
 from tests.cover.conftest import ACME_MOBILE, BRIGHT_MOBILE, STRANGER
@@ -196,3 +199,24 @@ def test_the_accepter_texting_done_while_cover_is_live_leaves_the_incident_open(
     assert "care cover is still in place" in reply.get_data(as_text=True)
     db.session.expire_all()
     assert accepted.status == "accepted"
+
+
+def test_anonymising_an_incident_removes_covers_free_text_and_keeps_what_reports_count(cover_world, accepted):
+    with freeze_time(at(minutes=10)):
+        booked = cover.book_by_phone(accepted, {"provider_id": cover_world.acme.id, "starts_at": at(minutes=10),
+                                                "ends_at": at(hours=90), "note": "spoke to Jo, who knows Arthur",
+                                                "extension_reason": "Margaret's operation is on Monday"},
+                                     user=cover_world.coordinator, now=utc_now())
+        ending.refer(accepted, "Arthur's dementia is worse", user=cover_world.coordinator, now=utc_now())
+        ending.end_cover(booked, outcome="other", note_text="Arthur went to his son's", ended_by="console",
+                         name="cora", now=utc_now())
+        incidents.resolve(accepted, utc_now(), by="cora")
+        db.session.commit()
+        anonymise_incidents([accepted.id], utc_now(), keep_plan_link=False)
+        db.session.commit()
+    booked = db.session.get(Cover, booked.id)
+    assert (booked.note, booked.outcome_note, booked.extension_reason) == ("", None, "")
+    assert (booked.outcome, booked.provider_id, booked.extended_at is not None) == ("other", cover_world.acme.id, True)
+    assert db.session.scalar(select(SocialCareReferral.note)) == ""
+    bodies = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.incident_id == accepted.id)).all()
+    assert bodies and not any("Acme" in body or "LS6" in body for body in bodies)
