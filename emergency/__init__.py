@@ -69,11 +69,11 @@ def register_outbox(app):
 
 
 def register_cover(app):
-    from emergency.cover.ending import refuse_resolve_while_live
-    from emergency.incidents.service import RESOLVE_CHECKS
+    from emergency.cover.ending import refuse_closing_while_live
+    from emergency.incidents.service import CLOSE_CHECKS
 
-    if refuse_resolve_while_live not in RESOLVE_CHECKS:
-        RESOLVE_CHECKS.append(refuse_resolve_while_live)
+    if refuse_closing_while_live not in CLOSE_CHECKS:
+        CLOSE_CHECKS.append(refuse_closing_while_live)
 
 
 def register_wording(app):

@@ -96,8 +96,8 @@ def refer(incident: Incident, note_text: str, *, user, now) -> SocialCareReferra
     return referral
 
 
-def refuse_resolve_while_live(incident: Incident) -> None:
-    """The incident is not resolved while cover is live (incidents.service calls this)."""
+def refuse_closing_while_live(incident: Incident) -> None:
+    """The incident is not resolved or cancelled while cover is live (incidents.service calls this)."""
     cover = live_cover(incident.id)
     if cover is not None:
         raise Conflict(f"cover by {cover.provider.name} is still live: end the cover first", field="status")

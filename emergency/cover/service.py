@@ -203,6 +203,9 @@ def _too_late(ask: CoverAsk, incident: Incident, now) -> bool:
 def no_answer(ask: CoverAsk, now, *, timed_out: bool) -> None:
     """A decline or a timeout: the next provider is asked (one at a time), the officer told."""
     incident = db.session.get(Incident, ask.incident_id)
+    if incident.status != IncidentStatus.ACCEPTED:  # closed meanwhile: nobody else is asked or told
+        ask.status, ask.answered_at = (AskStatus.CLOSED, None) if timed_out else (AskStatus.DECLINED, now)
+        return
     ask.status, ask.answered_at = (AskStatus.TIMED_OUT, None) if timed_out else (AskStatus.DECLINED, now)
     note(incident, now, EventKind.NOTE, f"cover: {ask.provider.name} "
          + ("did not answer in time" if timed_out else "declined"))

@@ -220,3 +220,26 @@ def test_anonymising_an_incident_removes_covers_free_text_and_keeps_what_reports
     assert db.session.scalar(select(SocialCareReferral.note)) == ""
     bodies = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.incident_id == accepted.id)).all()
     assert bodies and not any("Acme" in body or "LS6" in body for body in bodies)
+
+
+def test_cover_blocks_cancelling_and_asks_left_open_by_a_closed_incident_ask_nobody_else(
+        cover_world, accepted, cora_api):
+    with freeze_time(at(minutes=10)):
+        cora_api.post(f"/api/v1/incidents/{accepted.id}/cover/asks", json={
+            "provider_ids": [cover_world.acme.id, cover_world.bright.id], "mode": "one_at_a_time",
+            "starts_at": iso(at(minutes=30)), "ends_at": iso(at(hours=24))})
+        cancelled = cora_api.post(f"/api/v1/incidents/{accepted.id}/cancel", json={"reason": "the carer is fine"})
+    assert cancelled.status_code == 200, cancelled.json
+    cover_world.new_messages()
+    with freeze_time(at(minutes=30)):
+        cover_tick.tick(utc_now())
+    assert cover_world.new_messages() == []  # Bright is not asked; nobody is told of a timeout
+    assert db.session.scalars(select(CoverAsk.status).order_by(CoverAsk.id)).all() == ["closed", "waiting"]
+
+
+def test_an_incident_with_live_cover_cannot_be_cancelled(cover_world, accepted, cora_api):
+    with freeze_time(at(minutes=10)):
+        cora_api.post(f"/api/v1/incidents/{accepted.id}/cover/bookings", json={
+            "provider_id": cover_world.acme.id, "starts_at": iso(at(minutes=10)), "ends_at": iso(at(hours=24))})
+        refused = cora_api.post(f"/api/v1/incidents/{accepted.id}/cancel", json={"reason": "the carer is fine"})
+    assert refused.status_code == 409 and "end the cover first" in refused.json["message"]
