@@ -10,6 +10,7 @@ from emergency.clock import utc_now
 from emergency.cover.models import Cover
 from emergency.extensions import db
 from emergency.incidents import service as incidents
+from emergency.rota import service as rota
 from emergency.users import service as users
 from tests.console.client import PASSWORD, Browser, error_summary, words
 from tests.scenarios.conftest import CALLER, THURSDAY_NIGHT
@@ -93,3 +94,26 @@ def test_a_phone_booking_shows_on_the_incident_and_the_board_and_ends_with_an_ou
         assert ended.status_code == 302
         page = words(cora.page(f"/console/incidents/{incident.id}"))
     assert "Cover by Far Away Care" in page and "the cared-for person was admitted to hospital" in page
+
+
+def test_the_duty_officer_who_accepted_arranges_cover_but_only_a_coordinator_may_go_past_the_limit(
+        app, cover_world, incident):
+    priya = users.create_user("priya", "Priya Shah", "duty_officer", utc_now())
+    users.set_password(priya, PASSWORD)
+    rota.link_login(cover_world.officers["priya"], priya)
+    db.session.commit()
+    with freeze_time(at(minutes=10)):  # Susan did not answer; the rota's Priya is asked and accepts
+        cover_world.tick_at(at(minutes=10))
+        incidents.accept(incidents.open_pages_for(cover_world.officers["priya"].mobile)[0], utc_now())
+        db.session.commit()
+        officer = Browser(app)
+        assert officer.log_in("priya").status_code == 302
+        longer = officer.submit(f"/console/incidents/{incident.id}/cover/bookings", provider_id=str(cover_world.acme.id),
+                                book_starts_at="03/12/2026 23:00", book_ends_at="07/12/2026 23:00",
+                                book_extension_reason="the carer is in hospital")
+        assert longer.status_code == 422
+        assert "Only a coordinator may book cover longer than 72 hours" in error_summary(longer.get_data(as_text=True))
+        booked = officer.submit(f"/console/incidents/{incident.id}/cover/bookings", provider_id=str(cover_world.acme.id),
+                                book_starts_at="03/12/2026 23:00", book_ends_at="05/12/2026 23:00")
+        assert booked.status_code == 302
+        assert "Cover in progress: Acme Care" in words(officer.page(f"/console/incidents/{incident.id}"))
