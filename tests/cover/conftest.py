@@ -44,9 +44,11 @@ class CoverWorld(World):
 
 @pytest.fixture
 def cover_world(app):
-    twilio_account(app, TwilioStandIn())
+    twilio = twilio_account(app, TwilioStandIn())
     app.config.update(FALLBACK_PHONE_NUMBER="+441134960000", SOCIAL_CARE_EMAIL="front.door@example.org")
-    return CoverWorld(app)
+    world = CoverWorld(app)
+    world.twilio = twilio
+    return world
 
 
 @pytest.fixture

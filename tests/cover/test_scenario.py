@@ -15,6 +15,7 @@ from emergency.errors import Conflict
 from emergency.extensions import db
 from emergency.incidents import service as incidents
 from emergency.incidents.models import Incident
+from emergency.outbox import sender
 from tests.cover.conftest import ACME_MOBILE, BRIGHT_MOBILE, CARER_MOBILE
 from tests.scenarios.conftest import CALLER, COORDINATOR_MOBILE, THURSDAY_NIGHT
 
@@ -56,6 +57,10 @@ def test_two_providers_accept_at_once_one_is_booked_and_cover_runs_until_the_car
     for secret in ("Brudenell", "Alzheimer", "Donepezil", "8642", "Arthur"):
         assert secret not in ask_text  # the district only
     codes = {ask.phone: ask.code for ask in db.session.scalars(select(CoverAsk))}
+    with freeze_time(at(minutes=10)):  # the asks leave through the real Twilio SDK, to its stand-in
+        sender.send_due(utc_now())
+    sent = {text["To"]: text["Body"] for text in world.twilio.sent()}
+    assert sent[ACME_MOBILE] == ask_text and f"ACCEPT {codes[BRIGHT_MOBILE]}" in sent[BRIGHT_MOBILE]
 
     # Both accept at the same minute: one is booked, the other told it is arranged.
     with freeze_time(at(minutes=12)):
