@@ -14,6 +14,7 @@ from emergency.cover.vocabulary import EndedBy
 from emergency.extensions import db
 from emergency.incidents import service as incidents
 from emergency.reports.figures import Period
+from emergency.reports.headlines import headlines
 from emergency.reports.service import build_report
 from emergency.telephony.inbound import handle_text
 from tests.cover.conftest import BRIGHT_MOBILE
@@ -63,6 +64,8 @@ def test_cover_figures(app, cover_world):
     report = build_report(DECEMBER, at(hours=100))
     rows = {table.key: table.rows for section in report.sections for table in section.tables}
     assert rows["cover-by-month"] == [["2026-12", 2]]
+    assert next(h.value for h in headlines(report) if h.label == "Cover arranged from care providers") == \
+        "2 covers, 40.0 hours, about £1,145.00"
     # Bright: 30 h at £30.00; Far Away: 10 h planned (still live) at £24.50.
     assert rows["cover-by-provider"] == [["Bright Homecare", 30.0, 900.0, 1], ["Far Away Care", 10.0, 245.0, 1]]
     # Opening (22:00) to cover starting: 60 minutes (Bright, 23:00) and 32 hours (Far Away).

@@ -269,7 +269,7 @@ def test_the_report_opens_with_headline_figures_that_count_this_weeks_incidents(
     assert [label for label, _ in headlines] == [
         "Incidents", "Someone accepted", "Median time from the call to someone accepting", "Needed the fallback number",
         "Active plans", "New plans", "Plans overdue for review", "Out of hours with nobody on first call",
-        "Carers&#39; mean rating (1 to 5)"]
+        "Cover arranged from care providers", "Carers&#39; mean rating (1 to 5)"]
     assert "<table" not in html and "<img" not in html  # the figures behind them are a section away
     assert 'href="/console/reports/?section=incidents&amp;from=2025-04-16&amp;to=2026-04-15"' in html
 
