@@ -40,8 +40,9 @@ def _render_arrange(incident, *, ask_form=None, book_form=None, problems=None, w
     config = cover.settings()
     chosen = (ask_form or {}).get("capabilities")
     capabilities = chosen if chosen is not None else matching.suggested_capabilities(incident.plan_snapshot)
-    matching_providers, others = matching.ranked_providers(incident.plan_snapshot, capabilities)
     now = utc_now()
+    matching_providers, others = matching.ranked_providers(incident.plan_snapshot, capabilities,
+                                                           now.astimezone(local_zone()).date())
     default = {"starts_at": _local_text(now), "capabilities": capabilities, "mode": "all_at_once", "provider_ids": []}
     return render_template(
         "console/cover_arrange.html", incident=incident, district=matching.district_of(incident.plan_snapshot),

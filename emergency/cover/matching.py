@@ -2,7 +2,7 @@
 able to do everything the care needs come first. Pure but for the one query."""
 import re
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from emergency.cover.texts import district_of
 from emergency.extensions import db
@@ -30,11 +30,12 @@ def covers_district(provider: CareProvider, district: str) -> bool:
     return district in provider.district_list
 
 
-def ranked_providers(snapshot: dict | None, capabilities) -> tuple[list[CareProvider], list[CareProvider]]:
-    """(matching, others) among active providers, each by name."""
+def ranked_providers(snapshot: dict | None, capabilities, today) -> tuple[list[CareProvider], list[CareProvider]]:
+    """(matching, others) among active providers whose contract has not ended, each by name."""
     district, wanted = district_of(snapshot), set(capabilities)
     matching, others = [], []
-    for provider in db.session.scalars(select(CareProvider).where(CareProvider.active)
+    in_contract = or_(CareProvider.contract_ends_on.is_(None), CareProvider.contract_ends_on >= today)
+    for provider in db.session.scalars(select(CareProvider).where(CareProvider.active, in_contract)
                                        .order_by(CareProvider.name, CareProvider.id)):
         fits = covers_district(provider, district) and wanted <= set(provider.capability_list)
         (matching if fits else others).append(provider)

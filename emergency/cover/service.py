@@ -70,10 +70,12 @@ def check_period(starts_at: datetime, ends_at: datetime, now, *, user, extension
         raise RuleBroken(f"only a coordinator may book cover longer than {limit} hours", field="extension_reason")
 
 
-def _active_provider(provider_id: int, field: str):
+def _active_provider(provider_id: int, field: str, now):
     provider = providers.get_provider(provider_id, field=field)
     if not provider.active:
         raise RuleBroken(f"{provider.name} is inactive", field=field)
+    if provider.contract_ends_on and provider.contract_ends_on < now.astimezone(local_zone()).date():
+        raise RuleBroken(f"{provider.name}'s contract ended on {provider.contract_ends_on:%d %B %Y}", field=field)
     return provider
 
 
@@ -90,7 +92,8 @@ def ask_providers(incident: Incident, data: dict, *, user, now) -> list[CoverAsk
     _arrangeable(incident)
     if not data["provider_ids"]:
         raise RuleBroken("choose at least one provider", field="provider_ids")
-    chosen = [_active_provider(pid, f"provider_ids[{i}]") for i, pid in enumerate(dict.fromkeys(data["provider_ids"]))]
+    chosen = [_active_provider(pid, f"provider_ids[{i}]", now)
+              for i, pid in enumerate(dict.fromkeys(data["provider_ids"]))]
     check_period(data["starts_at"], data["ends_at"], now, user=user, extension_reason=data.get("extension_reason"),
                  config=config)
     capabilities = [c.value for c in Capability if c in set(data.get("capabilities") or ())]
@@ -227,7 +230,7 @@ def book_by_phone(incident: Incident, data: dict, *, user, now) -> Cover:
     """A booking the officer made by phone: the provider still gets its details link by text."""
     config = settings()
     _arrangeable(incident)
-    provider = _active_provider(data["provider_id"], "provider_id")
+    provider = _active_provider(data["provider_id"], "provider_id", now)
     check_period(data["starts_at"], data["ends_at"], now, user=user, extension_reason=data.get("extension_reason"),
                  config=config)
     _lock(incident.id)

@@ -1,7 +1,7 @@
 """Cover's rules as people meet them: bad bookings refused naming the field, one at a time
 asks moving on after a timeout, replies only from the provider's own mobile, DONE from the
 provider, HOME from another number, the provider's link and referrals."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -243,3 +243,14 @@ def test_an_incident_with_live_cover_cannot_be_cancelled(cover_world, accepted, 
             "provider_id": cover_world.acme.id, "starts_at": iso(at(minutes=10)), "ends_at": iso(at(hours=24))})
         refused = cora_api.post(f"/api/v1/incidents/{accepted.id}/cancel", json={"reason": "the carer is fine"})
     assert refused.status_code == 409 and "end the cover first" in refused.json["message"]
+
+
+def test_a_provider_whose_contract_has_ended_is_refused(cover_world, accepted, cora_api):
+
+    cover_world.acme.contract_ends_on = date(2026, 11, 30)
+    db.session.commit()
+    with freeze_time(at(minutes=10)):
+        refused = cora_api.post(f"/api/v1/incidents/{accepted.id}/cover/bookings", json={
+            "provider_id": cover_world.acme.id, "starts_at": iso(at(minutes=10)), "ends_at": iso(at(hours=24))})
+    assert refused.status_code == 422 and refused.json["errors"] == {
+        "provider_id": ["Acme Care's contract ended on 30 November 2026"]}
