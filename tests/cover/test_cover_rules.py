@@ -246,7 +246,6 @@ def test_an_incident_with_live_cover_cannot_be_cancelled(cover_world, accepted, 
 
 
 def test_a_provider_whose_contract_has_ended_is_refused(cover_world, accepted, cora_api):
-
     cover_world.acme.contract_ends_on = date(2026, 11, 30)
     db.session.commit()
     with freeze_time(at(minutes=10)):
