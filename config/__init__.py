@@ -171,6 +171,15 @@ class Config:
         self.MOBILE_CODES_PER_HOUR = self._whole_number("MOBILE_CODES_PER_HOUR", 60)
         self.APPLICATIONS_PER_ADDRESS_PER_HOUR = self._whole_number("APPLICATIONS_PER_ADDRESS_PER_HOUR", 10)
         self.FRONT_DOOR_MAX_REQUEST_BYTES = self._whole_number("FRONT_DOOR_MAX_REQUEST_BYTES", 32 * 1024)
+
+        # Emergency cover (docs/cover.md): how long cover may last without a coordinator's reason,
+        # the extra when a bank holiday falls within it, how long a provider has to answer an ask
+        # by text, how far back a start may be recorded, and the adult social care front door.
+        self.COVER_LIMIT_HOURS = self._whole_number("COVER_LIMIT_HOURS", 72)
+        self.COVER_BANK_HOLIDAY_EXTRA_HOURS = self._whole_number("COVER_BANK_HOLIDAY_EXTRA_HOURS", 24)
+        self.COVER_ASK_MINUTES = self._whole_number("COVER_ASK_MINUTES", 15)
+        self.COVER_START_GRACE_MINUTES = self._whole_number("COVER_START_GRACE_MINUTES", 60)
+        self.SOCIAL_CARE_EMAIL = self._text("SOCIAL_CARE_EMAIL")
         self.LOAD_DEMO_DATA = self._text("LOAD_DEMO_DATA", self.LOAD_DEMO_DATA_DEFAULT) == "1"
         if self.LOAD_DEMO_DATA and self.FALLBACK_PHONE_NUMBER is None:
             # A newcomer's first emergency should show the whole escalation, fallback included.

@@ -19,6 +19,7 @@ from flask import current_app
 
 from emergency import wakeup
 from emergency.clock import utc_now
+from emergency.cover import tick as cover_tick
 from emergency.extensions import db
 from emergency.incidents import engine
 from emergency.jobs import Job, run_job
@@ -106,6 +107,7 @@ def _letter_statuses(now):
     return f"Notify asked about {asked} letter(s)"
 
 
+COVER_TICK = Job("cover tick", cover_tick.tick, on_failure="the next tick retries")
 ESCALATION_TICK = Job("escalation tick", engine.tick, on_failure="the next tick retries")
 OUTBOX_SEND = Job("outbox send", _send_outbox, on_failure="the next run retries")
 ROTA_GAP_CHECK = Job("rota gap check", _rota_gap_check,
@@ -135,6 +137,8 @@ def add_jobs(scheduler, app):
         scheduler.add_job(run_nudged_job, IntervalTrigger(seconds=every), args=[app, kind], id=job_id,
                           next_run_time=utc_now(), coalesce=True, max_instances=1, misfire_grace_time=2 * every)
     scheduler.add_job(run_job, IntervalTrigger(seconds=every), args=[app, KEPT_TEXTS_REPLAY], id="kept-texts-replay",
+                      next_run_time=utc_now(), coalesce=True, max_instances=1, misfire_grace_time=2 * every)
+    scheduler.add_job(run_job, IntervalTrigger(seconds=every), args=[app, COVER_TICK], id="cover-tick",
                       next_run_time=utc_now(), coalesce=True, max_instances=1, misfire_grace_time=2 * every)
     hour, minute = (int(part) for part in app.config["ROTA_GAP_CHECK_AT"].split(":"))
     retention_hour, retention_minute = (int(part) for part in app.config["RETENTION_RUN_AT"].split(":"))

@@ -49,7 +49,7 @@ REFRESH_SECONDS = 30
 # The console's sections, for its navigation: (words, endpoint, endpoints that belong to it, who sees it)
 SECTIONS = [
     ("Incidents", "console.board", ("console.board", "console.incident_page", "console.open_by_hand",
-                                    "console.resolve", "console.cancel"), "everyone"),
+                                    "console.resolve", "console.cancel", "console.cover_"), "everyone"),
     ("Plans", "console.plans_page", ("console.plan", "console.new_plan", "console.edit_plan", "console.key_safe",
                                      "console.reveal_key_safe", "console.set_key_safe", "console.consent_page",
                                      "console.change_status", "console.record_review", "console.archive"), "editors"),
@@ -60,6 +60,8 @@ SECTIONS = [
     ("Rota", "console.rota_week", ("console.rota", "console.add_override", "console.withdraw_override",
                                    "console.import_shifts", "console.patterns_page", "console.pattern_form",
                                    "console.end_pattern", "console.officer", "console.deactivate_officer"), "editors"),
+    ("Providers", "console.providers_page", ("console.providers_page", "console.provider_page",
+                                             "console.provider_active"), "editors"),
     ("Outbox", "console.outbox_page", ("console.outbox_page",), "editors"),
     ("Print queue", "console.print_queue", ("console.print_queue",), "editors"),
     ("Opt-outs", "console.opt_outs_page", ("console.opt_outs_page",), "editors"),
@@ -222,7 +224,13 @@ def incident_page(incident_id):
     return _render_incident(_visible_incident(incident_id))
 
 
+# Parts of the incident's page that concepts above incidents add (cover): each takes the
+# incident and returns more values for its template.
+INCIDENT_PAGE_PARTS: list = []
+
+
 def _render_incident(incident, problems=None, status=200):
+    parts = {key: value for part in INCIDENT_PAGE_PARTS for key, value in part(incident).items()}
     officer_id = None if g.may_edit else incidents.officer_id_for(g.user)
     mine = [page for page in incident.pages if officer_id is not None and page.officer_id == officer_id
             and page.status == PageStatus.OPEN]
@@ -230,7 +238,7 @@ def _render_incident(incident, problems=None, status=200):
                            snapshot=incident.plan_snapshot, problems=problems or {}, my_ask=mine[-1] if mine else None,
                            asks=[asked(page) for page in incident.pages],
                            can_close=incident.status in LIVE_STATUSES and g.may_edit,
-                           page_has_errors=bool(problems)), status
+                           page_has_errors=bool(problems), **parts), status
 
 
 @blp.post("/incidents/<int:incident_id>/resolve")

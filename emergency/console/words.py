@@ -17,6 +17,9 @@ PURPOSES = {
     "rota_gap_alert": "Alerting coordinators to a gap in the rota",
     "provider_outage_alert": "Alerting coordinators that texts and calls are not going out",
     "letter": "A letter about a plan, by post",
+    "cover_ask": "Asking a care provider to cover",
+    "cover_update": "Telling people how cover stands",
+    "social_care_referral": "Referring to adult social care",
 }
 STATUSES = {
     "pending": ("Waiting to go", "govuk-tag--grey"),

@@ -49,6 +49,9 @@ class Purpose(StrEnum):
     LETTER = "letter"  # a letter about a plan, by post (its kind is on the letter: emergency.outbox.letters)
     MOBILE_CODE = "mobile_code"  # a carer applying or reviewing online: the code that confirms their mobile
     APPLICATION_DECISION = "application_decision"  # a carer: their application was approved or declined
+    COVER_ASK = "cover_ask"  # a care provider asked to cover an incident
+    COVER_UPDATE = "cover_update"  # a provider, officer or carer told how cover stands
+    SOCIAL_CARE_REFERRAL = "social_care_referral"  # the council's adult social care front door, by email
 
 
 CHANNELS = values_of(Channel)

@@ -9,6 +9,7 @@ from emergency.applications.report import CONFIRM_WITHIN_WORKING_DAYS, applicati
 from emergency.applications.service import office_weekdays
 from emergency.clock import local_zone
 from emergency.reports import queries
+from emergency.reports.cover_section import cover_section
 from emergency.reports.figures import (
     CHANNELS,
     CONSENTS,
@@ -41,7 +42,7 @@ class Report:
         return next((t for s in self.sections for t in s.tables if t.key == key), None)
 
 
-SECTION_TITLES = {"plans": "Plans", "incidents": "Incidents", "rota": "Rota", "feedback": "Feedback"}
+SECTION_TITLES = {"plans": "Plans", "incidents": "Incidents", "rota": "Rota", "cover": "Cover", "feedback": "Feedback"}
 SECTION_NAMES = tuple(SECTION_TITLES)
 
 
@@ -56,6 +57,7 @@ def build_report(period: Period, now: datetime, zone: ZoneInfo | None = None,
         "plans": lambda: _plans(window, min(today, period.last)),
         "incidents": lambda: _incidents(window),
         "rota": lambda: _rota(window, period, zone),
+        "cover": lambda: cover_section(window),
         "feedback": lambda: _feedback(window),
     }
     return Report(period, now, [builders[name]() for name in SECTION_NAMES if name in only])

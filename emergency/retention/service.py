@@ -8,9 +8,10 @@ other (SQLite serves one instance and serialises writers anyway).
 """
 from dataclasses import dataclass, fields
 
-from sqlalchemy import String, and_, cast, delete, func, literal, null, or_, select, text, update
+from sqlalchemy import String, and_, case, cast, delete, func, literal, null, or_, select, text, update
 
 from emergency.applications import retention as front_door
+from emergency.cover.models import Cover, CoverLink, SocialCareReferral
 from emergency.extensions import db
 from emergency.incidents.models import DetailsLink, HandOver, Incident, IncidentEvent, Page
 from emergency.incidents.vocabulary import CLOSED_STATUSES, PageStatus
@@ -121,6 +122,18 @@ def _incidents_due_for_anonymising(closed_before) -> list[int]:
     ))
 
 
+def _anonymise_cover(ids: list[int], quietly: dict) -> None:
+    """Cover's free text goes; its provider, times, outcome and extension stay for the reports."""
+    covers = select(Cover.id).where(Cover.incident_id.in_(ids))
+    db.session.execute(delete(CoverLink).where(CoverLink.cover_id.in_(covers)))
+    db.session.execute(update(Cover).where(Cover.incident_id.in_(ids))
+                       .values(note="", outcome_note=None, ended_by_name=None,
+                               extension_reason=case((Cover.extension_reason.is_(None), None), else_=literal("")))
+                       .execution_options(**quietly))
+    db.session.execute(update(SocialCareReferral).where(SocialCareReferral.incident_id.in_(ids)).values(note="")
+                       .execution_options(**quietly))
+
+
 def anonymise_incidents(ids: list[int], now, *, keep_plan_link: bool) -> int:
     """Remove names, numbers, free text and the plan snapshot from these incidents, their asks,
     timelines and messages; keep what reports count (status, channel, times, who kind and tier
@@ -135,7 +148,9 @@ def anonymise_incidents(ids: list[int], now, *, keep_plan_link: bool) -> int:
     # on created_at finds quickly however long the outbox has grown.
     earliest = db.session.scalar(select(func.min(Incident.opened_at)).where(Incident.id.in_(ids)))
     by_key = or_(*(OutboxMessage.idempotency_key.like(f"incident:{incident_id}:%") for incident_id in ids))
-    tied = or_(OutboxMessage.page_id.in_(page_ids), and_(OutboxMessage.created_at >= earliest, by_key))
+    # Cover's messages (asks to providers, reminders) name the incident by its column.
+    tied = or_(OutboxMessage.page_id.in_(page_ids), and_(OutboxMessage.created_at >= earliest, by_key),
+               and_(OutboxMessage.created_at >= earliest, OutboxMessage.incident_id.in_(ids)))
     quietly = {"synchronize_session": False}
     db.session.execute(
         update(OutboxMessage).where(tied, OutboxMessage.status == OutboxStatus.PENDING)
@@ -150,6 +165,7 @@ def anonymise_incidents(ids: list[int], now, *, keep_plan_link: bool) -> int:
     )
     db.session.execute(delete(DetailsLink).where(DetailsLink.incident_id.in_(ids)))
     db.session.execute(delete(HandOver).where(HandOver.incident_id.in_(ids)))  # which officers were told, as pages'
+    _anonymise_cover(ids, quietly)
     db.session.execute(
         update(IncidentEvent).where(IncidentEvent.incident_id.in_(ids)).values(detail="")
         .execution_options(**quietly)

@@ -4,6 +4,8 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from emergency.audit import service as audit
+from emergency.cover import replies as cover_replies
+from emergency.errors import Conflict
 from emergency.extensions import db
 from emergency.incidents import hand_over, messages
 from emergency.incidents import service as incidents
@@ -20,6 +22,7 @@ from emergency.rota.models import DutyOfficer
 from emergency.telephony.models import PutThrough
 from emergency.telephony.replies import parse_text
 from emergency.telephony.vocabulary import CallOutcome
+from emergency.wording import phrase
 
 HELP = (f"{LINE}: text the number on the carer's emergency card to get help. To answer an ask, reply "
         f"ACCEPT or DECLINE with its code. If anyone is in danger, call 999.")
@@ -46,7 +49,12 @@ def handle_text(sender: str, body: str, now) -> str | None:
     if reply.kind == "help":
         return HELP
     if reply.kind in ("accept", "decline", "done"):
-        return _answer(sender, reply.kind, reply.code, now)
+        about_cover = cover_replies.answer(sender, reply.kind, reply.code, now)
+        return _answer(sender, reply.kind, reply.code, now) if about_cover is cover_replies.NOT_MINE else about_cover
+    if reply.kind == "home":
+        about_cover = cover_replies.home(sender, reply.card_candidates, now)
+        if about_cover is not None:
+            return about_cover
     found = _plan_named(reply.card_candidates)
     if found.plan is not None:
         return _card_by_text(sender, found, body, now)
@@ -134,7 +142,10 @@ def _answer(sender: str, verb: str, code: str | None, now) -> str | None:
         return f"{LINE}: only the person who accepted can close this emergency."
     if incident.status != IncidentStatus.ACCEPTED:
         return f"{LINE}: this emergency is already closed. Thank you."
-    incidents.resolve(incident, now, by=f"{page.name} (DONE by text)")
+    try:
+        incidents.resolve(incident, now, by=f"{page.name} (DONE by text)")
+    except Conflict:  # cover is still live: it ends first
+        return phrase("cover.still_live")
     return f"{LINE}: thank you. The emergency is closed."
 
 
