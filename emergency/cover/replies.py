@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from emergency.audit import service as audit
 from emergency.cover import tell, texts
+from emergency.cover.delivery_outcomes import unreachable
 from emergency.cover.done_words import outcome_from
 from emergency.cover.ending import end_cover
 from emergency.cover.models import Cover, CoverAsk
@@ -43,6 +44,13 @@ def answer(sender: str, verb: str, code: str | None, now, words: str = ""):
     if ask.status == AskStatus.OPEN:
         no_answer(ask, now, status=AskStatus.DECLINED)
     return texts.declined()
+
+
+def stopped(sender: str, now) -> None:
+    """STOP from a provider's mobile: its open asks cannot be answered by text, so each moves on."""
+    for ask_id in db.session.scalars(select(CoverAsk.id).where(CoverAsk.phone == sender,
+                                                               CoverAsk.status == AskStatus.OPEN)).all():
+        unreachable(ask_id, now)
 
 
 def _done(sender: str, code: str | None, words: str, now):

@@ -42,6 +42,7 @@ def handle_text(sender: str, body: str, now) -> str | None:
     reply = parse_text(body)
     if reply.kind == "stop":
         opt_outs.opt_out(sender, now)
+        cover_replies.stopped(sender, now)
         return None  # the phone company confirms opt-outs itself
     if reply.kind == "start":
         opt_outs.opt_in(sender)
