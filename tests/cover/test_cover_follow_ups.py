@@ -15,6 +15,7 @@ from emergency.extensions import db
 from emergency.incidents import service as incidents
 from emergency.outbox import opt_outs, sender
 from emergency.rota import service as rota
+from emergency.telephony.replies import parse_text
 from emergency.users import service as users
 from emergency.users.service import issue_token
 from tests.conftest import ApiUser
@@ -89,6 +90,11 @@ def test_the_word_after_done_names_the_outcome_and_anything_else_leaves_it_to_re
     assert outcome_from(words) == outcome
 
 
+def test_done_without_a_code_still_carries_its_word():
+    assert (parse_text("done back").kind, parse_text("done back").words) == ("done", "BACK")
+    assert parse_text("DONE 512 hospital, all fine").words == "HOSPITAL, ALL FINE"
+
+
 def test_done_with_a_word_ends_cover_with_that_outcome_and_without_one_the_officer_records_it(
         app, cover_world, accepted, cora_api, phone):
     hospital = book(cora_api, accepted, cover_world.acme)
@@ -109,6 +115,9 @@ def test_done_with_a_word_ends_cover_with_that_outcome_and_without_one_the_offic
         refused = cora_api.post(f"/api/v1/covers/{hospital.id}/end",
                                 json={"outcome": "to_be_recorded"})
     assert refused.status_code == 422 and "outcome" in refused.json["errors"]["json"]
+    with freeze_time(at(hours=8)):
+        already = cora_api.post(f"/api/v1/covers/{hospital.id}/outcome", json={"outcome": "died"})
+    assert already.status_code == 409 and "already recorded" in already.json["message"]
 
     app.config["CONSOLE_IDLE_MINUTES"] = 600
     users.set_password(cover_world.coordinator, PASSWORD)
