@@ -1,7 +1,7 @@
 """Cover's follow-ups as people meet them: DONE with how the cover ended (or the officer asked
 to record it), asks that no text can reach moving on at once, asks withdrawn from a provider
 deactivated after it was asked, and reminders that always reach someone on duty."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -14,6 +14,8 @@ from emergency.cover.models import Cover, CoverAsk
 from emergency.extensions import db
 from emergency.incidents import service as incidents
 from emergency.outbox import opt_outs, sender
+from emergency.reports.figures import Period
+from emergency.reports.service import build_report
 from emergency.rota import service as rota
 from emergency.telephony.replies import parse_text
 from emergency.users import service as users
@@ -163,6 +165,10 @@ def test_an_ask_whose_text_fails_moves_on_when_the_outbox_says_so_not_at_the_tim
     sent = cover_world.new_messages()
     assert asked(sent) == [BRIGHT_MOBILE]
     assert "could not reach them by text. Asking Bright Homecare next." in told(sent)[0]
+    report = build_report(Period(date(2026, 12, 1), date(2026, 12, 31)), at(hours=1))
+    answers = next(table.rows for section in report.sections for table in section.tables
+                   if table.key == "provider-answers")
+    assert answers == [["Bright Homecare", 1, 0, 0, 0, 0.0, 0.0]]  # Acme never got the ask: not counted
 
 
 def test_all_at_once_when_no_text_reaches_anyone_the_officer_is_told_nobody_is_left(
