@@ -59,21 +59,27 @@ def register_database(app):
 
 def register_outbox(app):
     from emergency.alerts.service import tell_coordinators_of_outage
+    from emergency.cover import delivery_outcomes as cover_delivery_outcomes
     from emergency.incidents import delivery_outcomes
     from emergency.outbox.setup import outbox_from_config
 
     outbox = app.extensions["outbox"] = outbox_from_config(app.config)
     # The outbox imports nothing above it: incidents and alerts subscribe to what it reports.
     delivery_outcomes.subscribe_to(outbox.outcomes)
+    cover_delivery_outcomes.subscribe_to(outbox.outcomes)
     outbox.outcomes.subscribe(outage=tell_coordinators_of_outage)
 
 
 def register_cover(app):
     from emergency.cover.ending import refuse_closing_while_live
+    from emergency.cover.service import withdraw_asks
     from emergency.incidents.service import CLOSE_CHECKS
+    from emergency.providers.service import DEACTIVATED
 
     if refuse_closing_while_live not in CLOSE_CHECKS:
         CLOSE_CHECKS.append(refuse_closing_while_live)
+    if withdraw_asks not in DEACTIVATED:
+        DEACTIVATED.append(withdraw_asks)
 
 
 def register_wording(app):

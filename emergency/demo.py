@@ -1,11 +1,13 @@
-"""Demonstration data: one coordinator, one active plan and a rota, so the embedded set-up has
-something to show. Phone numbers are in Ofcom's ranges for drama, which reach nobody: mobiles
+"""Demonstration data: one coordinator, one active plan, a rota and two care providers, so the
+embedded set-up has something to show. Phone numbers are in Ofcom's ranges for drama, which reach nobody: mobiles
 07700 900xxx, landlines 0113 496 0xxx. The plan's card number is fixed, so that the guides can
 show it: 6445 6866 31."""
 import secrets
 from datetime import date, time, timedelta
+from decimal import Decimal
 
 from emergency.plans import service as plans
+from emergency.providers import service as providers
 from emergency.rota import service as rota
 from emergency.users import service as users
 
@@ -69,6 +71,11 @@ DEMO_OFFICERS = [
     ("Ann Lee", "+447700900103", "social worker"),
     ("Sam Patel", "+447700900104", "senior practitioner"),
 ]
+# Two home-care providers covering the demo plan's district, so that "Arrange cover" has someone to ask.
+DEMO_PROVIDERS = [
+    ("Headingley Home Care", "+441134960781", "+447700900781", "24.50", ["personal_care", "overnight", "dementia"]),
+    ("Aire Valley Carers", "+441134960782", "+447700900782", "27.00", ["personal_care", "sitting", "live_in"]),
+]
 EVERY_DAY = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -82,6 +89,12 @@ def load(now):
     plans.set_key_safe_code(plan, "4321", by=coordinator, now=now)
     officers = load_rota(now.date() - timedelta(days=now.weekday()))
     cover_the_demo(officers, coordinator, now)
+    for name, bookings_phone, mobile, rate, capabilities in DEMO_PROVIDERS:
+        providers.save_provider(None, {
+            "name": name, "bookings_phone": bookings_phone, "mobile": mobile,
+            "email": f"bookings@{name.split()[0].lower()}.example.org", "districts": ["LS6", "LS4"],
+            "capabilities": capabilities, "hourly_rate": Decimal(rate), "active": True, "contract_ends_on": None,
+        }, by=coordinator, now=now)
     return token, password, plan, officers
 
 

@@ -99,6 +99,19 @@ class EndCover(MethodView):
         return ended
 
 
+@blp.route("/covers/<int:cover_id>/outcome")
+class CoverOutcome(MethodView):
+    @requires_role(*EVERY_ROLE)
+    @blp.arguments(schemas.EndCoverSchema)
+    @blp.response(200, schemas.CoverOutSchema)
+    def post(self, data, cover_id):
+        """Record how cover ended when the provider's DONE did not say (its outcome is to_be_recorded)"""
+        recorded = ending.record_outcome(_cover(cover_id), outcome=data["outcome"], note_text=data["note"],
+                                         user=current_user(), now=utc_now())
+        db.session.commit()
+        return recorded
+
+
 @blp.route("/covers/<int:cover_id>/extend")
 class ExtendCover(MethodView):
     @requires_role(*EVERY_ROLE)

@@ -4,7 +4,7 @@ import re
 from marshmallow import Schema, ValidationError, fields, validate
 
 from emergency.api.fields import Id, Instant, MobileNumber, Name, PhoneNumber, Text, plausible_date
-from emergency.cover.vocabulary import AskMode, Outcome
+from emergency.cover.vocabulary import CHOSEN_OUTCOMES, AskMode
 from emergency.db_types import values_of
 from emergency.providers.vocabulary import Capability
 
@@ -82,7 +82,7 @@ class BookingSchema(_Period):
 
 
 class EndCoverSchema(Schema):
-    outcome = fields.String(required=True, validate=validate.OneOf(values_of(Outcome)))
+    outcome = fields.String(required=True, validate=validate.OneOf([outcome.value for outcome in CHOSEN_OUTCOMES]))
     note = Text(max_length=2000, load_default="")
 
 

@@ -17,7 +17,7 @@ from emergency.console.views import INCIDENT_PAGE_PARTS, _render_incident, _visi
 from emergency.cover import ending, matching
 from emergency.cover import service as cover
 from emergency.cover.models import Cover
-from emergency.cover.vocabulary import OUTCOME_WORDS, EndedBy
+from emergency.cover.vocabulary import CHOSEN_OUTCOMES, OUTCOME_WORDS, EndedBy
 from emergency.errors import DomainError
 from emergency.extensions import db
 from emergency.incidents.models import Incident
@@ -159,6 +159,15 @@ def cover_end(incident_id, cover_id):
         now=utc_now())), cover_words.END, form, "Cover ended; the provider's link no longer works.")
 
 
+@blp.post("/incidents/<int:incident_id>/cover/<int:cover_id>/outcome")
+def cover_outcome(incident_id, cover_id):
+    incident, ended = _cover_of(incident_id, cover_id)
+    form = {"recorded_outcome": "outcome", "recorded_outcome_note": "note"}
+    return _after(incident, (EndCoverSchema, lambda data: ending.record_outcome(
+        ended, outcome=data["outcome"], note_text=data["note"], user=g.user, now=utc_now())), cover_words.END, form,
+        "How the cover ended is recorded.")
+
+
 @blp.post("/incidents/<int:incident_id>/cover/<int:cover_id>/extend")
 def cover_extend(incident_id, cover_id):
     incident, live = _cover_of(incident_id, cover_id)
@@ -181,7 +190,9 @@ def cover_for_incident_page(incident) -> dict:
     """What the incident's page shows about cover."""
     return {"covers": cover.covers_for(incident.id), "cover_asks": cover.asks_for(incident.id),
             "live_cover": cover.live_cover(incident.id), "can_arrange": cover.may_arrange(incident),
-            "outcome_words": OUTCOME_WORDS, "referrals": ending.referrals_for(incident.id)}
+            "outcome_words": OUTCOME_WORDS,
+            "chosen_outcome_words": {outcome.value: OUTCOME_WORDS[outcome] for outcome in CHOSEN_OUTCOMES},
+            "referrals": ending.referrals_for(incident.id)}
 
 
 INCIDENT_PAGE_PARTS.append(cover_for_incident_page)

@@ -11,7 +11,7 @@ from emergency.cover import tell, texts
 from emergency.cover.limit import over_limit
 from emergency.cover.models import Cover, SocialCareReferral
 from emergency.cover.service import live_cover, settings
-from emergency.cover.vocabulary import OUTCOME_WORDS, CoverStatus, EndedBy, Outcome
+from emergency.cover.vocabulary import CHOSEN_OUTCOMES, OUTCOME_WORDS, CoverStatus, EndedBy, Outcome
 from emergency.errors import Conflict, RuleBroken
 from emergency.extensions import db
 from emergency.incidents.models import Incident
@@ -41,6 +41,22 @@ def end_cover(cover: Cover, *, outcome: str, note_text: str = "", ended_by: Ende
                       body=texts.ended_to_provider(incident.plan_snapshot, cover.code))
     tell.officers_of(incident, tell.arranger_id(cover), key=f"cover:{cover.id}:ended", now=now, on_duty=True,
                      body=texts.ended_to_officer(cover, incident))
+    db.session.flush()
+    return cover
+
+
+def record_outcome(cover: Cover, *, outcome: str, note_text: str = "", user, now) -> Cover:
+    """How ended cover ended, when the provider's DONE did not say: asked for on the incident's page."""
+    if cover.status != CoverStatus.ENDED or cover.outcome != Outcome.TO_BE_RECORDED:
+        raise Conflict("this cover's outcome is already recorded", field="cover_id")
+    if outcome not in CHOSEN_OUTCOMES:
+        raise RuleBroken("choose how the cover ended", field="outcome")
+    if outcome == Outcome.OTHER and not (note_text or "").strip():
+        raise RuleBroken("say what happened when the outcome is other", field="note")
+    cover.outcome, cover.outcome_note = outcome, (note_text or "").strip() or None
+    incident = db.session.get(Incident, cover.incident_id)
+    note(incident, now, EventKind.NOTE, f"how cover by {cover.provider.name} ended, recorded by {user.username}: "
+         f"{OUTCOME_WORDS[Outcome(outcome)].lower()}")
     db.session.flush()
     return cover
 

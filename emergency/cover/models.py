@@ -30,7 +30,7 @@ class CoverAsk(db.Model):
     code: Mapped[str] = mapped_column(String(8))
     mode: Mapped[str] = mapped_column(String(13))
     position: Mapped[int]  # the order the officer chose; one at a time asks go in this order
-    status: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(12))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     capabilities: Mapped[list] = mapped_column(JSON)  # what the care needs, as the officer ticked

@@ -4,6 +4,8 @@ from sqlalchemy import select
 
 from emergency.audit import service as audit
 from emergency.cover import tell, texts
+from emergency.cover.delivery_outcomes import unreachable
+from emergency.cover.done_words import outcome_from
 from emergency.cover.ending import end_cover
 from emergency.cover.models import Cover, CoverAsk
 from emergency.cover.service import accept_ask, no_answer
@@ -28,10 +30,11 @@ def _ask_for(sender: str, code: str | None) -> CoverAsk | None:
     return open_asks[0] if len(open_asks) == 1 else None
 
 
-def answer(sender: str, verb: str, code: str | None, now):
-    """ACCEPT, DECLINE or DONE from a provider's own mobile; NOT_MINE for anyone else's."""
+def answer(sender: str, verb: str, code: str | None, now, words: str = ""):
+    """ACCEPT, DECLINE or DONE from a provider's own mobile; NOT_MINE for anyone else's.
+    words: what follows the code, for DONE how the cover ended (see done_words)."""
     if verb == "done":
-        return _done(sender, code, now)
+        return _done(sender, code, words, now)
     ask = _ask_for(sender, code)
     if ask is None:
         return NOT_MINE
@@ -39,11 +42,18 @@ def answer(sender: str, verb: str, code: str | None, now):
         accept_ask(ask, now)
         return None  # the booking (or "already arranged") text goes out through the outbox
     if ask.status == AskStatus.OPEN:
-        no_answer(ask, now, timed_out=False)
+        no_answer(ask, now, status=AskStatus.DECLINED)
     return texts.declined()
 
 
-def _done(sender: str, code: str | None, now):
+def stopped(sender: str, now) -> None:
+    """STOP from a provider's mobile: its open asks cannot be answered by text, so each moves on."""
+    for ask_id in db.session.scalars(select(CoverAsk.id).where(CoverAsk.phone == sender,
+                                                               CoverAsk.status == AskStatus.OPEN)).all():
+        unreachable(ask_id, now)
+
+
+def _done(sender: str, code: str | None, words: str, now):
     query = (select(Cover).join(CareProvider, Cover.provider_id == CareProvider.id)
              .where(CareProvider.mobile == sender, Cover.status == CoverStatus.LIVE).order_by(Cover.id.desc()))
     if code:
@@ -52,8 +62,7 @@ def _done(sender: str, code: str | None, now):
     if len(covers) != 1:
         return NOT_MINE
     cover = covers[0]
-    end_cover(cover, outcome=Outcome.OTHER, note_text="the provider texted DONE", ended_by=EndedBy.PROVIDER,
-              name=cover.provider.name, now=now)
+    end_cover(cover, outcome=outcome_from(words), ended_by=EndedBy.PROVIDER, name=cover.provider.name, now=now)
     incident = db.session.get(Incident, cover.incident_id)
     return texts.ended_to_provider(incident.plan_snapshot, cover.code)
 

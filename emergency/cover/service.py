@@ -19,6 +19,7 @@ from emergency.extensions import db
 from emergency.incidents.models import Incident
 from emergency.incidents.service import note
 from emergency.incidents.vocabulary import EventKind, IncidentStatus
+from emergency.outbox import opt_outs
 from emergency.outbox.models import Channel, Purpose
 from emergency.outbox.service import queue_message
 from emergency.providers import service as providers
@@ -107,13 +108,18 @@ def ask_providers(incident: Incident, data: dict, *, user, now) -> list[CoverAsk
         db.session.add(ask)
         asks.append(ask)
     db.session.flush()
-    for ask in asks if data["mode"] == AskMode.ALL_AT_ONCE else asks[:1]:
-        send_ask(ask, incident, now, config)
+    unreachable = [ask for ask in (asks if data["mode"] == AskMode.ALL_AT_ONCE else asks[:1])
+                   if not send_ask(ask, incident, now, config)]
+    for ask in unreachable:  # moved on from at once, once the others are open
+        no_answer(ask, now, status=AskStatus.UNDELIVERED)
     return asks
 
 
-def send_ask(ask: CoverAsk, incident: Incident, now, config: CoverSettings) -> None:
-    """Open the ask with a code no other open ask to this number has, and text it."""
+def send_ask(ask: CoverAsk, incident: Incident, now, config: CoverSettings) -> bool:
+    """Open the ask with a code no other open ask to this number has, and text it; False (the
+    ask left waiting) when the number has texted STOP, so that no text can reach it."""
+    if opt_outs.opted_out_at(ask.phone) is not None:
+        return False
     for _ in range(CODE_ATTEMPTS):
         in_use = set(db.session.scalars(select(CoverAsk.code).where(CoverAsk.phone == ask.phone,
                                                                      CoverAsk.status == AskStatus.OPEN)))
@@ -129,6 +135,7 @@ def send_ask(ask: CoverAsk, incident: Incident, now, config: CoverSettings) -> N
                   body=texts.ask(incident.plan_snapshot, ask.code, ask.starts_at, ask.ends_at, ask.capabilities,
                                  local_zone(), now), now=now, incident_id=incident.id)
     note(incident, now, EventKind.NOTE, f"cover: asked {ask.provider.name} by text, code {ask.code}")
+    return True
 
 
 def _lock(incident_id: int) -> Incident:
@@ -178,6 +185,8 @@ def accept_ask(ask: CoverAsk, now) -> bool:
     incident = _lock(ask.incident_id)
     if ask.status == AskStatus.ACCEPTED:
         return True
+    if ask.status == AskStatus.WITHDRAWN or not ask.provider.active:
+        return _withdrawn(ask, incident, now)
     if ask.status not in (AskStatus.OPEN, AskStatus.TIMED_OUT) or incident.status != IncidentStatus.ACCEPTED:
         return _too_late(ask, incident, now)
     cover = _book(incident, provider=ask.provider, ask=ask, booked_by=BookedBy.TEXT, code=ask.code,
@@ -203,27 +212,69 @@ def _too_late(ask: CoverAsk, incident: Incident, now) -> bool:
     return False
 
 
-def no_answer(ask: CoverAsk, now, *, timed_out: bool) -> None:
-    """A decline or a timeout: the next provider is asked (one at a time), the officer told."""
+def withdraw_asks(provider, now) -> None:
+    """A provider deactivated: its asks still waiting or open are withdrawn, and for those open
+    the next provider is asked (one at a time) and the officer told."""
+    for ask in db.session.scalars(select(CoverAsk).where(CoverAsk.provider_id == provider.id,
+                                                         CoverAsk.status.in_((AskStatus.OPEN, AskStatus.WAITING)))
+                                  .order_by(CoverAsk.id)).all():
+        if ask.status == AskStatus.WAITING:
+            ask.status = AskStatus.WITHDRAWN
+        else:
+            no_answer(ask, now, status=AskStatus.WITHDRAWN)
+
+
+def _withdrawn(ask: CoverAsk, incident: Incident, now) -> bool:
+    """An accept from a provider deactivated after it was asked: thanked, not booked; the officer told."""
+    if ask.status == AskStatus.OPEN:
+        no_answer(ask, now, status=AskStatus.WITHDRAWN)
+    queue_message(key=f"cover-ask:{ask.id}:withdrawn", channel=Channel.SMS, to_number=ask.phone,
+                  purpose=Purpose.COVER_UPDATE, now=now, incident_id=incident.id,
+                  body=texts.withdrawn(incident.plan_snapshot, ask.code))
+    note(incident, now, EventKind.NOTE, f"cover: {ask.provider.name}, deactivated, accepted a withdrawn ask: "
+                                        f"not booked")
+    tell.officers_of(incident, ask.asked_by_user_id, key=f"cover-ask:{ask.id}:withdrawn-accept", now=now,
+                     body=texts.officer_withdrawn_accept(ask.provider, incident))
+    return False
+
+
+def no_answer(ask: CoverAsk, now, *, status: AskStatus) -> None:
+    """A decline, a timeout, a text that could not be delivered or a provider withdrawn: the
+    next provider is asked (one at a time), the officer told."""
     incident = db.session.get(Incident, ask.incident_id)
+    answered_at = now if status == AskStatus.DECLINED else None
     if incident.status != IncidentStatus.ACCEPTED:  # closed meanwhile: nobody else is asked or told
-        ask.status, ask.answered_at = (AskStatus.CLOSED, None) if timed_out else (AskStatus.DECLINED, now)
+        ask.status = AskStatus.CLOSED if status == AskStatus.TIMED_OUT else status
+        ask.answered_at = answered_at
         return
-    ask.status, ask.answered_at = (AskStatus.TIMED_OUT, None) if timed_out else (AskStatus.DECLINED, now)
-    note(incident, now, EventKind.NOTE, f"cover: {ask.provider.name} "
-         + ("did not answer in time" if timed_out else "declined"))
+    ask.status, ask.answered_at = status, answered_at
+    note(incident, now, EventKind.NOTE, f"cover: {ask.provider.name} {_WHY[status]}")
     following = None
     if ask.mode == AskMode.ONE_AT_A_TIME and live_cover(incident.id) is None:
-        following = db.session.scalar(select(CoverAsk).where(CoverAsk.incident_id == ask.incident_id,
-                                                             CoverAsk.status == AskStatus.WAITING)
-                                      .order_by(CoverAsk.position, CoverAsk.id))
-        if following is not None:
-            send_ask(following, incident, now, settings())
+        following = _ask_next(incident, now)
     others = db.session.scalar(select(CoverAsk.id).where(CoverAsk.incident_id == ask.incident_id,
                                                          CoverAsk.status == AskStatus.OPEN).limit(1)) is not None
     tell.officers_of(incident, ask.asked_by_user_id, key=f"cover-ask:{ask.id}:{ask.status}", now=now,
                      body=texts.officer_no_answer(ask.provider, incident, following.provider if following else None,
-                                                  others, timed_out))
+                                                  others, status))
+
+
+_WHY = {AskStatus.DECLINED: "declined", AskStatus.TIMED_OUT: "did not answer in time",
+        AskStatus.UNDELIVERED: "could not be reached by text", AskStatus.WITHDRAWN: "was deactivated: ask withdrawn"}
+
+
+def _ask_next(incident: Incident, now) -> CoverAsk | None:
+    """One at a time: the next waiting provider a text can reach is asked; those it cannot are
+    passed over."""
+    config = settings()
+    while (following := db.session.scalar(select(CoverAsk).where(CoverAsk.incident_id == incident.id,
+                                                                  CoverAsk.status == AskStatus.WAITING)
+                                           .order_by(CoverAsk.position, CoverAsk.id))) is not None:
+        if send_ask(following, incident, now, config):
+            return following
+        following.status = AskStatus.UNDELIVERED
+        note(incident, now, EventKind.NOTE, f"cover: {following.provider.name} passed over: its mobile texted STOP")
+    return None
 
 
 def book_by_phone(incident: Incident, data: dict, *, user, now) -> Cover:

@@ -1,5 +1,6 @@
 """Who hears about cover, through the one alert path (emergency.alerts): the officer or
-coordinator who arranged it, the accepter of the incident, and the duty officers on shift."""
+coordinator who arranged it, the accepter of the incident, and the duty officers on shift
+(tier 1, or the first tier with anyone on it, or else the coordinators)."""
 from sqlalchemy import select
 
 from emergency.alerts import service as alerts
@@ -10,6 +11,7 @@ from emergency.incidents.models import Incident, Page
 from emergency.outbox.models import Channel, Purpose
 from emergency.rota import service as rota
 from emergency.users.models import User
+from emergency.users.service import alert_recipients
 
 _WAYS = (Channel.SMS, Channel.EMAIL)
 
@@ -24,14 +26,25 @@ def _people(incident: Incident, user_id: int | None, now, *, on_duty: bool) -> d
     if accepter is not None:
         people.setdefault(f"phone:{accepter.phone}", Addresses(accepter.phone, None))
     if on_duty:
-        for officer in rota.on_duty(now).get(1, []):
-            people.setdefault(f"phone:{officer.mobile}", Addresses(officer.mobile, None))
+        for key, person in _on_duty(now).items():
+            people.setdefault(key, person)
     numbers = set()
     for key, person in list(people.items()):  # one number is told once, whoever it belongs to
         if person.mobile in numbers and not person.email:
             del people[key]
         numbers.add(person.mobile)
     return people
+
+
+def _on_duty(now) -> dict[str, Addresses]:
+    """The duty officers on tier 1; with nobody on tier 1 just then, tier 2, then 3, then the
+    coordinators, so that someone on duty always hears."""
+    tiers = rota.on_duty(now)
+    officers = next((tiers[tier] for tier in (1, 2, 3) if tiers.get(tier)), [])
+    if officers:
+        return {f"phone:{officer.mobile}": Addresses(officer.mobile, None) for officer in officers}
+    return {f"user:{user.id}": Addresses(user.mobile, user.email) for user in alert_recipients()
+            if user.mobile or user.email}
 
 
 def officers_of(incident: Incident, user_id: int | None, *, key: str, body: str, now, on_duty: bool = False) -> list[int]:

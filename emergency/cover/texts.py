@@ -2,7 +2,7 @@
 no health details, address or key-safe code."""
 from datetime import datetime
 
-from emergency.cover.vocabulary import Outcome
+from emergency.cover.vocabulary import AskStatus, Outcome
 from emergency.incidents.messages import who_and_where
 from emergency.providers.vocabulary import Capability
 from emergency.wording import phrase
@@ -24,6 +24,14 @@ _OUTCOMES = {
     Outcome.RESIDENTIAL_CARE: lambda: phrase("cover.outcome.residential_care"),
     Outcome.DIED: lambda: phrase("cover.outcome.died"),
     Outcome.OTHER: lambda: phrase("cover.outcome.other"),
+    Outcome.TO_BE_RECORDED: lambda: phrase("cover.outcome.to_be_recorded"),
+}
+
+_NO_ANSWER = {
+    AskStatus.DECLINED: lambda values: phrase("cover.officer.declined", **values),
+    AskStatus.TIMED_OUT: lambda values: phrase("cover.officer.timed_out", **values),
+    AskStatus.UNDELIVERED: lambda values: phrase("cover.officer.undelivered", **values),
+    AskStatus.WITHDRAWN: lambda values: phrase("cover.officer.withdrawn", **values),
 }
 
 
@@ -66,6 +74,15 @@ def too_late(snapshot, code) -> str:
     return phrase("cover.too_late", district=district_of(snapshot), code=code)
 
 
+def withdrawn(snapshot, code) -> str:
+    return phrase("cover.withdrawn", district=district_of(snapshot), code=code)
+
+
+def officer_withdrawn_accept(provider, incident) -> str:
+    return phrase("cover.officer.withdrawn_accept", provider=provider.name, incident=incident.id,
+                  district=district_of(incident.plan_snapshot))
+
+
 def declined() -> str:
     return phrase("cover.declined")
 
@@ -80,7 +97,7 @@ def officer_accepted(provider, incident, starts_at, ends_at, zone, now) -> str:
                   end=when(ends_at, zone, now))
 
 
-def officer_no_answer(provider, incident, next_provider, others_waiting: bool, timed_out: bool) -> str:
+def officer_no_answer(provider, incident, next_provider, others_waiting: bool, status: AskStatus) -> str:
     if next_provider is not None:
         after = phrase("cover.officer.asking_next", provider=next_provider.name)
     elif others_waiting:
@@ -89,7 +106,7 @@ def officer_no_answer(provider, incident, next_provider, others_waiting: bool, t
         after = phrase("cover.officer.nobody_left")
     values = {"provider": provider.name, "incident": incident.id, "district": district_of(incident.plan_snapshot),
               "next": after}
-    return phrase("cover.officer.timed_out", **values) if timed_out else phrase("cover.officer.declined", **values)
+    return _NO_ANSWER[status](values)
 
 
 def reminder(cover, incident, zone, now) -> str:

@@ -38,7 +38,7 @@ def _time_out_asks(now) -> int:
             db.session.rollback()
             continue
         ask = db.session.get(CoverAsk, ask_id, populate_existing=True)
-        no_answer(ask, now, timed_out=True)
+        no_answer(ask, now, status=AskStatus.TIMED_OUT)
         db.session.commit()
         handled += 1
     return handled

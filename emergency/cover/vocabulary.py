@@ -13,6 +13,8 @@ class AskStatus(StrEnum):
     COVERED = "covered"  # another provider accepted first, or cover was booked another way
     TOO_LATE = "too_late"  # accepted after another provider had
     CLOSED = "closed"  # withdrawn (the incident closed)
+    UNDELIVERED = "undelivered"  # the text could not be delivered, or the number texted STOP
+    WITHDRAWN = "withdrawn"  # the provider was deactivated after it was asked
 
 
 class AskMode(StrEnum):
@@ -38,6 +40,8 @@ class Outcome(StrEnum):
     RESIDENTIAL_CARE = "residential_care"
     DIED = "died"
     OTHER = "other"  # with a note
+    # The provider texted DONE without saying how it ended: the console asks the officer.
+    TO_BE_RECORDED = "to_be_recorded"
 
 
 OUTCOME_WORDS = {
@@ -48,7 +52,10 @@ OUTCOME_WORDS = {
     Outcome.RESIDENTIAL_CARE: "Moved to residential care",
     Outcome.DIED: "The cared-for person died",
     Outcome.OTHER: "Other",
+    Outcome.TO_BE_RECORDED: "To be recorded",
 }
+# What an officer may choose when ending cover or recording how it ended.
+CHOSEN_OUTCOMES = tuple(outcome for outcome in Outcome if outcome != Outcome.TO_BE_RECORDED)
 
 
 class EndedBy(StrEnum):

@@ -7,6 +7,9 @@ from emergency.extensions import db
 from emergency.providers.models import CareProvider, ProviderCapability, ProviderDistrict
 from emergency.records import get_or_not_found
 
+# Called with (provider, now) when a provider is deactivated: cover withdraws its asks.
+DEACTIVATED: list = []
+
 FIELDS = ("name", "bookings_phone", "mobile", "email", "hourly_rate", "active", "contract_ends_on")
 
 
@@ -28,6 +31,7 @@ def save_provider(provider: CareProvider | None, data: dict, *, by, now) -> Care
     if clash is not None and data.get("active", True):
         raise RuleBroken(f"{clash.name} already has this mobile number: replies could not tell them apart",
                          field="mobile")
+    was_active = provider.active is not False and not is_new
     changed = [name for name in FIELDS if name in data and getattr(provider, name, None) != data[name]]
     for name in FIELDS:
         if name in data:
@@ -45,7 +49,14 @@ def save_provider(provider: CareProvider | None, data: dict, *, by, now) -> Care
     if is_new or changed:
         audit.record("provider.added" if is_new else "provider.changed", user=by, now=now,
                      detail=f"care provider {provider.id}" + ("" if is_new else f": {', '.join(changed)}"))
+    if was_active and not provider.active:
+        _deactivated(provider, now)
     return provider
+
+
+def _deactivated(provider: CareProvider, now) -> None:
+    for subscriber in DEACTIVATED:
+        subscriber(provider, now)
 
 
 def set_active(provider: CareProvider, active: bool, *, by, now) -> CareProvider:
@@ -54,6 +65,8 @@ def set_active(provider: CareProvider, active: bool, *, by, now) -> CareProvider
         audit.record("provider.reactivated" if active else "provider.deactivated", user=by, now=now,
                      detail=f"care provider {provider.id}")
         db.session.flush()
+        if not active:
+            _deactivated(provider, now)
     return provider
 
 

@@ -58,8 +58,10 @@ def extensions_and_referrals(w: Window) -> tuple[int, int]:
 
 
 def answers_by_provider(w: Window) -> list[tuple[str, int, int, int, int]]:
-    """(provider, asks sent, accepted, declined, not answered in time), most asked first."""
-    sent = (CoverAsk.sent_at >= w.start, CoverAsk.sent_at < w.end)
+    """(provider, asks sent, accepted, declined, not answered in time), most asked first. An ask
+    that never reached the provider (undelivered) or was withdrawn could not be answered: not counted."""
+    sent = (CoverAsk.sent_at >= w.start, CoverAsk.sent_at < w.end,
+            CoverAsk.status.not_in((AskStatus.UNDELIVERED, AskStatus.WITHDRAWN)))
     accepted = CoverAsk.status.in_((AskStatus.ACCEPTED, AskStatus.TOO_LATE))
     query = (select(CareProvider.name, func.count(CoverAsk.id), func.count(CoverAsk.id).filter(accepted),
                     func.count(CoverAsk.id).filter(CoverAsk.status == AskStatus.DECLINED),

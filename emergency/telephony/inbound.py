@@ -42,6 +42,7 @@ def handle_text(sender: str, body: str, now) -> str | None:
     reply = parse_text(body)
     if reply.kind == "stop":
         opt_outs.opt_out(sender, now)
+        cover_replies.stopped(sender, now)
         return None  # the phone company confirms opt-outs itself
     if reply.kind == "start":
         opt_outs.opt_in(sender)
@@ -49,7 +50,7 @@ def handle_text(sender: str, body: str, now) -> str | None:
     if reply.kind == "help":
         return HELP
     if reply.kind in ("accept", "decline", "done"):
-        about_cover = cover_replies.answer(sender, reply.kind, reply.code, now)
+        about_cover = cover_replies.answer(sender, reply.kind, reply.code, now, words=reply.words)
         return _answer(sender, reply.kind, reply.code, now) if about_cover is cover_replies.NOT_MINE else about_cover
     if reply.kind == "home":
         about_cover = cover_replies.home(sender, reply.card_candidates, now)

@@ -36,6 +36,7 @@ class Reply:
     code: str | None = None
     card_candidates: tuple[str, ...] = ()  # kind card: every 10-digit run, in the order written
     rating: int | None = None
+    words: str = ""  # an answer's words after its code ("DONE 512 HOSPITAL": HOSPITAL)
 
 
 def normalise_text(body: str | None) -> str:
@@ -87,7 +88,8 @@ def parse_text(body: str | None) -> Reply:
         return Reply("help")
     answer = _ANSWER_WORD.match(text) or _ANSWER_LETTER.match(text)
     if answer:
-        return Reply(_ANSWER_KINDS[answer.group(1)], code=answer.group(2))
+        words = answer.group(3).strip() if answer.re is _ANSWER_WORD else ""
+        return Reply(_ANSWER_KINDS[answer.group(1)], code=answer.group(2), words=words)
     if _RATING.match(text):
         return Reply("rating", rating=int(text[0]))
     candidates = card_candidates(text)

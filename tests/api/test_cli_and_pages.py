@@ -9,6 +9,7 @@ from config import DEMO_FALLBACK_PHONE_NUMBER, Config
 from emergency.extensions import db
 from emergency.phones import is_mobile, phone_kind
 from emergency.plans.models import ContingencyPlan
+from emergency.providers.models import CareProvider
 from emergency.rota.models import DutyOfficer
 from emergency.users.models import User
 from tests.conftest import plan_payload
@@ -81,6 +82,10 @@ def test_the_demo_keeps_mobiles_in_mobile_boxes_and_landlines_in_landline_boxes(
                db.session.scalar(select(User.mobile).where(User.username == "demo"))]
     assert len(mobiles) == 8 and all(is_mobile(number) for number in mobiles), mobiles
     assert phone_kind(plan.carer_landline) == "landline"
+    providers = db.session.scalars(select(CareProvider).order_by(CareProvider.name)).all()
+    assert [p.name for p in providers if p.active and "LS6" in p.district_list] == [
+        "Aire Valley Carers", "Headingley Home Care"]  # so that the tour's "Arrange cover" has someone to ask
+    assert all(is_mobile(p.mobile) and phone_kind(p.bookings_phone) == "landline" for p in providers)
 
 
 def test_the_demo_run_on_a_monday_afternoon_has_people_on_duty_and_a_fallback_number(app, client):

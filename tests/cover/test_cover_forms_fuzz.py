@@ -51,7 +51,7 @@ def test_arranging_and_provider_forms_never_give_a_server_error(cora, cover_worl
 @FUZZ
 @given(a=form_text, b=form_text, c=form_text)
 @example(a="other", b="\x00", c="99/99/9999 99:99")
-def test_ending_extending_and_referring_never_give_a_server_error(app, cora, cover_world, a, b, c):
+def test_ending_extending_recording_and_referring_never_give_a_server_error(app, cora, cover_world, a, b, c):
     incident = cora.incident
     live = cover.live_cover(incident.id) or cover.book_by_phone(
         incident, {"provider_id": cover_world.acme.id, "starts_at": utc_now(), "ends_at": utc_now() + timedelta(hours=8)},
@@ -61,5 +61,7 @@ def test_ending_extending_and_referring_never_give_a_server_error(app, cora, cov
         cora.submit(f"/console/incidents/{incident.id}/cover/{live.id}/extend", new_end=c, extension_reason=b),
         cora.submit(f"/console/incidents/{incident.id}/referral", referral_note=b),
         cora.submit(f"/console/incidents/{incident.id}/cover/{live.id}/end", outcome=a, outcome_note=b),
+        cora.submit(f"/console/incidents/{incident.id}/cover/{live.id}/outcome", recorded_outcome=a,
+                    recorded_outcome_note=b),
     ):
         assert response.status_code in ANSWERS, response.status_code
