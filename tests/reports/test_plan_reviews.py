@@ -68,7 +68,7 @@ def test_the_carer_is_texted_once_two_weeks_before_unless_the_plan_opts_out(app,
     assert [m.to_number for m in sent] == [CARER]
     assert re.fullmatch(
         r"Carers Emergency Line: your emergency plan is due for review on 10 May 2026\. Check it online at "
-        r"http://127\.0\.0\.1:5000/review/[A-Za-z0-9_-]{32} \(the link works once\), or call 0113 496 0000 to go "
+        r"https://line\.example\.org/review/[A-Za-z0-9_-]{32} \(the link works once\), or call 0113 496 0000 to go "
         r"through it with us\.", sent[0].body)  # the link: emergency.reviews.carer_links, tests/front_door
     # Not the opted-out plan, the one with no mobile, the draft, the one due in June, the overdue one.
 
