@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from freezegun import freeze_time
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from emergency.api.plan_schemas import PlanSchema
@@ -204,3 +206,33 @@ def test_a_plan_changed_since_the_carer_opened_the_link_is_shown_as_stale_not_ov
         assert cora.client.post(f"/console/applications/{application.id}/merge", data=again).status_code == 302
         person = db.session.get(ContingencyPlan, plan.id).cared_for[0]
         assert (person.medication, person.pets) == ("Donepezil 5 mg", "A cat, Mog")
+
+
+REVIEW_NAMES = st.sampled_from(["carer.name", "carer.mobile", "carer.landline", "carer.address.line1",
+                                "carer.address.postcode", "carer.preferred_language", "person-0.needs",
+                                "person-0.gp.phone", "person-0.medication", "person-3.needs", "home.how_to_get_in",
+                                "contact-0.name", "contact-1.mobile", "contact-1.relationship", "code", "action",
+                                "csrf"])
+REVIEW_TYPED = st.one_of(st.text(max_size=40), st.sampled_from(["", "07700 900874", "+447700900875", "resend",
+                                                                "check", "LS6 1HR", "0113 496 0875", "\x00"]))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fields=st.dictionaries(REVIEW_NAMES, REVIEW_TYPED, max_size=6))
+@example(fields={"carer.name": "\x00", "person-0.gp.phone": "٣", "contact-1.mobile": "\x00"})
+@example(fields={"carer.mobile": "", "carer.landline": ""})
+def test_whatever_is_posted_to_the_review_pages_there_is_no_server_error(app, plan, fields):
+    with freeze_time(NOW):
+        token = carer_links.issue(plan, now=utc_now(), days=28)
+        link = db.session.scalar(select(CarerReviewLink).where(CarerReviewLink.token_hash == carer_links.token_hash(token)))
+        link.opened_at = link.confirmed_at = utc_now()
+        link.based_on_version = plan.version
+        db.session.commit()
+        carer = Applicant(app, address="192.0.2.79")
+        with carer.client.session_transaction() as session:
+            session["carer_review"] = token
+        assert carer.get("/review/plan").status_code == 200  # and the form's CSRF token is set
+        for path in ("/review/changes", "/review/code", "/review/unchanged"):
+            response = carer.post(path, **fields) if "csrf" not in fields else carer.client.post(path, data=fields)
+            assert response.status_code in (200, 302, 400, 410, 422, 429), (path, response.status_code)
+        db.session.rollback()
