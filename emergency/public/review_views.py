@@ -42,7 +42,10 @@ def review_open(token):
     link, state = carer_links.find(token, now)
     carer_links.record_view(link, "link", now=now)
     if state == "open" and link.opened_at is not None:
-        state = "used"  # opened once already, here or elsewhere: the link works once
+        if session.get(SESSION_KEY) == token:  # this browser opened it: carry on where it was
+            db.session.commit()
+            return redirect(url_for("public.review_code"))
+        state = "used"  # opened once already, elsewhere: the link works once
     if state != "open":
         db.session.commit()
         return _problem(state)

@@ -83,6 +83,7 @@ def test_the_link_opens_once_after_a_code_to_the_plans_mobile_and_shows_the_plan
         page = words(carer.get("/review/plan").get_data(as_text=True))
         assert "Margaret Hughes" in page and "Donepezil 10 mg at night" in page and "Susan Hughes" in page
         assert "4729" not in page and "Your key safe code is not shown here" in page
+        assert carer.get(path).headers["Location"].endswith("/review/code")  # the same browser carries on
         # The same link in another browser (forwarded, or seen over a shoulder) does nothing.
         other = Applicant(app, address="192.0.2.71")
         again = other.get(path)
@@ -90,7 +91,7 @@ def test_the_link_opens_once_after_a_code_to_the_plans_mobile_and_shows_the_plan
         assert other.get("/review/plan").status_code == 404
         seen = db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "review_link.viewed",
                                                                         AuditEvent.plan_id == plan.id))
-        assert seen == 7  # link, code, plan (before the code), code, code, plan, the link again
+        assert seen == 8  # link, code, plan (before the code), code, code, plan, the link twice more
 
 
 def test_a_link_expires_and_an_unknown_one_says_so(app, plan):
@@ -236,3 +237,16 @@ def test_whatever_is_posted_to_the_review_pages_there_is_no_server_error(app, pl
             response = carer.post(path, **fields) if "csrf" not in fields else carer.client.post(path, data=fields)
             assert response.status_code in (200, 302, 400, 410, 422, 429), (path, response.status_code)
         db.session.rollback()
+
+
+def test_declined_review_changes_leave_the_plan_as_it_was_and_the_carer_is_told_in_review_words(app, plan, cora):
+    with freeze_time(NOW):
+        cora.log_in("cora")
+        application = _sent_changes(app, plan)
+        response = cora.submit(f"/console/applications/{application.id}/decline", reason="other",
+                               words="We will call you to go through them.")
+        assert response.status_code == 302
+        assert texts_to(CARER)[-1] == (
+            f"Carers Emergency Line: the changes to your plan you sent ({application.reference}) have not been made. "
+            "The reason is below. We will call you to go through them. To talk about it, call the carers' centre.")
+        assert db.session.get(ContingencyPlan, plan.id).cared_for[0].medication == "Donepezil 10 mg at night"
