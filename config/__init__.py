@@ -119,6 +119,8 @@ class Config:
         self.PLAN_REVIEW_MONTHS = self._whole_number("PLAN_REVIEW_MONTHS", 12)
         # The number carers are asked to call when their plan falls due for review.
         self.PLAN_REVIEW_PHONE = self._text("PLAN_REVIEW_PHONE", "the carers' centre")
+        # The link in the carer's review reminder works for this many days (and only once).
+        self.REVIEW_LINK_DAYS = self._whole_number("REVIEW_LINK_DAYS", 28)
         # /metrics: also open, with no token, to these addresses or networks (comma-separated).
         self.METRICS_ALLOW_FROM = self._text("METRICS_ALLOW_FROM", "")
         # "json": one JSON object per log line; anything else: readable text.
@@ -222,7 +224,7 @@ class Config:
                      "MAX_CONTENT_LENGTH", "CSV_IMPORT_MAX_LENGTH",
                      "RETENTION_REPLAY_DAYS", "RETENTION_OUTBOX_BODY_DAYS", "RETENTION_INCIDENT_YEARS",
                      "APPLICATION_RETENTION_MONTHS", "MOBILE_CODE_MINUTES", "MOBILE_CODE_TRIES",
-                     "FRONT_DOOR_MAX_REQUEST_BYTES"):
+                     "FRONT_DOOR_MAX_REQUEST_BYTES", "REVIEW_LINK_DAYS"):
             if getattr(self, name) < 1:
                 raise RuntimeError(f"{name} must be at least 1")
         if self.LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):

@@ -3,7 +3,7 @@ contact asked for consent by text, the carer told), declined (the carer texted t
 the confirmation emailed when the carer gave an address. Texts say no more than the decision."""
 from emergency.applications.models import Application
 from emergency.applications.service import move
-from emergency.applications.vocabulary import DECLINE_REASONS, OPEN_STATUSES, ApplicationStatus
+from emergency.applications.vocabulary import DECLINE_REASONS, OPEN_STATUSES, ApplicationKind, ApplicationStatus
 from emergency.audit import service as audit
 from emergency.errors import DomainError, RuleBroken
 from emergency.names import first_name
@@ -55,9 +55,11 @@ def decline(application: Application, reason: str, words: str, *, by, now, call:
     mobile = (application.answers.get("carer") or {}).get("mobile")
     if not mobile:
         return False
+    said = {"reference": application.reference, "reason": decline_reason_words(reason), "words": words, "call": call}
+    body = phrase("review.declined_text", **said) if application.kind == ApplicationKind.REVIEW_UPDATE \
+        else phrase("front_door.declined_text", **said)
     queue_message(key=f"application-declined:{application.id}", channel=Channel.SMS, to_number=mobile,
-                  body=phrase("front_door.declined_text", reference=application.reference,
-                              reason=decline_reason_words(reason), words=words, call=call).replace("  ", " "),
+                  body=body.replace("  ", " "),
                   purpose=Purpose.APPLICATION_DECISION, now=now)
     return True
 

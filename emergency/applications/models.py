@@ -68,6 +68,9 @@ class MobileCode(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("application_draft.id", ondelete="SET NULL"), index=True)
+    # Or the carer's review link it confirms the plan's mobile for.
+    review_link_id: Mapped[int | None] = mapped_column(ForeignKey("carer_review_link.id", ondelete="SET NULL"),
+                                                       index=True)
     to_number: Mapped[str] = mapped_column(String(20), index=True)
     address_hash: Mapped[str] = mapped_column(String(64), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))

@@ -122,3 +122,18 @@ def withdraw(application: Application, *, by, now) -> None:
 def record_viewed(application: Application, *, by, now) -> None:
     audit.record("application.viewed", user=by, now=now, plan_id=application.plan_id,
                  detail=f"{application.kind} {application.reference}")
+
+
+def send_review_update(plan_id: int, changed_plan: dict, changes: list[dict], *, based_on_version: int | None,
+                       now, address: str) -> Application:
+    """A carer's changes at their yearly review, in the queue: the plan as they changed it, each
+    changed field marked, and the plan's version they were shown (for the stale-edit rules)."""
+    application = Application(reference=_reference(), kind=ApplicationKind.REVIEW_UPDATE,
+                              status=ApplicationStatus.NEW, answers=changed_plan, plan_id=plan_id,
+                              based_on_version=based_on_version, changed_fields=changes, mobile_confirmed=True,
+                              received_at=now, status_changed_at=now, address_hash=address)
+    db.session.add(application)
+    db.session.flush()
+    audit.record("application.received", user=None, now=now, actor="front door", plan_id=plan_id,
+                 detail=f"{application.kind} {application.reference}")
+    return application

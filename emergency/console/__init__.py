@@ -12,6 +12,7 @@ from emergency.console import (  # noqa: F401  their routes join the blueprint
     people_views,
     plan_views,
     provider_views,
+    review_update_views,
     rota_views,
 )
 from emergency.console.views import blp

@@ -1,5 +1,5 @@
-"""Pages without a login: the carers' front door (applying, a professional's referral)."""
-from emergency.public import apply_views, refer_views  # noqa: F401  their routes join the blueprint
+"""Pages without a login: the carers' front door (applying, a professional's referral, the carer's yearly review)."""
+from emergency.public import apply_views, refer_views, review_views  # noqa: F401  their routes join the blueprint
 from emergency.public.views import blp
 
 __all__ = ["blp"]

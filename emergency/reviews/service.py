@@ -1,5 +1,5 @@
-"""Plan reviews: the weekly list for coordinators, the carer's reminder text, and the review
-letter by post for a carer with no mobile to text.
+"""Plan reviews: the weekly list for coordinators, the carer's reminder text (with the link to
+review the plan online: emergency.reviews.carer_links), and the review letter by post for a carer with no mobile to text.
 
 Each is sent once per plan per due date, however often the jobs run and however many workers
 run them: the notice's unique key (plan, due date, kind) is claimed in the same transaction
@@ -24,7 +24,9 @@ from emergency.plans.letters import LetterKind
 from emergency.plans.models import ContingencyPlan
 from emergency.plans.service import plans_due_for_review
 from emergency.plans.vocabulary import PlanStatus
+from emergency.reviews import carer_links
 from emergency.reviews.models import PlanReviewNotice
+from emergency.wording import phrase
 
 LIST_WITHIN_DAYS = 30
 TEXT_CARER_DAYS_BEFORE = 14
@@ -72,10 +74,13 @@ def _short_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def review_text(due_on: date, call: str) -> str:
+def review_text(due_on: date, call: str, link: str | None = None) -> str:
     # No names, addresses or health details: the text may be read by anyone holding the phone.
-    return (f"Carers Emergency Line: your emergency plan is due for review on {due_on:%d %B %Y}. "
-            f"Please call {call} to go through it with us.")
+    # The link opens nothing without the code then texted to the same mobile.
+    due = due_on.strftime("%d %B %Y")
+    if link:
+        return phrase("reviews.carer_text_with_link", due=due, call=call, link=link)
+    return phrase("reviews.carer_text", due=due, call=call)
 
 
 def _due_to_remind(today: date, *, has_mobile: bool) -> list[ContingencyPlan]:
@@ -119,8 +124,10 @@ def text_carers_before_review(now) -> list[int]:
     texted = []
     for plan in plans:
         if _claim(plan.id, plan.review_due_on, "carer", now):
+            token = carer_links.issue(plan, now=now, days=current_app.config["REVIEW_LINK_DAYS"])
+            link = f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/review/{token}"
             queue_message(key=f"plan-review:{plan.id}:{plan.review_due_on}:carer", channel="sms",
-                          to_number=plan.carer_mobile, body=review_text(plan.review_due_on, call),
+                          to_number=plan.carer_mobile, body=review_text(plan.review_due_on, call, link),
                           purpose=Purpose.REVIEW_REMINDER, now=now)
             texted.append(plan.id)
     return texted

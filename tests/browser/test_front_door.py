@@ -1,18 +1,22 @@
 """The front door in a real browser against a real server, without the browser's JavaScript
 being needed: a carer applies with two cared-for people and three contacts, confirms their
 mobile with the texted code, and a coordinator approves the application beside the plan form;
-the contacts get consent texts and the card PDF reads back. axe-core checks every page; the
+the contacts get consent texts and the card PDF reads back; a year on, the carer does the
+yearly review from the link in the reminder with one change, and the coordinator approves it. axe-core checks every page; the
 pages are usable 320 px wide."""
 import io
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from emergency.clock import local_date, utc_now
 from emergency.extensions import db
 from emergency.outbox.models import OutboxMessage
+from emergency.plans.models import ContingencyPlan
+from emergency.reviews import service as reviews
 from emergency.users import service as users
 from tests.browser.conftest import assert_no_serious_axe_violations, banner, logged_in, seeded
 
@@ -143,7 +147,45 @@ def test_a_carer_applies_confirms_their_mobile_and_a_coordinator_approves(server
     card_url = coordinator.get_by_role("link", name="Print the card (PDF)").get_attribute("href")
     card = PdfReader(io.BytesIO(coordinator.request.get(f"{server.url}{card_url}").body()))
     assert "Margaret" in "".join(page.extract_text() for page in card.pages)
+
+    the_carer_does_the_yearly_review_with_one_change_and_the_coordinator_approves_it(server, carer, coordinator)
     assert broken == []
+
+
+def the_carer_does_the_yearly_review_with_one_change_and_the_coordinator_approves_it(server, carer, coordinator):
+    with seeded(server):  # the review falls due in a week: the daily job texts the carer the link
+        plan = db.session.scalars(select(ContingencyPlan).where(ContingencyPlan.carer_mobile == CARER)).one()
+        plan.review_due_on = local_date(utc_now()) + timedelta(days=7)
+        db.session.commit()
+        reviews.text_carers_before_review(utc_now())
+    link = re.search(r"https?://[^/]+(/review/[A-Za-z0-9_-]+) ", texts_to(server, CARER)[-1]).group(1)
+    carer.goto(f"{server.url}{link}")
+    checked(carer)
+    code = re.search(r"your code is ([0-9]{6})", texts_to(server, CARER)[-1]).group(1)
+    carer.get_by_label("Code").fill(code)
+    go_on(carer, "Confirm")
+    assert "Your emergency plan" in carer.locator("h1").inner_text()
+    carer.get_by_role("link", name="Something has changed").click()
+    checked(carer)
+    carer.locator("#f-person-0-medication_location").fill("Bathroom cabinet")
+    go_on(carer, "Send my changes")
+    assert "Changes sent" in carer.locator("h1").inner_text()
+    reference = carer.locator(".govuk-panel strong").inner_text()
+
+    coordinator.get_by_role("link", name="Applications", exact=True).click()
+    checked(coordinator)
+    coordinator.get_by_role("link", name=reference).click()
+    checked(coordinator)
+    assert "Bathroom cabinet" in coordinator.locator("main").inner_text()
+    coordinator.get_by_role("button", name="Open the changes in the plan form to approve").click()
+    checked(coordinator)
+    coordinator.get_by_role("button", name="Save the plan").first.click()
+    coordinator.wait_for_load_state()
+    assert "the carer's changes are in the plan" in banner(coordinator).inner_text()
+    checked(coordinator)
+    with seeded(server):
+        person = db.session.scalars(select(ContingencyPlan).where(ContingencyPlan.carer_mobile == CARER)).one().cared_for[0]
+        assert person.medication_location == "Bathroom cabinet"
 
 
 def test_a_professional_refers_a_carer_and_a_coordinator_declines_an_application(server, browser):
