@@ -12,10 +12,11 @@ _CAPABILITIES = {
     Capability.SITTING: lambda: phrase("cover.capability.sitting"),
     Capability.OVERNIGHT: lambda: phrase("cover.capability.overnight"),
     Capability.LIVE_IN: lambda: phrase("cover.capability.live_in"),
-    Capability.DEMENTIA: lambda: phrase("cover.capability.dementia"),
-    Capability.LEARNING_DISABILITY: lambda: phrase("cover.capability.learning_disability"),
     Capability.CHILDREN: lambda: phrase("cover.capability.children"),
 }
+# Dementia and learning disability are health details: they choose whom to ask, but a text never
+# names them (the booked provider reads the needs behind its details link).
+_NAMED_IN_TEXTS = tuple(_CAPABILITIES)
 _OUTCOMES = {
     Outcome.CARER_BACK: lambda: phrase("cover.outcome.carer_back"),
     Outcome.FAMILY_OR_FRIENDS: lambda: phrase("cover.outcome.family_or_friends"),
@@ -40,9 +41,9 @@ def when(moment: datetime, zone, now: datetime) -> str:
     local, today = moment.astimezone(zone), now.astimezone(zone).date()
     days = (local.date() - today).days
     if days == 0:
-        return f"{local:%H:%M} today"
+        return phrase("cover.when.today", time=f"{local:%H:%M}")
     if days == 1:
-        return f"{local:%H:%M} tomorrow"
+        return phrase("cover.when.tomorrow", time=f"{local:%H:%M}")
     return f"{local:%a %d %b %H:%M}"
 
 
@@ -51,7 +52,7 @@ def district_of(snapshot: dict | None) -> str:
 
 
 def needs(capabilities) -> str:
-    chosen = [_CAPABILITIES[Capability(c)]() for c in Capability if c in set(capabilities)]
+    chosen = [_CAPABILITIES[Capability(c)]() for c in _NAMED_IN_TEXTS if c in set(capabilities)]
     return phrase("cover.needs.joiner").join(chosen) if chosen else phrase("cover.needs.any")
 
 

@@ -253,3 +253,14 @@ def test_a_provider_whose_contract_has_ended_is_refused(cover_world, accepted, c
             "provider_id": cover_world.acme.id, "starts_at": iso(at(minutes=10)), "ends_at": iso(at(hours=24))})
     assert refused.status_code == 422 and refused.json["errors"] == {
         "provider_id": ["Acme Care's contract ended on 30 November 2026"]}
+
+
+def test_an_ask_names_the_kind_of_care_but_never_a_condition(cover_world, accepted, cora_api):
+    with freeze_time(at(minutes=10)):
+        response = cora_api.post(f"/api/v1/incidents/{accepted.id}/cover/asks", json={
+            "provider_ids": [cover_world.acme.id], "mode": "all_at_once", "starts_at": iso(at(minutes=30)),
+            "ends_at": iso(at(hours=24)), "capabilities": ["personal_care", "dementia", "learning_disability"]})
+    assert response.status_code == 201, response.json
+    [ask] = [body for _, _, purpose, body in cover_world.new_messages() if purpose == "cover_ask"]
+    assert "personal care" in ask and "22:30 today" in ask
+    assert "dementia" not in ask.lower() and "learning" not in ask.lower()
