@@ -68,6 +68,9 @@ class Config:
         self.LINE_PHONE_NUMBER = self._text("LINE_PHONE_NUMBER", self.TWILIO_FROM_NUMBER)
         self.TWILIO_API_URL = self._text("TWILIO_API_URL")
         self.FALLBACK_PHONE_NUMBER = self._text("FALLBACK_PHONE_NUMBER")
+        # Twilio numbers dedicated to one language, which skip the language menu:
+        # "+441134960501=cy,+441134960502=pl" (docs/languages.md).
+        self.LINE_NUMBER_LANGUAGES = self._text("LINE_NUMBER_LANGUAGES", "")
         # How many messages the sender hands to Twilio (or the mail server) at once.
         self.SENDER_POOL_SIZE = self._whole_number("SENDER_POOL_SIZE", 24)
         # How long sends may fail before the console, /health and coordinators' email say so.
@@ -189,6 +192,7 @@ class Config:
         self.check_rota_settings()
         self.check_notify_settings()
         self.check_branding()
+        self.check_line_number_languages()
         if self.SMTP_URL:
             from emergency.outbox.smtp_transport import smtp_settings
 
@@ -200,6 +204,22 @@ class Config:
                 self.FALLBACK_PHONE_NUMBER = normalise_phone(self.FALLBACK_PHONE_NUMBER)
             except PhoneNumberError as error:
                 raise RuntimeError(f"FALLBACK_PHONE_NUMBER: {error}") from None
+
+    def check_line_number_languages(self):
+        """Read LINE_NUMBER_LANGUAGES into {E.164 number: language code}, refusing what cannot be."""
+        from emergency.phones import PhoneNumberError, normalise_phone
+        from emergency.wording.languages import is_configured
+
+        dedicated = {}
+        for entry in filter(None, (part.strip() for part in self.LINE_NUMBER_LANGUAGES.split(","))):
+            number, _, code = entry.partition("=")
+            if not is_configured(code.strip()):
+                raise RuntimeError(f"LINE_NUMBER_LANGUAGES: {entry!r} names no configured language (number=code)")
+            try:
+                dedicated[normalise_phone(number.strip())] = code.strip()
+            except PhoneNumberError as error:
+                raise RuntimeError(f"LINE_NUMBER_LANGUAGES: {entry!r}: {error}") from None
+        self.LINE_NUMBER_LANGUAGES = dedicated
 
     def check_notify_settings(self):
         """A Notify key needs both templates and a callback token long enough to be secret."""

@@ -8,6 +8,7 @@ from emergency.api.fields import CardNumber, Id, MobileNumber, Name, PhoneNumber
 from emergency.clock import local_today
 from emergency.plans.models import CONSENT_STATUSES, PLAN_STATUSES
 from emergency.records import LARGEST_ID
+from emergency.wording.languages import codes as language_codes
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOCK_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -132,6 +133,8 @@ class ContactSchema(Schema):
                   "a window whose `to` is before its `from` runs overnight. Empty: any time."},
     )
     holds_key = fields.Boolean(load_default=False)
+    language = fields.String(load_default="en", validate=validate.OneOf(language_codes()),
+                             metadata={"description": "BCP 47 code of a configured language: the contact is asked in it"})
     consent = fields.Nested(ConsentSchema, load_default=lambda: {"status": "pending", "recorded_on": None})
 
     @validates_schema

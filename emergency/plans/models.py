@@ -106,6 +106,7 @@ class EmergencyContact(db.Model):
     relationship_to_carer: Mapped[str] = mapped_column(String(100))
     mobile: Mapped[str | None] = mapped_column(String(20), index=True)
     landline: Mapped[str | None] = mapped_column(String(20), index=True)
+    language: Mapped[str] = mapped_column(String(12), default="en", server_default="en")  # asked in
     # [{"days": ["mon", ...], "from": "HH:MM", "to": "HH:MM"}]; empty means any time.
     availability: Mapped[list] = mapped_column(JSON, default=list)
     holds_key: Mapped[bool] = mapped_column(default=False)

@@ -310,6 +310,7 @@ def _apply_contact(contact: EmergencyContact, item: dict) -> None:
     contact.relationship_to_carer = item["relationship"]
     contact.mobile = item.get("mobile")
     contact.landline = item.get("landline")
+    contact.language = item.get("language") or "en"
     contact.availability = [dict(window) for window in item.get("availability", [])]
     contact.holds_key = item.get("holds_key", False)
     contact.consent_status = consent.get("status", ConsentStatus.PENDING)

@@ -44,6 +44,7 @@ def contact_to_dict(contact) -> dict:
         "relationship": contact.relationship_to_carer,
         "mobile": contact.mobile,
         "landline": contact.landline,
+        "language": contact.language,
         "availability": [dict(window) for window in contact.availability or []],
         "holds_key": contact.holds_key,
         "consent": {"status": contact.consent_status, "recorded_on": _iso(contact.consent_recorded_on)},

@@ -1,0 +1,63 @@
+"""The languages the line speaks: a setting, one entry per language. Adding a language is one
+catalog (translations/<code>/LC_MESSAGES/messages.po) and one entry here (docs/languages.md)."""
+from dataclasses import dataclass, field
+
+from emergency.wording.catalogs import SOURCE_LANGUAGE
+
+
+@dataclass(frozen=True)
+class Keywords:
+    """The words that answer an ask by text, besides the English ACCEPT, DECLINE and DONE.
+    Written in capitals as the reply is read (upper case, accents kept)."""
+    accept: tuple[str, ...] = ()
+    decline: tuple[str, ...] = ()
+    done: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A Twilio <Say> voice and the language it speaks (`None` voice: recorded prompts only)."""
+    name: str | None
+    language: str
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # BCP 47
+    own_name: str  # the language's name in itself, as the language menu says it
+    english_name: str
+    voice: Voice
+    keywords: Keywords = field(default_factory=Keywords)
+    reviewed: bool = False  # by a translator; a machine-drafted catalog says so in the console until marked
+    complete: bool = True  # every phrase translated: the catalog check holds it to that
+
+
+LANGUAGES: dict[str, Language] = {language.code: language for language in (
+    Language("en", "English", "English", Voice("Polly.Amy", "en-GB"), reviewed=True),
+    Language("cy", "Cymraeg", "Welsh", Voice("Polly.Gwyneth", "cy-GB"),
+             Keywords(accept=("DERBYN",), decline=("GWRTHOD",), done=("GORFFEN",))),
+    Language("pl", "Polski", "Polish", Voice("Polly.Ewa", "pl-PL"),
+             Keywords(accept=("PRZYJMUJĘ", "PRZYJMUJE"), decline=("ODMAWIAM",), done=("GOTOWE",))),
+    # Twilio has no Urdu voice: the line plays the council's recordings, or English with an apology.
+    Language("ur", "اردو", "Urdu", Voice(None, "ur-PK"),
+             Keywords(accept=("قبول", "QUBOOL"), decline=("انکار", "INKAAR"), done=("مکمل", "MUKAMMAL"))),
+)}
+
+
+def language(code: str | None) -> Language:
+    """The configured language with this code; English for none or one not configured."""
+    return LANGUAGES.get(code or SOURCE_LANGUAGE) or LANGUAGES[SOURCE_LANGUAGE]
+
+
+def spoken(code: str | None) -> str:
+    """The language the line can speak to someone: theirs where Twilio has a voice for it, else
+    English (texts still follow their own language)."""
+    return language(code).code if language(code).voice.name else SOURCE_LANGUAGE
+
+
+def codes() -> list[str]:
+    return list(LANGUAGES)
+
+
+def is_configured(code: str | None) -> bool:
+    return code in LANGUAGES
