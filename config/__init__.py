@@ -71,6 +71,8 @@ class Config:
         # Twilio numbers dedicated to one language, which skip the language menu:
         # "+441134960501=cy,+441134960502=pl" (docs/languages.md).
         self.LINE_NUMBER_LANGUAGES = self._text("LINE_NUMBER_LANGUAGES", "")
+        # The languages the line's menu offers, in order ("en,cy,pl,ur"); English alone: no menu.
+        self.LINE_LANGUAGES = self._text("LINE_LANGUAGES", "en")
         # How many messages the sender hands to Twilio (or the mail server) at once.
         self.SENDER_POOL_SIZE = self._whole_number("SENDER_POOL_SIZE", 24)
         # How long sends may fail before the console, /health and coordinators' email say so.
@@ -210,6 +212,15 @@ class Config:
         from emergency.phones import PhoneNumberError, normalise_phone
         from emergency.wording.languages import is_configured
 
+        offered = [code.strip() for code in self.LINE_LANGUAGES.split(",") if code.strip()] \
+            if isinstance(self.LINE_LANGUAGES, str) else list(self.LINE_LANGUAGES)
+        unknown = [code for code in offered if not is_configured(code)]
+        if unknown or not offered:
+            raise RuntimeError(f"LINE_LANGUAGES: {', '.join(unknown) or 'none given'}: give configured language codes, "
+                               f"e.g. en,cy")
+        self.LINE_LANGUAGES = offered
+        if not isinstance(self.LINE_NUMBER_LANGUAGES, str):
+            return
         dedicated = {}
         for entry in filter(None, (part.strip() for part in self.LINE_NUMBER_LANGUAGES.split(","))):
             number, _, code = entry.partition("=")

@@ -9,6 +9,8 @@ from emergency.postcodes import postcode_district
 from emergency.wording import phrase, phrase_plural
 
 EN = "en"
+# The line's name in what staff are told (hand-overs, kept texts); people asked or helped get the catalogs' words.
+LINE = "Carers Emergency Line"
 
 
 def _ring(fallback_number: str | None, language: str) -> str:

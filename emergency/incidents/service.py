@@ -339,8 +339,8 @@ def accept(page: Page, now) -> tuple[bool, str]:
                       incident_id=incident.id)
         note(incident, now, EventKind.CALLER_TOLD, body)
     link = _details_link(incident, page, now)
-    _queue(page, Channel.SMS, messages.accepter_details(snapshot, page.code, link, DETAILS_LINK_HOURS, page.language), Purpose.DETAILS,
-           now)
+    _queue(page, Channel.SMS, messages.accepter_details(snapshot, page.code, link, DETAILS_LINK_HOURS, page.language),
+           Purpose.DETAILS, now)
     return True, page.name
 
 

@@ -21,7 +21,7 @@ from emergency.telephony.models import InboundRequest, PutThrough, sms_request_k
 from emergency.telephony.replies import keypad_digits
 from emergency.telephony.vocabulary import CallOutcome
 from emergency.wording import phrase
-from emergency.wording.languages import LANGUAGES, codes, is_configured, spoken
+from emergency.wording.languages import LANGUAGES, is_configured, spoken
 
 blp = Blueprint("twilio", __name__, url_prefix="/twilio")
 _PLAIN_NUMBER = re.compile(r"^\+?[0-9]{3,15}$")
@@ -189,6 +189,15 @@ def _dedicated_language() -> str | None:
     return (current_app.config["LINE_NUMBER_LANGUAGES"] or {}).get(called)
 
 
+def codes() -> list[str]:
+    """The languages the line's menu offers."""
+    return current_app.config["LINE_LANGUAGES"]
+
+
+def _in_url(language: str) -> str | None:
+    return None if language == "en" else language
+
+
 def _caller_language() -> str:
     chosen = request.args.get("language", "en")
     return chosen if is_configured(chosen) else "en"
@@ -198,7 +207,7 @@ def _ask_for_card(language: str, welcomed: bool) -> str:
     apology = None
     if spoken(language) != language:
         apology = phrase("voice.no_voice_apology", language=LANGUAGES[language].english_name)
-    return twiml.ask_for_card(url_for("twilio.voice_card", attempt=1, language=language), retry=False,
+    return twiml.ask_for_card(url_for("twilio.voice_card", attempt=1, language=_in_url(language)), retry=False,
                               language=language, welcomed=welcomed, apology=apology)
 
 
@@ -239,7 +248,7 @@ def voice_card():
             current_app.logger.exception("call from %s could not be handled", caller)
             outcome, said = CallOutcome.CONNECT, inbound.connect_after_error(caller, now)
         if outcome == CallOutcome.RETRY:
-            return twiml.ask_for_card(url_for("twilio.voice_card", attempt=2, language=language), retry=True,
+            return twiml.ask_for_card(url_for("twilio.voice_card", attempt=2, language=_in_url(language)), retry=True,
                                       language=language)
         if outcome == CallOutcome.OPENED:
             return twiml.say_and_hang_up(said, language)
