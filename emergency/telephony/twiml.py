@@ -25,7 +25,8 @@ def language_menu(action: str, codes: list[str]) -> str:
         if LANGUAGES[code].voice.name:
             gather.say(phrase("voice.language_choice", code, digit=digit), **voice(code))
         else:
-            gather.say(phrase("voice.language_choice.no_voice", language=LANGUAGES[code].english_name, digit=digit),
+            gather.say(phrase("voice.language_choice.no_voice", language_name=LANGUAGES[code].english_name,
+                              digit=digit),
                        **VOICE)
     response.append(gather)
     return str(response)

@@ -206,7 +206,7 @@ def _caller_language() -> str:
 def _ask_for_card(language: str, welcomed: bool) -> str:
     apology = None
     if spoken(language) != language:
-        apology = phrase("voice.no_voice_apology", language=LANGUAGES[language].english_name)
+        apology = phrase("voice.no_voice_apology", language_name=LANGUAGES[language].english_name)
     return twiml.ask_for_card(url_for("twilio.voice_card", attempt=1, language=_in_url(language)), retry=False,
                               language=language, welcomed=welcomed, apology=apology)
 

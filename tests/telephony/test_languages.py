@@ -1,0 +1,118 @@
+"""The line in the caller's language, and asks in each person's own language (docs/languages.md)."""
+from xml.etree import ElementTree
+
+from freezegun import freeze_time
+from sqlalchemy import select
+
+from emergency.api.plan_schemas import PlanSchema
+from emergency.extensions import db
+from emergency.incidents.models import Incident, Page
+from emergency.outbox.models import OutboxMessage
+from emergency.plans import service as plans
+from tests.conftest import plan_payload
+from tests.scenarios.conftest import THURSDAY_NIGHT
+
+CALLER, CARER = "+447700900901", "+447700900902"
+GWEN, MAREK = "+447700900903", "+447700900904"
+ALL_LANGUAGES = ["en", "cy", "pl", "ur"]
+
+
+def twiml(response):
+    assert response.status_code == 200 and response.mimetype == "text/xml"
+    return ElementTree.fromstring(response.data)
+
+
+def spoken(root):
+    return [(say.get("voice"), say.text) for say in root.iter("Say")]
+
+
+def texts_to(number, purpose=None):
+    query = select(OutboxMessage).where(OutboxMessage.to_number == number, OutboxMessage.channel == "sms") \
+        .order_by(OutboxMessage.id)
+    if purpose:
+        query = query.where(OutboxMessage.purpose == purpose)
+    return [message.body for message in db.session.scalars(query)]
+
+
+def plan_with(*contacts):
+    payload = plan_payload(carer={**plan_payload()["carer"], "mobile": CARER}, contacts=[
+        {"name": name, "relationship": "friend", "mobile": mobile, "language": language,
+         "consent": {"status": "given", "recorded_on": "2026-01-10"}} for name, mobile, language in contacts])
+    plan = plans.create_plan(PlanSchema().load(payload), by=None, now=THURSDAY_NIGHT)
+    db.session.commit()
+    return plan
+
+
+def test_a_caller_chooses_welsh_a_welsh_contact_replies_derbyn_and_the_caller_hears_help_is_arranged_in_welsh(
+        world, phone):
+    world.app.config["LINE_LANGUAGES"] = ALL_LANGUAGES
+    plan = plan_with(("Gwen Morgan", GWEN, "cy"))
+    menu = twiml(phone.call_step("/twilio/voice", CALLER))
+    said = spoken(menu)
+    assert said[0] == ("Polly.Amy", "Carers Emergency Line. If anyone is in danger, hang up and call 999.")
+    assert ("Polly.Gwyneth", "I barhau yn Gymraeg, pwyswch 2.") in said
+    assert ("Polly.Ewa", "Po polsku, naciśnij 3.") in said
+    assert ("Polly.Amy", "For Urdu, press 4.") in said
+
+    welsh = twiml(phone.call_step(menu.find("Gather").get("action"), CALLER, digits="2"))
+    gather = welsh.find("Gather")
+    assert gather.get("action") == "/twilio/voice/card?attempt=1&language=cy"
+    assert spoken(welsh) == [("Polly.Gwyneth", "Teipiwch y rhif sydd ar gerdyn argyfwng y gofalwr, yna pwyswch yr "
+                                               "allwedd hash.")]
+    with freeze_time(THURSDAY_NIGHT):
+        opened = twiml(phone.call_step(gather.get("action"), CALLER, digits=plan.card_number + "#"))
+    assert spoken(opened)[0][0] == "Polly.Gwyneth" and spoken(opened)[0][1].startswith("Diolch. Rydym yn cysylltu")
+    assert db.session.scalar(select(Incident.caller_language)) == "cy"
+
+    [ask] = texts_to(GWEN, "ask")
+    code = db.session.scalar(select(Page.code).where(Page.phone == GWEN))
+    assert ask == (f"Llinell Argyfwng Gofalwyr: ni all Margaret ofalu am Arthur ar hyn o bryd (LS6). Allwch chi fynd? "
+                   f"Atebwch DERBYN {code} neu GWRTHOD {code}.")
+    phone.text(GWEN, f"derbyn {code}")
+    assert db.session.scalar(select(Incident.status)) == "accepted"
+    assert texts_to("+447700900901", "caller_confirmation") == [
+        "Llinell Argyfwng Gofalwyr: mae help wedi'i drefnu. Mae Gwen ar y ffordd at Arthur."]
+    assert "Atebwch GORFFEN" in texts_to(GWEN, "details")[0]
+
+
+def test_a_polish_contact_is_asked_in_polish_and_an_english_one_in_english(world, phone):
+    plan = plan_with(("Marek Nowak", MAREK, "pl"))
+    with freeze_time(THURSDAY_NIGHT):
+        phone.text(CALLER, plan.card_number)
+    code = db.session.scalar(select(Page.code).where(Page.phone == MAREK))
+    assert texts_to(MAREK, "ask") == [
+        f"Linia Alarmowa Opiekunow: Margaret nie moze teraz zajac sie Arthur (LS6). Mozesz pojsc? "
+        f"Odpisz PRZYJMUJE {code} lub ODMAWIAM {code}."]
+    answer = ElementTree.fromstring(phone.text(MAREK, f"ODMAWIAM {code}").data)
+    assert "".join(m.text for m in answer.iter("Message")) == (
+        "Linia Alarmowa dla Opiekunów: dziękujemy za informację. Prosimy kogoś innego.")
+
+
+def test_a_number_dedicated_to_welsh_skips_the_menu(world, phone):
+    world.app.config.update(LINE_LANGUAGES=ALL_LANGUAGES, LINE_NUMBER_LANGUAGES={"+441134960999": "cy"})
+    form = {"CallSid": "CA" + "5" * 32, "AccountSid": "AC" + "0" * 32, "From": CALLER, "To": "+441134960999"}
+    root = twiml(phone.post("/twilio/voice", form))
+    assert root.find("Gather").get("action") == "/twilio/voice/card?attempt=1&language=cy"
+    assert spoken(root)[0] == ("Polly.Gwyneth", "Llinell Argyfwng Gofalwyr. Os oes unrhyw un mewn perygl, rhowch y "
+                                                "ffôn i lawr a ffoniwch 999. Teipiwch y rhif sydd ar gerdyn argyfwng "
+                                                "y gofalwr, yna pwyswch yr allwedd hash.")
+
+
+def test_urdu_has_no_voice_so_the_line_apologises_in_english_and_texts_in_urdu(world, phone):
+    world.app.config["LINE_LANGUAGES"] = ALL_LANGUAGES
+    plan = plan_with(("Gwen Morgan", GWEN, "cy"))
+    root = twiml(phone.call_step("/twilio/voice/language", CALLER, digits="4"))
+    assert root.find("Gather").get("action") == "/twilio/voice/card?attempt=1&language=ur"
+    assert spoken(root)[0] == ("Polly.Amy", "Sorry, this line cannot speak Urdu yet, so we will carry on in English. "
+                                            "Your texts will be in Urdu.")
+    with freeze_time(THURSDAY_NIGHT):
+        opened = twiml(phone.call_step(root.find("Gather").get("action"), CALLER, digits=plan.card_number))
+    assert spoken(opened)[0][0] == "Polly.Amy" and spoken(opened)[0][1].startswith("Thank you. We are contacting")
+    assert db.session.scalar(select(Incident.caller_language)) == "ur"
+
+
+def test_a_key_not_offered_in_the_menu_is_english(world, phone):
+    world.app.config["LINE_LANGUAGES"] = ALL_LANGUAGES
+    for digits in ("", "9", "*"):
+        root = twiml(phone.call_step("/twilio/voice/language", CALLER, digits=digits))
+        assert root.find("Gather").get("action") == "/twilio/voice/card?attempt=1"
