@@ -3,6 +3,7 @@
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
+from emergency.telephony.spoken_digits import read_back
 from emergency.wording import phrase
 from emergency.wording.languages import LANGUAGES
 from emergency.wording.languages import language as configured
@@ -45,10 +46,12 @@ def ask_for_card(action: str, retry: bool, language: str = "en", welcomed: bool 
     `apology`: said first when the caller's language has no voice."""
     spoken = spoken_language(language)
     response = VoiceResponse()
-    # Relay UK: a relay assistant reads the prompt to the caller and types their answer, so the
-    # wait is generous.
-    gather = Gather(input="dtmf", finish_on_key="#", timeout=15, action=action, method="POST",
-                    action_on_empty_result=True)
+    # Said or keyed, whichever comes first. A named speech model needs a whole-number
+    # speechTimeout. Relay UK: a relay assistant reads the prompt to the caller and passes on their
+    # answer, so the waits are generous.
+    gather = Gather(input="dtmf speech", finish_on_key="#", timeout=15, action=action, method="POST",
+                    action_on_empty_result=True, speech_model="numbers_and_commands",
+                    hints="$OOV_CLASS_DIGIT_SEQUENCE", speech_timeout="3", language=voice(spoken)["language"])
     if apology:
         gather.say(apology, **VOICE)
     if retry:
@@ -58,6 +61,16 @@ def ask_for_card(action: str, retry: bool, language: str = "en", welcomed: bool 
     gather.say(opening + phrase("voice.type_card", spoken), **voice(spoken))
     response.append(gather)
     # Gather with action_on_empty_result always posts back, so nothing after it runs.
+    return str(response)
+
+
+def confirm_card(digits: str, action: str, language: str = "en") -> str:
+    """What the line heard, digit by digit, and a key to confirm it."""
+    spoken = spoken_language(language)
+    response = VoiceResponse()
+    gather = Gather(input="dtmf", num_digits=1, timeout=10, action=action, method="POST", action_on_empty_result=True)
+    gather.say(phrase("voice.heard", spoken, digits=read_back(digits)), **voice(spoken))
+    response.append(gather)
     return str(response)
 
 

@@ -15,10 +15,12 @@ from emergency.incidents.models import Page
 from emergency.incidents.vocabulary import IncidentStatus
 from emergency.outbox.models import OutboxMessage
 from emergency.phones import PhoneNumberError, normalise_phone
+from emergency.plans.cards import CARD_NUMBER_LENGTH
 from emergency.records import get_or_none
 from emergency.telephony import inbound, spool, twiml
 from emergency.telephony.models import InboundRequest, PutThrough, sms_request_key
 from emergency.telephony.replies import keypad_digits
+from emergency.telephony.spoken_digits import spoken_digits
 from emergency.telephony.vocabulary import CallOutcome
 from emergency.wording import phrase
 from emergency.wording.languages import LANGUAGES, is_configured, spoken
@@ -60,7 +62,7 @@ def xml(body: str) -> Response:
     return Response(body, mimetype="text/xml")
 
 
-_CALLER_ENDPOINTS = ("twilio.voice", "twilio.voice_language", "twilio.voice_card")
+_CALLER_ENDPOINTS = ("twilio.voice", "twilio.voice_language", "twilio.voice_card", "twilio.voice_card_confirm")
 
 
 @blp.errorhandler(Exception)
@@ -235,14 +237,34 @@ def voice_language():
 @signed_by_twilio
 def voice_card():
     attempt = 2 if request.args.get("attempt") == "2" else 1
-    caller, call = sender_number(), twilio_id("CallSid")
     language = _caller_language()
+    keyed = keypad_digits(request.form.get("Digits"))
+    heard = "" if keyed else spoken_digits(request.form.get("SpeechResult", "")[:500])
+    if heard and len(heard) == CARD_NUMBER_LENGTH:
+        # Said, not keyed: read it back before acting on it (Confidence, often missing, is not needed).
+        confirm = url_for("twilio.voice_card_confirm", attempt=attempt, language=_in_url(language), card=heard)
+        return xml(twiml.confirm_card(heard, confirm, language))
+    return _card(keyed or heard, attempt, language)
+
+
+@blp.post("/voice/card/confirm")
+@signed_by_twilio
+def voice_card_confirm():
+    """1: the card number read back is right. Anything else counts as a miss, as a wrong number would."""
+    attempt = 2 if request.args.get("attempt") == "2" else 1
+    language = _caller_language()
+    card = request.args.get("card", "")
+    confirmed = keypad_digits(request.form.get("Digits"))[:1] == "1"
+    return _card(card if confirmed and card.isdigit() and card.isascii() else "", attempt, language)
+
+
+def _card(digits: str, attempt: int, language: str):
+    caller, call = sender_number(), twilio_id("CallSid")
 
     def answer():
         now = utc_now()
         try:
-            outcome, said = inbound.card_by_keypad(caller, keypad_digits(request.form.get("Digits")), attempt == 1, now,
-                                                   language)
+            outcome, said = inbound.card_by_keypad(caller, digits, attempt == 1, now, language)
         except Exception:
             db.session.rollback()
             current_app.logger.exception("call from %s could not be handled", caller)

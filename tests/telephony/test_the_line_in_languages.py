@@ -1,6 +1,7 @@
 """The line in the caller's language, and asks in each person's own language (docs/languages.md)."""
 from xml.etree import ElementTree
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
@@ -57,8 +58,8 @@ def test_a_caller_chooses_welsh_a_welsh_contact_replies_derbyn_and_the_caller_he
     welsh = twiml(phone.call_step(menu.find("Gather").get("action"), CALLER, digits="2"))
     gather = welsh.find("Gather")
     assert gather.get("action") == "/twilio/voice/card?attempt=1&language=cy"
-    assert spoken(welsh) == [("Polly.Gwyneth", "Teipiwch y rhif sydd ar gerdyn argyfwng y gofalwr, yna pwyswch yr "
-                                               "allwedd hash.")]
+    assert spoken(welsh) == [("Polly.Gwyneth", "Dywedwch y rhif sydd ar gerdyn argyfwng y gofalwr, neu teipiwch ef a "
+                                               "phwyswch yr allwedd hash.")]
     with freeze_time(THURSDAY_NIGHT):
         opened = twiml(phone.call_step(gather.get("action"), CALLER, digits=plan.card_number + "#"))
     assert spoken(opened)[0][0] == "Polly.Gwyneth" and spoken(opened)[0][1].startswith("Diolch. Rydym yn cysylltu")
@@ -94,8 +95,8 @@ def test_a_number_dedicated_to_welsh_skips_the_menu(world, phone):
     root = twiml(phone.post("/twilio/voice", form))
     assert root.find("Gather").get("action") == "/twilio/voice/card?attempt=1&language=cy"
     assert spoken(root)[0] == ("Polly.Gwyneth", "Llinell Argyfwng Gofalwyr. Os oes unrhyw un mewn perygl, rhowch y "
-                                                "ffôn i lawr a ffoniwch 999. Teipiwch y rhif sydd ar gerdyn argyfwng "
-                                                "y gofalwr, yna pwyswch yr allwedd hash.")
+                                                "ffôn i lawr a ffoniwch 999. Dywedwch y rhif sydd ar gerdyn "
+                                                "argyfwng y gofalwr, neu teipiwch ef a phwyswch yr allwedd hash.")
 
 
 def test_urdu_has_no_voice_so_the_line_apologises_in_english_and_texts_in_urdu(world, phone):
@@ -116,3 +117,39 @@ def test_a_key_not_offered_in_the_menu_is_english(world, phone):
     for digits in ("", "9", "*"):
         root = twiml(phone.call_step("/twilio/voice/language", CALLER, digits=digits))
         assert root.find("Gather").get("action") == "/twilio/voice/card?attempt=1"
+
+
+WELSH_DIGITS = ["dim", "un", "dau", "tri", "pedwar", "pump", "chwech", "saith", "wyth", "naw"]
+
+
+@pytest.mark.parametrize("confidence", [{"Confidence": "0.91"}, {}])
+def test_a_caller_says_the_card_number_in_welsh_hears_it_read_back_and_confirms(world, phone, confidence):
+    world.app.config["LINE_LANGUAGES"] = ALL_LANGUAGES
+    plan = plan_with(("Gwen Morgan", GWEN, "cy"))
+    card = plan.card_number
+    asked = twiml(phone.call_step("/twilio/voice/language", CALLER, digits="2")).find("Gather")
+    assert (asked.get("input"), asked.get("speechModel"), asked.get("speechTimeout"), asked.get("language")) == (
+        "dtmf speech", "numbers_and_commands", "3", "cy-GB")
+    said = " ".join(WELSH_DIGITS[int(digit)] for digit in card)
+    heard = twiml(phone.call_step(asked.get("action"), CALLER, SpeechResult=said, **confidence))
+    assert spoken(heard) == [("Polly.Gwyneth", f"Clywais {' '.join(card)}. Pwyswch 1 os yw hynny'n gywir, neu 2 "
+                                               f"i'w ddweud eto.")]
+    assert db.session.scalar(select(Incident.id)) is None  # nothing happens before the caller confirms
+    with freeze_time(THURSDAY_NIGHT):
+        opened = twiml(phone.call_step(heard.find("Gather").get("action"), CALLER, digits="1"))
+    assert spoken(opened)[0][1].startswith("Diolch. Rydym yn cysylltu")
+    assert db.session.scalar(select(Incident.caller_language)) == "cy"
+
+
+def test_a_misheard_number_is_asked_again_and_two_misses_put_the_caller_through(world, phone):
+    plan = plan_with(("Gwen Morgan", GWEN, "cy"))
+    wrong_check_digit = plan.card_number[:-1] + str((int(plan.card_number[-1]) + 1) % 10)
+    asked = twiml(phone.call_step("/twilio/voice", CALLER)).find("Gather")
+    heard = twiml(phone.call_step(asked.get("action"), CALLER, SpeechResult=" ".join(wrong_check_digit)))
+    with freeze_time(THURSDAY_NIGHT):
+        again = twiml(phone.call_step(heard.find("Gather").get("action"), CALLER, digits="1"))
+    assert "not recognised" in spoken(again)[0][1] and again.find("Gather").get("action").endswith("attempt=2")
+    heard = twiml(phone.call_step(again.find("Gather").get("action"), CALLER, SpeechResult="three one",
+                                  Confidence="0.4"))
+    assert heard.find("Dial") is not None  # two misses: through to a person, as today
+    assert spoken(heard)[0][1] == "Putting you through to the duty officer now."
