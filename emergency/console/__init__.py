@@ -3,7 +3,13 @@ the plans (search, the plan form, the key-safe code, the card, consent by text);
 view, overrides, patterns, officers, CSV, calendar feeds) and, for admins, people; kept texts
 the line could not handle, until a coordinator marks each dealt with. A duty
 officer sees only their own shifts and the incidents they were asked about."""
-from emergency.console import kept_text_views, people_views, plan_views, rota_views  # noqa: F401  their routes join the blueprint
+from emergency.console import (  # noqa: F401  their routes join the blueprint
+    kept_text_views,
+    language_views,
+    people_views,
+    plan_views,
+    rota_views,
+)
 from emergency.console.views import blp
 
 __all__ = ["blp"]

@@ -25,6 +25,11 @@ from emergency.reports.figures import (
 )
 from emergency.rota import service as rota
 from emergency.rota.settings import bank_holidays
+from emergency.wording.languages import LANGUAGES
+
+
+def language_name(code: str) -> str:
+    return LANGUAGES[code].english_name if code in LANGUAGES else code
 
 TOP_DISTRICTS = 30
 
@@ -148,6 +153,11 @@ def _incidents(w) -> Section:
               ["Day", "Out of hours", "Office hours"], by_day, chart="stacked"),
         Table("incidents-by-hour", "Incidents by time of day", "Incidents opened in each hour (local time)",
               ["Hour", "Out of hours", "Office hours"], by_hour, chart="stacked"),
+        Table("texts-by-language", "Texts by language", "Texts queued in the period and the SMS segments they cost",
+              ["Language", "Texts", "Segments"],
+              [[language_name(code), texts, segments] for code, texts, segments in queries.texts_by_language(w)],
+              note="A text with a letter outside the GSM alphabet (ŵ, ł, any Urdu) costs a segment per 67 "
+                   "characters instead of per 153. Texts queued before segments were counted show none."),
     ])
 
 

@@ -3,6 +3,7 @@ the page's language (`g.language`, English unless a view chose another)."""
 from flask import g
 
 from emergency.wording.catalogs import SOURCE_LANGUAGE, phrase, phrase_plural
+from emergency.wording.reviews import machine_drafted
 
 
 def page_language() -> str:
@@ -15,4 +16,5 @@ def register(app) -> None:
         phrase_plural=lambda key, plural_key, count, **values: phrase_plural(key, plural_key, count, page_language(),
                                                                         **values),
         page_language=page_language,
+        machine_drafted=machine_drafted,
     )

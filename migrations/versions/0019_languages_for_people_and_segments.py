@@ -1,5 +1,6 @@
 """Languages: the language each contact and duty officer is asked in, the language of each ask
-and of each caller, and which machine-drafted catalogs a coordinator has marked reviewed.
+and of each caller, which machine-drafted catalogs a coordinator has marked reviewed, and the
+SMS segments each text costs.
 
 Languages are a setting (emergency/wording/languages.py), not a vocabulary: adding one is a
 catalog and a settings entry, with no migration, so the columns hold a BCP 47 code unchecked.
@@ -34,9 +35,14 @@ def upgrade():
         sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('code', name=op.f('pk_language_review')),
     )
+    # What each text costs in SMS segments, counted as it is queued (texts queued before: none).
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('segments', sa.SmallInteger(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_column('segments')
     op.drop_table('language_review')
     with op.batch_alter_table('incident', schema=None) as batch_op:
         batch_op.drop_column('caller_language')

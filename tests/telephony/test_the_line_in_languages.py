@@ -1,4 +1,5 @@
 """The line in the caller's language, and asks in each person's own language (docs/languages.md)."""
+from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
@@ -10,6 +11,8 @@ from emergency.extensions import db
 from emergency.incidents.models import Incident, Page
 from emergency.outbox.models import OutboxMessage
 from emergency.plans import service as plans
+from emergency.reports.figures import Period
+from emergency.reports.service import build_report
 from tests.conftest import plan_payload
 from tests.scenarios.conftest import THURSDAY_NIGHT
 
@@ -153,3 +156,16 @@ def test_a_misheard_number_is_asked_again_and_two_misses_put_the_caller_through(
                                   Confidence="0.4"))
     assert heard.find("Dial") is not None  # two misses: through to a person, as today
     assert spoken(heard)[0][1] == "Putting you through to the duty officer now."
+
+
+def test_the_report_counts_texts_and_their_segments_by_language(world, phone):
+    plan = plan_with(("Marek Nowak", MAREK, "pl"))
+    with freeze_time(THURSDAY_NIGHT):
+        phone.text(CALLER, plan.card_number)
+    [ask] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_number == MAREK,
+                                                           OutboxMessage.channel == "sms")).all()
+    assert ask.segments == 1
+    day = THURSDAY_NIGHT.date()
+    rows = build_report(Period(day, day + timedelta(days=1)), THURSDAY_NIGHT).table("texts-by-language").rows
+    assert ["Polish", 1, 1] in rows
+

@@ -1,0 +1,34 @@
+"""The console says which words are machine-drafted until a coordinator marks them reviewed."""
+from freezegun import freeze_time
+from sqlalchemy import select
+
+from emergency.api.plan_schemas import PlanSchema
+from emergency.audit.models import AuditEvent
+from emergency.extensions import db
+from emergency.incidents import service as incidents
+from emergency.plans import service as plans
+from tests.conftest import plan_payload
+from tests.console.client import words
+from tests.scenarios.conftest import THURSDAY_NIGHT
+
+WARNING = "Texts and calls on this incident in Welsh use machine-drafted words"
+
+
+def test_machine_drafted_words_are_shown_until_a_coordinator_marks_them_reviewed(world, cora):
+    payload = plan_payload(contacts=[{"name": "Gwen Morgan", "relationship": "friend", "mobile": "+447700900905",
+                                      "language": "cy", "consent": {"status": "given", "recorded_on": "2026-01-10"}}])
+    plan = plans.create_plan(PlanSchema().load(payload), by=None, now=THURSDAY_NIGHT)
+    with freeze_time(THURSDAY_NIGHT):
+        incident, _ = incidents.open_incident(plan, caller_number="+447700900906", channel="sms", now=THURSDAY_NIGHT)
+    db.session.commit()
+    assert WARNING in words(cora.page(f"/console/incidents/{incident.id}"))
+    languages = words(cora.page("/console/languages"))
+    assert "Welsh (Cymraeg)" in languages and "Mark Welsh reviewed" in languages
+    assert "Mark English reviewed" not in languages and "None: callers hear English, with an apology" in languages
+    assert cora.submit("/console/languages/cy/reviewed").status_code == 302
+    languages = words(cora.page("/console/languages"))
+    assert "Mark Welsh reviewed" not in languages and "Reviewed (marked by cora" in languages
+    assert WARNING not in words(cora.page(f"/console/incidents/{incident.id}"))
+    assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "language.reviewed")) == (
+        "the Welsh catalog")
+    assert cora.submit("/console/languages/xx/reviewed").status_code == 404
