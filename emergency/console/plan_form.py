@@ -6,14 +6,14 @@ a date is typed in three boxes, review_due_on.day, review_due_on.month and revie
 """
 import re
 
-CARER_TEXT = ("name", "mobile", "landline", "preferred_language")
+CARER_TEXT = ("name", "mobile", "landline", "preferred_language", "other_language")
 ADDRESS_TEXT = ("line1", "line2", "town", "postcode")
 CARED_FOR_TEXT = ("id", "name", "needs", "conditions", "medication", "medication_location",
                   "allergies", "mobility_needs", "communication_needs", "other_care", "routines", "pets",
                   "safe_alone_minutes")
 CARED_FOR_FLAGS = ("lives_with_carer", "can_be_left_alone")
 GP_TEXT = ("name", "practice", "phone")
-CONTACT_TEXT = ("id", "name", "relationship", "mobile", "landline")
+CONTACT_TEXT = ("id", "name", "relationship", "mobile", "landline", "language")
 ESCALATION_TEXT = ("wait_minutes", "rounds", "channels")
 NUMBERS = {"id", "safe_alone_minutes", "wait_minutes", "rounds", "version"}
 LISTS = ("cared_for", "contacts")

@@ -139,5 +139,5 @@ def accepted_reminder(code: str, snapshot: dict | None, language: str = EN) -> s
     return phrase("accepter.reminder", language, code=code, label=ask_label(snapshot, language), cared_for=cared_for)
 
 
-def survey_text(snapshot: dict) -> str:
-    return phrase("carer.survey", **_facts(snapshot))
+def survey_text(snapshot: dict, language: str = EN) -> str:
+    return phrase("carer.survey", language, **_facts(snapshot, language))

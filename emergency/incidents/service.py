@@ -39,7 +39,7 @@ from emergency.records import get_or_not_found
 from emergency.rota import service as rota
 from emergency.rota.models import DutyOfficer
 from emergency.users.roles import sees_only_own_asks
-from emergency.wording.languages import spoken
+from emergency.wording.languages import is_configured, spoken
 
 DETAILS_LINK_HOURS = 24
 CODE_ATTEMPTS = 5
@@ -460,7 +460,8 @@ def send_survey(incident: Incident, now) -> None:
     mobile = (incident.plan_snapshot or {}).get("carer", {}).get("mobile")
     if mobile and incident.survey_sent_at is None:
         queue_message(key=f"incident:{incident.id}:survey", channel=Channel.SMS, to_number=mobile,
-                      body=messages.survey_text(incident.plan_snapshot), purpose=Purpose.SURVEY, now=now,
+                      body=messages.survey_text(incident.plan_snapshot, carer_language(incident.plan_snapshot)),
+                      purpose=Purpose.SURVEY, now=now,
                       incident_id=incident.id)
         incident.survey_sent_at = now
         note(incident, now, EventKind.SURVEY_SENT, "asked the carer how well the needs were met")
@@ -533,3 +534,9 @@ def incidents_for(user, **filters):
     """incidents(...), narrowed to what this user may see."""
     officer_id = (officer_id_for(user) or -1) if sees_only_own_asks(user) else None
     return incidents(officer_id=officer_id, **filters)
+
+
+def carer_language(snapshot: dict | None) -> str:
+    """The carer's preferred language where the line has its words, else English."""
+    chosen = ((snapshot or {}).get("carer") or {}).get("preferred_language")
+    return chosen if is_configured(chosen) else "en"

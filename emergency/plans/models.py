@@ -26,7 +26,9 @@ class ContingencyPlan(db.Model):
     carer_address_line2: Mapped[str | None] = mapped_column(String(200))
     carer_town: Mapped[str] = mapped_column(String(100))
     carer_postcode: Mapped[str] = mapped_column(String(8), index=True)
+    # A configured language's code (emergency/wording/languages.py), or "other" with what the carer said.
     carer_preferred_language: Mapped[str] = mapped_column(String(50))
+    carer_other_language: Mapped[str | None] = mapped_column(String(50))
 
     how_to_get_in: Mapped[str] = mapped_column(Text, default="")
     key_holders: Mapped[str] = mapped_column(Text, default="")

@@ -244,7 +244,8 @@ def _apply(plan: ContingencyPlan, data: dict, now) -> None:
     plan.carer_address_line2 = address.get("line2")
     plan.carer_town = address["town"]
     plan.carer_postcode = address["postcode"]
-    plan.carer_preferred_language = carer.get("preferred_language") or "English"
+    plan.carer_preferred_language = carer.get("preferred_language") or "en"
+    plan.carer_other_language = carer.get("other_language") if plan.carer_preferred_language == "other" else None
     access = data.get("home_access") or {}
     plan.how_to_get_in = access.get("how_to_get_in", "")
     plan.key_holders = access.get("key_holders", "")

@@ -64,6 +64,7 @@ def plan_to_dict(plan) -> dict:
                 plan.carer_address_line1, plan.carer_address_line2, plan.carer_town, plan.carer_postcode
             ),
             "preferred_language": plan.carer_preferred_language,
+            "other_language": plan.carer_other_language,
         },
         "cared_for": [cared_for_to_dict(person) for person in plan.cared_for],
         "home_access": {

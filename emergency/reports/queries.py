@@ -95,10 +95,11 @@ def plans_by_district(w: Window) -> list[tuple[str, int]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
-def plans_by_language(w: Window) -> list[tuple[str, int]]:
-    language = ContingencyPlan.carer_preferred_language
-    query = (select(language, func.count()).where(*_live_plans_at_end(w)).group_by(language)
-             .order_by(func.count().desc(), language))
+def plans_by_language(w: Window) -> list[tuple[str, str | None, int]]:
+    """(language code or "other", what the carer said for other, plans), most first."""
+    language, other = ContingencyPlan.carer_preferred_language, ContingencyPlan.carer_other_language
+    query = (select(language, other, func.count()).where(*_live_plans_at_end(w)).group_by(language, other)
+             .order_by(func.count().desc(), language, other))
     return [tuple(row) for row in db.session.execute(query)]
 
 

@@ -55,6 +55,27 @@ def spoken(code: str | None) -> str:
     return language(code).code if language(code).voice.name else SOURCE_LANGUAGE
 
 
+OTHER_LANGUAGE = "other"  # a carer's language that is none of these, with what they said
+
+
+def language_named(name: str) -> str | None:
+    """The code of the configured language with this code or name, in English or in itself."""
+    wanted = (name or "").strip().casefold()
+    for code, configured in LANGUAGES.items():
+        if wanted in (code, configured.english_name.casefold(), configured.own_name.casefold()):
+            return code
+    return None
+
+
+def described(code: str | None, other: str | None = None) -> str:
+    """A language as the console and reports name it: "Welsh", "Other: Somali"."""
+    if code in LANGUAGES:
+        return LANGUAGES[code].english_name
+    if code == OTHER_LANGUAGE:
+        return f"Other: {other}" if other else "Other"
+    return code or ""
+
+
 def codes() -> list[str]:
     return list(LANGUAGES)
 

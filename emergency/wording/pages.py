@@ -3,6 +3,7 @@ the page's language (`g.language`, English unless a view chose another)."""
 from flask import g
 
 from emergency.wording.catalogs import SOURCE_LANGUAGE, phrase, phrase_plural
+from emergency.wording.languages import LANGUAGES, described
 from emergency.wording.reviews import machine_drafted
 
 
@@ -17,4 +18,8 @@ def register(app) -> None:
                                                                         **values),
         page_language=page_language,
         machine_drafted=machine_drafted,
+        language_choices=lambda: [(code, f"{language.english_name} ({language.own_name})")
+                                  if language.own_name != language.english_name else (code, language.english_name)
+                                  for code, language in LANGUAGES.items()],
+        language_described=described,
     )
