@@ -71,6 +71,8 @@ class Config:
         # Twilio numbers dedicated to one language, which skip the language menu:
         # "+441134960501=cy,+441134960502=pl" (docs/languages.md).
         self.LINE_NUMBER_LANGUAGES = self._text("LINE_NUMBER_LANGUAGES", "")
+        # Where the Noto fonts are (Debian's fonts-noto-core): the card in Welsh, Polish and Urdu.
+        self.FONT_DIRECTORY = self._text("FONT_DIRECTORY", "/usr/share/fonts/truetype/noto")
         # The languages the line's menu offers, in order ("en,cy,pl,ur"); English alone: no menu.
         self.LINE_LANGUAGES = self._text("LINE_LANGUAGES", "en")
         # How many messages the sender hands to Twilio (or the mail server) at once.

@@ -54,6 +54,7 @@ class CarerSchema(Schema):
                                  "`other` with that name."})
     other_language = Text(max_length=50, allow_none=True, load_default=None,
                           metadata={"description": "The carer's language when it is none of the configured ones"})
+    large_print = fields.Boolean(load_default=False, metadata={"description": "Print the card in large print"})
 
     @pre_load
     def language_by_name(self, data, **kwargs):

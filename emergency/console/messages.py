@@ -143,6 +143,7 @@ PLAN = {
     "carer.landline": phone("Carer's landline", "a UK landline number for the carer", LANDLINE),
     "carer.preferred_language": Field("Preferred language", "the carer's preferred language", "Select"),
     "carer.other_language": Field("Which language", "which language the carer prefers"),
+    "carer.large_print": Field("Large print card", "whether the card is in large print"),
     "carer.address": Field("The carer's address", "the carer's address"),
     **_address("carer.address", "the carer's"),
     "cared_for": Field("People cared for", "at least one person cared for"),

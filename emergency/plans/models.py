@@ -29,6 +29,7 @@ class ContingencyPlan(db.Model):
     # A configured language's code (emergency/wording/languages.py), or "other" with what the carer said.
     carer_preferred_language: Mapped[str] = mapped_column(String(50))
     carer_other_language: Mapped[str | None] = mapped_column(String(50))
+    carer_large_print: Mapped[bool] = mapped_column(default=False, server_default=false())  # the card and letter
 
     how_to_get_in: Mapped[str] = mapped_column(Text, default="")
     key_holders: Mapped[str] = mapped_column(Text, default="")

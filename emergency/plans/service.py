@@ -246,6 +246,7 @@ def _apply(plan: ContingencyPlan, data: dict, now) -> None:
     plan.carer_postcode = address["postcode"]
     plan.carer_preferred_language = carer.get("preferred_language") or "en"
     plan.carer_other_language = carer.get("other_language") if plan.carer_preferred_language == "other" else None
+    plan.carer_large_print = bool(carer.get("large_print"))
     access = data.get("home_access") or {}
     plan.how_to_get_in = access.get("how_to_get_in", "")
     plan.key_holders = access.get("key_holders", "")

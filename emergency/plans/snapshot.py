@@ -65,6 +65,7 @@ def plan_to_dict(plan) -> dict:
             ),
             "preferred_language": plan.carer_preferred_language,
             "other_language": plan.carer_other_language,
+            "large_print": plan.carer_large_print,
         },
         "cared_for": [cared_for_to_dict(person) for person in plan.cared_for],
         "home_access": {

@@ -45,6 +45,7 @@ def upgrade():
     # with what was written. Free text that names a language becomes its code.
     with op.batch_alter_table('contingency_plan', schema=None) as batch_op:
         batch_op.add_column(sa.Column('carer_other_language', sa.String(length=50), nullable=True))
+        batch_op.add_column(sa.Column('carer_large_print', sa.Boolean(), server_default=sa.false(), nullable=False))
     said = "lower(trim(carer_preferred_language))"
     for code, names in NAMED.items():
         listed = ", ".join(f"'{name}'" for name in names)
@@ -101,6 +102,7 @@ def _downgrade():
     op.execute("UPDATE contingency_plan SET carer_preferred_language = coalesce(carer_other_language, 'English') "
                "WHERE carer_preferred_language = 'other'")
     with op.batch_alter_table('contingency_plan', schema=None) as batch_op:
+        batch_op.drop_column('carer_large_print')
         batch_op.drop_column('carer_other_language')
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.drop_column('segments')
