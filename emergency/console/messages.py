@@ -230,6 +230,7 @@ OFFICER = {
     "mobile": phone("Mobile", "a UK mobile number for the officer"),
     "role": Field("Job", "the officer's job, like senior social worker"),
     "contact_preference": Field("How to ask", "how to ask the officer", "Select"),
+    "language": Field("Ask in", "the language to ask the officer in", "Select"),
 }
 PATTERN = {
     "name": Field("Name", "a name for the pattern, like Weekday nights"),

@@ -43,9 +43,10 @@ def upgrade():
     )
     # The carer's preferred language becomes a choice: a configured language's code, or "other"
     # with what was written. Free text that names a language becomes its code.
-    with op.batch_alter_table('contingency_plan', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('carer_other_language', sa.String(length=50), nullable=True))
-        batch_op.add_column(sa.Column('carer_large_print', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Added in place (no batch copy of the table, which other tables refer to).
+    op.add_column('contingency_plan', sa.Column('carer_other_language', sa.String(length=50), nullable=True))
+    op.add_column('contingency_plan', sa.Column('carer_large_print', sa.Boolean(), server_default=sa.false(),
+                                                nullable=False))
     said = "lower(trim(carer_preferred_language))"
     for code, names in NAMED.items():
         listed = ", ".join(f"'{name}'" for name in names)

@@ -7,6 +7,7 @@ from emergency.audit.models import AuditEvent
 from emergency.extensions import db
 from emergency.incidents import service as incidents
 from emergency.plans import service as plans
+from emergency.rota.models import DutyOfficer
 from tests.conftest import plan_payload
 from tests.console.client import words
 from tests.scenarios.conftest import THURSDAY_NIGHT
@@ -32,3 +33,16 @@ def test_machine_drafted_words_are_shown_until_a_coordinator_marks_them_reviewed
     assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "language.reviewed")) == (
         "the Welsh catalog")
     assert cora.submit("/console/languages/xx/reviewed").status_code == 404
+
+
+def test_an_officer_and_a_contact_are_given_the_language_they_are_asked_in(world, cora):
+    assert cora.submit("/console/rota/officers/new", name="Dafydd Jones", mobile="07700 900907", role="social worker",
+                       contact_preference="sms", language="cy").status_code == 302
+    dafydd = db.session.scalar(select(DutyOfficer).where(DutyOfficer.name == "Dafydd Jones"))
+    assert dafydd.language == "cy"
+    assert cora.submit(f"/console/rota/officers/{dafydd.id}", name="Dafydd Jones", mobile="07700 900907",
+                       role="social worker", contact_preference="sms").status_code == 302
+    db.session.refresh(dafydd)
+    assert dafydd.language == "cy"  # not sent: unchanged
+    form = cora.page("/console/plans/new")
+    assert 'name="contacts.0.language"' in form and "Cymraeg" in form and 'name="carer.large_print"' in form

@@ -1,4 +1,5 @@
 """The line in the caller's language, and asks in each person's own language (docs/languages.md)."""
+import re
 from datetime import timedelta
 from xml.etree import ElementTree
 
@@ -48,7 +49,7 @@ def plan_with(*contacts):
 
 
 def test_a_caller_chooses_welsh_a_welsh_contact_replies_derbyn_and_the_caller_hears_help_is_arranged_in_welsh(
-        world, phone):
+        world, phone, client):
     world.app.config["LINE_LANGUAGES"] = ALL_LANGUAGES
     plan = plan_with(("Gwen Morgan", GWEN, "cy"))
     menu = twiml(phone.call_step("/twilio/voice", CALLER))
@@ -76,7 +77,12 @@ def test_a_caller_chooses_welsh_a_welsh_contact_replies_derbyn_and_the_caller_he
     assert db.session.scalar(select(Incident.status)) == "accepted"
     assert texts_to("+447700900901", "caller_confirmation") == [
         "Llinell Argyfwng Gofalwyr: mae help wedi'i drefnu. Mae Gwen ar y ffordd at Arthur."]
-    assert "Atebwch GORFFEN" in texts_to(GWEN, "details")[0]
+    [details] = texts_to(GWEN, "details")
+    assert "Atebwch GORFFEN" in details
+    link = re.search(r"https?://\S+?(/details/\S+?)(?=\s|\(|$)", details).group(1)
+    page = client.get(link).get_data(as_text=True)
+    assert '<html lang="cy"' in page and "Diolch am fynd, Gwen" in page and f"atebwch GORFFEN {code}" in page
+    assert "Thank you for going" not in page
 
 
 def test_a_polish_contact_is_asked_in_polish_and_an_english_one_in_english(world, phone):
