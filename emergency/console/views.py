@@ -59,7 +59,8 @@ SECTIONS = [
     ("Outbox", "console.outbox_page", ("console.outbox_page",), "editors"),
     ("Opt-outs", "console.opt_outs_page", ("console.opt_outs_page",), "editors"),
     ("Reports", "reports.report_page", ("reports.",), "editors"),
-    ("Languages", "console.languages_page", ("console.languages_page", "console.language_reviewed"), "editors"),
+    ("Languages", "console.languages_page", ("console.languages_page", "console.language_reviewed",
+                                                       "console.language_prompts"), "editors"),
     ("People", "console.people_page", ("console.people_page", "console.person_page", "console.create_person"), "admins"),
     ("My shifts", "console.my_shifts", ("console.my_shifts",), "duty officers"),
 ]

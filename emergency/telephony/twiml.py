@@ -41,9 +41,14 @@ def text_reply(body: str | None) -> str:
 
 
 def ask_for_card(action: str, retry: bool, language: str = "en", welcomed: bool = False,
-                 apology: str | None = None) -> str:
+                 apology: str | None = None, recordings: dict[str, str] | None = None) -> str:
     """`welcomed`: the caller has heard the 999 warning already (in the language menu).
-    `apology`: said first when the caller's language has no voice."""
+    `apology`: said first when the caller's language has no voice and no recordings.
+    `recordings`: {phrase key: the address of its recording}, played instead of being said."""
+    needed = ["voice.card_not_recognised"] if retry else ([] if welcomed else ["voice.welcome"])
+    needed.append("voice.type_card")
+    if recordings and all(key in recordings for key in needed):
+        return _played_card_prompt(action, [recordings[key] for key in needed], language)
     spoken = spoken_language(language)
     response = VoiceResponse()
     # Said or keyed, whichever comes first. A named speech model needs a whole-number
@@ -61,6 +66,16 @@ def ask_for_card(action: str, retry: bool, language: str = "en", welcomed: bool 
     gather.say(opening + phrase("voice.type_card", spoken), **voice(spoken))
     response.append(gather)
     # Gather with action_on_empty_result always posts back, so nothing after it runs.
+    return str(response)
+
+
+def _played_card_prompt(action: str, recordings: list[str], language: str) -> str:
+    response = VoiceResponse()
+    gather = Gather(input="dtmf", finish_on_key="#", timeout=15, action=action, method="POST",
+                    action_on_empty_result=True)  # keypad only: Twilio cannot hear this language
+    for address in recordings:
+        gather.play(address)
+    response.append(gather)
     return str(response)
 
 

@@ -22,7 +22,7 @@ from emergency.telephony.models import InboundRequest, PutThrough, sms_request_k
 from emergency.telephony.replies import keypad_digits
 from emergency.telephony.spoken_digits import spoken_digits
 from emergency.telephony.vocabulary import CallOutcome
-from emergency.wording import phrase
+from emergency.wording import phrase, prompts
 from emergency.wording.languages import LANGUAGES, is_configured, spoken
 
 blp = Blueprint("twilio", __name__, url_prefix="/twilio")
@@ -205,12 +205,29 @@ def _caller_language() -> str:
     return chosen if is_configured(chosen) else "en"
 
 
+def _recordings(language: str) -> dict[str, str]:
+    """The council's recordings for a language Twilio has no voice for: {phrase key: address}."""
+    if spoken(language) == language:
+        return {}
+    return {key: url_for("twilio.prompt", language=language, key=key) for key in prompts.recorded(language)}
+
+
 def _ask_for_card(language: str, welcomed: bool) -> str:
     apology = None
     if spoken(language) != language:
         apology = phrase("voice.no_voice_apology", language_name=LANGUAGES[language].english_name)
     return twiml.ask_for_card(url_for("twilio.voice_card", attempt=1, language=_in_url(language)), retry=False,
-                              language=language, welcomed=welcomed, apology=apology)
+                              language=language, welcomed=welcomed, apology=apology,
+                              recordings=_recordings(language))
+
+
+@blp.get("/prompts/<language>/<key>")
+def prompt(language, key):
+    """A recording for <Play>. Fetched by Twilio unsigned; it holds only the line's fixed words."""
+    recording = db.session.get(prompts.RecordedPrompt, (key, language)) if key in prompts.RECORDABLE else None
+    if recording is None:
+        return Response("no such recording", status=404, mimetype="text/plain")
+    return Response(recording.audio, mimetype=recording.content_type, headers={"Cache-Control": "max-age=300"})
 
 
 @blp.post("/voice")
@@ -271,7 +288,7 @@ def _card(digits: str, attempt: int, language: str):
             outcome, said = CallOutcome.CONNECT, inbound.connect_after_error(caller, now)
         if outcome == CallOutcome.RETRY:
             return twiml.ask_for_card(url_for("twilio.voice_card", attempt=2, language=_in_url(language)), retry=True,
-                                      language=language)
+                                      language=language, recordings=_recordings(language))
         if outcome == CallOutcome.OPENED:
             return twiml.say_and_hang_up(said, language)
         return _start_put_through(said, call, now, language)

@@ -1,5 +1,6 @@
 """Languages: the language each contact and duty officer is asked in, the language of each ask
-and of each caller, which machine-drafted catalogs a coordinator has marked reviewed, and the
+and of each caller, which machine-drafted catalogs a coordinator has marked reviewed, the
+council's recorded prompts, the carer's preferred language as a choice and large print, and the
 SMS segments each text costs.
 
 Languages are a setting (emergency/wording/languages.py), not a vocabulary: adding one is a
@@ -40,6 +41,16 @@ def upgrade():
         sa.Column('reviewed_by', sa.String(length=100), nullable=False),
         sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('code', name=op.f('pk_language_review')),
+    )
+    op.create_table(
+        'recorded_prompt',
+        sa.Column('key', sa.String(length=100), nullable=False),
+        sa.Column('language', sa.String(length=12), nullable=False),
+        sa.Column('audio', sa.LargeBinary(), nullable=False),
+        sa.Column('content_type', sa.String(length=20), nullable=False),
+        sa.Column('uploaded_by', sa.String(length=100), nullable=False),
+        sa.Column('uploaded_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('key', 'language', name=op.f('pk_recorded_prompt')),
     )
     # The carer's preferred language becomes a choice: a configured language's code, or "other"
     # with what was written. Free text that names a language becomes its code.
@@ -96,6 +107,7 @@ def downgrade():
 
 
 def _downgrade():
+    op.drop_table('recorded_prompt')
     names = {'en': 'English', 'cy': 'Welsh', 'pl': 'Polish', 'ur': 'Urdu'}
     for code, name in names.items():
         op.execute(f"UPDATE contingency_plan SET carer_preferred_language = '{name}' "

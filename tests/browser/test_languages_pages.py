@@ -1,5 +1,6 @@
-"""Languages in a real browser against a real server: a coordinator marks Welsh reviewed, and a
-Welsh-speaking accepter reads the details page in Welsh; the axe-core check on every page visited."""
+"""Languages in a real browser against a real server: a coordinator marks Welsh reviewed and
+opens the Urdu recordings, and a Welsh-speaking accepter reads the details page in Welsh; the
+axe-core check on every page visited."""
 import re
 
 from sqlalchemy import select
@@ -47,3 +48,9 @@ def test_welsh_is_marked_reviewed_and_a_welsh_accepter_reads_the_details_page_in
     assert_no_serious_axe_violations(page)
     page.goto(f"{live_server.url}/console/incidents/{incident_id}")
     assert "machine-drafted" not in page.locator("main").inner_text()
+
+    page.goto(f"{live_server.url}/console/languages")
+    page.get_by_role("link", name="Recordings in Urdu").click()
+    page.get_by_role("button", name="Upload the recording").click()  # no file chosen
+    assert "Select a recording" in page.locator(".govuk-error-summary").inner_text()
+    assert_no_serious_axe_violations(page)
