@@ -93,6 +93,14 @@ class Config:
         self.NOTIFY_SMS_SENDER_ID = self._text("NOTIFY_SMS_SENDER_ID")
         # The bearer token Notify puts on its callbacks (received texts, delivery receipts).
         self.NOTIFY_CALLBACK_TOKEN = self._text("NOTIFY_CALLBACK_TOKEN")
+        # Letters by post (docs/letters.md): "notify" posts them through Notify's precompiled letters
+        # (the default when NOTIFY_API_KEY is set), "print_queue" keeps them in the console's print
+        # queue to print and post by hand (the default without Notify).
+        self.LETTERS_VIA = self._text("LETTERS_VIA", "notify" if self.NOTIFY_API_KEY else "print_queue")
+        # Notify's postage for letters: first, second or economy.
+        self.LETTER_POSTAGE = self._text("LETTER_POSTAGE", "second")
+        # "1": a plan's confirmation letter (with its card) is posted when the plan is first made active.
+        self.POST_LETTERS_ON_ACTIVATION = self._text("POST_LETTERS_ON_ACTIVATION", "0") == "1"
         # How long Twilio may fail every text before new and retried texts go through Notify.
         self.SMS_FAILOVER_SECONDS = self._whole_number("SMS_FAILOVER_SECONDS", 60)
 
@@ -156,6 +164,29 @@ class Config:
         self.RETENTION_INCIDENT_YEARS = self._whole_number("RETENTION_INCIDENT_YEARS", 8)
         self.RETENTION_EXPIRED_TOKEN_DAYS = self._whole_number("RETENTION_EXPIRED_TOKEN_DAYS", 0)
         self.RETENTION_RUN_AT = self._text("RETENTION_RUN_AT", "03:30")
+        # The front door (docs/front-door.md): declined and withdrawn applications are deleted after
+        # this many months; unsent drafts after a day. The codes that confirm a carer's mobile last
+        # MOBILE_CODE_MINUTES and allow MOBILE_CODE_TRIES guesses; texts of codes are capped per
+        # number a day, per client address an hour, and in all an hour (against SMS pumping), and
+        # applications started per client address an hour. Public forms take at most
+        # FRONT_DOOR_MAX_REQUEST_BYTES.
+        self.APPLICATION_RETENTION_MONTHS = self._whole_number("APPLICATION_RETENTION_MONTHS", 6)
+        self.MOBILE_CODE_MINUTES = self._whole_number("MOBILE_CODE_MINUTES", 10)
+        self.MOBILE_CODE_TRIES = self._whole_number("MOBILE_CODE_TRIES", 5)
+        self.MOBILE_CODES_PER_NUMBER_PER_DAY = self._whole_number("MOBILE_CODES_PER_NUMBER_PER_DAY", 4)
+        self.MOBILE_CODES_PER_ADDRESS_PER_HOUR = self._whole_number("MOBILE_CODES_PER_ADDRESS_PER_HOUR", 6)
+        self.MOBILE_CODES_PER_HOUR = self._whole_number("MOBILE_CODES_PER_HOUR", 60)
+        self.APPLICATIONS_PER_ADDRESS_PER_HOUR = self._whole_number("APPLICATIONS_PER_ADDRESS_PER_HOUR", 10)
+        self.FRONT_DOOR_MAX_REQUEST_BYTES = self._whole_number("FRONT_DOOR_MAX_REQUEST_BYTES", 32 * 1024)
+
+        # Emergency cover (docs/cover.md): how long cover may last without a coordinator's reason,
+        # the extra when a bank holiday falls within it, how long a provider has to answer an ask
+        # by text, how far back a start may be recorded, and the adult social care front door.
+        self.COVER_LIMIT_HOURS = self._whole_number("COVER_LIMIT_HOURS", 72)
+        self.COVER_BANK_HOLIDAY_EXTRA_HOURS = self._whole_number("COVER_BANK_HOLIDAY_EXTRA_HOURS", 24)
+        self.COVER_ASK_MINUTES = self._whole_number("COVER_ASK_MINUTES", 15)
+        self.COVER_START_GRACE_MINUTES = self._whole_number("COVER_START_GRACE_MINUTES", 60)
+        self.SOCIAL_CARE_EMAIL = self._text("SOCIAL_CARE_EMAIL")
         self.LOAD_DEMO_DATA = self._text("LOAD_DEMO_DATA", self.LOAD_DEMO_DATA_DEFAULT) == "1"
         if self.LOAD_DEMO_DATA and self.FALLBACK_PHONE_NUMBER is None:
             # A newcomer's first emergency should show the whole escalation, fallback included.
@@ -164,6 +195,14 @@ class Config:
             self.LINE_PHONE_NUMBER = DEMO_LINE_PHONE_NUMBER  # so that the demo can print its card
         if self.LOAD_DEMO_DATA and not self.COUNCIL_NAME:
             self.COUNCIL_NAME = DEMO_COUNCIL_NAME
+
+    def check_letter_settings(self):
+        if self.LETTERS_VIA not in ("notify", "print_queue"):
+            raise RuntimeError(f"LETTERS_VIA must be notify or print_queue, got {self.LETTERS_VIA!r}")
+        if self.LETTERS_VIA == "notify" and not self.NOTIFY_API_KEY:
+            raise RuntimeError("LETTERS_VIA is notify, but NOTIFY_API_KEY is not set (docs/letters.md)")
+        if self.LETTER_POSTAGE not in ("first", "second", "economy"):
+            raise RuntimeError(f"LETTER_POSTAGE must be first, second or economy, got {self.LETTER_POSTAGE!r}")
 
     def _text(self, name, default=None):
         value = self._environ.get(name)
@@ -188,13 +227,16 @@ class Config:
                      "CONSOLE_IDLE_MINUTES",
                      "KEPT_TEXT_ATTEMPTS",
                      "MAX_CONTENT_LENGTH", "CSV_IMPORT_MAX_LENGTH",
-                     "RETENTION_REPLAY_DAYS", "RETENTION_OUTBOX_BODY_DAYS", "RETENTION_INCIDENT_YEARS"):
+                     "RETENTION_REPLAY_DAYS", "RETENTION_OUTBOX_BODY_DAYS", "RETENTION_INCIDENT_YEARS",
+                     "APPLICATION_RETENTION_MONTHS", "MOBILE_CODE_MINUTES", "MOBILE_CODE_TRIES",
+                     "FRONT_DOOR_MAX_REQUEST_BYTES"):
             if getattr(self, name) < 1:
                 raise RuntimeError(f"{name} must be at least 1")
         if self.LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise RuntimeError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {self.LOG_LEVEL!r}")
         self.check_rota_settings()
         self.check_notify_settings()
+        self.check_letter_settings()
         self.check_branding()
         self.check_line_number_languages()
         if self.SMTP_URL:

@@ -21,6 +21,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     register_security(app)
     register_database(app)
     register_outbox(app)
+    register_cover(app)
     register_wording(app)
     register_api(app)
     register_design_system(app)
@@ -67,6 +68,14 @@ def register_outbox(app):
     outbox.outcomes.subscribe(outage=tell_coordinators_of_outage)
 
 
+def register_cover(app):
+    from emergency.cover.ending import refuse_closing_while_live
+    from emergency.incidents.service import CLOSE_CHECKS
+
+    if refuse_closing_while_live not in CLOSE_CHECKS:
+        CLOSE_CHECKS.append(refuse_closing_while_live)
+
+
 def register_wording(app):
     from emergency.wording import pages
 
@@ -86,7 +95,8 @@ def register_design_system(app):
 
 
 def register_pages(app):
-    from emergency import console, pages
+    from emergency import console, pages, public
+    from emergency.cover import link_views as cover_link_views
     from emergency.incidents import details_views
     from emergency.reports import views as report_views
     from emergency.rota import feed_views
@@ -99,6 +109,8 @@ def register_pages(app):
     app.register_blueprint(details_views.blp)
     app.register_blueprint(console.blp)
     app.register_blueprint(report_views.blp)
+    app.register_blueprint(public.blp)
+    app.register_blueprint(cover_link_views.blp)
 
 
 def register_error_pages(app):

@@ -1,5 +1,7 @@
 """Imports every model, so that metadata (and so Alembic) sees every table."""
+from emergency.applications.models import Application, ApplicationDraft, MobileCode  # noqa: F401
 from emergency.audit.models import AuditEvent  # noqa: F401
+from emergency.cover.models import Cover, CoverAsk, CoverLink, SocialCareReferral  # noqa: F401
 from emergency.incidents.models import (  # noqa: F401
     DetailsLink,
     EngineHeartbeat,
@@ -17,6 +19,7 @@ from emergency.plans.models import (  # noqa: F401
     KeySafeCode,
     PlanVersion,
 )
+from emergency.providers.models import CareProvider, ProviderCapability, ProviderDistrict  # noqa: F401
 from emergency.reviews.models import PlanReviewNotice  # noqa: F401
 from emergency.rota.models import (  # noqa: F401
     CalendarFeed,

@@ -19,9 +19,11 @@ from flask import current_app
 
 from emergency import wakeup
 from emergency.clock import utc_now
+from emergency.cover import tick as cover_tick
 from emergency.extensions import db
 from emergency.incidents import engine
 from emergency.jobs import Job, run_job
+from emergency.outbox import letters as outbox_letters
 from emergency.outbox import sender
 from emergency.retention import service as retention
 from emergency.retention.schedule import RetentionSchedule
@@ -94,9 +96,18 @@ def _review_list(now):
 def _review_texts(now):
     texted = reviews.text_carers_before_review(now)
     db.session.commit()
-    return f"{len(texted)} carer(s) reminded of their review"
+    posted = reviews.post_review_letters(now)  # carers with no mobile: the review letter by post
+    db.session.commit()
+    return f"{len(texted)} carer(s) reminded of their review by text, {len(posted)} by post"
 
 
+def _letter_statuses(now):
+    asked = outbox_letters.ask_notify_about_letters(now, current_app.extensions["outbox"].transports)
+    db.session.commit()
+    return f"Notify asked about {asked} letter(s)"
+
+
+COVER_TICK = Job("cover tick", cover_tick.tick, on_failure="the next tick retries")
 ESCALATION_TICK = Job("escalation tick", engine.tick, on_failure="the next tick retries")
 OUTBOX_SEND = Job("outbox send", _send_outbox, on_failure="the next run retries")
 ROTA_GAP_CHECK = Job("rota gap check", _rota_gap_check,
@@ -107,6 +118,7 @@ RETENTION_RUN = Job("retention run", _retention_run,
                     on_failure="it runs again tomorrow, or run `flask retention run`")
 REVIEW_LIST = Job("plan review list", _review_list, on_failure="it runs again next week; it lists each plan once")
 REVIEW_TEXTS = Job("plan review texts", _review_texts, on_failure="it runs again tomorrow; each carer is texted once")
+LETTER_STATUSES = Job("letter statuses", _letter_statuses, on_failure="it runs again in an hour")
 NUDGED_JOBS = {wakeup.ENGINE: ESCALATION_TICK, wakeup.SENDER: OUTBOX_SEND}
 
 
@@ -126,6 +138,8 @@ def add_jobs(scheduler, app):
                           next_run_time=utc_now(), coalesce=True, max_instances=1, misfire_grace_time=2 * every)
     scheduler.add_job(run_job, IntervalTrigger(seconds=every), args=[app, KEPT_TEXTS_REPLAY], id="kept-texts-replay",
                       next_run_time=utc_now(), coalesce=True, max_instances=1, misfire_grace_time=2 * every)
+    scheduler.add_job(run_job, IntervalTrigger(seconds=every), args=[app, COVER_TICK], id="cover-tick",
+                      next_run_time=utc_now(), coalesce=True, max_instances=1, misfire_grace_time=2 * every)
     hour, minute = (int(part) for part in app.config["ROTA_GAP_CHECK_AT"].split(":"))
     retention_hour, retention_minute = (int(part) for part in app.config["RETENTION_RUN_AT"].split(":"))
     daily = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600}
@@ -134,6 +148,7 @@ def add_jobs(scheduler, app):
         (RETENTION_RUN, "retention-run", CronTrigger(hour=retention_hour, minute=retention_minute, timezone=zone)),
         (REVIEW_LIST, "plan-review-list", CronTrigger(day_of_week="mon", hour=hour, minute=minute, timezone=zone)),
         (REVIEW_TEXTS, "plan-review-texts", CronTrigger(hour=10, minute=0, timezone=zone)),
+        (LETTER_STATUSES, "letter-statuses", CronTrigger(minute=40, timezone=zone)),  # hourly
     ):
         scheduler.add_job(run_job, trigger, args=[app, job], id=job_id, **daily)
     return scheduler

@@ -8,10 +8,11 @@ from flask import current_app
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-# Keep the application's loggers working when migrations run inside it.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# The ini's logging is for a bare `flask db` run. Where logging is already set up (the app's
+# tests, a process that migrates in-line), the ini would replace the root logger's handlers with
+# one bound to whatever stderr is now, which may be closed by the time a later error is logged.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

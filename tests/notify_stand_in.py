@@ -5,6 +5,8 @@ It checks every request's JSON Web Token as Notify does: HS256, `iss` the servic
 within 30 seconds of its clock, signed with the API key's secret (a key is
 `{key name}-{service id}-{secret}`). It keeps what it is sent and answers:
 - POST /v2/notifications/sms and /email: a template of that type, its placeholders filled;
+- POST /v2/notifications/letter: a precompiled letter (base64 PDF and a reference), refused
+  with Notify's 400 when it is not a PDF or a page is not A4 portrait;
 - GET /v2/notifications/{id}, GET /v2/notifications?reference=...;
 - GET /v2/template/{id}.
 It checks that a phone number is a number, not that it is a UK mobile (the tests' numbers are
@@ -12,7 +14,10 @@ Ofcom drama numbers). `fail_next(status)` fails the next send. `hold(after=n)`: 
 n sends, each send is taken (Notify has the message) but its answer is kept back until
 `release()`, as when the answer is lost on its way back.
 """
+import base64
+import binascii
 import dataclasses
+import io
 import json
 import re
 import threading
@@ -24,6 +29,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from emergency.outbox.notify_transport import NotifyTransport
 
@@ -86,6 +93,15 @@ class NotifyStandIn:
     def texts(self) -> list[dict]:
         with self._lock:
             return [n for n in self.notifications if n["type"] == "sms"]
+
+    def letters(self) -> list[dict]:
+        with self._lock:
+            return [n for n in self.notifications if n["type"] == "letter"]
+
+    def set_status(self, notification: dict, status: str) -> None:
+        """What Notify's printer has done with a letter (as its GET and callbacks then say)."""
+        with self._lock:
+            notification["status"] = status
 
     def emails(self) -> list[dict]:
         with self._lock:
@@ -151,6 +167,34 @@ class NotifyStandIn:
                      "template": {"id": body["template_id"], "version": 1,
                                   "uri": f"{self.url}/v2/template/{body['template_id']}"}}
 
+    def letter(self, body: dict) -> tuple[int, dict]:
+        with self._lock:
+            if self._failures:
+                status = self._failures.pop(0)
+                return status, _errors(status, "Exception" if status >= 500 else "BadRequestError", "stand-in failure")
+        reference, postage = body.get("reference"), body.get("postage", "second")
+        if not isinstance(reference, str) or not reference:
+            return 400, _errors(400, "ValidationError", "reference is a required property")
+        if postage not in ("first", "second", "economy", "europe", "rest-of-world"):
+            return 400, _errors(400, "ValidationError", "postage invalid. It must be first, second, economy, europe or "
+                                                        "rest-of-world.")
+        try:
+            pdf = base64.b64decode(body.get("content") or "", validate=True)
+            pages = PdfReader(io.BytesIO(pdf)).pages
+            sizes = [(float(page.mediabox.width) * 25.4 / 72, float(page.mediabox.height) * 25.4 / 72) for page in pages]
+        except (binascii.Error, PyPdfError, ValueError):
+            return 400, _errors(400, "ValidationError", "Letter content is not a valid PDF")
+        if not sizes or any(abs(width - 210) > 2 or abs(height - 297) > 2 for width, height in sizes):
+            return 400, _errors(400, "ValidationError", "letter-not-a4-portrait-oriented")
+        at = datetime.fromtimestamp(self.clock(), tz=timezone.utc)
+        notification = {"id": str(uuid.uuid4()), "type": "letter", "to": None, "reference": reference,
+                        "template_id": None, "postage": postage, "pdf": pdf, "body": None, "subject": None,
+                        "status": "pending-virus-check", "received_at": at,
+                        "created_at": at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
+        with self._lock:
+            self.notifications.append(notification)
+        return 201, {"id": notification["id"], "reference": reference, "postage": postage}
+
     def notification(self, notification_id: str) -> tuple[int, dict]:
         with self._lock:
             found = next((n for n in self.notifications if n["id"] == notification_id), None)
@@ -177,10 +221,14 @@ def _fill(text: str | None, values: dict) -> str | None:
 
 
 def _public(notification: dict) -> dict:
-    return {"id": notification["id"], "reference": notification["reference"], "type": notification["type"],
-            "status": notification["status"], "body": notification["body"], "subject": notification["subject"],
-            "phone_number" if notification["type"] == "sms" else "email_address": notification["to"],
-            "template": {"id": notification["template_id"], "version": 1}, "created_at": notification["created_at"]}
+    public = {"id": notification["id"], "reference": notification["reference"], "type": notification["type"],
+              "status": notification["status"], "body": notification["body"], "subject": notification["subject"],
+              "template": {"id": notification["template_id"], "version": 1}, "created_at": notification["created_at"]}
+    if notification["type"] == "letter":
+        public["postage"] = notification["postage"]
+    else:
+        public["phone_number" if notification["type"] == "sms" else "email_address"] = notification["to"]
+    return public
 
 
 def _errors(status: int, kind: str, message: str) -> dict:
@@ -216,14 +264,16 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length)
         if not self._authorised():
             return
-        kind = {"/v2/notifications/sms": "sms", "/v2/notifications/email": "email"}.get(urlsplit(self.path).path)
+        kind = {"/v2/notifications/sms": "sms", "/v2/notifications/email": "email",
+                "/v2/notifications/letter": "letter"}.get(urlsplit(self.path).path)
         if kind is None:
             return self._answer(404, _errors(404, "NotFound", "Not found"))
         try:
             body = json.loads(raw)
         except ValueError:
             return self._answer(400, _errors(400, "BadRequestError", "Invalid JSON supplied in POST data"))
-        self._answer(*self.server.stand_in.send(kind, body))
+        stand_in = self.server.stand_in
+        self._answer(*(stand_in.letter(body) if kind == "letter" else stand_in.send(kind, body)))
 
     def do_GET(self):
         if not self._authorised():
@@ -243,14 +293,14 @@ NOTIFY_SETTINGS = {"NOTIFY_API_KEY": API_KEY, "NOTIFY_SMS_TEMPLATE_ID": SMS_TEMP
                    "NOTIFY_CALLBACK_TOKEN": CALLBACK_TOKEN}
 
 
-def notify_account(app, stand_in: NotifyStandIn, *, email=True) -> NotifyStandIn:
+def notify_account(app, stand_in: NotifyStandIn, *, email=True, letters=False) -> NotifyStandIn:
     """The app's texts fail over to the stand-in, and its email goes there (unless email=False),
-    through the real Notify client, as they would to Notify."""
-    app.config.update(NOTIFY_SETTINGS, NOTIFY_BASE_URL=stand_in.url)
+    and its letters (if letters=True), through the real Notify client, as they would to Notify."""
+    app.config.update(NOTIFY_SETTINGS, NOTIFY_BASE_URL=stand_in.url, **({"LETTERS_VIA": "notify"} if letters else {}))
     notify = NotifyTransport.from_config(app.config)
     outbox = app.extensions["outbox"]
     outbox.transports = dataclasses.replace(outbox.transports, sms_backup=notify,
-                                            **({"email": notify} if email else {}))
+                                            **({"email": notify} if email else {}), **({"letter": notify} if letters else {}))
     return stand_in
 
 
@@ -280,7 +330,7 @@ class NotifyCallbacks:
         return self.post("/notify/received-text", body, **kwargs)
 
     def receipt(self, notification: dict, status: str, **kwargs):
-        body = {"id": notification["id"], "reference": notification["reference"], "to": notification["to"],
+        body = {"id": notification["id"], "reference": notification["reference"], "to": notification["to"] or "",
                 "status": status, "created_at": notification["created_at"], "completed_at": notification["created_at"],
                 "sent_at": notification["created_at"], "notification_type": notification["type"],
                 "template_id": notification["template_id"], "template_version": 1}

@@ -5,7 +5,7 @@ from flask import abort, request, send_from_directory
 from flask_smorest import abort as api_abort
 from swagger_ui_bundle import swagger_ui_path
 
-from emergency.api import incidents, outbox, plans, rota, users
+from emergency.api import cover, incidents, outbox, plans, providers, rota, users
 from emergency.errors import DomainError
 from emergency.extensions import api, db
 
@@ -59,6 +59,8 @@ def register_api(app):
     api.register_blueprint(outbox.blp)
     api.register_blueprint(outbox.opt_outs_blp)
     api.register_blueprint(incidents.blp)
+    api.register_blueprint(providers.blp)
+    api.register_blueprint(cover.blp)
     app.register_error_handler(DomainError, domain_error_response)
     app.before_request(refuse_invalid_json)
     app.add_url_rule("/api/docs/assets/<name>", "swagger_ui_asset", swagger_ui_asset)

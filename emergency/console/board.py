@@ -3,6 +3,7 @@ reading at night understands: what is happening now, who is going or went, how i
 from datetime import timedelta
 
 from emergency.clock import local_zone
+from emergency.cover.service import live_cover
 from emergency.incidents.messages import who_and_where
 from emergency.incidents.models import Incident
 from emergency.incidents.vocabulary import LIVE_STATUSES, NEEDS_PERSON_WORDS, IncidentStatus, Origin, PageStatus, Stage
@@ -106,6 +107,7 @@ def row(incident: Incident) -> dict:
         "going_phone_shown": readable_phone(accepter.phone) if accepter else "",
         "next_at": incident.next_action_at if incident.status == IncidentStatus.OPEN else None,
         "closed": incident.status in (IncidentStatus.RESOLVED, IncidentStatus.CANCELLED),
+        "cover": live_cover(incident.id) if incident.status == IncidentStatus.ACCEPTED else None,
     }
 
 

@@ -122,7 +122,7 @@ def require_login():
 
 def check_csrf() -> None:
     sent, expected = request.form.get("csrf", ""), session.get("csrf", "")
-    if not expected or not hmac.compare_digest(sent, expected):
+    if not expected or not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), expected.encode()):
         abort(400, description="This form has expired. Go back, reload the page and try again.")
 
 

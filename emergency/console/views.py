@@ -49,14 +49,21 @@ REFRESH_SECONDS = 30
 # The console's sections, for its navigation: (words, endpoint, endpoints that belong to it, who sees it)
 SECTIONS = [
     ("Incidents", "console.board", ("console.board", "console.incident_page", "console.open_by_hand",
-                                    "console.resolve", "console.cancel"), "everyone"),
+                                    "console.resolve", "console.cancel", "console.cover_"), "everyone"),
     ("Plans", "console.plans_page", ("console.plan", "console.new_plan", "console.edit_plan", "console.key_safe",
                                      "console.reveal_key_safe", "console.set_key_safe", "console.consent_page",
                                      "console.change_status", "console.record_review", "console.archive"), "editors"),
+    ("Applications", "console.applications_page", ("console.application", "console.approve_application",
+                                                   "console.start_review", "console.withdraw_application",
+                                                   "console.decline_application", "console.email_application"),
+     "editors"),
     ("Rota", "console.rota_week", ("console.rota", "console.add_override", "console.withdraw_override",
                                    "console.import_shifts", "console.patterns_page", "console.pattern_form",
                                    "console.end_pattern", "console.officer", "console.deactivate_officer"), "editors"),
+    ("Providers", "console.providers_page", ("console.providers_page", "console.provider_page",
+                                             "console.provider_active"), "editors"),
     ("Outbox", "console.outbox_page", ("console.outbox_page",), "editors"),
+    ("Print queue", "console.print_queue", ("console.print_queue",), "editors"),
     ("Opt-outs", "console.opt_outs_page", ("console.opt_outs_page",), "editors"),
     ("Reports", "reports.report_page", ("reports.",), "editors"),
     ("Languages", "console.languages_page", ("console.languages_page", "console.language_reviewed",
@@ -219,7 +226,13 @@ def incident_page(incident_id):
     return _render_incident(_visible_incident(incident_id))
 
 
+# Parts of the incident's page that concepts above incidents add (cover): each takes the
+# incident and returns more values for its template.
+INCIDENT_PAGE_PARTS: list = []
+
+
 def _render_incident(incident, problems=None, status=200):
+    parts = {key: value for part in INCIDENT_PAGE_PARTS for key, value in part(incident).items()}
     officer_id = None if g.may_edit else incidents.officer_id_for(g.user)
     mine = [page for page in incident.pages if officer_id is not None and page.officer_id == officer_id
             and page.status == PageStatus.OPEN]
@@ -227,7 +240,7 @@ def _render_incident(incident, problems=None, status=200):
                            snapshot=incident.plan_snapshot, problems=problems or {}, my_ask=mine[-1] if mine else None,
                            asks=[asked(page) for page in incident.pages],
                            can_close=incident.status in LIVE_STATUSES and g.may_edit,
-                           page_has_errors=bool(problems)), status
+                           page_has_errors=bool(problems), **parts), status
 
 
 @blp.post("/incidents/<int:incident_id>/resolve")
@@ -269,7 +282,8 @@ def outbox_page():
     sent = db.session.scalars(outbox.messages().limit(MOST_LISTED)).all()
     return render_template("console/outbox.html", most=MOST_LISTED, messages=[
         {"message": m, "channel": CHANNELS.get(m.channel, m.channel), "why": purpose_words(m.purpose),
-         "status": status_words(m.status), "to": labelled_phone(m.to_number) if m.to_number else m.to_email,
+         "status": status_words(m.status),
+         "to": labelled_phone(m.to_number) if m.to_number else (m.to_email or "the address in it"),
          "through": PROVIDER_NAMES.get(m.provider, m.provider)}
         for m in sent])
 

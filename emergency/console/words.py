@@ -16,6 +16,10 @@ PURPOSES = {
     "coordinator_alert": "Alerting coordinators about an incident",
     "rota_gap_alert": "Alerting coordinators to a gap in the rota",
     "provider_outage_alert": "Alerting coordinators that texts and calls are not going out",
+    "letter": "A letter about a plan, by post",
+    "cover_ask": "Asking a care provider to cover",
+    "cover_update": "Telling people how cover stands",
+    "social_care_referral": "Referring to adult social care",
 }
 STATUSES = {
     "pending": ("Waiting to go", "govuk-tag--grey"),
@@ -26,7 +30,7 @@ STATUSES = {
     "unknown": ("Not known: never sent again", "govuk-tag--orange"),
     "cancelled": ("Not sent: no longer needed", "govuk-tag--grey"),
 }
-CHANNELS = {"sms": "Text", "call": "Call", "email": "Email"}
+CHANNELS = {"sms": "Text", "call": "Call", "email": "Email", "letter": "Letter"}
 
 
 def purpose_words(purpose: str) -> str:

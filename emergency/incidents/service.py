@@ -415,9 +415,16 @@ def _close_page(page: Page, status: PageStatus, now, detail: str) -> None:
         wakeup.after_commit(wakeup.ENGINE)
 
 
+# Checks a concept above incidents adds (cover: not closed while cover is live); each raises
+# a DomainError to refuse. Registered at start-up, so incidents imports none of them.
+CLOSE_CHECKS: list = []
+
+
 def resolve(incident: Incident, now, by: str, detail: str = "") -> Incident:
     if incident.status not in LIVE_STATUSES:
         raise Conflict(f"the incident is already {incident.status}", field="status")
+    for check in CLOSE_CHECKS:
+        check(incident)
     incident.status, incident.closed_at, incident.closed_by = IncidentStatus.RESOLVED, now, by
     incident.caller_update_at = None
     _close_open_pages(incident)
@@ -431,6 +438,8 @@ def resolve(incident: Incident, now, by: str, detail: str = "") -> Incident:
 def cancel(incident: Incident, reason: str, now, by: str) -> Incident:
     if incident.status not in LIVE_STATUSES:
         raise Conflict(f"the incident is already {incident.status}", field="status")
+    for check in CLOSE_CHECKS:
+        check(incident)
     incident.status, incident.closed_at, incident.closed_by, incident.cancel_reason = IncidentStatus.CANCELLED, now, by, reason
     incident.next_action_at = incident.caller_update_at = None
     _close_open_pages(incident)

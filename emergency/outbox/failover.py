@@ -85,6 +85,8 @@ class Routes:
             return message.provider
         if message.channel == Channel.SMS:
             return self.texts_carrier()
+        if message.channel == Channel.LETTER:
+            return self.transports.letters.provider
         return (self.transports.voice if message.channel == Channel.CALL else self.transports.email).provider
 
     def saw(self, provider: str, answered: bool, now: datetime) -> None:

@@ -1,5 +1,6 @@
 """The transport with no provider: nothing leaves the machine. The outbox row is the message
-(also at GET /api/v1/outbox), and the log shows it, with any secret link taken out."""
+(also at GET /api/v1/outbox), and the log shows it, with any secret link taken out. A letter
+waits in the console's print queue until someone prints it and says it went in the post."""
 import logging
 
 from emergency.redaction import redact_secret_links
@@ -8,7 +9,7 @@ log = logging.getLogger(__name__)
 
 
 class LocalTransport:
-    """Carries texts, calls and emails when no Twilio account or mail server is set."""
+    """Carries texts, calls, emails and letters when no Twilio account, mail server or Notify key is set."""
 
     provider = "local"
 
@@ -22,4 +23,8 @@ class LocalTransport:
 
     def send_email(self, to: str, subject: str, body: str, reference: str) -> str:
         log.info("outbox (local): email to %s: %s", to, subject)
+        return f"local-{reference}"
+
+    def send_letter(self, pdf: bytes, reference: str, postage: str) -> str:
+        log.info("outbox (local): letter %s (%s class) waiting in the print queue", reference, postage)
         return f"local-{reference}"

@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, SmallInteger, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from emergency.db_types import UTCDateTime, one_of, values_of
@@ -12,6 +12,7 @@ class Channel(StrEnum):
     SMS = "sms"
     CALL = "call"
     EMAIL = "email"  # coordinators' alerts only
+    LETTER = "letter"  # a PDF posted by GOV.UK Notify, or printed from the console's print queue
 
 
 class OutboxStatus(StrEnum):
@@ -45,6 +46,12 @@ class Purpose(StrEnum):
     CONSENT = "consent"  # a contact asked to agree to be named in a plan
     REVIEW_LIST = "review_list"  # coordinators: plans due for review
     REVIEW_REMINDER = "review_reminder"  # a carer: their plan is due for review
+    LETTER = "letter"  # a letter about a plan, by post (its kind is on the letter: emergency.outbox.letters)
+    MOBILE_CODE = "mobile_code"  # a carer applying or reviewing online: the code that confirms their mobile
+    APPLICATION_DECISION = "application_decision"  # a carer: their application was approved or declined
+    COVER_ASK = "cover_ask"  # a care provider asked to cover an incident
+    COVER_UPDATE = "cover_update"  # a provider, officer or carer told how cover stands
+    SOCIAL_CARE_REFERRAL = "social_care_referral"  # the council's adult social care front door, by email
 
 
 CHANNELS = values_of(Channel)
@@ -73,15 +80,16 @@ class OutboxMessage(db.Model):
         CheckConstraint(one_of("channel", Channel), name="channel_known"),
         CheckConstraint(one_of("status", OutboxStatus), name="status_known"),
         CheckConstraint(one_of("purpose", Purpose), name="purpose_known"),
-        # Texts and calls go to a phone number, emails to an address.
+        # Texts and calls go to a phone number, emails to an address; a letter's address is in its PDF.
         CheckConstraint(
-            "(channel = 'email' AND to_email IS NOT NULL) OR (channel <> 'email' AND to_number IS NOT NULL)",
+            "(channel = 'email' AND to_email IS NOT NULL) OR channel = 'letter' "
+            "OR (channel NOT IN ('email', 'letter') AND to_number IS NOT NULL)",
             name="addressed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
-    channel: Mapped[str] = mapped_column(String(5))
+    channel: Mapped[str] = mapped_column(String(6))
     to_number: Mapped[str | None] = mapped_column(String(20), index=True)
     to_email: Mapped[str | None] = mapped_column(String(254))
     subject: Mapped[str | None] = mapped_column(String(200))
@@ -142,3 +150,29 @@ class SmsOptOut(db.Model):
 
     phone: Mapped[str] = mapped_column(String(20), primary_key=True)
     opted_out_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Postage(StrEnum):
+    FIRST = "first"
+    SECOND = "second"
+    ECONOMY = "economy"
+
+
+class OutboxLetter(db.Model):
+    """The letter an outbox message of the letter channel carries: its PDF, kept only until it
+    has left (handed to Notify, or marked posted from the print queue), and what it is about."""
+
+    __tablename__ = "outbox_letter"
+    __table_args__ = (CheckConstraint(one_of("postage", Postage), name="postage_known"),)
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_message.id"), primary_key=True)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pages: Mapped[int] = mapped_column(SmallInteger)
+    postage: Mapped[str] = mapped_column(String(7))
+    # The plan the letter is about and which letter it is (its words say it; the outbox knows no plans).
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("contingency_plan.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    queued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Letters printed here rather than by Notify: when someone said they went in the post.
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -1,10 +1,11 @@
-"""Texts and email through GOV.UK Notify (its official client), and what Notify's delivery
-receipts mean for the outbox.
+"""Texts, email and precompiled letters through GOV.UK Notify (its official client), and what
+Notify's delivery receipts mean for the outbox.
 
 Notify sends only through templates made in its admin: one text template whose body is
 ((body)) and one email template whose subject is ((subject)) and body ((body)) carry the
 line's own words. Each message's `reference` goes with it, so that Notify can be asked later
 whether it has a message (after a crash mid-send, say)."""
+import io
 import threading
 import uuid
 
@@ -15,10 +16,14 @@ from emergency.outbox.delivery_reports import DeliveryReport, Outcome
 from emergency.outbox.transport import SendFailed, may_have_arrived
 
 FAILED_STATUSES = {"permanent-failure", "temporary-failure", "technical-failure", "validation-failed",
-                   "virus-scan-failed"}
+                   "virus-scan-failed", "cancelled"}
+# A letter Notify's printer has printed and sent off: for a letter, that is delivered.
+LETTER_POSTED = "received"
 # Notify's statuses in the order they happen; a receipt older than one applied changes nothing.
-STATUS_ORDER = {"created": 0, "sending": 1, "pending": 2, "sent": 3, "delivered": 4, "permanent-failure": 4,
-                "temporary-failure": 4, "technical-failure": 4}
+# Letters: pending-virus-check, accepted (being printed), then received (posted) or a failure.
+STATUS_ORDER = {"created": 0, "pending-virus-check": 0, "sending": 1, "pending": 2, "accepted": 2, "sent": 3,
+                "delivered": 4, LETTER_POSTED: 4, "permanent-failure": 4, "temporary-failure": 4,
+                "technical-failure": 4}
 
 
 def parse_api_key(key: str) -> tuple[str, str]:
@@ -67,6 +72,14 @@ class NotifyTransport:
         return self._call(lambda: self.client.send_email_notification(
             to, self.email_template_id, {"subject": subject, "body": body}, reference=reference))["id"]
 
+    def send_letter(self, pdf: bytes, reference: str, postage: str) -> str:
+        return self._call(lambda: self.client.send_precompiled_letter_notification(
+            reference, io.BytesIO(pdf), postage=postage))["id"]
+
+    def status_of(self, provider_id: str) -> DeliveryReport:
+        """How a message Notify took has fared, asked rather than waited for."""
+        return delivery_report(self._call(lambda: self.client.get_notification_by_id(provider_id))["status"])
+
     def probe(self) -> None:
         """Whether Notify answers, without sending anything: it is asked for the text template."""
         self._call(lambda: self.client.get_template(self.sms_template_id))
@@ -104,7 +117,7 @@ def delivery_report(status: str) -> DeliveryReport:
     """A Notify delivery receipt's status in the outbox's terms."""
     if status in FAILED_STATUSES:
         outcome, why = Outcome.FAILED, f"Notify: {status}"
-    elif status == "delivered":
+    elif status in ("delivered", LETTER_POSTED):
         outcome, why = Outcome.DELIVERED, None
     else:
         outcome, why = Outcome.UNDER_WAY, None

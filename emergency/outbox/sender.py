@@ -29,7 +29,7 @@ from sqlalchemy import select, update
 
 from emergency.extensions import db
 from emergency.outbox import failover, health, interrupted, opt_outs
-from emergency.outbox.models import Channel, OutboxMessage, OutboxStatus
+from emergency.outbox.models import Channel, OutboxLetter, OutboxMessage, OutboxStatus
 from emergency.outbox.outcomes import Need, Outcomes
 from emergency.outbox.setup import Outbox, current_outbox
 from emergency.outbox.transport import SendFailed, Transports
@@ -143,6 +143,9 @@ def _hand_over(message: OutboxMessage, transports: Transports, base: str):
         asking = message.purpose == "ask"
         script = f"{base}/twilio/ask/{message.page_id}" if asking else f"{base}/twilio/say/{message.id}"
         return partial(transports.voice.start_call, message.to_number, script, reference)
+    if message.channel == Channel.LETTER:
+        letter = db.session.get(OutboxLetter, message.id)
+        return partial(transports.letters.send_letter, letter.pdf, reference, letter.postage)
     return partial((transport or transports.email).send_email, message.to_email,
                    message.subject or "Carers Emergency Line", message.body, reference)
 
@@ -199,6 +202,8 @@ def _record(claim: _Claim, future, now, seen: health.Seen, outcomes: Outcomes, r
     # The provider has the text now; a details link must not stay readable in the outbox.
     message.body = redact_secret_links(message.body)
     message.provider_id = provider_id
+    if message.channel == Channel.LETTER and provider != "local":
+        db.session.get(OutboxLetter, message.id).pdf = None  # the provider has it; the letter holds a plan
 
 
 def _cancelled_as_no_longer_needed(message: OutboxMessage, outcomes: Outcomes) -> bool:

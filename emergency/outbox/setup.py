@@ -29,14 +29,16 @@ class Outbox:
 def transports_from_config(config) -> Transports:
     """Twilio for texts and calls when its account is set, and GOV.UK Notify for texts while
     Twilio fails when NOTIFY_API_KEY is set too (Notify alone carries texts without Twilio).
-    Email through Notify when its key is set, else SMTP when SMTP_URL is. Otherwise the local
-    outbox, where messages stay."""
+    Email through Notify when its key is set, else SMTP when SMTP_URL is; letters through Notify
+    when its key is set (unless LETTERS_VIA says print_queue). Otherwise the local outbox, where
+    messages stay, and the console's print queue for letters."""
     local = LocalTransport()
     twilio = TwilioTransport.from_config(config) if twilio_configured(config) else None
     notify = NotifyTransport.from_config(config) if config["NOTIFY_API_KEY"] else None
     email = notify or (SmtpTransport.from_config(config) if config["SMTP_URL"] else local)
+    letters_by_notify = notify is not None and config["LETTERS_VIA"] == "notify"
     return Transports(sms=twilio or notify or local, voice=twilio or local, email=email,
-                      sms_backup=notify if twilio else None)
+                      sms_backup=notify if twilio else None, letter=notify if letters_by_notify else local)
 
 
 def outbox_from_config(config) -> Outbox:

@@ -10,8 +10,9 @@ Each transport names its `provider`: the outside system whose health its sends c
 Channels and what carries them:
 - SMS (`SmsTransport`): Twilio, with GOV.UK Notify while Twilio fails; or the local outbox;
 - voice (`VoiceTransport`): Twilio, or the local outbox (Notify has no voice);
-- email (`EmailTransport`): Notify, SMTP, or the local outbox.
-A letter channel gets an interface of its own beside these, with a transport per way of posting.
+- email (`EmailTransport`): Notify, SMTP, or the local outbox;
+- letters (`LetterTransport`): Notify's precompiled letters, or the local print queue (the
+  console's page of letters waiting to be printed and posted by hand).
 A transport that can be a channel's backup also has `probe()`: ask the provider whether it
 answers, sending nothing.
 """
@@ -20,6 +21,8 @@ from typing import Protocol
 
 import requests
 from urllib3.exceptions import NewConnectionError
+
+from emergency.outbox.local_transport import LocalTransport
 
 
 class SendFailed(Exception):
@@ -68,6 +71,13 @@ class EmailTransport(Protocol):
     def send_email(self, to: str, subject: str, body: str, reference: str) -> str | None: ...
 
 
+class LetterTransport(Protocol):
+    provider: str
+
+    def send_letter(self, pdf: bytes, reference: str, postage: str) -> str | None:
+        """pdf: the whole letter, laid out for posting (emergency.plans.letter_layout)."""
+
+
 @dataclass(frozen=True)
 class Transports:
     """The transport for each channel. `reference` is the same for every try of one message.
@@ -77,8 +87,13 @@ class Transports:
     voice: VoiceTransport
     email: EmailTransport
     sms_backup: SmsTransport | None = None
+    letter: LetterTransport | None = None  # None: the local print queue
+
+    @property
+    def letters(self) -> LetterTransport:
+        return self.letter or LocalTransport()
 
     def by_provider(self, provider: str):
         """The transport of this name in use (the texts' backup, say), or None."""
-        return next((t for t in (self.sms, self.sms_backup, self.voice, self.email)
+        return next((t for t in (self.sms, self.sms_backup, self.voice, self.email, self.letter)
                      if t is not None and t.provider == provider), None)

@@ -12,6 +12,7 @@ from fpdf import FPDF
 
 from emergency.plans.card_fonts import Fonts
 from emergency.plans.cards import format_card_number
+from emergency.plans.letter_layout import BODY_BOTTOM, BODY_TOP_LATER, LetterHead, start_letter
 from emergency.wording import phrase
 
 CARD_WIDTH_MM, CARD_HEIGHT_MM = 85.6, 54.0
@@ -132,18 +133,13 @@ def _large_print_card(card: CardDetails, fonts: Fonts | None) -> bytes:
 
 
 def letter_pdf(letter: LetterDetails) -> bytes:
+    """The covering letter, laid out for posting (emergency.plans.letter_layout), with the card to
+    cut out below it, or on a page of its own when the letter leaves no room for it."""
     card = letter.card
-    pdf = FPDF(unit="mm", format="A4")
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(20, 20, 20)
-    pdf.set_title(f"{LINE_NAME}: your emergency card")
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=11)
-    for line in (letter.carer_name, *letter.address_lines):
-        pdf.cell(0, 5, printable(line), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    pdf.cell(0, 5, letter.written_on.strftime("%d %B %Y").lstrip("0"), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
+    written_on = letter.written_on.strftime("%d %B %Y").lstrip("0")
+    pdf = start_letter(LetterHead(title=f"{LINE_NAME}: your emergency card", heading=LINE_NAME,
+                                  sender_lines=(LINE_NAME, card.line_number, written_on),
+                                  address_lines=(letter.carer_name, *letter.address_lines)), clean=printable)
     pdf.set_font("Helvetica", "B", 14)
     pdf.cell(0, 7, f"Your {LINE_NAME} card", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=11)
@@ -168,7 +164,10 @@ def letter_pdf(letter: LetterDetails) -> bytes:
     for paragraph in paragraphs:
         pdf.multi_cell(0, 5.5, printable(paragraph), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2.5)
-    top = 297 - 20 - CARD_HEIGHT_MM - 8
+    top = BODY_BOTTOM - CARD_HEIGHT_MM - 8
+    if pdf.get_y() > top:
+        pdf.add_page()
+        top = BODY_TOP_LATER
     pdf.set_font("Helvetica", "I", 9)
     pdf.set_xy(20, top)
     pdf.cell(0, 5, "Cut along the dashed line, then fold in the middle.", new_x="LMARGIN", new_y="NEXT")

@@ -12,6 +12,7 @@ from emergency.audit import service as audit
 from emergency.clock import local_date
 from emergency.errors import Conflict, NotFound, RuleBroken
 from emergency.extensions import db
+from emergency.plans import letter_service
 from emergency.plans.cards import new_card_number
 from emergency.plans.models import CaredForPerson, ContingencyPlan, EmergencyContact, KeySafeCode, PlanVersion
 from emergency.plans.snapshot import changed_fields, plan_to_dict
@@ -44,6 +45,7 @@ def create_plan(data: dict, *, by, now, card_number: str | None = None) -> Conti
     db.session.flush()
     _record_version(plan, None, change="created", by=by, now=now)
     audit.record("plan.created", user=by, now=now, plan_id=plan.id)
+    _post_letters_if_first_active(PlanStatus.DRAFT, plan, by=by, now=now)
     return plan
 
 
@@ -59,6 +61,7 @@ def update_plan(plan: ContingencyPlan, data: dict, *, expected_version: int, by,
     _apply(plan, data, now)
     if _record_version(plan, before, change="updated", by=by, now=now):
         audit.record("plan.updated", user=by, now=now, plan_id=plan.id)
+    _post_letters_if_first_active(before["status"], plan, by=by, now=now)
     return plan
 
 
@@ -82,7 +85,17 @@ def change_status(plan: ContingencyPlan, status: str, *, by, now) -> Contingency
     plan.status = status
     if _record_version(plan, before, change=status if status != PlanStatus.ACTIVE else "activated", by=by, now=now):
         audit.record(f"plan.{status}", user=by, now=now, plan_id=plan.id)
+    _post_letters_if_first_active(before["status"], plan, by=by, now=now)
     return plan
+
+
+def _post_letters_if_first_active(status_before: str, plan: ContingencyPlan, *, by, now) -> None:
+    """A new plan made active (created active, or a draft activated): with the setting on, the
+    carer is posted the card and the confirmation (emergency.plans.letter_service)."""
+    if status_before == PlanStatus.DRAFT and plan.status == PlanStatus.ACTIVE \
+            and current_app.config["POST_LETTERS_ON_ACTIVATION"]:
+        letter_service.post_on_activation(plan, letter_service.LetterSettings.from_config(current_app.config),
+                                          by=by, now=now)
 
 
 def record_change(plan: ContingencyPlan, before: dict, *, change: str, by, now, reason: str = "") -> None:

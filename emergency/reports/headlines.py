@@ -31,9 +31,20 @@ def headlines(report) -> list[Headline]:
         Headline("New plans", _count(figure("plans-summary", 1) or 0, "plan"), "plans"),
         Headline("Plans overdue for review", _count(figure("plan-reviews", 1) or 0, "plan"), "plans"),
         Headline("Out of hours with nobody on first call", f"{gap_hours:,.1f} hours", "rota"),
+        Headline("Cover arranged from care providers", _cover(report), "cover"),
         Headline("Carers' mean rating (1 to 5)", "no answers" if mean is None else
                  f"{mean} from {_count(answered, 'answer')}", "feedback"),
     ]
+
+
+def _cover(report) -> str:
+    """'3 covers, 120.0 hours, about £2,940.00'."""
+    covers = sum(row[1] for row in report.table("cover-by-month").rows)
+    spent = report.table("cover-by-provider").rows
+    if not covers:
+        return "none"
+    return (f"{_count(covers, 'cover')}, {sum(row[1] for row in spent):,.1f} hours, "
+            f"about £{sum(row[2] for row in spent):,.2f}")
 
 
 def _count(number: int, noun: str) -> str:

@@ -5,8 +5,11 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from emergency.applications.report import CONFIRM_WITHIN_WORKING_DAYS, application_figures
+from emergency.applications.service import office_weekdays
 from emergency.clock import local_zone
 from emergency.reports import queries
+from emergency.reports.cover_section import cover_section
 from emergency.reports.figures import (
     CHANNELS,
     CONSENTS,
@@ -24,7 +27,7 @@ from emergency.reports.figures import (
     split_by_week,
 )
 from emergency.rota import service as rota
-from emergency.rota.settings import bank_holidays
+from emergency.rota.settings import bank_holidays, office_hours
 from emergency.wording.languages import LANGUAGES, described
 
 
@@ -47,7 +50,7 @@ class Report:
         return next((t for s in self.sections for t in s.tables if t.key == key), None)
 
 
-SECTION_TITLES = {"plans": "Plans", "incidents": "Incidents", "rota": "Rota", "feedback": "Feedback"}
+SECTION_TITLES = {"plans": "Plans", "incidents": "Incidents", "rota": "Rota", "cover": "Cover", "feedback": "Feedback"}
 SECTION_NAMES = tuple(SECTION_TITLES)
 
 
@@ -62,6 +65,7 @@ def build_report(period: Period, now: datetime, zone: ZoneInfo | None = None,
         "plans": lambda: _plans(window, min(today, period.last)),
         "incidents": lambda: _incidents(window),
         "rota": lambda: _rota(window, period, zone),
+        "cover": lambda: cover_section(window),
         "feedback": lambda: _feedback(window),
     }
     return Report(period, now, [builders[name]() for name in SECTION_NAMES if name in only])
@@ -104,7 +108,23 @@ def _plans(w, as_of: date) -> Section:
               note="A plan is reviewed on time while its review date has not passed."),
         Table("contacts-consent", "Contacts' consent", "Emergency contacts on live plans, by consent",
               ["Consent", "Contacts"], [[status, consent.get(status, 0)] for status in CONSENTS]),
+        _applications(w),
     ])
+
+
+def _applications(w) -> Table:
+    config = current_app.config
+    figures = application_figures(w.start, w.end, w.zone, bank_holidays(config["BANK_HOLIDAY_REGION"]),
+                                  office_weekdays(office_hours(config)))
+    return Table("applications", "Applications", "Carers' applications and professionals' referrals",
+                 ["Figure", "Value"], [
+                     ["Received in the period", figures["received"]],
+                     ["Approved in the period", figures["approved"]],
+                     ["Declined in the period", figures["declined"]],
+                     [f"Approved within {CONFIRM_WITHIN_WORKING_DAYS} working days (%)",
+                      percent(figures["approved_on_time"], figures["approved"])],
+                 ], chart="none",
+                 note="Working days leave out weekends and bank holidays.")
 
 
 def w_period(w) -> Period:

@@ -15,12 +15,14 @@ from xml.sax.saxutils import escape
 
 from sqlalchemy import delete, func, or_, select, update
 
+from emergency.applications import retention as front_door
 from emergency.audit import service as audit
 from emergency.errors import Conflict, RuleBroken
 from emergency.extensions import db
 from emergency.incidents.messages import readable_phone
 from emergency.incidents.models import Incident
 from emergency.incidents.vocabulary import LIVE_STATUSES
+from emergency.outbox import letters as outbox_letters
 from emergency.outbox.models import OutboxMessage, OutboxStatus
 from emergency.plans.consent_models import ConsentRequest
 from emergency.plans.models import ContingencyPlan, PlanVersion
@@ -56,10 +58,13 @@ def erase_plan(plan: ContingencyPlan, *, reason: str, confirm: str, by, now) -> 
     personal = _what_names_the_plans_people(plan)
     _forget_replay_answers_naming(personal)
     _redact_consent_and_messages(plan, personal)
+    outbox_letters.forget_letters_about(plan.id)  # a letter's PDF holds the plan
     incident_ids = list(db.session.scalars(
         select(Incident.id).where(Incident.plan_id == plan.id, Incident.status.not_in(LIVE_STATUSES))))
     anonymised = anonymise_incidents(incident_ids, now, keep_plan_link=True)
     versions = db.session.execute(delete(PlanVersion).where(PlanVersion.plan_id == plan.id)).rowcount
+    # The application the plan was made from, and any review changes, hold the same answers.
+    front_door.delete_applications_of_plan(plan.id)
     plan = db.session.get(ContingencyPlan, plan.id)  # fresh after the bulk changes
     _blank(plan, now)
     db.session.flush()

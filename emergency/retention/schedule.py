@@ -18,6 +18,7 @@ class RetentionSchedule:
     outbox_body_days: int = 90
     incident_years: int = 8
     expired_token_days: int = 0
+    application_months: int = 6  # declined and withdrawn applications
 
     @classmethod
     def from_settings(cls, settings) -> "RetentionSchedule":
@@ -26,6 +27,7 @@ class RetentionSchedule:
             outbox_body_days=settings["RETENTION_OUTBOX_BODY_DAYS"],
             incident_years=settings["RETENTION_INCIDENT_YEARS"],
             expired_token_days=settings["RETENTION_EXPIRED_TOKEN_DAYS"],
+            application_months=settings["APPLICATION_RETENTION_MONTHS"],
         )
 
 
@@ -37,6 +39,9 @@ class DueBefore:
     outbox_created: datetime  # outbox bodies: redacted
     incident_closed: datetime  # closed incidents: anonymised
     token_ended: datetime  # details links expired, calendar feeds revoked: removed
+    application_closed: datetime  # applications declined or withdrawn: deleted
+    draft_started: datetime  # applications never sent: deleted
+    code_sent: datetime  # codes that confirmed mobiles (kept a while for the caps per number): deleted
 
 
 def years_before(moment: datetime, years: int) -> datetime:
@@ -47,10 +52,25 @@ def years_before(moment: datetime, years: int) -> datetime:
         return moment.replace(year=moment.year - years, day=28)
 
 
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` earlier; a day the month lacks becomes its last."""
+    total = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(total, 12)
+    for day in (moment.day, 30, 29, 28):
+        try:
+            return moment.replace(year=year, month=month + 1, day=day)
+        except ValueError:
+            continue
+    raise ValueError(moment)
+
+
 def due_before(schedule: RetentionSchedule, now: datetime) -> DueBefore:
     return DueBefore(
         replay_received=now - timedelta(days=schedule.replay_days),
         outbox_created=now - timedelta(days=schedule.outbox_body_days),
         incident_closed=years_before(now, schedule.incident_years),
         token_ended=now - timedelta(days=schedule.expired_token_days),
+        application_closed=months_before(now, schedule.application_months),
+        draft_started=now - timedelta(days=1),
+        code_sent=now - timedelta(days=2),
     )

@@ -8,12 +8,14 @@ other (SQLite serves one instance and serialises writers anyway).
 """
 from dataclasses import dataclass, fields
 
-from sqlalchemy import String, and_, cast, delete, func, literal, null, or_, select, text, update
+from sqlalchemy import String, and_, case, cast, delete, func, literal, null, or_, select, text, update
 
+from emergency.applications import retention as front_door
+from emergency.cover.models import Cover, CoverLink, SocialCareReferral
 from emergency.extensions import db
 from emergency.incidents.models import DetailsLink, HandOver, Incident, IncidentEvent, Page
 from emergency.incidents.vocabulary import CLOSED_STATUSES, PageStatus
-from emergency.outbox.models import OutboxMessage, OutboxStatus
+from emergency.outbox.models import OutboxLetter, OutboxMessage, OutboxStatus
 from emergency.retention.schedule import ERASED_TEXT, REDACTED_BODY, RetentionSchedule, due_before
 from emergency.rota.models import CalendarFeed
 from emergency.telephony.models import InboundRequest
@@ -30,6 +32,9 @@ class RetentionReport:
     incidents_anonymised: int = 0
     details_links_removed: int = 0
     calendar_feeds_removed: int = 0
+    applications_deleted: int = 0
+    unsent_applications_deleted: int = 0
+    mobile_codes_deleted: int = 0
     # Another worker was applying the schedule at the same moment and did the work.
     stood_aside: bool = False
 
@@ -47,6 +52,9 @@ def run(now, schedule: RetentionSchedule) -> RetentionReport:
         lambda: _count(report, "outbox_bodies_redacted", _redact_outbox_bodies(due.outbox_created)),
         lambda: _count(report, "details_links_removed", _remove_ended_details_links(due.token_ended)),
         lambda: _count(report, "calendar_feeds_removed", _remove_revoked_feeds(due.token_ended)),
+        lambda: _count(report, "applications_deleted", front_door.delete_closed_applications(due.application_closed)),
+        lambda: _count(report, "unsent_applications_deleted", front_door.delete_unsent_drafts(due.draft_started)),
+        lambda: _count(report, "mobile_codes_deleted", front_door.delete_old_codes(due.code_sent)),
     )
     for step in steps:
         if not _took_lock():
@@ -80,7 +88,12 @@ def _purge_replay_records(before) -> int:
 
 
 def _redact_outbox_bodies(before) -> int:
-    # A message still waiting to go, or in the provider's hands, keeps its words.
+    # A message still waiting to go, or in the provider's hands, keeps its words. A letter's PDF
+    # (a copy of the plan, kept only until the letter leaves) goes with its message's words.
+    settled = select(OutboxMessage.id).where(OutboxMessage.created_at < before,
+                                             OutboxMessage.status.not_in((OutboxStatus.PENDING, OutboxStatus.SENDING)))
+    db.session.execute(update(OutboxLetter).where(OutboxLetter.message_id.in_(settled), OutboxLetter.pdf.is_not(None))
+                       .values(pdf=None).execution_options(synchronize_session=False))
     return db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.created_at < before, OutboxMessage.status.not_in((OutboxStatus.PENDING, OutboxStatus.SENDING)),
@@ -109,6 +122,18 @@ def _incidents_due_for_anonymising(closed_before) -> list[int]:
     ))
 
 
+def _anonymise_cover(ids: list[int], quietly: dict) -> None:
+    """Cover's free text goes; its provider, times, outcome and extension stay for the reports."""
+    covers = select(Cover.id).where(Cover.incident_id.in_(ids))
+    db.session.execute(delete(CoverLink).where(CoverLink.cover_id.in_(covers)))
+    db.session.execute(update(Cover).where(Cover.incident_id.in_(ids))
+                       .values(note="", outcome_note=None, ended_by_name=None,
+                               extension_reason=case((Cover.extension_reason.is_(None), None), else_=literal("")))
+                       .execution_options(**quietly))
+    db.session.execute(update(SocialCareReferral).where(SocialCareReferral.incident_id.in_(ids)).values(note="")
+                       .execution_options(**quietly))
+
+
 def anonymise_incidents(ids: list[int], now, *, keep_plan_link: bool) -> int:
     """Remove names, numbers, free text and the plan snapshot from these incidents, their asks,
     timelines and messages; keep what reports count (status, channel, times, who kind and tier
@@ -123,7 +148,9 @@ def anonymise_incidents(ids: list[int], now, *, keep_plan_link: bool) -> int:
     # on created_at finds quickly however long the outbox has grown.
     earliest = db.session.scalar(select(func.min(Incident.opened_at)).where(Incident.id.in_(ids)))
     by_key = or_(*(OutboxMessage.idempotency_key.like(f"incident:{incident_id}:%") for incident_id in ids))
-    tied = or_(OutboxMessage.page_id.in_(page_ids), and_(OutboxMessage.created_at >= earliest, by_key))
+    # Cover's messages (asks to providers, reminders) name the incident by its column.
+    tied = or_(OutboxMessage.page_id.in_(page_ids), and_(OutboxMessage.created_at >= earliest, by_key),
+               and_(OutboxMessage.created_at >= earliest, OutboxMessage.incident_id.in_(ids)))
     quietly = {"synchronize_session": False}
     db.session.execute(
         update(OutboxMessage).where(tied, OutboxMessage.status == OutboxStatus.PENDING)
@@ -138,6 +165,7 @@ def anonymise_incidents(ids: list[int], now, *, keep_plan_link: bool) -> int:
     )
     db.session.execute(delete(DetailsLink).where(DetailsLink.incident_id.in_(ids)))
     db.session.execute(delete(HandOver).where(HandOver.incident_id.in_(ids)))  # which officers were told, as pages'
+    _anonymise_cover(ids, quietly)
     db.session.execute(
         update(IncidentEvent).where(IncidentEvent.incident_id.in_(ids)).values(detail="")
         .execution_options(**quietly)

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from emergency.db_types import UTCDateTime
 from emergency.extensions import db
 
-NOTICE_KINDS = ("coordinators", "carer")
+NOTICE_KINDS = ("coordinators", "carer", "carer_letter")  # carer: a text; carer_letter: by post
 
 
 class PlanReviewNotice(db.Model):

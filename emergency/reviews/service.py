@@ -1,4 +1,5 @@
-"""Plan reviews: the weekly list for coordinators and the carer's reminder text.
+"""Plan reviews: the weekly list for coordinators, the carer's reminder text, and the review
+letter by post for a carer with no mobile to text.
 
 Each is sent once per plan per due date, however often the jobs run and however many workers
 run them: the notice's unique key (plan, due date, kind) is claimed in the same transaction
@@ -12,10 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from emergency.alerts import service as alerts
+from emergency.audit import service as audit
 from emergency.clock import local_date
+from emergency.errors import DomainError
 from emergency.extensions import db
 from emergency.outbox.models import Purpose
 from emergency.outbox.service import queue_message
+from emergency.plans import letter_service
+from emergency.plans.letters import LetterKind
 from emergency.plans.models import ContingencyPlan
 from emergency.plans.service import plans_due_for_review
 from emergency.plans.vocabulary import PlanStatus
@@ -73,20 +78,44 @@ def review_text(due_on: date, call: str) -> str:
             f"Please call {call} to go through it with us.")
 
 
+def _due_to_remind(today: date, *, has_mobile: bool) -> list[ContingencyPlan]:
+    """Active plans whose review falls due within two weeks and that do not opt out of reminders."""
+    mobile = ContingencyPlan.carer_mobile.is_not(None) if has_mobile else ContingencyPlan.carer_mobile.is_(None)
+    return db.session.scalars(
+        select(ContingencyPlan).where(
+            ContingencyPlan.status == PlanStatus.ACTIVE,
+            ContingencyPlan.review_texts_opt_out.is_(False),
+            mobile,
+            ContingencyPlan.review_due_on >= today,
+            ContingencyPlan.review_due_on <= today + timedelta(days=TEXT_CARER_DAYS_BEFORE),
+        ).order_by(ContingencyPlan.review_due_on, ContingencyPlan.id)
+    ).all()
+
+
+def post_review_letters(now) -> list[int]:
+    """The daily job, for carers with no mobile to text: the review letter, by post (Notify or the
+    print queue), once per plan per due date. A letter that cannot be made (an address the post
+    cannot take) is audited and not tried again for that due date. Returns the plan ids posted to."""
+    settings = letter_service.LetterSettings.from_config(current_app.config)
+    posted = []
+    for plan in _due_to_remind(local_date(now), has_mobile=False):
+        if not _claim(plan.id, plan.review_due_on, "carer_letter", now):
+            continue
+        try:
+            letter_service.post_letter(plan, LetterKind.REVIEW, settings, by=None, now=now)
+        except DomainError as refused:
+            audit.record("plan.letter_not_posted", user=None, now=now, plan_id=plan.id, detail=f"review: {refused.message}")
+            continue
+        posted.append(plan.id)
+    return posted
+
+
 def text_carers_before_review(now) -> list[int]:
     """The daily job: text each carer whose active plan's review falls due within two weeks,
     unless the plan opts out or has no mobile. Returns the plan ids texted."""
     today = local_date(now)
     call = current_app.config["PLAN_REVIEW_PHONE"]
-    plans = db.session.scalars(
-        select(ContingencyPlan).where(
-            ContingencyPlan.status == PlanStatus.ACTIVE,
-            ContingencyPlan.review_texts_opt_out.is_(False),
-            ContingencyPlan.carer_mobile.is_not(None),
-            ContingencyPlan.review_due_on >= today,
-            ContingencyPlan.review_due_on <= today + timedelta(days=TEXT_CARER_DAYS_BEFORE),
-        ).order_by(ContingencyPlan.review_due_on, ContingencyPlan.id)
-    ).all()
+    plans = _due_to_remind(today, has_mobile=True)
     texted = []
     for plan in plans:
         if _claim(plan.id, plan.review_due_on, "carer", now):

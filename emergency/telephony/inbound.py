@@ -4,6 +4,8 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from emergency.audit import service as audit
+from emergency.cover import replies as cover_replies
+from emergency.errors import Conflict
 from emergency.extensions import db
 from emergency.incidents import hand_over, messages
 from emergency.incidents import service as incidents
@@ -42,7 +44,14 @@ def handle_text(sender: str, body: str, now) -> str | None:
     if reply.kind == "help":
         return phrase("text.help", language)
     if reply.kind in ("accept", "decline", "done"):
-        return _answer(sender, reply.kind, reply.code, now, language)
+        about_cover = cover_replies.answer(sender, reply.kind, reply.code, now)
+        if about_cover is cover_replies.NOT_MINE:
+            return _answer(sender, reply.kind, reply.code, now, language)
+        return about_cover
+    if reply.kind == "home":
+        about_cover = cover_replies.home(sender, reply.card_candidates, now)
+        if about_cover is not None:
+            return about_cover
     found = _plan_named(reply.card_candidates)
     if found.plan is not None:
         return _card_by_text(sender, found, body, now, language)
@@ -143,7 +152,10 @@ def _answer(sender: str, verb: str, code: str | None, now, language: str) -> str
         return phrase("ask.done_not_accepter", language)
     if incident.status != IncidentStatus.ACCEPTED:
         return phrase("ask.already_closed", language)
-    incidents.resolve(incident, now, by=f"{page.name} (DONE by text)")
+    try:
+        incidents.resolve(incident, now, by=f"{page.name} (DONE by text)")
+    except Conflict:  # cover is still live: it ends first
+        return phrase("cover.still_live", language)
     return phrase("ask.closed", language)
 
 

@@ -28,6 +28,9 @@ _ANSWER_WORD = re.compile(rf"^({_WORDS})(?![^\W\d_])[\s:#.,;\-]*(\d{{1,8}})?(?!\
 # A single letter is only an answer when it is all the text is ("A 42", "d7"): "a lady fell" is not.
 _ANSWER_LETTER = re.compile(r"^(A|D)[\s:#.]*(\d{1,8})?[\s.!]*$")
 _RATING = re.compile(r"^[1-5][.!]?$")
+# "I'm home, card 3154 5836 84": the carer is back, and cover for their plan may end. Only
+# at the start, so that "she fell at home, card ..." is never read as the carer being back.
+_HOME = re.compile(r"^(?:I\s*['’]?\s*M\s+|I\s+AM\s+|BACK\s+)?HOME(?![A-Z])")
 # Groups of digits with separators between them: "5545 0849 19", "5545.0849.19", "5545-0849/19".
 _DIGIT_GROUPS = re.compile(r"\d+(?:[ .\-/]+\d+)*")
 _SEPARATOR = re.compile(r"[ .\-/]+")
@@ -35,7 +38,7 @@ _SEPARATOR = re.compile(r"[ .\-/]+")
 
 @dataclass(frozen=True)
 class Reply:
-    kind: str  # accept, decline, done, stop, start, help, rating, card, unknown
+    kind: str  # accept, decline, done, stop, start, help, rating, home, card, unknown
     code: str | None = None
     card_candidates: tuple[str, ...] = ()  # kind card: every 10-digit run, in the order written
     rating: int | None = None
@@ -94,6 +97,8 @@ def parse_text(body: str | None) -> Reply:
     if _RATING.match(text):
         return Reply("rating", rating=int(text[0]))
     candidates = card_candidates(text)
+    if candidates and _HOME.match(text):
+        return Reply("home", card_candidates=candidates)
     if candidates:
         return Reply("card", card_candidates=candidates)
     return Reply("unknown")

@@ -6,8 +6,8 @@ SMS segments each text costs.
 Languages are a setting (emergency/wording/languages.py), not a vocabulary: adding one is a
 catalog and a settings entry, with no migration, so the columns hold a BCP 47 code unchecked.
 
-Revision ID: 0019
-Revises: 0016
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-06 05:00:00
 
 """
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0019'
-down_revision = '0016'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

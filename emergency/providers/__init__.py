@@ -1,0 +1,1 @@
+"""Care providers: the home-care agencies the council commissions for emergency cover."""
