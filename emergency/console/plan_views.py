@@ -359,7 +359,8 @@ def letter(plan_id):
     address = tuple(line for line in (plan.carer_address_line1, plan.carer_address_line2, plan.carer_town,
                                       plan.carer_postcode) if line)
     body = letter_pdf(LetterDetails(card=_card(plan), carer_name=plan.carer_name, address_lines=address,
-                                    review_due_on=plan.review_due_on, written_on=_today()))
+                                    review_due_on=plan.review_due_on, written_on=_today()),
+                      find_fonts(current_app.config["FONT_DIRECTORY"]))
     audit.record("plan.letter_printed", user=g.user, now=utc_now(), plan_id=plan.id)
     db.session.commit()
     return _pdf(body, f"letter-{plan.card_number}.pdf")

@@ -29,7 +29,26 @@ class Language:
     voice: Voice
     keywords: Keywords = field(default_factory=Keywords)
     reviewed: bool = False  # by a translator; a machine-drafted catalog says so in the console until marked
-    complete: bool = True  # every phrase translated: the catalog check holds it to that
+    # The key prefixes the catalog translates in full ("letter." an area, "cover.still_live" one
+    # phrase); None: every phrase but the staff-only ones. Outside them the words are English.
+    areas: tuple[str, ...] | None = None
+
+    def covers(self, key: str) -> bool:
+        """Whether the catalog check holds this language to having `key` in its own words."""
+        if key.startswith(STAFF_ONLY):
+            return False
+        return self.areas is None or key.startswith(self.areas)
+
+
+# Said only to council staff, always in English.
+STAFF_ONLY = ("coordinator.", "fallback.")
+# What the line says and texts, and the card (all of it said to people in their own language).
+LINE_AND_CARD = ("accepter.", "ask.", "caller.", "card.", "carer.", "consent.", "details.", "essentials.", "list.",
+                 "place.", "text.", "voice.")
+# Texts to people besides the line's own: the carer's replies about cover, the application's
+# code and its outcome; and the letters.
+TEXTS_AND_LETTERS = ("cover.home.thanks", "cover.home.to_confirm", "cover.still_live", "front_door.code_text",
+                     "front_door.approved_text", "front_door.declined_text", "front_door.decline.", "letter.")
 
 
 LANGUAGES: dict[str, Language] = {language.code: language for language in (
@@ -37,10 +56,12 @@ LANGUAGES: dict[str, Language] = {language.code: language for language in (
     Language("cy", "Cymraeg", "Welsh", Voice("Polly.Gwyneth", "cy-GB"),
              Keywords(accept=("DERBYN",), decline=("GWRTHOD",), done=("GORFFEN",))),
     Language("pl", "Polski", "Polish", Voice("Polly.Ewa", "pl-PL"),
-             Keywords(accept=("PRZYJMUJĘ", "PRZYJMUJE"), decline=("ODMAWIAM",), done=("GOTOWE",))),
+             Keywords(accept=("PRZYJMUJĘ", "PRZYJMUJE"), decline=("ODMAWIAM",), done=("GOTOWE",)),
+             areas=LINE_AND_CARD + TEXTS_AND_LETTERS),
     # Twilio has no Urdu voice: the line plays the council's recordings, or English with an apology.
     Language("ur", "اردو", "Urdu", Voice(None, "ur-PK"),
-             Keywords(accept=("قبول", "QUBOOL"), decline=("انکار", "INKAAR"), done=("مکمل", "MUKAMMAL"))),
+             Keywords(accept=("قبول", "QUBOOL"), decline=("انکار", "INKAAR"), done=("مکمل", "MUKAMMAL")),
+             areas=LINE_AND_CARD + TEXTS_AND_LETTERS),
 )}
 
 
