@@ -57,18 +57,22 @@ class Lettering:
     """Fonts per language on one PDF: Noto, embedded and shaped by HarfBuzz, where installed;
     else the PDF's built-in Latin-1 fonts, in English, with names kept as printable() can."""
 
-    def __init__(self, pdf: FPDF, fonts: Fonts | None):
-        self.pdf, self.fonts = pdf, fonts
+    def __init__(self, pdf: FPDF, fonts: Fonts | None, languages: tuple[str, ...] = ()):
+        """`languages`: those written besides English (only their scripts' fonts are embedded)."""
         if fonts:
+            fonts = Fonts(fonts.regular, fonts.bold, {code: script for code, script in fonts.scripts.items()
+                                                      if code in languages})
             pdf.add_font("noto", "", str(fonts.regular))
             pdf.add_font("noto", "B", str(fonts.bold))
             for code, (path, _, _) in fonts.scripts.items():
                 pdf.add_font(f"noto-{code}", "", str(path))
-            pdf.set_fallback_fonts(["noto", *(f"noto-{code}" for code in fonts.scripts)])  # names in any script
+            pdf.set_fallback_fonts(["noto"])  # names and numbers in Latin letters inside Urdu words
+        self.pdf, self.fonts = pdf, fonts
 
     def language(self, wanted: str | None) -> str:
         """The language the PDF can be printed in: the one wanted where the fonts cover it."""
-        return wanted if wanted and self.fonts and self.fonts.covers(wanted) else "en"
+        covered = self.fonts and (wanted not in SCRIPT_FONTS or wanted in self.fonts.scripts)
+        return wanted if wanted and covered else "en"
 
     def right_to_left(self, language: str) -> bool:
         return bool(self.fonts) and language in self.fonts.scripts
@@ -90,3 +94,26 @@ class Lettering:
 
     def text(self, words: str) -> str:
         return words if self.fonts else printable(words)
+
+    def fit(self, words: str, width: float, language: str, style: str, size: float, smallest: float) -> None:
+        """Write in the largest size, from `size` down to `smallest`, at which the words fit `width`."""
+        while True:
+            self.font(language, style, size)
+            if size <= smallest or self.pdf.get_string_width(self.text(words)) <= width:
+                return
+            size -= 0.5
+
+
+def output(pdf: FPDF) -> bytes:
+    """The PDF's bytes. fpdf2 reads font files lazily and leaves them open: once the PDF is made,
+    they are closed here rather than whenever the collector gets to them."""
+    try:
+        return bytes(pdf.output())
+    finally:
+        close_fonts(pdf)
+
+
+def close_fonts(pdf: FPDF) -> None:
+    for font in pdf.fonts.values():
+        if getattr(font, "ttfont", None) is not None:
+            font.ttfont.close()

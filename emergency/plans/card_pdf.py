@@ -9,7 +9,7 @@ from datetime import date
 
 from fpdf import FPDF
 
-from emergency.plans.card_fonts import Fonts, Lettering, printable
+from emergency.plans.card_fonts import Fonts, Lettering, output, printable
 from emergency.plans.cards import format_card_number
 from emergency.plans.letter_layout import BODY_BOTTOM, BODY_TOP_LATER, LetterHead, start_letter
 from emergency.wording import phrase
@@ -46,12 +46,12 @@ def card_pdf(card: CardDetails, fonts: Fonts | None = None) -> bytes:
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.set_title(f"{LINE_NAME} card")
-    lettering = Lettering(pdf, fonts)
+    lettering = Lettering(pdf, fonts, (card.language,))
     pdf.add_page()
     _front(pdf, 0, 0, card, lettering)
     pdf.add_page()
     _back(pdf, 0, 0, card, lettering)
-    return bytes(pdf.output())
+    return output(pdf)
 
 
 LARGE_PRINT_POINTS = 16  # RNIB's clear print guidance: 16 to 18 point for large print
@@ -63,7 +63,7 @@ def _large_print_card(card: CardDetails, fonts: Fonts | None) -> bytes:
     pdf.set_auto_page_break(False)
     pdf.set_margins(8, 8, 8)
     pdf.set_title(f"{LINE_NAME} card (large print)")
-    lettering = Lettering(pdf, fonts)
+    lettering = Lettering(pdf, fonts, (card.language,))
     number = format_card_number(card.card_number)
     for language in dict.fromkeys(("en", lettering.language(card.language))):
         pdf.add_page()
@@ -79,7 +79,7 @@ def _large_print_card(card: CardDetails, fonts: Fonts | None) -> bytes:
             lettering.font(language, style, size)
             pdf.multi_cell(0, size * 0.45, lettering.text(words), align=align, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2)
-    return bytes(pdf.output())
+    return output(pdf)
 
 
 def letter_pdf(letter: LetterDetails, fonts: Fonts | None = None) -> bytes:
@@ -91,7 +91,7 @@ def letter_pdf(letter: LetterDetails, fonts: Fonts | None = None) -> bytes:
     pdf = start_letter(LetterHead(title=phrase("letter.card.title", line=LINE_NAME), heading=LINE_NAME,
                                   sender_lines=(LINE_NAME, card.line_number, written_on),
                                   address_lines=(letter.carer_name, *letter.address_lines)),
-                       fonts, ("en", card.language))
+                       fonts, ("en", card.language), large_print=card.large_print)
     due = letter.review_due_on.strftime("%d %B %Y").lstrip("0")
     for language in pdf.languages:
         pdf.heading(phrase("letter.card.heading", language, line=LINE_NAME), language=language)
@@ -105,15 +105,15 @@ def letter_pdf(letter: LetterDetails, fonts: Fonts | None = None) -> bytes:
     for said in paragraphs:
         for language in pdf.languages:
             pdf.paragraph(said(language), language=language)
-    top = BODY_BOTTOM - CARD_HEIGHT_MM - 3 - 5 * len(pdf.languages) * (1.5 if pdf.lettering.right_to_left(
-        pdf.languages[-1]) else 1)
+    top = BODY_BOTTOM - CARD_HEIGHT_MM - 3 - pdf.sized(9) / 9 * 5 * len(pdf.languages) * (
+        1.5 if pdf.lettering.right_to_left(pdf.languages[-1]) else 1)
     if pdf.get_y() > top:
         pdf.add_page()
         top = BODY_TOP_LATER
     pdf.set_xy(20, top)
     for language in pdf.languages:
-        pdf.write_in(language, "I", 9)
-        pdf.multi_cell(2 * CARD_WIDTH_MM, 5 * (1.5 if pdf.lettering.right_to_left(language) else 1),
+        pdf.write_in(language, "I", pdf.sized(9))
+        pdf.multi_cell(2 * CARD_WIDTH_MM, pdf.sized(9) / 9 * 5 * (1.5 if pdf.lettering.right_to_left(language) else 1),
                        pdf.clean(phrase("letter.card.cut", language)), align=pdf.lettering.align(language),
                        new_x="LMARGIN", new_y="NEXT")
     card_top = pdf.get_y() + 1
@@ -124,7 +124,7 @@ def letter_pdf(letter: LetterDetails, fonts: Fonts | None = None) -> bytes:
     pdf.set_dash_pattern()
     _front(pdf, left, card_top, card, pdf.lettering)
     _back(pdf, left + CARD_WIDTH_MM, card_top, card, pdf.lettering)
-    return bytes(pdf.output())
+    return output(pdf)
 
 
 def _front(pdf: FPDF, x: float, y: float, card: CardDetails, lettering: Lettering) -> None:
@@ -173,8 +173,8 @@ def _back(pdf: FPDF, x: float, y: float, card: CardDetails, lettering: Lettering
     pdf.set_xy(x + 4, y + 25)
     pdf.multi_cell(width, 4.5, lettering.text(phrase("card.please_call", language, number=card.line_number,
                                                      card=format_card_number(card.card_number))), align=align)
-    lettering.font(language, "", 6.5)
-    pdf.set_xy(x + 4, y + 42)
-    pdf.cell(width, 3.5, lettering.text(phrase("card.day_and_night", language)), align=align)
-    pdf.set_xy(x + 4, y + 46.5)
-    pdf.cell(width, 3.5, lettering.text(phrase("card.relay", language, number=card.line_number)), align=align)
+    for top, words in ((42, phrase("card.day_and_night", language)),
+                       (46.5, phrase("card.relay", language, number=card.line_number))):
+        lettering.fit(words, width, language, "", 6.5, smallest=5)
+        pdf.set_xy(x + 4, y + top)
+        pdf.cell(width, 3.5, lettering.text(words), align=align)

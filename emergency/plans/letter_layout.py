@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from fpdf import FPDF
 
-from emergency.plans.card_fonts import Fonts, Lettering
+from emergency.plans.card_fonts import Fonts, Lettering, output
 from emergency.wording.catalogs import SOURCE_LANGUAGE
 
 PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0
@@ -45,6 +45,7 @@ BODY_TOP_FIRST, BODY_TOP_LATER, BODY_BOTTOM = 100.0, 15.0, 282.0
 ADDRESS_FONT_SIZES = (9.0, 8.0, 7.0)  # the largest that fits each line's width is used
 ADDRESS_LINE_HEIGHT = 3.6  # 7 lines fit the block's 26.8 mm
 BODY_FONT_SIZE, BODY_LINE_HEIGHT = 11.0, 5.2
+LARGE_PRINT_POINTS = 16  # RNIB's clear print guidance: 16 to 18 point for large print
 NASTALIQ_LEADING = 1.8  # Nastaliq's letters climb and fall far more than Latin's: its lines need more room
 
 
@@ -73,11 +74,15 @@ def address_fit(lines: Sequence[str], *, for_post: bool = True) -> tuple[str, ..
 class LetterPdf(FPDF):
     """An A4 letter whose later pages start their body near the top, inside the printable area.
     Written in the Noto fonts, embedded, where they are installed (`fonts`), else in the PDF's
-    built-in Latin-1 fonts; `languages` are the languages it is written in, English first."""
+    built-in Latin-1 fonts; `languages` are the languages it is written in, English first. In
+    large print every word of the body is 16 point or more (the address and sender's blocks keep
+    the sizes Notify's areas hold)."""
 
-    def __init__(self, fonts: Fonts | None = None, languages: Sequence[str] = (SOURCE_LANGUAGE,)):
+    def __init__(self, fonts: Fonts | None = None, languages: Sequence[str] = (SOURCE_LANGUAGE,),
+                 large_print: bool = False):
         super().__init__(unit="mm", format="A4")
-        self.lettering = Lettering(self, fonts)
+        self.least_size = LARGE_PRINT_POINTS if large_print else 0
+        self.lettering = Lettering(self, fonts, tuple(languages))
         self.languages = tuple(dict.fromkeys(self.lettering.language(code) for code in languages))
         self.set_margins(BODY_LEFT, BODY_TOP_LATER, PAGE_WIDTH - BODY_RIGHT)
         self.set_auto_page_break(True, margin=PAGE_HEIGHT - BODY_BOTTOM)
@@ -89,9 +94,14 @@ class LetterPdf(FPDF):
     def write_in(self, language: str = SOURCE_LANGUAGE, style: str = "", size: float = BODY_FONT_SIZE) -> None:
         self.lettering.font(language, style, size)
 
+    def sized(self, size: float) -> float:
+        """A size for the body: as asked, or large print's least."""
+        return max(size, self.least_size)
+
     # Writing in the body: each starts at the left margin and ends on a new line.
 
     def heading(self, text: str, size: float = 14, language: str = SOURCE_LANGUAGE) -> None:
+        size = self.sized(size + 4 if self.least_size else size)
         self._room_for(12)
         self.write_in(language, "B", size)
         self.multi_cell(0, size * 0.5, self.clean(text), align=self.lettering.align(language),
@@ -100,6 +110,7 @@ class LetterPdf(FPDF):
 
     def paragraph(self, text: str, *, bold: bool = False, size: float = BODY_FONT_SIZE,
                   language: str = SOURCE_LANGUAGE) -> None:
+        size = self.sized(size)
         self.write_in(language, "B" if bold else "", size)
         self.multi_cell(0, BODY_LINE_HEIGHT * size / BODY_FONT_SIZE * self._leading(language), self.clean(text),
                         align=self.lettering.align(language), new_x="LMARGIN", new_y="NEXT")
@@ -108,20 +119,22 @@ class LetterPdf(FPDF):
     def fields(self, rows: Sequence[tuple[str | Sequence[tuple[str, str]], str]], label_width: float = 55) -> None:
         """Label and value side by side, the value wrapping in its column; empty values left out.
         A label is words in English, or (language, words) pairs written one under the other."""
+        size = self.sized(10)
+        label_width, line = max(label_width, label_width * size / 14), 5 * size / 10
         for label, value in rows:
             if not value:
                 continue
-            self._room_for(BODY_LINE_HEIGHT * (2 + len(self.languages)))
+            self._room_for(line * (2 + len(self.languages)))
             top = self.get_y()
             for language, words in ((SOURCE_LANGUAGE, label),) if isinstance(label, str) else label:
-                self.write_in(language, "B", 10)
+                self.write_in(language, "B", size)
                 self.set_x(BODY_LEFT)
-                self.multi_cell(label_width - 3, 5 * self._leading(language), self.clean(words),
+                self.multi_cell(label_width - 3, line * self._leading(language), self.clean(words),
                                 align=self.lettering.align(language), new_x="LMARGIN", new_y="NEXT")
             label_bottom, label_page = self.get_y(), self.page
             self.set_xy(BODY_LEFT + label_width, top)
-            self.write_in(SOURCE_LANGUAGE, "", 10)
-            self.multi_cell(0, 5, self.clean(value), new_x="LMARGIN", new_y="NEXT")
+            self.write_in(SOURCE_LANGUAGE, "", size)
+            self.multi_cell(0, line, self.clean(value), new_x="LMARGIN", new_y="NEXT")
             if self.page == label_page:
                 self.set_y(max(self.get_y(), label_bottom))
             self.ln(1.5)
@@ -138,15 +151,15 @@ class LetterPdf(FPDF):
             self.add_page()
 
     def output_bytes(self) -> bytes:
-        return bytes(self.output())
+        return output(self)
 
 
 def start_letter(head: LetterHead, fonts: Fonts | None = None, languages: Sequence[str] = (SOURCE_LANGUAGE,), *,
-                 for_post: bool = True) -> LetterPdf:
+                 for_post: bool = True, large_print: bool = False) -> LetterPdf:
     """A letter's first page with its heading, the sender's block and the recipient's address
     in place, ready for its body (which starts below the address block)."""
     address = address_fit(head.address_lines, for_post=for_post)
-    pdf = LetterPdf(fonts, languages)
+    pdf = LetterPdf(fonts, languages, large_print)
     pdf.set_title(pdf.clean(head.title))
     pdf.add_page()
     pdf.write_in(SOURCE_LANGUAGE, "B", 16)

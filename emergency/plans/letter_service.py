@@ -67,7 +67,8 @@ def make_letter(plan, kind: str, settings: LetterSettings, now, person: int = 0)
     try:
         if kind == LetterKind.CARD:
             card = CardDetails(carer_first_name=first_name(plan.carer_name), card_number=plan.card_number,
-                               line_number=sender.line_number, language=sender.language)
+                               line_number=sender.line_number, language=sender.language,
+                               large_print=plan.carer_large_print)
             address = (plan.carer_address_line1, plan.carer_address_line2, plan.carer_town, plan.carer_postcode)
             return letter_pdf(LetterDetails(card=card, carer_name=plan.carer_name,
                                             address_lines=tuple(line for line in address if line),

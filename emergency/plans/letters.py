@@ -50,13 +50,16 @@ def carer_address(plan: dict) -> tuple[str, ...]:
 
 def _start(plan_or_none: dict | None, sender: Sender, title: str, address: tuple[str, ...], *,
            for_post: bool = True, bilingual: bool = True) -> LetterPdf:
+    """A letter to the carer (`bilingual`) is in their language and, for a large-print plan, in
+    large print; the GP's is in English and ordinary print."""
     sender_lines = [sender.council_name, sender.line_name, sender.line_number, _day(sender.written_on)]
     if plan_or_none is not None:
         sender_lines.append(phrase("letter.card_number", card=format_card_number(plan_or_none["card_number"])))
     languages = (SOURCE_LANGUAGE, sender.language) if bilingual else (SOURCE_LANGUAGE,)
+    large_print = bilingual and bool(plan_or_none and plan_or_none["carer"].get("large_print"))
     return start_letter(LetterHead(title=title, heading=sender.line_name,
                                    sender_lines=[line for line in sender_lines if line], address_lines=address),
-                        sender.fonts, languages, for_post=for_post)
+                        sender.fonts, languages, for_post=for_post, large_print=large_print)
 
 
 Said = Callable[[str], str]  # a phrase in the language given

@@ -6,7 +6,7 @@ import pytest
 from fpdf import FPDF
 from pypdf import PdfReader
 
-from emergency.plans.card_fonts import DEFAULT_FONT_DIRECTORY, find_fonts
+from emergency.plans.card_fonts import DEFAULT_FONT_DIRECTORY, find_fonts, output
 from emergency.plans.card_pdf import CardDetails, card_pdf
 
 FONTS = find_fonts(DEFAULT_FONT_DIRECTORY)
@@ -50,7 +50,7 @@ def test_an_urdu_card_is_written_in_nastaliq_and_shaped():
         if shaped:
             page.set_text_shaping(use_shaping_engine=True, direction="rtl", script="arab", language="urd")
         page.cell(0, 10, "کیئررز")
-        return b"".join(p.get_contents().get_data() for p in PdfReader(io.BytesIO(bytes(page.output()))).pages)
+        return b"".join(p.get_contents().get_data() for p in PdfReader(io.BytesIO(output(page))).pages)
 
     assert drawn(True) != drawn(False)  # joined, right-to-left glyphs, not the letters one by one
 
