@@ -62,6 +62,23 @@ def test_every_ask_is_at_most_two_texts_in_every_language(code, who):
     assert segments(ask) <= 2, (encoding(ask), len(ask), ask)
 
 
+# The texts to carers besides asks, with values as long as they get (a first name, a card number).
+CARER_TEXTS = {"front_door.code_text": {"code": "482913", "minutes": 15},
+               "front_door.approved_text": {"name": "Margaretta", "card": "1263250168"},
+               "front_door.declined_text": {"reference": "A-2026-000123", "reason": "", "words": "",
+                                            "call": "0113 496 0999"},
+               "cover.home.thanks": {}, "cover.home.to_confirm": {}, "cover.still_live": {}}
+
+
+@pytest.mark.parametrize("code", sorted(LANGUAGES))
+@pytest.mark.parametrize("key", sorted(CARER_TEXTS))
+def test_every_text_to_a_carer_is_at_most_two_texts_in_every_language(code, key):
+    text = phrase(key, code, **CARER_TEXTS[key])
+    assert segments(text) <= 2, (encoding(text), len(text), text)
+    if code != SOURCE_LANGUAGE:
+        assert text != phrase(key, SOURCE_LANGUAGE, **CARER_TEXTS[key])  # in the carer's language
+
+
 def test_segments_are_counted_as_the_phone_companies_count_them():
     assert segments("a" * 160) == 1 and segments("a" * 161) == 2 and segments("a" * 306) == 2
     assert segments("€" * 80) == 1 and segments("€" * 81) == 2  # an extension character counts twice
