@@ -68,6 +68,13 @@ class Config:
         self.LINE_PHONE_NUMBER = self._text("LINE_PHONE_NUMBER", self.TWILIO_FROM_NUMBER)
         self.TWILIO_API_URL = self._text("TWILIO_API_URL")
         self.FALLBACK_PHONE_NUMBER = self._text("FALLBACK_PHONE_NUMBER")
+        # Twilio numbers dedicated to one language, which skip the language menu:
+        # "+441134960501=cy,+441134960502=pl" (docs/languages.md).
+        self.LINE_NUMBER_LANGUAGES = self._text("LINE_NUMBER_LANGUAGES", "")
+        # Where the Noto fonts are (Debian's fonts-noto-core): the card in Welsh, Polish and Urdu.
+        self.FONT_DIRECTORY = self._text("FONT_DIRECTORY", "/usr/share/fonts/truetype/noto")
+        # The languages the line's menu offers, in order ("en,cy,pl,ur"); English alone: no menu.
+        self.LINE_LANGUAGES = self._text("LINE_LANGUAGES", "en")
         # How many messages the sender hands to Twilio (or the mail server) at once.
         self.SENDER_POOL_SIZE = self._whole_number("SENDER_POOL_SIZE", 24)
         # How long sends may fail before the console, /health and coordinators' email say so.
@@ -233,6 +240,7 @@ class Config:
         self.check_notify_settings()
         self.check_letter_settings()
         self.check_branding()
+        self.check_line_number_languages()
         if self.SMTP_URL:
             from emergency.outbox.smtp_transport import smtp_settings
 
@@ -244,6 +252,31 @@ class Config:
                 self.FALLBACK_PHONE_NUMBER = normalise_phone(self.FALLBACK_PHONE_NUMBER)
             except PhoneNumberError as error:
                 raise RuntimeError(f"FALLBACK_PHONE_NUMBER: {error}") from None
+
+    def check_line_number_languages(self):
+        """Read LINE_NUMBER_LANGUAGES into {E.164 number: language code}, refusing what cannot be."""
+        from emergency.phones import PhoneNumberError, normalise_phone
+        from emergency.wording.languages import is_configured
+
+        offered = [code.strip() for code in self.LINE_LANGUAGES.split(",") if code.strip()] \
+            if isinstance(self.LINE_LANGUAGES, str) else list(self.LINE_LANGUAGES)
+        unknown = [code for code in offered if not is_configured(code)]
+        if unknown or not offered:
+            raise RuntimeError(f"LINE_LANGUAGES: {', '.join(unknown) or 'none given'}: give configured language codes, "
+                               f"e.g. en,cy")
+        self.LINE_LANGUAGES = offered
+        if not isinstance(self.LINE_NUMBER_LANGUAGES, str):
+            return
+        dedicated = {}
+        for entry in filter(None, (part.strip() for part in self.LINE_NUMBER_LANGUAGES.split(","))):
+            number, _, code = entry.partition("=")
+            if not is_configured(code.strip()):
+                raise RuntimeError(f"LINE_NUMBER_LANGUAGES: {entry!r} names no configured language (number=code)")
+            try:
+                dedicated[normalise_phone(number.strip())] = code.strip()
+            except PhoneNumberError as error:
+                raise RuntimeError(f"LINE_NUMBER_LANGUAGES: {entry!r}: {error}") from None
+        self.LINE_NUMBER_LANGUAGES = dedicated
 
     def check_notify_settings(self):
         """A Notify key needs both templates and a callback token long enough to be secret."""

@@ -20,7 +20,7 @@ DEMO_PLAN = {
         "mobile": "+447700900100",
         "landline": "+441134960123",
         "address": {"line1": "14 Brudenell Grove", "line2": None, "town": "Leeds", "postcode": "LS6 1HR"},
-        "preferred_language": "English",
+        "preferred_language": "en",
     },
     "cared_for": [
         {

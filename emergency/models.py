@@ -30,3 +30,5 @@ from emergency.rota.models import (  # noqa: F401
 )
 from emergency.telephony.models import InboundRequest, PutThrough  # noqa: F401
 from emergency.users.models import ApiToken, LoginFailure, ShownOnce, User  # noqa: F401
+from emergency.wording.prompts import RecordedPrompt  # noqa: F401
+from emergency.wording.reviews import LanguageReview  # noqa: F401

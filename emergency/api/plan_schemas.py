@@ -2,12 +2,14 @@
 import re
 from datetime import date
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from emergency.api.fields import CardNumber, Id, MobileNumber, Name, PhoneNumber, Postcode, PostcodeOrDistrict, Text
 from emergency.clock import local_today
 from emergency.plans.models import CONSENT_STATUSES, PLAN_STATUSES
 from emergency.records import LARGEST_ID
+from emergency.wording.languages import OTHER_LANGUAGE, language_named
+from emergency.wording.languages import codes as language_codes
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOCK_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -45,12 +47,32 @@ class CarerSchema(Schema):
                           landline_goes="put a landline in the landline box")
     landline = PhoneNumber(allow_none=True, load_default=None)
     address = fields.Nested(AddressSchema, required=True)
-    preferred_language = Text(max_length=50, load_default="English")
+    preferred_language = fields.String(
+        load_default="en", validate=validate.OneOf([*language_codes(), OTHER_LANGUAGE]),
+        metadata={"description": "A configured language's BCP 47 code, or `other` with `other_language`. A "
+                                 "language's name (\"Welsh\", \"Cymraeg\") is read as its code; any other name as "
+                                 "`other` with that name."})
+    other_language = Text(max_length=50, allow_none=True, load_default=None,
+                          metadata={"description": "The carer's language when it is none of the configured ones"})
+    large_print = fields.Boolean(load_default=False, metadata={"description": "Print the card in large print"})
+
+    @pre_load
+    def language_by_name(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("preferred_language"), str):
+            said = data["preferred_language"].strip()
+            code = language_named(said)
+            if code is None and said and said.lower() != OTHER_LANGUAGE:
+                data = {**data, "preferred_language": OTHER_LANGUAGE, "other_language": said[:50]}
+            else:
+                data = {**data, "preferred_language": code or said.lower() or "en"}
+        return data
 
     @validates_schema
     def reachable(self, data, **kwargs):
         if not data.get("mobile") and not data.get("landline"):
             raise ValidationError("give the carer's mobile or landline number", "mobile")
+        if data.get("preferred_language") == OTHER_LANGUAGE and not data.get("other_language"):
+            raise ValidationError("say which language the carer prefers", "other_language")
 
 
 class GPSchema(Schema):
@@ -132,6 +154,8 @@ class ContactSchema(Schema):
                   "a window whose `to` is before its `from` runs overnight. Empty: any time."},
     )
     holds_key = fields.Boolean(load_default=False)
+    language = fields.String(load_default="en", validate=validate.OneOf(language_codes()),
+                             metadata={"description": "BCP 47 code of a configured language: the contact is asked in it"})
     consent = fields.Nested(ConsentSchema, load_default=lambda: {"status": "pending", "recorded_on": None})
 
     @validates_schema

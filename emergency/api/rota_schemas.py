@@ -5,6 +5,7 @@ from emergency.api.fields import ClockTime, Id, Instant, MobileNumber, Name, Tex
 from emergency.outbox import opt_outs
 from emergency.rota.calendar import TIERS, WEEKDAYS
 from emergency.rota.models import CONTACT_PREFERENCES, OVERRIDE_KINDS
+from emergency.wording.languages import codes as language_codes
 
 TIER = validate.Range(min=min(TIERS), max=max(TIERS))
 
@@ -20,6 +21,10 @@ class OfficerSchema(Schema):
     role = Text(required=True, max_length=100, required_text=True, metadata={"example": "senior social worker"})
     active = fields.Boolean(load_default=True)
     contact_preference = fields.String(load_default="both", validate=validate.OneOf(CONTACT_PREFERENCES))
+    language = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(language_codes()),
+                             metadata={"description": "BCP 47 code of a configured language: the officer is asked in "
+                                                      "it (English for a new officer when left out; unchanged on an "
+                                                      "update)"})
     # Read from the opt-out list, which belongs to the number, so it never goes stale when
     # an officer's mobile changes.
     sms_opted_out_at = fields.Function(

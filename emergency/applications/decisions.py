@@ -12,6 +12,7 @@ from emergency.outbox.service import queue_message
 from emergency.plans.consent import ask_for_consent
 from emergency.plans.models import ContingencyPlan
 from emergency.wording import phrase
+from emergency.wording.languages import is_configured, language_named
 
 MOST_DECLINE_WORDS = 300
 
@@ -31,8 +32,8 @@ def approve(application: Application, plan: ContingencyPlan, *, by, now) -> dict
             not_asked.append(contact.name)
     if plan.carer_mobile:
         queue_message(key=f"application-approved:{application.id}", channel=Channel.SMS, to_number=plan.carer_mobile,
-                      body=phrase("front_door.approved_text", name=first_name(plan.carer_name),
-                                  card=plan.card_number),
+                      body=phrase("front_door.approved_text", _carers(plan.carer_preferred_language),
+                                  name=first_name(plan.carer_name), card=plan.card_number),
                       purpose=Purpose.APPLICATION_DECISION, now=now)
     return {"asked": asked, "not_asked": not_asked}
 
@@ -55,21 +56,28 @@ def decline(application: Application, reason: str, words: str, *, by, now, call:
     mobile = (application.answers.get("carer") or {}).get("mobile")
     if not mobile:
         return False
-    said = {"reference": application.reference, "reason": decline_reason_words(reason), "words": words, "call": call}
-    body = phrase("review.declined_text", **said) if application.kind == ApplicationKind.REVIEW_UPDATE \
-        else phrase("front_door.declined_text", **said)
+    language = language_named((application.answers.get("carer") or {}).get("preferred_language") or "")
+    said = {"reference": application.reference, "reason": decline_reason_words(reason, _carers(language)),
+            "words": words, "call": call}
+    body = phrase("review.declined_text", _carers(language), **said) \
+        if application.kind == ApplicationKind.REVIEW_UPDATE else phrase("front_door.declined_text", _carers(language), **said)
     queue_message(key=f"application-declined:{application.id}", channel=Channel.SMS, to_number=mobile,
                   body=body.replace("  ", " "),
                   purpose=Purpose.APPLICATION_DECISION, now=now)
     return True
 
 
-def decline_reason_words(reason: str) -> str:
-    return {"not_a_carer": phrase("front_door.decline.not_a_carer"),
-            "outside_area": phrase("front_door.decline.outside_area"),
-            "already_has_plan": phrase("front_door.decline.already_has_plan"),
-            "could_not_reach": phrase("front_door.decline.could_not_reach"),
-            "other": phrase("front_door.decline.other")}[reason]
+def _carers(language: str | None) -> str:
+    """The carer's language for their texts, where the line has its words; else English."""
+    return language if is_configured(language) else "en"
+
+
+def decline_reason_words(reason: str, language: str = "en") -> str:
+    return {"not_a_carer": phrase("front_door.decline.not_a_carer", language),
+            "outside_area": phrase("front_door.decline.outside_area", language),
+            "already_has_plan": phrase("front_door.decline.already_has_plan", language),
+            "could_not_reach": phrase("front_door.decline.could_not_reach", language),
+            "other": phrase("front_door.decline.other", language)}[reason]
 
 
 def email_confirmation(application: Application, plan: ContingencyPlan, *, by, now) -> str:

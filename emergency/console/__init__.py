@@ -8,6 +8,7 @@ from emergency.console import (  # noqa: F401  their routes join the blueprint
     application_views,
     cover_views,
     kept_text_views,
+    language_views,
     letter_views,
     people_views,
     plan_views,

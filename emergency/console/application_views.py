@@ -19,6 +19,8 @@ from emergency.errors import DomainError
 from emergency.extensions import db
 from emergency.plans import service as plans
 from emergency.rota.settings import bank_holidays, office_hours
+from emergency.wording.catalogs import SOURCE_LANGUAGE
+from emergency.wording.languages import OTHER_LANGUAGE, language_named
 
 SHOWN = {"open": OPEN_STATUSES, "approved": (ApplicationStatus.APPROVED,),
          "declined": (ApplicationStatus.DECLINED,), "withdrawn": (ApplicationStatus.WITHDRAWN,)}
@@ -178,10 +180,13 @@ def plan_shaped(answers: dict) -> dict:
     carer = answers.get("carer") or {}
     address = carer.get("address")
     people = answers.get("cared_for") or [{"name": ""}]
+    said = (carer.get("preferred_language") or "").strip()  # free text on the application
+    language = language_named(said) if said else SOURCE_LANGUAGE
     return {
         "status": "draft", "instructions": "", "last_reviewed_on": None, "review_due_on": None,
         "carer": {"name": carer.get("name", ""), "mobile": carer.get("mobile"), "landline": carer.get("landline"),
-                  "preferred_language": carer.get("preferred_language", "English"), "address": address},
+                  "preferred_language": language or OTHER_LANGUAGE, "other_language": None if language else said[:50],
+                  "address": address},
         "home_access": {"how_to_get_in": "", "key_holders": "", **(answers.get("home_access") or {})},
         "escalation": {"wait_minutes": None, "rounds": None, "channels": None},
         "cared_for": [{**{key: person.get(key) for key in plan_form.CARED_FOR_TEXT}, "id": None,

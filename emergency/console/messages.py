@@ -141,7 +141,9 @@ PLAN = {
     "carer.name": Field("Carer's full name", "the carer's full name"),
     "carer.mobile": phone("Carer's mobile", "a UK mobile number for the carer"),
     "carer.landline": phone("Carer's landline", "a UK landline number for the carer", LANDLINE),
-    "carer.preferred_language": Field("Preferred language", "the carer's preferred language"),
+    "carer.preferred_language": Field("Preferred language", "the carer's preferred language", "Select"),
+    "carer.other_language": Field("Which language", "which language the carer prefers"),
+    "carer.large_print": Field("Large print card", "whether the card is in large print"),
     "carer.address": Field("The carer's address", "the carer's address"),
     **_address("carer.address", "the carer's"),
     "cared_for": Field("People cared for", "at least one person cared for"),
@@ -228,6 +230,7 @@ OFFICER = {
     "mobile": phone("Mobile", "a UK mobile number for the officer"),
     "role": Field("Job", "the officer's job, like senior social worker"),
     "contact_preference": Field("How to ask", "how to ask the officer", "Select"),
+    "language": Field("Ask in", "the language to ask the officer in", "Select"),
 }
 PATTERN = {
     "name": Field("Name", "a name for the pattern, like Weekday nights"),

@@ -6,14 +6,14 @@ a date is typed in three boxes, review_due_on.day, review_due_on.month and revie
 """
 import re
 
-CARER_TEXT = ("name", "mobile", "landline", "preferred_language")
+CARER_TEXT = ("name", "mobile", "landline", "preferred_language", "other_language")
 ADDRESS_TEXT = ("line1", "line2", "town", "postcode")
 CARED_FOR_TEXT = ("id", "name", "needs", "conditions", "medication", "medication_location",
                   "allergies", "mobility_needs", "communication_needs", "other_care", "routines", "pets",
                   "safe_alone_minutes")
 CARED_FOR_FLAGS = ("lives_with_carer", "can_be_left_alone")
 GP_TEXT = ("name", "practice", "phone")
-CONTACT_TEXT = ("id", "name", "relationship", "mobile", "landline")
+CONTACT_TEXT = ("id", "name", "relationship", "mobile", "landline", "language")
 ESCALATION_TEXT = ("wait_minutes", "rounds", "channels")
 NUMBERS = {"id", "safe_alone_minutes", "wait_minutes", "rounds", "version"}
 LISTS = ("cared_for", "contacts")
@@ -43,7 +43,7 @@ def blank_window() -> dict:
 
 
 def blank_form() -> dict:
-    return {"status": "draft", "version": "", "carer": {**dict.fromkeys(CARER_TEXT, ""),
+    return {"status": "draft", "version": "", "carer": {**dict.fromkeys(CARER_TEXT, ""), "large_print": False,
                                                         "address": dict.fromkeys(ADDRESS_TEXT, "")},
             "cared_for": [blank_cared_for()], "contacts": [blank_contact()],
             "home_access": {"how_to_get_in": "", "key_holders": ""}, "instructions": "",
@@ -69,7 +69,7 @@ def form_from_plan(plan: dict, version: int) -> dict:
     form = blank_form()
     form.update(status=plan["status"], version=str(version), instructions=plan["instructions"],
                 last_reviewed_on=_date_parts(plan["last_reviewed_on"]), review_due_on=_date_parts(plan["review_due_on"]))
-    form["carer"] = {**{key: _text(carer[key]) for key in CARER_TEXT},
+    form["carer"] = {**{key: _text(carer[key]) for key in CARER_TEXT}, "large_print": bool(carer.get("large_print")),
                      "address": {key: _text((carer["address"] or {}).get(key)) for key in ADDRESS_TEXT}}
     form["home_access"] = {key: plan["home_access"][key] for key in ("how_to_get_in", "key_holders")}
     form["escalation"] = {key: _text(plan["escalation"][key]) for key in ESCALATION_TEXT}
@@ -105,7 +105,7 @@ def read_form(posted) -> dict:
                 instructions=get(tree, "instructions"), last_reviewed_on=_typed_date(tree, "last_reviewed_on"),
                 review_due_on=_typed_date(tree, "review_due_on"))
     carer = _dict(tree.get("carer"))
-    form["carer"] = {**{key: get(carer, key) for key in CARER_TEXT},
+    form["carer"] = {**{key: get(carer, key) for key in CARER_TEXT}, "large_print": "large_print" in carer,
                      "address": {key: get(_dict(carer.get("address")), key) for key in ADDRESS_TEXT}}
     access = _dict(tree.get("home_access"))
     form["home_access"] = {key: get(access, key) for key in ("how_to_get_in", "key_holders")}
@@ -225,7 +225,8 @@ def plan_input(form: dict, *, with_version: bool) -> dict:
     carer = form["carer"]
     data = {
         "status": form["status"],
-        "carer": {**_filled({key: carer[key] for key in CARER_TEXT}), "address": _filled(carer["address"])},
+        "carer": {**_filled({key: carer[key] for key in CARER_TEXT}),
+                  **({"large_print": True} if carer.get("large_print") else {}), "address": _filled(carer["address"])},
         "cared_for": [_cared_for_input(person) for person in form["cared_for"]],
         "home_access": dict(form["home_access"]),
         "contacts": [_contact_input(contact) for contact in form["contacts"]],

@@ -27,12 +27,14 @@ from emergency.incidents.models import Incident
 from emergency.names import first_name
 from emergency.plans import consent
 from emergency.plans import service as plans
+from emergency.plans.card_fonts import find_fonts
 from emergency.plans.card_pdf import CardDetails, LetterDetails, card_pdf, letter_pdf
 from emergency.plans.cards import format_card_number
 from emergency.plans.models import PLAN_STATUSES, ContingencyPlan
 from emergency.plans.snapshot import plan_to_dict
 from emergency.plans.vocabulary import PlanStatus
 from emergency.records import LARGEST_ID
+from emergency.wording.languages import is_configured
 
 PAGE_SIZE = 50
 DUE_SOON = timedelta(days=30)
@@ -332,8 +334,9 @@ def _line_number() -> str:
 
 
 def _card(plan) -> CardDetails:
+    language = plan.carer_preferred_language if is_configured(plan.carer_preferred_language) else "en"
     return CardDetails(carer_first_name=first_name(plan.carer_name), card_number=plan.card_number,
-                       line_number=_line_number())
+                       line_number=_line_number(), language=language, large_print=plan.carer_large_print)
 
 
 def _pdf(body: bytes, name: str) -> Response:
@@ -345,7 +348,8 @@ def _pdf(body: bytes, name: str) -> Response:
 @editors_only
 def card(plan_id):
     plan = _plan(plan_id)
-    return _pdf(card_pdf(_card(plan)), f"card-{plan.card_number}.pdf")
+    return _pdf(card_pdf(_card(plan), find_fonts(current_app.config["FONT_DIRECTORY"])),
+                f"card-{plan.card_number}.pdf")
 
 
 @blp.get("/plans/<int:plan_id>/letter.pdf")
@@ -355,7 +359,8 @@ def letter(plan_id):
     address = tuple(line for line in (plan.carer_address_line1, plan.carer_address_line2, plan.carer_town,
                                       plan.carer_postcode) if line)
     body = letter_pdf(LetterDetails(card=_card(plan), carer_name=plan.carer_name, address_lines=address,
-                                    review_due_on=plan.review_due_on, written_on=_today()))
+                                    review_due_on=plan.review_due_on, written_on=_today()),
+                      find_fonts(current_app.config["FONT_DIRECTORY"]))
     audit.record("plan.letter_printed", user=g.user, now=utc_now(), plan_id=plan.id)
     db.session.commit()
     return _pdf(body, f"letter-{plan.card_number}.pdf")

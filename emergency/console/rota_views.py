@@ -27,7 +27,7 @@ from emergency.users.models import User
 from emergency.users.roles import Role
 
 OVERRIDE_FIELDS = ("kind", "tier", "officer_id", "replaces_officer_id", "starts", "ends", "note")
-OFFICER_FIELDS = ("name", "mobile", "role", "contact_preference")
+OFFICER_FIELDS = ("name", "mobile", "role", "contact_preference", "language")
 PATTERN_FIELDS = ("name", "tier", "starts", "ends", "starts_on", "ends_on", "rotate_every_weeks")
 WEEKS_SHOWN_AHEAD = 8
 LOOK_AHEAD = timedelta(days=28)
@@ -292,7 +292,8 @@ def _render_officer(officer, form=None, problems=None, status=200):
     feeds = [feed for feed in db.session.scalars(rota.feeds()) if officer is not None and feed.officer_id == officer.id]
     logins = db.session.scalars(select(User).where(User.role == Role.DUTY_OFFICER).order_by(User.username)).all()
     if form is None:
-        form = {name: getattr(officer, name) for name in OFFICER_FIELDS} if officer else {"contact_preference": "both"}
+        form = {name: getattr(officer, name) for name in OFFICER_FIELDS} if officer else {"contact_preference": "both",
+                                                                                           "language": "en"}
     return render_template("console/rota_officer.html", officer=officer, form=form, problems=problems or {},
                            page_has_errors=bool(problems),
                            shifts=shifts, feeds=feeds,

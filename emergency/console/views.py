@@ -66,6 +66,8 @@ SECTIONS = [
     ("Print queue", "console.print_queue", ("console.print_queue",), "editors"),
     ("Opt-outs", "console.opt_outs_page", ("console.opt_outs_page",), "editors"),
     ("Reports", "reports.report_page", ("reports.",), "editors"),
+    ("Languages", "console.languages_page", ("console.languages_page", "console.language_reviewed",
+                                                       "console.language_prompts"), "editors"),
     ("People", "console.people_page", ("console.people_page", "console.person_page", "console.create_person"), "admins"),
     ("My shifts", "console.my_shifts", ("console.my_shifts",), "duty officers"),
 ]

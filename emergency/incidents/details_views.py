@@ -3,7 +3,7 @@ Made for a phone in a hurry: every number is a tap to call, the address opens a 
 and it says who called, what they texted, and what to do if the accepter can no longer go."""
 from urllib.parse import quote_plus
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, g, render_template
 
 from emergency.clock import local_zone, utc_now
 from emergency.console.login import logged_in_user
@@ -24,6 +24,7 @@ def plan_details(token):
         return render_template("details/gone.html", fallback=current_app.config["FALLBACK_PHONE_NUMBER"],
                                line=current_app.config["LINE_PHONE_NUMBER"]), 404
     incident, page = found
+    g.language = page.language  # the page in the language they were asked in
     key_safe = db.session.get(KeySafeCode, incident.plan_id)
     plan = incident.plan_snapshot
     address = plan["carer"]["address"]

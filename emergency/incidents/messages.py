@@ -8,59 +8,59 @@ from emergency.phones import readable_phone
 from emergency.postcodes import postcode_district
 from emergency.wording import phrase, phrase_plural
 
-# The line's name inside the phrases telephony/inbound.py still builds itself, until they move
-# into the catalogs too.
+EN = "en"
+# The line's name in what staff are told (hand-overs, kept texts); people asked or helped get the catalogs' words.
 LINE = "Carers Emergency Line"
 
 
-def _ring(fallback_number: str | None) -> str:
+def _ring(fallback_number: str | None, language: str) -> str:
     """Who a caller can ring for a person: the fallback number, else the line itself, which
     puts a caller through to the duty officers."""
     if fallback_number:
-        return phrase("caller.ring_number", number=readable_phone(fallback_number))
-    return phrase("caller.ring_this_number")
+        return phrase("caller.ring_number", language, number=readable_phone(fallback_number))
+    return phrase("caller.ring_this_number", language)
 
 
-def who_and_where(snapshot: dict) -> tuple[str, str, str]:
+def who_and_where(snapshot: dict, language: str = EN) -> tuple[str, str, str]:
     carer = first_name(snapshot["carer"]["name"])
-    cared_for = phrase("list.and").join(first_name(person["name"]) for person in snapshot["cared_for"])
+    cared_for = phrase("list.and", language).join(first_name(person["name"]) for person in snapshot["cared_for"])
     address = snapshot["carer"]["address"]
-    return carer, cared_for, postcode_district(address["postcode"]) if address else phrase("place.your_area")
+    return carer, cared_for, postcode_district(address["postcode"]) if address else phrase("place.your_area", language)
 
 
-def _facts(snapshot: dict, **more) -> dict:
-    carer, cared_for, district = who_and_where(snapshot)
+def _facts(snapshot: dict, language: str = EN, **more) -> dict:
+    carer, cared_for, district = who_and_where(snapshot, language)
     return {"carer": carer, "cared_for": cared_for, "district": district, **more}
 
 
-def ask_text(snapshot: dict, code: str, who: str) -> str:
+def ask_text(snapshot: dict, code: str, who: str, language: str = EN) -> str:
     if who == "contact":
-        return phrase("ask.text.contact", **_facts(snapshot, code=code))
-    return phrase("ask.text.officer", **_facts(snapshot, code=code))
+        return phrase("ask.text.contact", language, **_facts(snapshot, language, code=code))
+    return phrase("ask.text.officer", language, **_facts(snapshot, language, code=code))
 
 
-def ask_call(snapshot: dict, code: str, who: str) -> str:
-    return phrase("ask.call", **_facts(snapshot))
+def ask_call(snapshot: dict, code: str, who: str, language: str = EN) -> str:
+    return phrase("ask.call", language, **_facts(snapshot, language))
 
 
-def covered_text(snapshot: dict, code: str, accepter_name: str) -> str:
-    return phrase("ask.covered", **_facts(snapshot, code=code, accepter=first_name(accepter_name)))
+def covered_text(snapshot: dict, code: str, accepter_name: str, language: str = EN) -> str:
+    return phrase("ask.covered", language, **_facts(snapshot, language, code=code, accepter=first_name(accepter_name)))
 
 
-def too_late_text(accepter_name: str) -> str:
-    return phrase("ask.too_late", accepter=first_name(accepter_name))
+def too_late_text(accepter_name: str, language: str = EN) -> str:
+    return phrase("ask.too_late", language, accepter=first_name(accepter_name))
 
 
-def no_longer_needed_text() -> str:
-    return phrase("ask.no_longer_needed")
+def no_longer_needed_text(language: str = EN) -> str:
+    return phrase("ask.no_longer_needed", language)
 
 
-def caller_confirmation(snapshot: dict, accepter_name: str) -> str:
-    return phrase("caller.help_arranged", **_facts(snapshot, accepter=first_name(accepter_name)))
+def caller_confirmation(snapshot: dict, accepter_name: str, language: str = EN) -> str:
+    return phrase("caller.help_arranged", language, **_facts(snapshot, language, accepter=first_name(accepter_name)))
 
 
-def accepter_details(snapshot: dict, code: str, link: str, hours: int) -> str:
-    return phrase("accepter.details", **_facts(snapshot, code=code, link=link, hours=hours))
+def accepter_details(snapshot: dict, code: str, link: str, hours: int, language: str = EN) -> str:
+    return phrase("accepter.details", language, **_facts(snapshot, language, code=code, link=link, hours=hours))
 
 
 def round_alert(incident_id: int, snapshot: dict, rota_round: int, rounds: int) -> str:
@@ -82,60 +82,62 @@ def fallback_call(incident_id: int, snapshot: dict, caller_number: str | None) -
     return phrase("fallback.call", **_facts(snapshot, incident=incident_id, caller=caller))
 
 
-def caller_opened(snapshot: dict) -> str:
-    return phrase("caller.opened", **_facts(snapshot))
+def caller_opened(snapshot: dict, language: str = EN) -> str:
+    return phrase("caller.opened", language, **_facts(snapshot, language))
 
 
-def caller_still_looking(snapshot: dict, people_asked: int) -> str:
-    asked = phrase_plural("caller.people_asked", "caller.people_asked.plural", people_asked) if people_asked else ""
-    return phrase("caller.still_looking", **_facts(snapshot, asked=asked))
+def caller_still_looking(snapshot: dict, people_asked: int, language: str = EN) -> str:
+    asked = phrase_plural("caller.people_asked", "caller.people_asked.plural", people_asked, language) if people_asked else ""
+    return phrase("caller.still_looking", language, **_facts(snapshot, language, asked=asked))
 
 
-def caller_nobody_found(snapshot: dict, fallback_number: str | None) -> str:
-    return phrase("caller.nobody_found", **_facts(snapshot, ring=_ring(fallback_number)))
+def caller_nobody_found(snapshot: dict, fallback_number: str | None, language: str = EN) -> str:
+    return phrase("caller.nobody_found", language, **_facts(snapshot, language, ring=_ring(fallback_number, language)))
 
 
-def where_things_stand(snapshot: dict, status: str, accepter_name: str | None, fallback_number: str | None) -> str:
+def where_things_stand(snapshot: dict, status: str, accepter_name: str | None, fallback_number: str | None,
+                       language: str = EN) -> str:
     """The truthful answer to a caller who texts or calls again."""
     if status == IncidentStatus.ACCEPTED:
-        who = first_name(accepter_name) if accepter_name else phrase("caller.someone")
-        return phrase("caller.where.accepted", **_facts(snapshot, accepter=who))
+        who = first_name(accepter_name) if accepter_name else phrase("caller.someone", language)
+        return phrase("caller.where.accepted", language, **_facts(snapshot, language, accepter=who))
     if status == IncidentStatus.EXHAUSTED:
-        return caller_nobody_found(snapshot, fallback_number)
+        return caller_nobody_found(snapshot, fallback_number, language)
     if status == IncidentStatus.OPEN:
-        return phrase("caller.where.open", **_facts(snapshot))
-    return phrase("caller.where.closed", **_facts(snapshot))
+        return phrase("caller.where.open", language, **_facts(snapshot, language))
+    return phrase("caller.where.closed", language, **_facts(snapshot, language))
 
 
-def no_card_found(told: bool, mistyped: bool) -> str:
+def no_card_found(told: bool, mistyped: bool, language: str = EN) -> str:
     """The answer to a text with no usable card number in it."""
-    problem = phrase("caller.card_mistyped") if mistyped else phrase("caller.no_card_in_text")
-    person = phrase("caller.duty_officer_will_call") if told else ""
-    return phrase("caller.no_card_found", problem=problem, person=person)
+    problem = phrase("caller.card_mistyped", language) if mistyped else phrase("caller.no_card_in_text", language)
+    person = phrase("caller.duty_officer_will_call", language) if told else ""
+    return phrase("caller.no_card_found", language, problem=problem, person=person)
 
 
-def card_not_usable(told: bool) -> str:
-    return phrase("caller.card_not_usable.told") if told else phrase("caller.card_not_usable")
+def card_not_usable(told: bool, language: str = EN) -> str:
+    return phrase("caller.card_not_usable.told", language) if told else phrase("caller.card_not_usable", language)
 
 
-def not_understood(open_asks: list[tuple[str, dict]]) -> str:
+def not_understood(open_asks: list[tuple[str, dict]], language: str = EN) -> str:
     """For someone with open asks whose reply the line cannot read: never the general help."""
-    described = [phrase("ask.described", code=code, label=ask_label(snapshot)) for code, snapshot in open_asks]
+    described = [phrase("ask.described", language, code=code, label=ask_label(snapshot, language))
+                 for code, snapshot in open_asks]
     if len(described) == 1:
-        return phrase("ask.not_understood.one", ask=described[0], code=open_asks[0][0])
-    return phrase("ask.not_understood.many", asks=", ".join(described), code=open_asks[0][0])
+        return phrase("ask.not_understood.one", language, ask=described[0], code=open_asks[0][0])
+    return phrase("ask.not_understood.many", language, asks=", ".join(described), code=open_asks[0][0])
 
 
-def ask_label(snapshot: dict | None) -> str:
+def ask_label(snapshot: dict | None, language: str = EN) -> str:
     if not snapshot:
-        return phrase("ask.label.unknown")
-    return phrase("ask.label", **_facts(snapshot))
+        return phrase("ask.label.unknown", language)
+    return phrase("ask.label", language, **_facts(snapshot, language))
 
 
-def accepted_reminder(code: str, snapshot: dict | None) -> str:
-    cared_for = who_and_where(snapshot)[1] if snapshot else phrase("ask.everyone")
-    return phrase("accepter.reminder", code=code, label=ask_label(snapshot), cared_for=cared_for)
+def accepted_reminder(code: str, snapshot: dict | None, language: str = EN) -> str:
+    cared_for = who_and_where(snapshot, language)[1] if snapshot else phrase("ask.everyone", language)
+    return phrase("accepter.reminder", language, code=code, label=ask_label(snapshot, language), cared_for=cared_for)
 
 
-def survey_text(snapshot: dict) -> str:
-    return phrase("carer.survey", **_facts(snapshot))
+def survey_text(snapshot: dict, language: str = EN) -> str:
+    return phrase("carer.survey", language, **_facts(snapshot, language))

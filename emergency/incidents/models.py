@@ -42,6 +42,8 @@ class Incident(db.Model):
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("contingency_plan.id"), index=True)
     plan_snapshot: Mapped[dict | None] = mapped_column(JSON)
     caller_number: Mapped[str | None] = mapped_column(String(20))
+    # The language the caller chose on the line: the texts to them follow it.
+    caller_language: Mapped[str] = mapped_column(String(12), default="en", server_default="en")
     channel: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
@@ -116,6 +118,7 @@ class Page(db.Model):
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("duty_officer.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(12), default="en", server_default="en")  # asked in
     channels: Mapped[str] = mapped_column(String(4))
     step: Mapped[int] = mapped_column(SmallInteger)
     tier: Mapped[int | None] = mapped_column(SmallInteger)

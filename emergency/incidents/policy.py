@@ -38,6 +38,7 @@ class OfficerOnDuty:
     name: str
     mobile: str
     contact_preference: str  # sms, call, both
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class NewPage:
     officer_id: int | None = None
     tier: int | None = None
     rota_round: int | None = None
+    language: str = "en"  # the person is asked in it
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ def _contact_page(index: int, contact: dict, settings: Settings, sms_blocked, lo
     reachable, note = True, None
     if calls_down:
         channels, reachable, note = while_calls_are_down(channels, contact["name"], contact.get("mobile"), sms_blocked)
-    return NewPage(Asked.CONTACT, contact["name"], phone, channels, contact_index=index), reachable, note
+    return NewPage(Asked.CONTACT, contact["name"], phone, channels, contact_index=index,
+                   language=contact.get("language") or "en"), reachable, note
 
 
 def _officer_pages(officers, tier: int, rota_round: int, settings: Settings, sms_blocked, calls_down: bool):
@@ -121,7 +124,7 @@ def _officer_pages(officers, tier: int, rota_round: int, settings: Settings, sms
             reachable = reachable or now_reachable
             notes += [note] if note else []
         pages.append(NewPage(Asked.OFFICER, officer.name, officer.mobile, channels, officer_id=officer.id,
-                        tier=tier, rota_round=rota_round))
+                        tier=tier, rota_round=rota_round, language=officer.language))
     return pages, reachable, notes
 
 

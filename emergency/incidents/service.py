@@ -39,6 +39,7 @@ from emergency.records import get_or_not_found
 from emergency.rota import service as rota
 from emergency.rota.models import DutyOfficer
 from emergency.users.roles import sees_only_own_asks
+from emergency.wording.languages import is_configured, spoken
 
 DETAILS_LINK_HOURS = 24
 CODE_ATTEMPTS = 5
@@ -63,7 +64,8 @@ def note(incident: Incident, now, kind: EventKind, detail: str = "") -> None:
     db.session.add(IncidentEvent(incident=incident, at=now, kind=kind, detail=detail))
 
 
-def open_incident(plan, *, caller_number: str | None, channel: str, now, opened_by: str | None = None):
+def open_incident(plan, *, caller_number: str | None, channel: str, now, opened_by: str | None = None,
+                  caller_language: str = "en"):
     """(incident, joined): a second call or text for a plan with a live incident joins it.
     The first asks are queued at once, in the same transaction."""
     if plan.status != PlanStatus.ACTIVE:
@@ -75,6 +77,7 @@ def open_incident(plan, *, caller_number: str | None, channel: str, now, opened_
     config = current_app.config
     incident = Incident(
         plan_id=plan.id, plan_snapshot=plan_to_dict(plan), caller_number=caller_number, channel=channel,
+        caller_language=caller_language,
         status=IncidentStatus.OPEN, opened_at=now, stage=Stage.CONTACTS, next_contact=0, rota_round=1, next_tier=1, step=0,
         wait_seconds=(plan.escalation_wait_minutes * 60 if plan.escalation_wait_minutes else config["ESCALATION_WAIT_SECONDS"]),
         rounds=plan.escalation_rounds or config["ESCALATION_ROUNDS"],
@@ -169,7 +172,7 @@ class OnDutyWhenAsked:
 
 def officers_on_duty(now) -> dict[int, list[OfficerOnDuty]]:
     return {
-        tier: [OfficerOnDuty(o.id, o.name, o.mobile, o.contact_preference) for o in officers]
+        tier: [OfficerOnDuty(o.id, o.name, o.mobile, o.contact_preference, o.language) for o in officers]
         for tier, officers in rota.on_duty(now).items()
     }
 
@@ -211,7 +214,8 @@ def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None, call
         _alert_coordinators(incident, now, "exhausted", messages.exhausted_alert(
             incident.id, incident.plan_snapshot, fallback_called, incident.caller_number))
         tell_caller(incident, now, "nobody-found",
-                    messages.caller_nobody_found(incident.plan_snapshot, current_app.config["FALLBACK_PHONE_NUMBER"]))
+                    messages.caller_nobody_found(incident.plan_snapshot, current_app.config["FALLBACK_PHONE_NUMBER"],
+                                                 incident.caller_language))
     if decision.pages:
         incident.step += 1
         for new_page in decision.pages:
@@ -230,9 +234,10 @@ def _send_page(incident: Incident, new_page: NewPage, now) -> Page:
                Purpose.FALLBACK, now)
     else:
         if new_page.channels in (AskChannels.SMS, AskChannels.BOTH):
-            _queue(page, Channel.SMS, messages.ask_text(snapshot, page.code, new_page.who), Purpose.ASK, now)
+            _queue(page, Channel.SMS, messages.ask_text(snapshot, page.code, new_page.who, page.language), Purpose.ASK, now)
         if new_page.channels in (AskChannels.CALL, AskChannels.BOTH):
-            _queue(page, Channel.CALL, messages.ask_call(snapshot, page.code, new_page.who), Purpose.ASK, now)
+            _queue(page, Channel.CALL, messages.ask_call(snapshot, page.code, new_page.who, spoken(page.language)),
+                   Purpose.ASK, now)
     tier = f", tier {new_page.tier} round {new_page.rota_round}" if new_page.tier else ""
     note(incident, now, EventKind.ASKED, f"{new_page.name} ({new_page.who}{tier}) by {new_page.channels}, code {page.code}")
     return page
@@ -254,6 +259,7 @@ def _add_page_with_unused_code(incident: Incident, new_page: NewPage, now) -> Pa
                 page = Page(
                     incident=incident, code=code, who=new_page.who, contact_index=new_page.contact_index,
                     officer_id=new_page.officer_id, name=new_page.name, phone=new_page.phone, channels=new_page.channels,
+                    language=new_page.language,
                     step=incident.step, tier=new_page.tier, rota_round=new_page.rota_round, status=PageStatus.OPEN, sent_at=now,
                 )
                 db.session.add(page)
@@ -313,7 +319,8 @@ def accept(page: Page, now) -> tuple[bool, str]:
         note(incident, now, EventKind.LATE_ACCEPT, f"{page.name} accepted after it was covered")
         name = accepter.name if accepter else None
         if page.channels in (AskChannels.SMS, AskChannels.BOTH):
-            text = messages.too_late_text(name) if name else messages.no_longer_needed_text()
+            text = (messages.too_late_text(name, page.language) if name
+                    else messages.no_longer_needed_text(page.language))
             _queue(page, Channel.SMS, text, Purpose.TOO_LATE, now)
         return False, name
     page.status, page.answered_at = PageStatus.ACCEPTED, now
@@ -323,16 +330,17 @@ def accept(page: Page, now) -> tuple[bool, str]:
         if other.id != page.id and other.status == PageStatus.OPEN:
             other.status = PageStatus.COVERED
             if other.channels in (AskChannels.SMS, AskChannels.BOTH) and other.who != Asked.FALLBACK:
-                _queue(other, Channel.SMS, messages.covered_text(snapshot, other.code, page.name), Purpose.COVERED, now)
+                _queue(other, Channel.SMS, messages.covered_text(snapshot, other.code, page.name, other.language),
+                       Purpose.COVERED, now)
     if caller_can_be_texted(incident):
-        body = messages.caller_confirmation(snapshot, page.name)
+        body = messages.caller_confirmation(snapshot, page.name, incident.caller_language)
         queue_message(key=f"incident:{incident.id}:caller-confirmation", channel=Channel.SMS,
                       to_number=incident.caller_number, body=body, purpose=Purpose.CALLER_CONFIRMATION, now=now,
                       incident_id=incident.id)
         note(incident, now, EventKind.CALLER_TOLD, body)
     link = _details_link(incident, page, now)
-    _queue(page, Channel.SMS, messages.accepter_details(snapshot, page.code, link, DETAILS_LINK_HOURS), Purpose.DETAILS,
-           now)
+    _queue(page, Channel.SMS, messages.accepter_details(snapshot, page.code, link, DETAILS_LINK_HOURS, page.language),
+           Purpose.DETAILS, now)
     return True, page.name
 
 
@@ -453,7 +461,7 @@ def send_caller_update(incident: Incident, now) -> None:
     incident.caller_update_at = now + timedelta(minutes=minutes) if minutes else None
     people_asked = len({page.phone for page in incident.pages if page.who != Asked.FALLBACK})
     tell_caller(incident, now, f"still-looking:{due:%Y%m%dT%H%M%S}",
-                messages.caller_still_looking(incident.plan_snapshot, people_asked))
+                messages.caller_still_looking(incident.plan_snapshot, people_asked, incident.caller_language))
 
 
 def send_survey(incident: Incident, now) -> None:
@@ -461,7 +469,8 @@ def send_survey(incident: Incident, now) -> None:
     mobile = (incident.plan_snapshot or {}).get("carer", {}).get("mobile")
     if mobile and incident.survey_sent_at is None:
         queue_message(key=f"incident:{incident.id}:survey", channel=Channel.SMS, to_number=mobile,
-                      body=messages.survey_text(incident.plan_snapshot), purpose=Purpose.SURVEY, now=now,
+                      body=messages.survey_text(incident.plan_snapshot, carer_language(incident.plan_snapshot)),
+                      purpose=Purpose.SURVEY, now=now,
                       incident_id=incident.id)
         incident.survey_sent_at = now
         note(incident, now, EventKind.SURVEY_SENT, "asked the carer how well the needs were met")
@@ -534,3 +543,9 @@ def incidents_for(user, **filters):
     """incidents(...), narrowed to what this user may see."""
     officer_id = (officer_id_for(user) or -1) if sees_only_own_asks(user) else None
     return incidents(officer_id=officer_id, **filters)
+
+
+def carer_language(snapshot: dict | None) -> str:
+    """The carer's preferred language where the line has its words, else English."""
+    chosen = ((snapshot or {}).get("carer") or {}).get("preferred_language")
+    return chosen if is_configured(chosen) else "en"

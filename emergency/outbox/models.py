@@ -112,6 +112,8 @@ class OutboxMessage(db.Model):
     provider_status: Mapped[str | None] = mapped_column(String(20))
     # Status callbacks can arrive out of order: only a later one may change the status.
     provider_sequence: Mapped[int] = mapped_column(Integer, default=-1)
+    # What a text costs: SMS segments, GSM-7 or UCS-2 (outbox/segments.py); None for calls and emails.
+    segments: Mapped[int | None] = mapped_column(SmallInteger)
 
 
 def provider_for(channel: str) -> str:

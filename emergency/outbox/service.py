@@ -6,6 +6,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from emergency import wakeup
 from emergency.extensions import db
 from emergency.outbox.models import PROVIDERS, Channel, OutboxMessage, OutboxStatus, ProviderHealth
+from emergency.outbox.segments import segments as sms_segments
 
 _INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -21,7 +22,8 @@ def queue_message(*, key: str, channel: str, to_number: str | None = None, body:
         insert(OutboxMessage)
         .values(idempotency_key=key, channel=channel, to_number=to_number, to_email=to_email, subject=subject,
                 body=body, purpose=purpose, status=OutboxStatus.PENDING, created_at=now, next_attempt_at=now, attempts=0,
-                page_id=page_id, incident_id=incident_id, provider_sequence=-1)
+                page_id=page_id, incident_id=incident_id, provider_sequence=-1,
+                segments=sms_segments(body) if channel == Channel.SMS else None)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(OutboxMessage.id)
     )

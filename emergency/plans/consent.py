@@ -37,8 +37,8 @@ def parse_consent_reply(body: str) -> ConsentReply | None:
     return ConsentReply(match.group(1) == "AGREE", match.group(2)) if match else None
 
 
-def consent_text(carer_name: str, code: str) -> str:
-    return phrase("consent.ask", carer=first_name(carer_name), code=code)
+def consent_text(carer_name: str, code: str, language: str = "en") -> str:
+    return phrase("consent.ask", language, carer=first_name(carer_name), code=code)
 
 
 def open_request_for(contact: EmergencyContact) -> ConsentRequest | None:
@@ -75,7 +75,7 @@ def ask_for_consent(contact: EmergencyContact, *, by, now) -> tuple[ConsentReque
         db.session.flush()
     request = _new_request(contact, plan, by, now)
     queue_message(key=f"consent:{request.id}", channel=Channel.SMS, to_number=contact.mobile,
-                  body=consent_text(plan.carer_name, request.code), purpose=Purpose.CONSENT, now=now)
+                  body=consent_text(plan.carer_name, request.code, contact.language), purpose=Purpose.CONSENT, now=now)
     # ids only in the append-only log: an erasure must be able to leave no name or number behind.
     audit.record("plan.consent_asked", user=by, now=now, plan_id=plan.id, detail=f"contact {contact.id}")
     return request, True
@@ -122,8 +122,9 @@ def record_reply(sender: str, reply: ConsentReply, now) -> str:
                                    f"from {sender}")
     audit.record("plan.consent_replied", user=None, now=now, plan_id=plan.id,
                  detail=f"contact {contact.id}: {'agreed' if reply.agreed else 'refused'} by text")
-    carer = first_name(plan.carer_name)
-    return phrase("consent.agreed", carer=carer) if reply.agreed else phrase("consent.refused", carer=carer)
+    carer, language = first_name(plan.carer_name), contact.language
+    return (phrase("consent.agreed", language, carer=carer) if reply.agreed
+            else phrase("consent.refused", language, carer=carer))
 
 
 def _request_answered(sender: str, code: str | None) -> ConsentRequest | str:

@@ -9,10 +9,12 @@ from emergency.clock import local_date
 from emergency.errors import Conflict, NotFound
 from emergency.names import first_name
 from emergency.outbox import letters as outbox_letters
+from emergency.plans.card_fonts import find_fonts
 from emergency.plans.card_pdf import LINE_NAME, CardDetails, LetterDetails, letter_pdf
 from emergency.plans.letter_layout import AddressUnfit
 from emergency.plans.letters import POSTED_KINDS, LetterKind, Sender, confirmation_letter, gp_letter, review_letter
 from emergency.plans.snapshot import plan_to_dict
+from emergency.wording.languages import is_configured
 
 TITLES = {LetterKind.CARD: "Covering letter with the card", LetterKind.CONFIRMATION: "Confirmation with a copy of the plan",
           LetterKind.REVIEW: "Review letter", LetterKind.GP: "Letter for the GP"}
@@ -24,12 +26,13 @@ class LetterSettings:
     council_name: str
     call_about_plan: str
     postage: str
+    font_directory: str | None = None  # the Noto fonts: without them letters are in English only
 
     @classmethod
     def from_config(cls, config) -> "LetterSettings":
         return cls(line_number=config.get("LINE_PHONE_NUMBER") or config.get("TWILIO_FROM_NUMBER"),
                    council_name=config.get("COUNCIL_NAME") or "", call_about_plan=config["PLAN_REVIEW_PHONE"],
-                   postage=config["LETTER_POSTAGE"])
+                   postage=config["LETTER_POSTAGE"], font_directory=config.get("FONT_DIRECTORY"))
 
 
 def _dialled(number: str | None) -> str:
@@ -42,9 +45,15 @@ def _dialled(number: str | None) -> str:
         return number
 
 
-def _sender(settings: LetterSettings, now) -> Sender:
+def carers_language(plan) -> str:
+    """The carer's preferred language where the line has its words; else English."""
+    return plan.carer_preferred_language if is_configured(plan.carer_preferred_language) else "en"
+
+
+def _sender(settings: LetterSettings, now, plan) -> Sender:
     return Sender(line_name=LINE_NAME, line_number=_dialled(settings.line_number), council_name=settings.council_name,
-                  call_about_plan=settings.call_about_plan, written_on=local_date(now))
+                  call_about_plan=settings.call_about_plan, written_on=local_date(now),
+                  language=carers_language(plan), fonts=find_fonts(settings.font_directory))
 
 
 def gp_letters(plan) -> list[int]:
@@ -54,15 +63,17 @@ def gp_letters(plan) -> list[int]:
 
 def make_letter(plan, kind: str, settings: LetterSettings, now, person: int = 0) -> bytes:
     """The letter as a PDF. A letter to post needs an address Notify would post to."""
-    sender = _sender(settings, now)
+    sender = _sender(settings, now, plan)
     try:
         if kind == LetterKind.CARD:
             card = CardDetails(carer_first_name=first_name(plan.carer_name), card_number=plan.card_number,
-                               line_number=sender.line_number)
+                               line_number=sender.line_number, language=sender.language,
+                               large_print=plan.carer_large_print)
             address = (plan.carer_address_line1, plan.carer_address_line2, plan.carer_town, plan.carer_postcode)
             return letter_pdf(LetterDetails(card=card, carer_name=plan.carer_name,
                                             address_lines=tuple(line for line in address if line),
-                                            review_due_on=plan.review_due_on, written_on=sender.written_on))
+                                            review_due_on=plan.review_due_on, written_on=sender.written_on),
+                              sender.fonts)
         if kind == LetterKind.CONFIRMATION:
             return confirmation_letter(plan_to_dict(plan), sender)
         if kind == LetterKind.REVIEW:

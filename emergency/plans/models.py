@@ -26,7 +26,10 @@ class ContingencyPlan(db.Model):
     carer_address_line2: Mapped[str | None] = mapped_column(String(200))
     carer_town: Mapped[str] = mapped_column(String(100))
     carer_postcode: Mapped[str] = mapped_column(String(8), index=True)
+    # A configured language's code (emergency/wording/languages.py), or "other" with what the carer said.
     carer_preferred_language: Mapped[str] = mapped_column(String(50))
+    carer_other_language: Mapped[str | None] = mapped_column(String(50))
+    carer_large_print: Mapped[bool] = mapped_column(default=False, server_default=false())  # the card and letter
 
     how_to_get_in: Mapped[str] = mapped_column(Text, default="")
     key_holders: Mapped[str] = mapped_column(Text, default="")
@@ -106,6 +109,7 @@ class EmergencyContact(db.Model):
     relationship_to_carer: Mapped[str] = mapped_column(String(100))
     mobile: Mapped[str | None] = mapped_column(String(20), index=True)
     landline: Mapped[str | None] = mapped_column(String(20), index=True)
+    language: Mapped[str] = mapped_column(String(12), default="en", server_default="en")  # asked in
     # [{"days": ["mon", ...], "from": "HH:MM", "to": "HH:MM"}]; empty means any time.
     availability: Mapped[list] = mapped_column(JSON, default=list)
     holds_key: Mapped[bool] = mapped_column(default=False)

@@ -257,7 +257,9 @@ def _apply(plan: ContingencyPlan, data: dict, now) -> None:
     plan.carer_address_line2 = address.get("line2")
     plan.carer_town = address["town"]
     plan.carer_postcode = address["postcode"]
-    plan.carer_preferred_language = carer.get("preferred_language") or "English"
+    plan.carer_preferred_language = carer.get("preferred_language") or "en"
+    plan.carer_other_language = carer.get("other_language") if plan.carer_preferred_language == "other" else None
+    plan.carer_large_print = bool(carer.get("large_print"))
     access = data.get("home_access") or {}
     plan.how_to_get_in = access.get("how_to_get_in", "")
     plan.key_holders = access.get("key_holders", "")
@@ -323,6 +325,7 @@ def _apply_contact(contact: EmergencyContact, item: dict) -> None:
     contact.relationship_to_carer = item["relationship"]
     contact.mobile = item.get("mobile")
     contact.landline = item.get("landline")
+    contact.language = item.get("language") or "en"
     contact.availability = [dict(window) for window in item.get("availability", [])]
     contact.holds_key = item.get("holds_key", False)
     contact.consent_status = consent.get("status", ConsentStatus.PENDING)

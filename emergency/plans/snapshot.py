@@ -44,6 +44,7 @@ def contact_to_dict(contact) -> dict:
         "relationship": contact.relationship_to_carer,
         "mobile": contact.mobile,
         "landline": contact.landline,
+        "language": contact.language,
         "availability": [dict(window) for window in contact.availability or []],
         "holds_key": contact.holds_key,
         "consent": {"status": contact.consent_status, "recorded_on": _iso(contact.consent_recorded_on)},
@@ -63,6 +64,8 @@ def plan_to_dict(plan) -> dict:
                 plan.carer_address_line1, plan.carer_address_line2, plan.carer_town, plan.carer_postcode
             ),
             "preferred_language": plan.carer_preferred_language,
+            "other_language": plan.carer_other_language,
+            "large_print": plan.carer_large_print,
         },
         "cared_for": [cared_for_to_dict(person) for person in plan.cared_for],
         "home_access": {

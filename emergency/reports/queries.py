@@ -9,10 +9,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, distinct, exists, func, literal, not_, select
+from sqlalchemy.orm import aliased
 
 from emergency.extensions import db
 from emergency.incidents.models import Incident, IncidentEvent, Page
 from emergency.incidents.vocabulary import EventKind, IncidentStatus, PageStatus
+from emergency.outbox.models import Channel, OutboxMessage
 from emergency.plans.models import CaredForPerson, ContingencyPlan, EmergencyContact, PlanVersion
 from emergency.plans.vocabulary import PlanStatus
 from emergency.reports.figures import nearest_rank
@@ -93,10 +95,11 @@ def plans_by_district(w: Window) -> list[tuple[str, int]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
-def plans_by_language(w: Window) -> list[tuple[str, int]]:
-    language = ContingencyPlan.carer_preferred_language
-    query = (select(language, func.count()).where(*_live_plans_at_end(w)).group_by(language)
-             .order_by(func.count().desc(), language))
+def plans_by_language(w: Window) -> list[tuple[str, str | None, int]]:
+    """(language code or "other", what the carer said for other, plans), most first."""
+    language, other = ContingencyPlan.carer_preferred_language, ContingencyPlan.carer_other_language
+    query = (select(language, other, func.count()).where(*_live_plans_at_end(w)).group_by(language, other)
+             .order_by(func.count().desc(), language, other))
     return [tuple(row) for row in db.session.execute(query)]
 
 
@@ -226,6 +229,20 @@ def asks_per_officer(w: Window) -> list[tuple[str, int, int, int]]:
         .order_by(func.count(Page.id).desc(), DutyOfficer.name)
     )
     return [(name, asks, accepted or 0, declined or 0) for name, asks, accepted, declined in db.session.execute(query)]
+
+
+def texts_by_language(w: Window) -> list[tuple[str, int, int]]:
+    """(language, texts, SMS segments) of the texts queued in the period: an ask's language is
+    its person's, a text to a caller the caller's; the rest are English."""
+    asked, about = aliased(Page), aliased(Incident)
+    language = func.coalesce(asked.language, about.caller_language, literal("en"))
+    query = (select(language, func.count(OutboxMessage.id), func.coalesce(func.sum(OutboxMessage.segments), 0))
+             .outerjoin(asked, asked.id == OutboxMessage.page_id)
+             .outerjoin(about, about.id == OutboxMessage.incident_id)
+             .where(OutboxMessage.channel == Channel.SMS, OutboxMessage.created_at >= w.start,
+                    OutboxMessage.created_at < w.end)
+             .group_by(language).order_by(func.count(OutboxMessage.id).desc(), language))
+    return [(code, texts, int(segments)) for code, texts, segments in db.session.execute(query)]
 
 
 # Feedback

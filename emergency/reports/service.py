@@ -28,6 +28,14 @@ from emergency.reports.figures import (
 )
 from emergency.rota import service as rota
 from emergency.rota.settings import bank_holidays, office_hours
+from emergency.wording.languages import LANGUAGES, described
+
+
+def _texts_by_language(counted: list[tuple[str, int, int]]) -> list[list]:
+    """Every configured language, with none where nothing was sent, then any other found."""
+    found = {code: (texts, segments) for code, texts, segments in counted}
+    codes = [*LANGUAGES, *(code for code in found if code not in LANGUAGES)]
+    return [[described(code), *found.get(code, (0, 0))] for code in codes]
 
 TOP_DISTRICTS = 30
 
@@ -85,7 +93,8 @@ def _plans(w, as_of: date) -> Section:
               ["District", "Plans"], [list(row) for row in districts[:TOP_DISTRICTS]],
               note=f"The {TOP_DISTRICTS} districts with most plans." if len(districts) > TOP_DISTRICTS else ""),
         Table("plans-by-language", "Plans by preferred language", "Live plans by the carer's preferred language",
-              ["Language", "Plans"], [list(row) for row in queries.plans_by_language(w)]),
+              ["Language", "Plans"],
+              [[described(code, other), plans] for code, other, plans in queries.plans_by_language(w)]),
         Table("cared-for-covered", "Cared-for people covered", "People cared for under active plans",
               ["Figure", "People"], [["Cared-for people under active plans", queries.cared_for_covered(w)]],
               chart="none"),
@@ -168,6 +177,11 @@ def _incidents(w) -> Section:
               ["Day", "Out of hours", "Office hours"], by_day, chart="stacked"),
         Table("incidents-by-hour", "Incidents by time of day", "Incidents opened in each hour (local time)",
               ["Hour", "Out of hours", "Office hours"], by_hour, chart="stacked"),
+        Table("texts-by-language", "Texts by language", "Texts queued in the period and the SMS segments they cost",
+              ["Language", "Texts", "Segments"],
+              _texts_by_language(queries.texts_by_language(w)),
+              note="A text with a letter outside the GSM alphabet (ŵ, ł, any Urdu) costs a segment per 67 "
+                   "characters instead of per 153. Texts queued before segments were counted show none."),
     ])
 
 

@@ -95,7 +95,7 @@ def _blank(plan: ContingencyPlan, now) -> None:
     plan.carer_mobile = plan.carer_landline = None
     plan.carer_address_line1 = plan.carer_town = plan.carer_postcode = ""
     plan.carer_address_line2 = None
-    plan.carer_preferred_language = ""
+    plan.carer_preferred_language, plan.carer_other_language = "", None
     plan.how_to_get_in = plan.key_holders = plan.instructions = ""
     plan.escalation_wait_minutes = plan.escalation_rounds = plan.escalation_channels = None
     plan.cared_for = []

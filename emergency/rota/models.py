@@ -23,6 +23,7 @@ class DutyOfficer(db.Model):
     role: Mapped[str] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(default=True)
     contact_preference: Mapped[str] = mapped_column(String(5), default="both")
+    language: Mapped[str] = mapped_column(String(12), default="en", server_default="en")  # asked in
     # Set when the phone company reports that the number texted STOP; texts then go unsent.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
 

@@ -45,6 +45,7 @@ def save_officer(officer: DutyOfficer | None, data: dict) -> DutyOfficer:
         raise RuleBroken(f"{clash.name} already has this mobile number", field="mobile")
     for name in ("name", "mobile", "role", "active", "contact_preference"):
         setattr(officer, name, data[name])
+    officer.language = data.get("language") or officer.language or "en"
     db.session.add(officer)
     db.session.flush()
     return officer

@@ -9,7 +9,7 @@ from emergency.errors import Conflict
 from emergency.extensions import db
 from emergency.incidents import hand_over, messages
 from emergency.incidents import service as incidents
-from emergency.incidents.messages import LINE, first_name
+from emergency.incidents.messages import first_name
 from emergency.incidents.models import Incident, Page
 from emergency.incidents.vocabulary import EventKind, IncidentStatus, NeedsPersonReason, Origin, PageStatus
 from emergency.outbox import delivery_reports, opt_outs, twilio_transport
@@ -23,13 +23,7 @@ from emergency.telephony.models import PutThrough
 from emergency.telephony.replies import parse_text
 from emergency.telephony.vocabulary import CallOutcome
 from emergency.wording import phrase
-
-HELP = (f"{LINE}: text the number on the carer's emergency card to get help. To answer an ask, reply "
-        f"ACCEPT or DECLINE with its code. If anyone is in danger, call 999.")
-SORRY_PLEASE_CALL = f"{LINE}: sorry, something went wrong. Please call this number; if anyone is in danger, call 999."
-KEPT_PLEASE_CALL = (f"{LINE}: sorry, we could not take your text just now. It is kept and will be dealt with as soon "
-                    f"as we can, but please call this number now; if anyone is in danger, call 999.")
-
+from emergency.wording.languages import spoken
 
 # Texts
 
@@ -47,35 +41,50 @@ def handle_text(sender: str, body: str, now) -> str | None:
     if reply.kind == "start":
         opt_outs.opt_in(sender)
         return None
+    language = _language_of(sender)
     if reply.kind == "help":
-        return HELP
+        return phrase("text.help", language)
     if reply.kind in ("accept", "decline", "done"):
         about_cover = cover_replies.answer(sender, reply.kind, reply.code, now, words=reply.words)
-        return _answer(sender, reply.kind, reply.code, now) if about_cover is cover_replies.NOT_MINE else about_cover
+        if about_cover is cover_replies.NOT_MINE:
+            return _answer(sender, reply.kind, reply.code, now, language)
+        return about_cover
     if reply.kind == "home":
         about_cover = cover_replies.home(sender, reply.card_candidates, now)
         if about_cover is not None:
             return about_cover
     found = _plan_named(reply.card_candidates)
     if found.plan is not None:
-        return _card_by_text(sender, found, body, now)
+        return _card_by_text(sender, found, body, now, language)
     if reply.kind == "rating" and _record_rating(sender, reply.rating, now):
-        return f"{LINE}: thank you for telling us."
+        return phrase("text.rating_thanks", language)
     open_asks = incidents.open_pages_for(sender)
     if open_asks:
-        return messages.not_understood([(page.code, page.incident.plan_snapshot) for page in open_asks])
+        return messages.not_understood([(page.code, page.incident.plan_snapshot) for page in open_asks], language)
     accepted = _live_accepted_page(sender)
     if accepted is not None:
-        return messages.accepted_reminder(accepted.code, accepted.incident.plan_snapshot)
+        return messages.accepted_reminder(accepted.code, accepted.incident.plan_snapshot, language)
     called = incidents.live_incident_called_by(sender, now)
     if called is not None:
         incidents.note(called, now, EventKind.CALLERS_TEXT, _kept(body))
         return _answered(called, now, _where_things_stand(called))
     if not reply.card_candidates and _is_known(sender):
-        return HELP
+        return phrase("text.help", language)
     handed = hand_over.hand_to_a_person(sender, Origin.SMS, found.reason, found.why, now)
     incidents.note(handed.incident, now, EventKind.CALLERS_TEXT, _kept(body))
-    return _answered(handed.incident, now, messages.no_card_found(handed.told, mistyped=found.mistyped))
+    return _answered(handed.incident, now, messages.no_card_found(handed.told, mistyped=found.mistyped,
+                                                                  language=language))
+
+
+def _language_of(sender: str) -> str:
+    """Someone who has been asked is answered in the language they were asked in; anyone else
+    in the language they last chose on the line, or English."""
+    asked = db.session.scalar(select(Page.language).where(Page.phone == sender).order_by(Page.id.desc()).limit(1))
+    if asked is not None:
+        return asked
+    chosen = db.session.scalar(select(Incident.caller_language).where(Incident.caller_number == sender)
+                               .order_by(Incident.id.desc()).limit(1))
+    return chosen or "en"
 
 
 def _answered(incident: Incident, now, words: str) -> str:
@@ -123,62 +132,63 @@ def _live_accepted_page(sender: str) -> Page | None:
 def _where_things_stand(incident: Incident) -> str:
     accepter = db.session.get(Page, incident.accepted_page_id) if incident.accepted_page_id else None
     return messages.where_things_stand(incident.plan_snapshot, incident.status, accepter.name if accepter else None,
-                                       current_app.config["FALLBACK_PHONE_NUMBER"])
+                                       current_app.config["FALLBACK_PHONE_NUMBER"], incident.caller_language)
 
 
-def _answer(sender: str, verb: str, code: str | None, now) -> str | None:
-    page, problem = _page_answered(sender, code, done=verb == "done")
+def _answer(sender: str, verb: str, code: str | None, now, language: str) -> str | None:
+    page, problem = _page_answered(sender, code, verb == "done", language)
     if page is None:
         return problem
+    language = page.language
     if verb == "accept":
         incidents.accept(page, now)
         return None  # the details text (or "already covered") goes out through the outbox
     if verb == "decline":
         if page.status == PageStatus.ACCEPTED:
-            return f"{LINE}: you have accepted this ask. If you can no longer go, please call this number now."
+            return phrase("ask.decline_after_accept", language)
         incidents.decline(page, now)
-        return f"{LINE}: thank you for letting us know. We are asking someone else."
+        return phrase("ask.declined", language)
     incident = page.incident
     if incident.accepted_page_id != page.id:
-        return f"{LINE}: only the person who accepted can close this emergency."
+        return phrase("ask.done_not_accepter", language)
     if incident.status != IncidentStatus.ACCEPTED:
-        return f"{LINE}: this emergency is already closed. Thank you."
+        return phrase("ask.already_closed", language)
     try:
         incidents.resolve(incident, now, by=f"{page.name} (DONE by text)")
     except Conflict:  # cover is still live: it ends first
-        return phrase("cover.still_live")
-    return f"{LINE}: thank you. The emergency is closed."
+        return phrase("cover.still_live", language)
+    return phrase("ask.closed", language)
 
 
-def _page_answered(sender: str, code: str | None, done: bool):
+def _page_answered(sender: str, code: str | None, done: bool, language: str):
     if code:
         page = incidents.page_for_reply(sender, code)
-        return (page, None) if page else (None, f"{LINE}: we have no ask with code {code} for this number.")
+        return (page, None) if page else (None, phrase("ask.no_such_code", language, code=code))
     if done:
         accepted = db.session.scalars(select(Page).where(Page.phone == sender, Page.status == PageStatus.ACCEPTED)
                                       .order_by(Page.id.desc())).first()
-        return (accepted, None) if accepted else (None, f"{LINE}: reply DONE with the code from your ask.")
+        return (accepted, None) if accepted else (None, phrase("ask.done_needs_code", language))
     pending = incidents.open_pages_for(sender)
     if len(pending) == 1:
         return pending[0], None
     if not pending:
-        return None, f"{LINE}: you have no open asks."
-    codes = ", ".join(page.code for page in pending)
-    return None, f"{LINE}: you have {len(pending)} open asks; reply with the code too (codes {codes})."
+        return None, phrase("ask.no_open_asks", language)
+    return None, phrase("ask.which_ask", language, codes=", ".join(page.code for page in pending))
 
 
-def _card_by_text(sender: str, found: _CardsFound, body: str, now) -> str:
+def _card_by_text(sender: str, found: _CardsFound, body: str, now, language: str) -> str:
     plan = found.plan
     if plan.status != PlanStatus.ACTIVE:
         handed = hand_over.hand_to_a_person(sender, Origin.SMS, NeedsPersonReason.PLAN_NOT_ACTIVE,
                                             f"a card whose plan is {plan.status}", now, plan)
         incidents.note(handed.incident, now, EventKind.CALLERS_TEXT, _kept(body))
-        return _answered(handed.incident, now, messages.card_not_usable(handed.told))
-    incident, joined = incidents.open_incident(plan, caller_number=sender, channel=Origin.SMS, now=now)
+        return _answered(handed.incident, now, messages.card_not_usable(handed.told, language))
+    incident, joined = incidents.open_incident(plan, caller_number=sender, channel=Origin.SMS, now=now,
+                                               caller_language=language)
     incidents.note(incident, now, EventKind.CALLERS_TEXT, _kept(body))
     if joined:
         return _answered(incident, now, _where_things_stand(incident))
-    return _answered(incident, now, messages.caller_opened(incident.plan_snapshot))
+    return _answered(incident, now, messages.caller_opened(incident.plan_snapshot, incident.caller_language))
 
 
 def text_after_error(sender: str, now) -> str:
@@ -193,9 +203,8 @@ def text_after_error(sender: str, now) -> str:
         current_app.logger.exception("a text from %s could not even be handed to a person", sender)
         raise
     if not handed.told:
-        return SORRY_PLEASE_CALL
-    return f"{LINE}: sorry, something went wrong here, so the duty officer is being told and will call you back. " \
-           f"If anyone is in danger, call 999."
+        return phrase("text.sorry_please_call")
+    return phrase("text.sorry_officer_told")
 
 
 def _record_rating(sender: str, rating: int, now) -> bool:
@@ -213,44 +222,46 @@ def _is_known(sender: str) -> bool:
 
 # Calls
 
-def card_by_keypad(caller: str, digits: str, retry_allowed: bool, now):
-    """(OPENED, words) | (RETRY, None) | (CONNECT, PutThroughPlan)."""
+def card_by_keypad(caller: str, digits: str, retry_allowed: bool, now, language: str = "en"):
+    """(OPENED, words) | (RETRY, None) | (CONNECT, PutThroughPlan), the words in the caller's language."""
     try:
         card = parse_card_number(digits)
     except CardNumberError as error:
         if retry_allowed:
             return CallOutcome.RETRY, None
         return CallOutcome.CONNECT, _connect(caller, NeedsPersonReason.UNREADABLE_CARD,
-                                             f"a card number that could not be read ({error})", now)
+                                             f"a card number that could not be read ({error})", now,
+                                             language=language)
     plan = db.session.scalar(select(ContingencyPlan).where(ContingencyPlan.card_number == card))
     if plan is None or plan.status != PlanStatus.ACTIVE:
         if plan is None and retry_allowed:
             return CallOutcome.RETRY, None
         if plan is None:
-            return CallOutcome.CONNECT, _connect(caller, NeedsPersonReason.UNKNOWN_CARD, f"unknown card {card}", now)
+            return CallOutcome.CONNECT, _connect(caller, NeedsPersonReason.UNKNOWN_CARD, f"unknown card {card}", now,
+                                                 language=language)
         return CallOutcome.CONNECT, _connect(caller, NeedsPersonReason.PLAN_NOT_ACTIVE,
-                                             f"card {card}, whose plan is {plan.status}", now, plan)
-    incident, joined = incidents.open_incident(plan, caller_number=caller, channel=Origin.VOICE, now=now)
-    carer, cared_for, _ = messages.who_and_where(incident.plan_snapshot)
+                                             f"card {card}, whose plan is {plan.status}", now, plan,
+                                             language=language)
+    incident, joined = incidents.open_incident(plan, caller_number=caller, channel=Origin.VOICE, now=now,
+                                               caller_language=language)
+    said_in = spoken(language)
+    carer, cared_for, _ = messages.who_and_where(incident.plan_snapshot, said_in)
     if not joined:
-        return CallOutcome.OPENED, _answered(incident, now, (
-            f"Thank you. We are contacting {carer}'s emergency contacts now, and then our duty officers. "
-            f"You will get a text when someone is on the way to {cared_for}. If anyone is in danger, call 999."))
+        return CallOutcome.OPENED, _answered(incident, now, phrase("voice.opened", said_in, carer=carer,
+                                                                   cared_for=cared_for))
     incidents.note(incident, now, EventKind.CALLER_RANG_AGAIN, caller or "an unknown number")
     if incident.status == IncidentStatus.EXHAUSTED:
         # Nobody is being asked any more: the truth, then a person.
-        words = (f"We are sorry: nobody has been found yet to go to {cared_for}. A coordinator has been alerted. "
-                 f"If anyone is in danger, hang up and call 999. Putting you through to someone now.")
+        words = phrase("voice.nobody_found", said_in, cared_for=cared_for)
         people = hand_over.people_to_put_through(rota.on_duty(now))
         return CallOutcome.CONNECT, PutThroughPlan(_answered(incident, now, words), people, incident.id)
     if incident.status == IncidentStatus.ACCEPTED:
         accepter = db.session.get(Page, incident.accepted_page_id)
-        return CallOutcome.OPENED, _answered(incident, now, (
-            f"Thank you. Help is arranged: {first_name(accepter.name) if accepter else 'someone'} has "
-            f"accepted and is on the way to {cared_for}. Goodbye."))
-    return CallOutcome.OPENED, _answered(incident, now, (
-        f"Thank you. We are still arranging help for {cared_for}; nobody has accepted yet. You will "
-        f"get a text when someone is on the way. If anyone is in danger, call 999."))
+        who = first_name(accepter.name) if accepter else phrase("voice.someone", said_in)
+        return CallOutcome.OPENED, _answered(incident, now, phrase("voice.help_arranged", said_in, accepter=who,
+                                                                   cared_for=cared_for))
+    return CallOutcome.OPENED, _answered(incident, now, phrase("voice.still_arranging", said_in,
+                                                               cared_for=cared_for))
 
 
 class PutThroughPlan:
@@ -262,10 +273,10 @@ class PutThroughPlan:
         self.words, self.people, self.incident_id, self.told = words, people, incident_id, told
 
 
-def _connect(caller: str, reason: NeedsPersonReason, why: str, now, plan=None) -> PutThroughPlan:
+def _connect(caller: str, reason: NeedsPersonReason, why: str, now, plan=None, language: str = "en") -> PutThroughPlan:
     handed = hand_over.hand_to_a_person(caller, Origin.VOICE, reason, why, now, plan)
-    return PutThroughPlan("Putting you through to the duty officer now.", handed.put_through, handed.incident.id,
-                          handed.told)
+    return PutThroughPlan(phrase("voice.putting_through_duty_officer", spoken(language)), handed.put_through,
+                          handed.incident.id, handed.told)
 
 
 def connect_after_error(caller: str, now) -> PutThroughPlan:
@@ -279,7 +290,8 @@ def connect_after_error(caller: str, now) -> PutThroughPlan:
         if not fallback:
             hand_over.nobody_reached(None, now, "the database could not record the call and there is no fallback "
                                                 "number", what="call")
-        return PutThroughPlan("Putting you through now.", [["the fallback number", fallback]] if fallback else [], None)
+        return PutThroughPlan(phrase("voice.putting_through"), [["the fallback number", fallback]] if fallback else [],
+                              None)
 
 
 def start_put_through(plan: PutThroughPlan, call_sid: str | None, now) -> PutThrough:
@@ -333,36 +345,40 @@ def _note_call(put_through: PutThrough, now, detail: str) -> None:
 
 
 def ask_words(page: Page) -> str:
-    return messages.ask_call(page.incident.plan_snapshot, page.code, page.who)
+    return messages.ask_call(page.incident.plan_snapshot, page.code, page.who, spoken(page.language))
 
 
 def keypress(page: Page, digit: str, now) -> str:
-    """What the person called hears after pressing a key."""
+    """What the person called hears after pressing a key, in the language they are asked in."""
+    language = spoken(page.language)
     if digit == "1":
         won, accepter = incidents.accept(page, now)
         if not won:
-            return f"Thank you. This is already covered by {first_name(accepter)}. No need to go." if accepter else \
-                "Thank you. This emergency has been closed. No need to go."
-        return "Thank you for going. " + _essentials(page, now)
+            if accepter:
+                return phrase("ask.call.too_late", language, accepter=first_name(accepter))
+            return phrase("ask.call.closed", language)
+        return phrase("ask.call.thanks_for_going", language) + _essentials(page, now)
     incidents.decline(page, now)
-    return "Thank you for letting us know. We will ask someone else. Goodbye."
+    return phrase("ask.call.declined", language)
 
 
 def _essentials(page: Page, now) -> str:
     """Read out after acceptance only: the accepter is identified by the phone we rang."""
     snapshot = page.incident.plan_snapshot
     address = snapshot["carer"]["address"]
-    parts = [f"The address is {address['line1']}, {address['town']}, {address['postcode']}."]
+    language = spoken(page.language)
+    parts = [phrase("essentials.address", language,
+                    address=f"{address['line1']}, {address['town']}, {address['postcode']}")]
     access = snapshot["home_access"]["how_to_get_in"]
     if access:
-        parts.append(f"To get in: {access}.")
+        parts.append(phrase("essentials.get_in", language, how=access))
     key_safe = db.session.get(KeySafeCode, page.incident.plan_id)
     if key_safe:
-        parts.append(f"The key safe code is {' '.join(key_safe.code)}.")
+        parts.append(phrase("essentials.key_safe", language, code=" ".join(key_safe.code)))
     for person in snapshot["cared_for"]:
         details = [person[k] for k in ("needs", "medication", "medication_location", "allergies") if person[k]]
         parts.append(f"{person['name']}: " + " ".join(details))
-    parts.append("The details are also in a text we are sending you. Reply DONE with your code when everyone is safe.")
+    parts.append(phrase("essentials.also_texted", language))
     audit.record("plan.details_read_to_accepter", user=None, now=now, plan_id=page.incident.plan_id,
                  detail=f"incident {page.incident_id}, read out on the call of ask {page.id} ({page.who})")
     return " ".join(parts)

@@ -12,15 +12,21 @@ import unicodedata
 from dataclasses import dataclass
 
 from emergency.plans.cards import CARD_NUMBER_LENGTH
+from emergency.wording.languages import LANGUAGES
 
 OPT_OUT_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
 OPT_IN_WORDS = {"START", "UNSTOP"}
 HELP_WORDS = {"HELP", "INFO"}
-# A whole word first, then an optional code, then anything at all ("ACCEPT 828 on my way").
-_ANSWER_WORD = re.compile(r"^(ACCEPT|DECLINE|DONE)(?![A-Z])[\s:#.,;\-]*(\d{1,8})?(?!\d)(.*)$")
+# The answer words of every configured language (DERBYN, PRZYJMUJĘ, قبول...) beside the English ones.
+_ANSWER_KINDS = {"ACCEPT": "accept", "A": "accept", "DECLINE": "decline", "D": "decline", "DONE": "done"}
+for _language in LANGUAGES.values():
+    for _kind in ("accept", "decline", "done"):
+        _ANSWER_KINDS.update(dict.fromkeys(getattr(_language.keywords, _kind), _kind))
+_WORDS = "|".join(re.escape(word) for word in sorted(_ANSWER_KINDS, key=len, reverse=True) if len(word) > 1)
+# A whole word first (no letter after it), then an optional code, then anything ("ACCEPT 828 on my way").
+_ANSWER_WORD = re.compile(rf"^({_WORDS})(?![^\W\d_])[\s:#.,;\-]*(\d{{1,8}})?(?!\d)(.*)$")
 # A single letter is only an answer when it is all the text is ("A 42", "d7"): "a lady fell" is not.
 _ANSWER_LETTER = re.compile(r"^(A|D)[\s:#.]*(\d{1,8})?[\s.!]*$")
-_ANSWER_KINDS = {"ACCEPT": "accept", "A": "accept", "DECLINE": "decline", "D": "decline", "DONE": "done"}
 _RATING = re.compile(r"^[1-5][.!]?$")
 # "I'm home, card 3154 5836 84": the carer is back, and cover for their plan may end. Only
 # at the start, so that "she fell at home, card ..." is never read as the carer being back.

@@ -15,11 +15,15 @@ from emergency.incidents.models import Page
 from emergency.incidents.vocabulary import IncidentStatus
 from emergency.outbox.models import OutboxMessage
 from emergency.phones import PhoneNumberError, normalise_phone
+from emergency.plans.cards import CARD_NUMBER_LENGTH
 from emergency.records import get_or_none
 from emergency.telephony import inbound, spool, twiml
 from emergency.telephony.models import InboundRequest, PutThrough, sms_request_key
 from emergency.telephony.replies import keypad_digits
+from emergency.telephony.spoken_digits import spoken_digits
 from emergency.telephony.vocabulary import CallOutcome
+from emergency.wording import phrase, prompts
+from emergency.wording.languages import LANGUAGES, is_configured, spoken
 
 blp = Blueprint("twilio", __name__, url_prefix="/twilio")
 _PLAIN_NUMBER = re.compile(r"^\+?[0-9]{3,15}$")
@@ -58,7 +62,7 @@ def xml(body: str) -> Response:
     return Response(body, mimetype="text/xml")
 
 
-_CALLER_ENDPOINTS = ("twilio.voice", "twilio.voice_card")
+_CALLER_ENDPOINTS = ("twilio.voice", "twilio.voice_language", "twilio.voice_card", "twilio.voice_card_confirm")
 
 
 @blp.errorhandler(Exception)
@@ -78,13 +82,13 @@ def answer_whatever_went_wrong(error):
         if not fallback:
             hand_over.nobody_reached(None, utc_now(), f"a call from {sender_number()} failed and there is no fallback "
                                                       f"number to put it through to", what="call")
-        return xml(_put_through_without_records("Putting you through now.", fallback))
+        return xml(_put_through_without_records(phrase("voice.putting_through"), fallback))
     if request.endpoint == "twilio.put_through_screen_answer":
         return xml(twiml.screened_in())  # a person pressed 1; keeping no record beats losing the caller
     if request.endpoint == "twilio.put_through_next":
         fallback = current_app.config["FALLBACK_PHONE_NUMBER"]
-        return xml(_put_through_without_records("Still trying to reach someone.", fallback))
-    return xml(twiml.say_and_hang_up("Sorry, something went wrong. Please call the Carers Emergency Line. Goodbye."))
+        return xml(_put_through_without_records(phrase("voice.still_trying"), fallback))
+    return xml(twiml.say_and_hang_up(phrase("voice.fault_goodbye")))
 
 
 def _keep_the_text(error: Exception) -> str:
@@ -98,7 +102,7 @@ def _keep_the_text(error: Exception) -> str:
     kept = bool(sid and sender) and spool.keep(sid, sender, request.form.get("Body", ""), utc_now())
     if not kept:
         hand_over.nobody_reached(None, utc_now(), f"a text from {sender} could not even be kept on disk", what="text")
-    return inbound.KEPT_PLEASE_CALL if kept else inbound.SORRY_PLEASE_CALL
+    return phrase("text.kept_please_call") if kept else phrase("text.sorry_please_call")
 
 
 class Answer(str):
@@ -178,39 +182,122 @@ def sms():
     return once(sms_request_key(sid), answer)
 
 
+def _dedicated_language() -> str | None:
+    """The language of the number called, when that number is dedicated to one."""
+    try:
+        called = normalise_phone(request.form.get("To", "").strip())
+    except PhoneNumberError:
+        return None
+    return (current_app.config["LINE_NUMBER_LANGUAGES"] or {}).get(called)
+
+
+def codes() -> list[str]:
+    """The languages the line's menu offers."""
+    return current_app.config["LINE_LANGUAGES"]
+
+
+def _in_url(language: str) -> str | None:
+    return None if language == "en" else language
+
+
+def _caller_language() -> str:
+    chosen = request.args.get("language", "en")
+    return chosen if is_configured(chosen) else "en"
+
+
+def _recordings(language: str) -> dict[str, str]:
+    """The council's recordings for a language Twilio has no voice for: {phrase key: address}."""
+    if spoken(language) == language:
+        return {}
+    return {key: url_for("twilio.prompt", language=language, key=key) for key in prompts.recorded(language)}
+
+
+def _ask_for_card(language: str, welcomed: bool) -> str:
+    apology = None
+    if spoken(language) != language:
+        apology = phrase("voice.no_voice_apology", language_name=LANGUAGES[language].english_name)
+    return twiml.ask_for_card(url_for("twilio.voice_card", attempt=1, language=_in_url(language)), retry=False,
+                              language=language, welcomed=welcomed, apology=apology,
+                              recordings=_recordings(language))
+
+
+@blp.get("/prompts/<language>/<key>")
+def prompt(language, key):
+    """A recording for <Play>. Fetched by Twilio unsigned; it holds only the line's fixed words."""
+    recording = db.session.get(prompts.RecordedPrompt, (key, language)) if key in prompts.RECORDABLE else None
+    if recording is None:
+        return Response("no such recording", status=404, mimetype="text/plain")
+    return Response(recording.audio, mimetype=recording.content_type, headers={"Cache-Control": "max-age=300"})
+
+
 @blp.post("/voice")
 @signed_by_twilio
 def voice():
-    return xml(twiml.ask_for_card(url_for("twilio.voice_card", attempt=1), retry=False))
+    """The language menu first, unless the number called speaks one language or only one is set."""
+    dedicated = _dedicated_language()
+    if dedicated or len(codes()) == 1:
+        return xml(_ask_for_card(dedicated or codes()[0], welcomed=False))
+    return xml(twiml.language_menu(url_for("twilio.voice_language"), codes()))
+
+
+@blp.post("/voice/language")
+@signed_by_twilio
+def voice_language():
+    """The key pressed in the language menu; no key (or one not offered) is English."""
+    digit = keypad_digits(request.form.get("Digits"))[:1]
+    offered = codes()
+    chosen = offered[int(digit) - 1] if digit.isdigit() and 1 <= int(digit) <= len(offered) else "en"
+    return xml(_ask_for_card(chosen, welcomed=True))
 
 
 @blp.post("/voice/card")
 @signed_by_twilio
 def voice_card():
     attempt = 2 if request.args.get("attempt") == "2" else 1
+    language = _caller_language()
+    keyed = keypad_digits(request.form.get("Digits"))
+    heard = "" if keyed else spoken_digits(request.form.get("SpeechResult", "")[:500])
+    if heard and len(heard) == CARD_NUMBER_LENGTH:
+        # Said, not keyed: read it back before acting on it (Confidence, often missing, is not needed).
+        confirm = url_for("twilio.voice_card_confirm", attempt=attempt, language=_in_url(language), card=heard)
+        return xml(twiml.confirm_card(heard, confirm, language))
+    return _card(keyed or heard, attempt, language)
+
+
+@blp.post("/voice/card/confirm")
+@signed_by_twilio
+def voice_card_confirm():
+    """1: the card number read back is right. Anything else counts as a miss, as a wrong number would."""
+    attempt = 2 if request.args.get("attempt") == "2" else 1
+    language = _caller_language()
+    card = request.args.get("card", "")
+    confirmed = keypad_digits(request.form.get("Digits"))[:1] == "1"
+    return _card(card if confirmed and card.isdigit() and card.isascii() else "", attempt, language)
+
+
+def _card(digits: str, attempt: int, language: str):
     caller, call = sender_number(), twilio_id("CallSid")
 
     def answer():
         now = utc_now()
         try:
-            outcome, said = inbound.card_by_keypad(caller, keypad_digits(request.form.get("Digits")), attempt == 1, now)
+            outcome, said = inbound.card_by_keypad(caller, digits, attempt == 1, now, language)
         except Exception:
             db.session.rollback()
             current_app.logger.exception("call from %s could not be handled", caller)
             outcome, said = CallOutcome.CONNECT, inbound.connect_after_error(caller, now)
         if outcome == CallOutcome.RETRY:
-            return twiml.ask_for_card(url_for("twilio.voice_card", attempt=2), retry=True)
+            return twiml.ask_for_card(url_for("twilio.voice_card", attempt=2, language=_in_url(language)), retry=True,
+                                      language=language, recordings=_recordings(language))
         if outcome == CallOutcome.OPENED:
-            return twiml.say_and_hang_up(said)
-        return _start_put_through(said, call, now)
+            return twiml.say_and_hang_up(said, language)
+        return _start_put_through(said, call, now, language)
 
     return once(f"voice:{call}:card:{attempt}" if call else None, answer)
 
 
 # Putting a caller through: one person at a time, each leg screened ("press 1 to take it").
 
-_AFTER_UNRECORDED = ("If you did not get through to anyone and anyone is in danger, call 999 now. Otherwise please "
-                     "call this number again. Goodbye.")
 _NO_RECORDS = 0  # the put-through id used when the database could not be reached
 
 
@@ -226,14 +313,17 @@ def _put_through_without_records(words: str, fallback: str | None) -> str:
     return twiml.put_through(words, fallback, *_put_through_urls(_NO_RECORDS, 0))
 
 
-def _start_put_through(plan, call_sid: str | None, now) -> str:
+def _start_put_through(plan, call_sid: str | None, now, language: str = "en") -> str:
     if plan.incident_id is None:
         return _put_through_without_records(plan.words, plan.people[0][1] if plan.people else None)
+    said_in = spoken(language)
     if not plan.people:
-        return twiml.say_and_hang_up(twiml.PERSON_WILL_CALL_BACK if plan.told else f"We are sorry. {twiml.NOBODY_REACHED}")
+        words = phrase("voice.person_will_call_back", said_in) if plan.told else phrase("voice.sorry_nobody_reached",
+                                                                                         said_in)
+        return twiml.say_and_hang_up(words, said_in)
     put_through = inbound.start_put_through(plan, call_sid, now)
     inbound.leg_rung(put_through, 0, now)
-    return twiml.put_through(plan.words, plan.people[0][1], *_put_through_urls(put_through.id, 0))
+    return twiml.put_through(plan.words, plan.people[0][1], *_put_through_urls(put_through.id, 0), language=said_in)
 
 
 def _leg() -> int:
@@ -264,7 +354,7 @@ def put_through_screen_answer(put_through_id):
     def answer():
         if inbound.leg_taken(put_through, leg, utc_now()):
             return twiml.screened_in()
-        return twiml.say_and_hang_up("Thank you. Someone else has taken this call. Goodbye.")
+        return twiml.say_and_hang_up(phrase("voice.someone_else_took"))
 
     return once(f"put-through:{put_through_id}:{leg}:taken", answer)
 
@@ -275,7 +365,7 @@ def put_through_next(put_through_id):
     """The Dial's action: end the call if the person took it, else ring the next one."""
     put_through, leg = _put_through(put_through_id), _leg()
     if put_through is None or leg >= len(put_through.people):
-        return xml(twiml.say_and_hang_up(_AFTER_UNRECORDED))
+        return xml(twiml.say_and_hang_up(phrase("voice.after_unrecorded")))
     dial_status = request.form.get("DialCallStatus", "").lower()
     dial_status = dial_status if re.fullmatch(r"[a-z\-]{1,20}", dial_status) else ""
     duration = request.form.get("DialCallDuration", "")
@@ -291,7 +381,7 @@ def put_through_next(put_through_id):
             inbound.nobody_took_the_call(put_through, now)
             return twiml.nobody_reached()
         inbound.leg_rung(put_through, following, now)
-        return twiml.put_through("Still trying to reach someone. Please stay on the line.",
+        return twiml.put_through(phrase("voice.still_trying.stay"),
                                  put_through.people[following][1], *_put_through_urls(put_through.id, following))
 
     return once(f"put-through:{put_through_id}:{leg}:next", answer)
@@ -305,10 +395,12 @@ def _page(page_id: int) -> Page | None:
 @signed_by_twilio
 def ask(page_id):
     page = _page(page_id)
+    said_in = spoken(page.language) if page else "en"
     if page is None or page.incident.status not in (IncidentStatus.OPEN, IncidentStatus.EXHAUSTED):
-        return xml(twiml.say_and_hang_up("Thank you. This emergency is already covered. Goodbye."))
+        return xml(twiml.say_and_hang_up(phrase("ask.call.already_covered", said_in), said_in))
     attempt = 2 if request.args.get("attempt") == "2" else 1
-    return xml(twiml.ask_by_phone(inbound.ask_words(page), url_for("twilio.ask_answer", page_id=page_id, attempt=attempt)))
+    return xml(twiml.ask_by_phone(inbound.ask_words(page), url_for("twilio.ask_answer", page_id=page_id, attempt=attempt),
+                                  said_in))
 
 
 @blp.post("/ask/<int:page_id>/answer")
@@ -316,39 +408,41 @@ def ask(page_id):
 def ask_answer(page_id):
     page = _page(page_id)
     if page is None:
-        return xml(twiml.say_and_hang_up("Thank you. Goodbye."))
+        return xml(twiml.say_and_hang_up(phrase("ask.call.goodbye")))
     attempt = 2 if request.args.get("attempt") == "2" else 1
     digit = keypad_digits(request.form.get("Digits"))[:1]
+    said_in = spoken(page.language)
 
     def answer():
         now = utc_now()
         if digit == "1":
             said = inbound.keypress(page, digit, now)
             if _accepted_by(page):
-                return Answer(twiml.say_and_hang_up(said), kept=ACCEPTED_KEPT)
-            return twiml.say_and_hang_up(said)
+                return Answer(twiml.say_and_hang_up(said, said_in), kept=accepted_kept(said_in))
+            return twiml.say_and_hang_up(said, said_in)
         if digit == "2":
-            return twiml.say_and_hang_up(inbound.keypress(page, digit, now))
+            return twiml.say_and_hang_up(inbound.keypress(page, digit, now), said_in)
         if attempt == 1:
             return twiml.repeat_ask(url_for("twilio.ask", page_id=page_id, attempt=2))
         inbound.unanswered_call(page, now)
-        return twiml.say_and_hang_up("We did not hear a key press, so we will ask someone else. Goodbye.")
+        return twiml.say_and_hang_up(phrase("ask.call.no_key", said_in), said_in)
 
     def again(kept):
         """Twilio repeats a request when the first answer did not reach it, so the accepter
         may not have heard the essentials: read them again from the plan as it is now, while
         the incident is still theirs."""
-        if kept == ACCEPTED_KEPT and _accepted_by(page):
-            return twiml.say_and_hang_up("Thank you for going. " + inbound.essentials(page, utc_now()))
+        if kept == accepted_kept(said_in) and _accepted_by(page):
+            return twiml.say_and_hang_up(phrase("ask.call.thanks_for_going", said_in)
+                                         + inbound.essentials(page, utc_now()), said_in)
         return kept
 
     call = twilio_id("CallSid")
     return once(f"ask:{call}:{page_id}:{attempt}" if call else None, answer, again)
 
 
-ACCEPTED_KEPT = twiml.say_and_hang_up(
-    "Thank you for going. The details are in the text we are sending you. Reply DONE with your code when "
-    "everyone is safe. Goodbye.")
+def accepted_kept(language: str) -> str:
+    """What is kept for a repeat of an acceptance: no secret, only the thanks."""
+    return twiml.say_and_hang_up(phrase("ask.call.accepted_kept", language), language)
 
 
 def _accepted_by(page: Page) -> bool:
@@ -359,7 +453,7 @@ def _accepted_by(page: Page) -> bool:
 @signed_by_twilio
 def say(message_id):
     message = get_or_none(OutboxMessage, message_id)
-    return xml(twiml.say_and_hang_up(message.body if message else "Carers Emergency Line. Goodbye."))
+    return xml(twiml.say_and_hang_up(message.body if message else phrase("voice.goodbye")))
 
 
 @blp.post("/status")

@@ -226,3 +226,15 @@ def test_drama_mobiles_are_mobiles_and_landlines_belong_in_the_landline_box(coor
     assert made.status_code == 201, made.json
     assert made.json["contacts"][0]["mobile"] == "+447700900456"  # Ofcom's for drama, refused by phonenumbers alone
     assert made.json["contacts"][0]["landline"] == "+442079460456"
+
+
+
+def test_the_carers_language_is_a_configured_one_or_other_and_which(coordinator):
+    def created(**language):
+        return coordinator.post("/api/v1/plans", json=plan_payload(carer={**plan_payload()["carer"], **language}))
+
+    assert created(preferred_language="Cymraeg").get_json()["carer"]["preferred_language"] == "cy"
+    somali = created(preferred_language="Somali").get_json()["carer"]
+    assert (somali["preferred_language"], somali["other_language"]) == ("other", "Somali")
+    refused = created(preferred_language="other")
+    assert refused.status_code == 422 and "other_language" in json.dumps(refused.get_json())

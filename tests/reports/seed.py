@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from emergency.extensions import db
 from emergency.incidents.models import Incident, IncidentEvent, Page
+from emergency.outbox.service import queue_message
 from emergency.plans.models import CaredForPerson, ContingencyPlan, EmergencyContact, PlanVersion
 from emergency.rota.models import DutyOfficer, RotaOverride, RotaPattern, RotaPatternTurn
 
@@ -149,4 +150,7 @@ def seed_quarter():
                        (utc(2026, 3, 29, 0), utc(2026, 3, 29, 3))):    # the night the clocks change: 3 h
         db.session.add(RotaOverride(kind="remove", tier=1, officer_id=alice.id, starts_at=start, ends_at=end,
                                     created_by="cora", created_at=utc(2025, 12, 1)))
+    # A text to I2's caller, 200 GSM characters: two segments.
+    queue_message(key="seed:caller-text", channel="sms", to_number="+447700900998", body="a" * 200,
+                  purpose="caller_update", now=utc(2026, 1, 14, 14, 5), incident_id=i2.id)
     db.session.commit()

@@ -88,7 +88,7 @@ def test_the_scrape_reads_the_database(app):
     assert accept[("cel_incident_acceptance_seconds_bucket", (("le", "+Inf"),))] == 4
     assert families["cel_engine_last_tick_age_seconds"].samples[0].value == 30.0
     assert samples(families["cel_outbox_messages"]) == {
-        ("cel_outbox_messages", (("channel", "sms"), ("status", "pending"))): 1,
+        ("cel_outbox_messages", (("channel", "sms"), ("status", "pending"))): 2,  # with the seed's caller text
         ("cel_outbox_messages", (("channel", "call"), ("status", "failed"))): 1}
     assert samples(families["cel_outbox_send_failures"]) == {
         ("cel_outbox_send_failures", (("channel", "call"), ("kind", "fallback"))): 1}

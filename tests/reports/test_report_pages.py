@@ -107,7 +107,7 @@ def test_the_report_page_shows_every_figure_as_a_captioned_table_with_scoped_hea
     tables = page_tables(html)
     # A table with no figure says "none" (the seed has no applications from the front door and no cover).
     expected = [t for s in report.sections for t in s.tables if t.has_figures()]
-    assert len(tables) == len(expected) == 19
+    assert len(tables) == len(expected) == 20
     for shown, table in zip(tables, expected, strict=True):
         assert shown["caption"].startswith(table.caption) and "01 January 2026 to 31 March 2026" in shown["caption"]
         assert set(shown["scopes"]) <= {"col", "row"}
@@ -146,7 +146,7 @@ def test_every_chart_is_svg_and_shows_the_numbers_of_its_table(app):
                 [float(v or 0) for v in values] for _, values in table.series()
             ], table.key
             assert table.title in svg and "<script" not in svg
-    assert charted == 15
+    assert charted == 16
 
 
 def chart_addresses(html):
@@ -158,7 +158,7 @@ def test_each_chart_on_the_page_is_an_image_of_its_tables_numbers_allowed_only_i
     report = build_report(Period(date(2026, 1, 1), date(2026, 3, 31)), NOW)
     charted = [(section.title, t) for section in report.sections for t in section.tables if has_chart(t)]
     addresses = chart_addresses(html)
-    assert len(addresses) == len(charted) == 15
+    assert len(addresses) == len(charted) == 16
     assert all(re.fullmatch(r"/console/reports/chart/[\w.-]+\.svg", address) for address in addresses)
     assert [unescape(alt) for alt in re.findall(r'<img [^>]*alt="([^"]*)"', html)] == [
         f"Chart: {t.caption}. The same figures are in the table below." for _, t in charted]
@@ -279,9 +279,9 @@ def test_a_figure_with_nothing_to_draw_has_no_chart_and_says_so_in_a_line(cora):
     quiet = {"from": "2025-01-01", "to": "2025-01-31"}  # before anything was seeded
     html = cora.get("/console/reports/", query_string={**quiet, "section": "incidents"}).get_data(as_text=True)
     assert chart_addresses(html) == [] and page_tables(html) == []
-    assert html.count("None in this period.") == 7
+    assert html.count("None in this period.") == 8
     busy = cora.get("/console/reports/", query_string={**Q1, "section": "incidents"}).get_data(as_text=True)
-    assert len(chart_addresses(busy)) == 6 and "None in this period." not in busy
+    assert len(chart_addresses(busy)) == 7 and "None in this period." not in busy
 
 
 def test_a_section_that_does_not_exist_is_not_found(cora):
@@ -340,7 +340,7 @@ def test_the_print_view_is_one_document_with_a_title_page_period_date_and_every_
     for section in ("Plans", "Incidents", "Rota", "Cover", "Feedback"):
         assert f"<h2>{section}</h2>" in html
     images = chart_addresses(html)
-    assert len(images) == 15 and len(page_tables(html)) == 19
+    assert len(images) == 16 and len(page_tables(html)) == 20
     assert all(cora.get(address).mimetype == "image/svg+xml" for address in images)
     assert ".csv" not in html
 

@@ -11,7 +11,7 @@ from emergency.wording import MissingPhrase, phrase, phrase_plural
 from emergency.wording.catalogs import SOURCE_LANGUAGE, TRANSLATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"phrase": None, "phrase_plural": (1, 2)}
+KEYWORDS = {"phrase": None, "phrase_plural": (1, 2), "phrase_html": None}
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
