@@ -10,6 +10,8 @@ from emergency.applications import drafts
 from emergency.applications.limits import address_hash
 from emergency.applications.settings import FrontDoorSettings
 from emergency.clock import utc_now
+from emergency.wording.catalogs import SOURCE_LANGUAGE
+from emergency.wording.languages import LANGUAGES
 
 blp = Blueprint("public", __name__, template_folder="templates")
 SESSION_KEYS = {"application": "front_door_application", "referral": "front_door_referral"}
@@ -21,11 +23,38 @@ def guard():
     if "csrf" not in session:
         session["csrf"] = secrets.token_urlsafe(24)
     g.home_url = url_for("public.start")
+    g.language = page_language_chosen()
     if request.method == "POST":
         sent = request.form.get("csrf", "")
         if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), session["csrf"].encode()):
             return render_template("public/problem.html", problem="expired"), 400
     return None
+
+
+def public_languages() -> list[str]:
+    """The line's languages whose catalogs hold the public pages' words, English first."""
+    offered = [code for code in current_app.config["LINE_LANGUAGES"]
+               if code in LANGUAGES and LANGUAGES[code].covers("front_door.start.title")]
+    return list(dict.fromkeys((SOURCE_LANGUAGE, *offered)))
+
+
+def page_language_chosen() -> str:
+    """The language the person chose with the pages' language links (kept for their visit)."""
+    wanted = request.args.get("lang")
+    if wanted in public_languages():
+        session["language"] = wanted
+    chosen = session.get("language")
+    return chosen if chosen in public_languages() else SOURCE_LANGUAGE
+
+
+@blp.app_context_processor
+def language_links() -> dict:
+    """Links to the same page in each other language the public pages are in (none with English alone)."""
+    if request.blueprint != "public" or len(public_languages()) < 2 or request.endpoint is None:
+        return {}
+    here = {**(request.view_args or {})}
+    return {"other_languages": [(LANGUAGES[code].own_name, code, url_for(request.endpoint, **here, lang=code))
+                                for code in public_languages() if code != g.language]}
 
 
 @blp.app_template_filter("explained")
