@@ -24,7 +24,6 @@ import json
 import os
 import queue
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,6 +38,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import flask_migrate  # noqa: E402
 import requests  # noqa: E402
+from escalation_engine import PLANS_CREATED_AT, payload  # noqa: E402
+from line_speed import (  # noqa: E402
+    ACCOUNT,
+    BARE_APP,
+    LINE,
+    TOKEN,
+    free_port,
+    make_app,
+    percentile,
+    signed_text,
+    start_gunicorn,
+    stop,
+)
 from sqlalchemy import func, select  # noqa: E402
 
 from emergency.api.plan_schemas import PlanSchema  # noqa: E402
@@ -47,10 +59,6 @@ from emergency.incidents.models import Incident, Page  # noqa: E402
 from emergency.plans import service as plans  # noqa: E402
 from emergency.telephony.inbound import HELP  # noqa: E402
 from emergency.telephony.twiml import text_reply  # noqa: E402
-from escalation_engine import PLANS_CREATED_AT, payload  # noqa: E402
-from line_speed import (  # noqa: E402
-    ACCOUNT, BARE_APP, LINE, TOKEN, free_port, make_app, percentile, signed_text, start_gunicorn, stop,
-)
 
 # Ofcom's drama numbers: 1,000 mobiles (07700 900xxx) and 1,000 landlines in each of these areas.
 MOBILES = [f"+447700900{j:03d}" for j in range(1000)]
@@ -73,7 +81,7 @@ def numbers(count):
 
 class ProviderStandIn:
     """Twilio's REST API on a loopback port, answering at once, noting each request's kind
-    (Messages or Calls), its To and when it arrived."""
+    (Messages or Calls), its To, when it arrived and the id given; GET lists the last ids."""
 
     def __init__(self):
         self.requests, self.lock = [], threading.Lock()
@@ -88,11 +96,17 @@ class ProviderStandIn:
                 form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
                 kind = "call" if "/Calls" in self.path else "text"
                 with stand_in.lock:
-                    stand_in.requests.append((kind, form.get("To", [""])[0], arrived))
-                    sid = len(stand_in.requests)
-                prefix = "CA" if kind == "call" else "SM"
-                body = json.dumps({"sid": f"{prefix}{stand_in.prefix}{sid:020d}", "status": "queued"}).encode()
-                self.send_response(201)
+                    sid = f"{'CA' if kind == 'call' else 'SM'}{stand_in.prefix}{len(stand_in.requests) + 1:020d}"
+                    stand_in.requests.append((kind, form.get("To", [""])[0], arrived, sid))
+                self.answer(201, {"sid": sid, "status": "queued"})
+
+            def do_GET(self):  # the last 500 ids handed out, for status callbacks (bench/locustfile.py)
+                with stand_in.lock:
+                    self.answer(200, [(sid, kind) for kind, _, _, sid in stand_in.requests[-500:]])
+
+            def answer(self, status, content):
+                body = json.dumps(content).encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -109,7 +123,7 @@ class ProviderStandIn:
     def first_arrivals(self, wanted):
         with self.lock:
             seen = {}
-            for _, to, arrived in self.requests:
+            for _, to, arrived, _ in self.requests:
                 if to in wanted:
                     seen.setdefault(to, arrived)
             return seen
@@ -218,6 +232,10 @@ def line_run(database_url, app, count, clients, timeout):
     finally:
         stop(server)
     handed = max(arrivals.values()) - first if arrivals else float("nan")
+    calls = [a for kind, _, a, _ in stand_in.requests if kind == "call"]
+    texts = [a for kind, _, a, _ in stand_in.requests if kind == "text"]
+    print(f"stand-in: last text at {max(texts, default=first) - first:.2f} s, last call at "
+          f"{max(calls, default=first) - first:.2f} s after the first card text")
     return {"answered": last - first, "handed": handed, "handed_count": len(arrivals), "latencies": latencies,
             "bad": bad, "stand_in": stand_in, "contacts": contacts}
 
@@ -228,7 +246,7 @@ def check(app, count, line):
             select(Incident.plan_id, func.count()).group_by(Incident.plan_id)).all()))
         pages = Counter(dict(db.session.execute(
             select(Page.phone, func.count()).where(Page.who == "contact").group_by(Page.phone)).all()))
-    kinds = Counter((kind, to) for kind, to, _ in line["stand_in"].requests)
+    kinds = Counter((kind, to) for kind, to, _, _ in line["stand_in"].requests)
     contacts = line["contacts"]
     problems = []
     if len(per_plan) != count or any(n != 1 for n in per_plan.values()):
@@ -243,7 +261,7 @@ def check(app, count, line):
         problems.append(f"stand-in: {repeated} (contact, text or call) pairs requested more than once")
     if line["bad"]:
         problems.append(f"webhooks: {len(line['bad'])} answers not 200 TwiML, e.g. {line['bad'][0]}")
-    by_kind = Counter(kind for kind, to, _ in line["stand_in"].requests)
+    by_kind = Counter(kind for kind, _, _, _ in line["stand_in"].requests)
     print(f"checks: {len(per_plan)} plans with an incident, {sum(per_plan.values())} incidents; "
           f"{sum(pages.values())} contact pages; stand-in requests {dict(by_kind)}; "
           f"{len(line['latencies'])} webhooks answered, {len(line['bad'])} not 200 TwiML")

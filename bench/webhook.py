@@ -29,14 +29,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import flask_migrate  # noqa: E402
 import requests  # noqa: E402
-
 from burst import DRAMA  # noqa: E402
+from line_speed import (  # noqa: E402
+    ACCOUNT,
+    BARE_APP,
+    LINE,
+    TOKEN,
+    free_port,
+    make_app,
+    percentile,
+    signed_text,
+    start_gunicorn,
+    stop,
+)
+
 from emergency.extensions import db  # noqa: E402
 from emergency.telephony.inbound import HELP  # noqa: E402
 from emergency.telephony.twiml import text_reply  # noqa: E402
-from line_speed import (  # noqa: E402
-    ACCOUNT, BARE_APP, LINE, TOKEN, free_port, make_app, percentile, signed_text, start_gunicorn, stop,
-)
 
 
 class Senders:
