@@ -62,7 +62,7 @@ from emergency.telephony.twiml import text_reply  # noqa: E402
 
 # Ofcom's drama numbers: 1,000 mobiles (07700 900xxx) and 1,000 landlines in each of these areas.
 MOBILES = [f"+447700900{j:03d}" for j in range(1000)]
-LANDLINE_PREFIXES = ["+44113496", "+44114496", "+44115496", "+44116496", "+44117496", "+44118496", "+44121496",
+LANDLINE_PREFIXES = ["+44113496", "+44114496", "+44116496", "+44117496", "+44118496", "+44121496",
                      "+44131496", "+44141496", "+44151496", "+44161496", "+44191498", "+44207946", "+44292018"]
 LANDLINES = [f"{prefix}0{j:03d}" for prefix in LANDLINE_PREFIXES for j in range(1000) if f"{prefix}0{j:03d}" != LINE]
 DRAMA = MOBILES + LANDLINES
