@@ -75,7 +75,7 @@ def numbers(count):
     contacts = MOBILES[:count] + LANDLINES[:max(0, count - len(MOBILES))]
     texters = LANDLINES[len(contacts) - min(count, len(MOBILES)):][:count]
     if len(texters) < count:
-        sys.exit(f"at most {(len(DRAMA)) // 2 + len(MOBILES) // 2} texts: there are not enough drama numbers")
+        sys.exit(f"at most {len(DRAMA) // 2} texts: there are not enough drama numbers")
     return contacts, texters
 
 
