@@ -256,7 +256,8 @@ def check(app, count, line):
         problems.append(f"pages: {sum(pages.get(c) == 1 for c in contacts)} contacts asked once, "
                         f"{sum((pages.get(c) or 0) > 1 for c in contacts)} more than once, "
                         f"{sum(not pages.get(c) for c in contacts)} not at all")
-    repeated = sum(n > 1 for (kind, to), n in kinds.items() if to in set(contacts))
+    wanted = set(contacts)
+    repeated = sum(n > 1 for (kind, to), n in kinds.items() if to in wanted)
     if repeated:
         problems.append(f"stand-in: {repeated} (contact, text or call) pairs requested more than once")
     if line["bad"]:
