@@ -169,7 +169,7 @@ def main() -> None:
         flask_migrate.upgrade()
         print(f"seeding {args.plans:,} plans and {args.incidents:,} incidents ...", flush=True)
         print(f"seeded in {seed(args.plans, args.incidents):.1f} s")
-        coordinator = users.create_user("bench", "Bench", "coordinator", datetime.now(timezone.utc))
+        coordinator = users.create_user("reader", "Bench", "coordinator", datetime.now(timezone.utc))
         users.set_password(coordinator, PASSWORD)
         db.session.commit()
         counts = {table: db.session.scalar(text(f"SELECT count(*) FROM {table}"))
@@ -190,7 +190,7 @@ def main() -> None:
     client = app.test_client()
     login_form = client.get("/console/login").get_data(as_text=True)
     csrf = re.search(r'name="csrf" value="([^"]+)"', login_form).group(1)
-    client.post("/console/login", data={"username": "bench", "password": PASSWORD, "csrf": csrf})
+    client.post("/console/login", data={"username": "reader", "password": PASSWORD, "csrf": csrf})
     page_times, chart_times = [], []
     for _ in range(args.runs):
         started = time.perf_counter()
