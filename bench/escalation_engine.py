@@ -71,15 +71,16 @@ OPEN_COMMIT_EVERY = 200
 COUNTED_OPENS = 20  # opened after the timed burst, with the statement counter on
 WORKER_START_SECONDS = 120  # for --workers K > 1 to start, import everything and connect
 
-# Ofcom drama ranges (020 7946 0xxx, 0113 496 0xxx): valid to phonenumbers, reach nobody.
-PHONES = [f"+44207946{j:04d}" for j in range(1000)] + [f"+44113496{j:04d}" for j in range(1000)]
+# Ofcom's drama mobiles (07700 900000 to 900999): valid to phonenumbers, reach nobody. Plans take
+# mobiles only in their mobile boxes, so the bench's people share 900 of them.
+PHONES = [f"+447700900{j:03d}" for j in range(900)]
 OFFICERS = [  # name, tier, mobile
     ("Priya Shah", 1, "+447700900990"),
     ("Joe Bloggs", 1, "+447700900991"),
     ("Sam Patel", 2, "+447700900992"),
 ]
 COORDINATOR_MOBILE = "+447700900900"
-PEOPLE_PHONES = PHONES[:1980]  # carers, contacts, callers; officers and coordinator kept apart
+PEOPLE_PHONES = PHONES  # carers, contacts, callers; officers and the coordinator (900 and up) kept apart
 
 # Every ONE_CONTACT_EVERY-th plan has one contact (the rest two), so its second step goes to
 # the rota: both tier-1 officers are asked. At most MOST_ONE_CONTACT_PLANS of them, so that an
