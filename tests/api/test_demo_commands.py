@@ -8,7 +8,7 @@ import re
 import shlex
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -18,9 +18,13 @@ from sqlalchemy import select
 from config import config_from_environment
 from config.serve_settings import FILE_NAME, save, shared_with
 from emergency import create_app
+from emergency.cover import service as cover
+from emergency.cover.models import Cover
 from emergency.demo import DEMO_CARD_NUMBER
 from emergency.extensions import db
 from emergency.incidents.models import Incident
+from emergency.providers.models import CareProvider
+from emergency.users.models import User
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 THURSDAY_NIGHT = "2026-11-26 22:00:00"  # the demo rota is on duty
@@ -101,14 +105,35 @@ def test_the_readmes_tour_pasted_as_it_stands_reaches_the_demo_plan_and_its_cont
     cli = app.test_cli_runner()
     assert f"card number {DEMO_CARD_NUMBER}" in cli.invoke(args=["demo", "load"]).output
     commands = readme_tour_commands()
-    assert [command[:2] for command in commands] == [["phone", "text"], ["phone", "outbox"]] * 2
+    emergency, cover_step = commands[:4], commands[4:]
+    assert [command[:2] for command in emergency] == [["phone", "text"], ["phone", "outbox"]] * 2
     with freeze_time(THURSDAY_NIGHT):
-        outputs = [cli.invoke(args=command).output for command in commands]
+        outputs = [cli.invoke(args=command).output for command in emergency]
     assert "contacting Margaret's emergency contacts" in outputs[0]  # the plan, not "needs a person"
     assert re.search(r"sms +07700 900456: .*Reply ACCEPT", outputs[1])  # the ask to Susan, the first contact
     assert re.search(r"text to 07700 900456: .*/details/", outputs[2])  # her details link
     incident = db.session.scalar(select(Incident))
     assert incident.status == "accepted" and incident.plan_snapshot["card_number"] == DEMO_CARD_NUMBER
+
+    # The cover step: the console's "Arrange cover" asks Headingley Home Care, then its texts.
+    night = datetime(2026, 11, 26, 22, 0, tzinfo=timezone.utc)  # THURSDAY_NIGHT, as a time
+    headingley = db.session.scalar(select(CareProvider).where(CareProvider.name == "Headingley Home Care"))
+    coordinator = db.session.scalar(select(User).where(User.username == "demo"))
+    with freeze_time(night + timedelta(minutes=5)):
+        cover.ask_providers(incident, {"provider_ids": [headingley.id], "mode": "one_at_a_time",
+                                       "starts_at": night + timedelta(minutes=30),
+                                       "ends_at": night + timedelta(hours=48)}, user=coordinator,
+                            now=night + timedelta(minutes=5))
+        db.session.commit()
+    assert [command[:3] for command in cover_step] == [["phone", "text", "07700 900781"]] * 2
+    with freeze_time(night + timedelta(minutes=10)):
+        booked = cli.invoke(args=cover_step[0]).output
+    assert re.search(r"text to 07700 900781: .*booked to cover care in LS6", booked)
+    with freeze_time(night + timedelta(hours=20)):
+        cli.invoke(args=cover_step[1])
+    ended = db.session.scalar(select(Cover))
+    db.session.refresh(ended)
+    assert ended.outcome == "carer_back" and ended.ended_at is not None
 
 
 def test_the_phone_commands_print_no_log_lines_unless_asked(app, caplog):
