@@ -6,17 +6,16 @@ from flask import current_app, redirect, render_template, request, session, url_
 from emergency.applications import codes, drafts
 from emergency.applications import service as applications
 from emergency.applications.codes import CodeRefused
-from emergency.applications.drafts import TooManyStarted
 from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.public import answers as read
 from emergency.public.views import (
     back_to_start,
+    begin_draft,
     blp,
     client_address,
     current_draft,
     forget_draft,
-    remember_draft,
     settings,
     too_many,
 )
@@ -44,16 +43,7 @@ def start():
 
 @blp.post("/apply")
 def begin():
-    draft = current_draft(KIND)
-    if draft is None:
-        try:
-            draft = drafts.start(KIND, address=client_address(), now=utc_now(), settings=settings())
-        except TooManyStarted:
-            db.session.rollback()
-            return too_many()
-        db.session.commit()
-        remember_draft(KIND, draft)
-    return redirect(url_for("public.about_you"))
+    return begin_draft(KIND, "public.about_you")
 
 
 @blp.route("/apply/about-you", methods=["GET", "POST"])

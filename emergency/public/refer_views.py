@@ -4,19 +4,15 @@ from flask import redirect, render_template, request, session, url_for
 
 from emergency.applications import drafts
 from emergency.applications import service as applications
-from emergency.applications.drafts import TooManyStarted
 from emergency.clock import utc_now
 from emergency.extensions import db
 from emergency.public import answers as read
 from emergency.public.views import (
     back_to_start,
+    begin_draft,
     blp,
-    client_address,
     current_draft,
     forget_draft,
-    remember_draft,
-    settings,
-    too_many,
 )
 
 KIND = "referral"
@@ -35,16 +31,7 @@ def refer_start():
 
 @blp.post("/refer")
 def refer_begin():
-    draft = current_draft(KIND)
-    if draft is None:
-        try:
-            draft = drafts.start(KIND, address=client_address(), now=utc_now(), settings=settings())
-        except TooManyStarted:
-            db.session.rollback()
-            return too_many()
-        db.session.commit()
-        remember_draft(KIND, draft)
-    return redirect(url_for("public.referrer"))
+    return begin_draft(KIND, "public.referrer")
 
 
 @blp.route("/refer/you", methods=["GET", "POST"])

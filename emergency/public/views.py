@@ -7,9 +7,11 @@ import secrets
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
 from emergency.applications import drafts
+from emergency.applications.drafts import TooManyStarted
 from emergency.applications.limits import address_hash
 from emergency.applications.settings import FrontDoorSettings
 from emergency.clock import utc_now
+from emergency.extensions import db
 from emergency.wording.catalogs import SOURCE_LANGUAGE
 from emergency.wording.languages import LANGUAGES
 
@@ -85,6 +87,20 @@ def remember_draft(kind: str, draft) -> None:
 
 def forget_draft(kind: str) -> None:
     session.pop(SESSION_KEYS[kind], None)
+
+
+def begin_draft(kind: str, first_question: str):
+    """Start the browser's draft (or carry on with the one it has) and go to its first question."""
+    draft = current_draft(kind)
+    if draft is None:
+        try:
+            draft = drafts.start(kind, address=client_address(), now=utc_now(), settings=settings())
+        except TooManyStarted:
+            db.session.rollback()
+            return too_many()
+        db.session.commit()
+        remember_draft(kind, draft)
+    return redirect(url_for(first_question))
 
 
 def back_to_start(kind: str):
