@@ -50,8 +50,7 @@ from config import TestConfig  # noqa: E402
 from emergency import create_app  # noqa: E402
 from emergency.api.plan_schemas import PlanSchema  # noqa: E402
 from emergency.extensions import db  # noqa: E402
-from emergency.incidents import engine  # noqa: E402
-from emergency.incidents import service as incidents  # noqa: E402
+from emergency.incidents import engine, opening, steps  # noqa: E402
 from emergency.incidents.models import Incident, Page  # noqa: E402
 from emergency.outbox.models import OutboxMessage  # noqa: E402
 from emergency.plans import service as plans  # noqa: E402
@@ -263,8 +262,8 @@ def run_engine(app, count: int) -> dict:
         counter.on = True
         for i, plan_id in enumerate(plan_ids):
             opened_at = ENGINE_T0 + timedelta(seconds=i * wait / count)
-            incidents.open_incident(db.session.get(ContingencyPlan, plan_id), caller_number=PEOPLE_PHONES[i % 1980],
-                                    channel="sms", now=opened_at)
+            opening.open_incident(db.session.get(ContingencyPlan, plan_id), caller_number=PEOPLE_PHONES[i % 1980],
+                                  channel="sms", now=opened_at)
             if (i + 1) % OPEN_COMMIT_EVERY == 0:
                 db.session.commit()
                 db.session.expunge_all()
@@ -370,7 +369,7 @@ def run_engine(app, count: int) -> dict:
 def open_by_card(app, card: str, i: int) -> None:
     with app.app_context():  # one webhook request
         plan = plans.find_by_card_number(card)
-        incidents.open_incident(plan, caller_number=PEOPLE_PHONES[(7 * i) % 1980], channel="sms", now=BURST_AT)
+        opening.open_incident(plan, caller_number=PEOPLE_PHONES[(7 * i) % 1980], channel="sms", now=BURST_AT)
         db.session.commit()
 
 
@@ -388,8 +387,8 @@ def open_share(database_url: str, share: list[tuple[int, str]]) -> tuple[list[fl
     app = make_app(database_url)
     with app.app_context():  # a running worker is connected and has served requests: one open, undone
         i, card = share[0]
-        incidents.open_incident(plans.find_by_card_number(card), caller_number=PEOPLE_PHONES[(7 * i) % 1980],
-                                channel="sms", now=BURST_AT)
+        opening.open_incident(plans.find_by_card_number(card), caller_number=PEOPLE_PHONES[(7 * i) % 1980],
+                              channel="sms", now=BURST_AT)
         db.session.rollback()
     _start_together.wait(timeout=WORKER_START_SECONDS)
     per_open, failures = [], Counter()
@@ -464,11 +463,11 @@ def run_burst(app, database_url: str, count: int, workers: int = 1) -> dict:
 
         # What open_incident reads for its first step: who is on duty (not needed when the
         # first step asks a contact) and which numbers refuse texts.
-        on_duty_times = timed(lambda: incidents.officers_on_duty(BURST_AT), 200)
-        blocked_times = timed(incidents.sms_blocked_numbers, 200)
+        on_duty_times = timed(lambda: steps.officers_on_duty(BURST_AT), 200)
+        blocked_times = timed(steps.sms_blocked_numbers, 200)
         counter.reset()
         counter.on = True
-        incidents.officers_on_duty(BURST_AT)
+        steps.officers_on_duty(BURST_AT)
         counter.on = False
         on_duty_statements = counter.total()
         db.session.rollback()

@@ -31,8 +31,7 @@ import tasks  # noqa: E402
 from config import TestConfig  # noqa: E402
 from emergency import create_app  # noqa: E402
 from emergency.extensions import db  # noqa: E402
-from emergency.incidents import engine  # noqa: E402
-from emergency.incidents import service as incidents  # noqa: E402
+from emergency.incidents import engine, opening  # noqa: E402
 from emergency.incidents.models import Incident  # noqa: E402
 from emergency.plans.models import ContingencyPlan  # noqa: E402
 
@@ -49,7 +48,7 @@ def open_incidents(count: int) -> int:
     active = db.session.scalars(select(ContingencyPlan).where(ContingencyPlan.status == "active")
                                 .order_by(ContingencyPlan.id.desc()).limit(count)).all()
     for plan in active:
-        incidents.open_incident(plan, caller_number="+447911123456", channel="sms", now=NOW - timedelta(minutes=11))
+        opening.open_incident(plan, caller_number="+447911123456", channel="sms", now=NOW - timedelta(minutes=11))
     db.session.commit()
     return db.session.scalar(select(func.count(Incident.id)).where(Incident.status == "open"))
 

@@ -73,7 +73,7 @@ def register_outbox(app):
 def register_cover(app):
     from emergency.cover.ending import refuse_closing_while_live
     from emergency.cover.service import withdraw_asks
-    from emergency.incidents.service import CLOSE_CHECKS
+    from emergency.incidents.closing import CLOSE_CHECKS
     from emergency.providers.service import DEACTIVATED
 
     if refuse_closing_while_live not in CLOSE_CHECKS:

@@ -11,7 +11,7 @@ from emergency.cover import service as cover
 from emergency.cover.models import Cover
 from emergency.cover.vocabulary import EndedBy
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import visibility
 from emergency.incidents.models import Incident
 from emergency.records import get_or_none
 from emergency.users.roles import EVERY_ROLE
@@ -22,14 +22,14 @@ blp.before_request(authenticate)
 
 def _incident(incident_id: int) -> Incident:
     incident = get_or_none(Incident, incident_id)
-    if incident is None or not incidents.visible_to(current_user(), incident):
+    if incident is None or not visibility.visible_to(current_user(), incident):
         abort(404, message=f"incident_id: no incident {incident_id}", errors={"incident_id": ["not found"]})
     return incident
 
 
 def _cover(cover_id: int) -> Cover:
     found = get_or_none(Cover, cover_id)
-    if found is None or not incidents.visible_to(current_user(), db.session.get(Incident, found.incident_id)):
+    if found is None or not visibility.visible_to(current_user(), db.session.get(Incident, found.incident_id)):
         abort(404, message=f"cover_id: no cover {cover_id}", errors={"cover_id": ["not found"]})
     return found
 

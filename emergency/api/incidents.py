@@ -8,7 +8,7 @@ from emergency.api.fields import CardNumber, Id, Instant, PhoneNumber, Text
 from emergency.api.paging import page_of
 from emergency.clock import utc_now
 from emergency.extensions import db
-from emergency.incidents import service
+from emergency.incidents import closing, opening, queries, timeline, visibility
 from emergency.incidents.messages import who_and_where
 from emergency.incidents.models import INCIDENT_STATUSES
 from emergency.incidents.vocabulary import EventKind, NeedsPersonReason, Origin
@@ -117,7 +117,7 @@ def incident_out(incident, detail=False):
 
 def visible_to_current_user(incident):
     """Duty officers see only incidents they were asked to help with; others 404 for them."""
-    if not service.visible_to(current_user(), incident):
+    if not visibility.visible_to(current_user(), incident):
         abort(404, message=f"incident_id: no incident with id {incident.id}")
     return incident
 
@@ -130,7 +130,7 @@ class Incidents(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """List incidents, newest first, by status and opening date"""
-        query = service.incidents_for(current_user(), **args)
+        query = visibility.incidents_for(current_user(), **args)
         return [incident_out(incident) for incident in page_of(query, pagination_parameters)]
 
     @requires_role(*EDITORS)
@@ -139,10 +139,10 @@ class Incidents(MethodView):
     def post(self, data):
         """Open an incident by hand (for a call taken outside the line); the first asks go out at once"""
         plan = plans.find_by_card_number(data["card_number"]) if "card_number" in data else plans.get_plan(data["plan_id"])
-        incident, _ = service.open_incident(plan, caller_number=data["caller_number"], channel=Origin.CONSOLE,
+        incident, _ = opening.open_incident(plan, caller_number=data["caller_number"], channel=Origin.CONSOLE,
                                             now=utc_now(), opened_by=current_user().username)
         if data["note"]:
-            service.note(incident, utc_now(), EventKind.NOTE, data["note"])
+            timeline.note(incident, utc_now(), EventKind.NOTE, data["note"])
         db.session.commit()
         return incident_out(incident, detail=True)
 
@@ -153,7 +153,7 @@ class IncidentById(MethodView):
     @blp.response(200, IncidentSchema)
     def get(self, incident_id):
         """An incident with every ask and its timeline"""
-        return incident_out(visible_to_current_user(service.get_incident(incident_id)), detail=True)
+        return incident_out(visible_to_current_user(queries.get_incident(incident_id)), detail=True)
 
 
 @blp.route("/<int:incident_id>/resolve")
@@ -163,7 +163,7 @@ class IncidentResolve(MethodView):
     @blp.response(200, IncidentSchema)
     def post(self, data, incident_id):
         """Close an incident as resolved (the carer is asked a day later how it went)"""
-        incident = service.resolve(service.get_incident(incident_id), utc_now(), current_user().username, data["note"])
+        incident = closing.resolve(queries.get_incident(incident_id), utc_now(), current_user().username, data["note"])
         db.session.commit()
         return incident_out(incident, detail=True)
 
@@ -175,6 +175,6 @@ class IncidentCancel(MethodView):
     @blp.response(200, IncidentSchema)
     def post(self, data, incident_id):
         """Cancel a false alarm, with the reason"""
-        incident = service.cancel(service.get_incident(incident_id), data["reason"], utc_now(), current_user().username)
+        incident = closing.cancel(queries.get_incident(incident_id), data["reason"], utc_now(), current_user().username)
         db.session.commit()
         return incident_out(incident, detail=True)

@@ -11,7 +11,7 @@ from emergency.audit import service as audit
 from emergency.clock import local_date, utc_now
 from emergency.errors import NotFound
 from emergency.extensions import db
-from emergency.incidents.service import may_read_plan
+from emergency.incidents.visibility import may_read_plan
 from emergency.plans import service
 from emergency.plans.snapshot import plan_to_dict
 from emergency.plans.summary import plan_summary

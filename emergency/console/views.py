@@ -25,8 +25,7 @@ from emergency.console.login import (
 from emergency.console.words import CHANNELS, purpose_words, status_words
 from emergency.errors import DomainError
 from emergency.extensions import db
-from emergency.incidents import engine
-from emergency.incidents import service as incidents
+from emergency.incidents import closing, engine, opening, timeline, visibility
 from emergency.incidents.models import Incident
 from emergency.incidents.vocabulary import LIVE_STATUSES, EventKind, IncidentStatus, Origin, PageStatus
 from emergency.outbox import failover, opt_outs
@@ -148,11 +147,11 @@ def board_list():
 
 
 def _board_lists(now, user) -> dict:
-    live = db.session.scalars(incidents.incidents_for(user).where(Incident.status.in_(LIVE_STATUSES))).all()
+    live = db.session.scalars(visibility.incidents_for(user).where(Incident.status.in_(LIVE_STATUSES))).all()
     attention = [i for i in live if needs_a_person(i)]
     closed = db.session.scalars(
-        incidents.incidents_for(user).where(Incident.status.in_((IncidentStatus.RESOLVED, IncidentStatus.CANCELLED)),
-                                            Incident.closed_at >= now - RECENTLY_CLOSED).limit(MOST_LISTED)
+        visibility.incidents_for(user).where(Incident.status.in_((IncidentStatus.RESOLVED, IncidentStatus.CANCELLED)),
+                                             Incident.closed_at >= now - RECENTLY_CLOSED).limit(MOST_LISTED)
     ).all()
     return {"attention": [row(i) for i in attention], "live": [row(i) for i in live if i not in attention],
             "closed": [row(i) for i in closed], "beat": engine.last_tick(), "listed_at": now}
@@ -200,10 +199,10 @@ def open_by_hand():
     try:
         plan = plans.find_by_card_number(data["card_number"])
         now = utc_now()
-        incident, joined = incidents.open_incident(plan, caller_number=data["caller_number"], channel=Origin.CONSOLE,
-                                                   now=now, opened_by=g.user.username)
+        incident, joined = opening.open_incident(plan, caller_number=data["caller_number"], channel=Origin.CONSOLE,
+                                                 now=now, opened_by=g.user.username)
         if data["note"]:
-            incidents.note(incident, now, EventKind.NOTE, data["note"])
+            timeline.note(incident, now, EventKind.NOTE, data["note"])
     except DomainError as error:
         db.session.rollback()
         return _render_board({"card_number": messages.plain(messages.OPEN_INCIDENT, "card_number", error.message)},
@@ -216,7 +215,7 @@ def open_by_hand():
 
 def _visible_incident(incident_id: int) -> Incident:
     incident = get_or_none(Incident, incident_id)
-    if incident is None or not incidents.visible_to(g.user, incident):
+    if incident is None or not visibility.visible_to(g.user, incident):
         abort(404, description=f"There is no incident {incident_id} for you to see.")
     return incident
 
@@ -233,7 +232,7 @@ INCIDENT_PAGE_PARTS: list = []
 
 def _render_incident(incident, problems=None, status=200):
     parts = {key: value for part in INCIDENT_PAGE_PARTS for key, value in part(incident).items()}
-    officer_id = None if g.may_edit else incidents.officer_id_for(g.user)
+    officer_id = None if g.may_edit else visibility.officer_id_for(g.user)
     mine = [page for page in incident.pages if officer_id is not None and page.officer_id == officer_id
             and page.status == PageStatus.OPEN]
     return render_template("console/incident.html", incident=incident, summary=row(incident),
@@ -250,7 +249,7 @@ def resolve(incident_id):
     data, problems = load_form(ResolveSchema(), {"note": request.form.get("note", "")}, messages.RESOLVE)
     if problems:
         return _render_incident(incident, problems, 422)
-    return _close(incident, lambda now: incidents.resolve(incident, now, g.user.username, data["note"]),
+    return _close(incident, lambda now: closing.resolve(incident, now, g.user.username, data["note"]),
                   "Incident resolved: the person is safe.")
 
 
@@ -261,7 +260,7 @@ def cancel(incident_id):
     data, problems = load_form(CancelSchema(), {"reason": request.form.get("reason", "")}, messages.CANCEL)
     if problems:
         return _render_incident(incident, problems, 422)
-    return _close(incident, lambda now: incidents.cancel(incident, data["reason"], now, g.user.username),
+    return _close(incident, lambda now: closing.cancel(incident, data["reason"], now, g.user.username),
                   "Incident cancelled as a false alarm.")
 
 

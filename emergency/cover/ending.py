@@ -15,7 +15,7 @@ from emergency.cover.vocabulary import CHOSEN_OUTCOMES, OUTCOME_WORDS, CoverStat
 from emergency.errors import Conflict, RuleBroken
 from emergency.extensions import db
 from emergency.incidents.models import Incident
-from emergency.incidents.service import note
+from emergency.incidents.timeline import note
 from emergency.incidents.vocabulary import EventKind
 from emergency.outbox.models import Channel, Purpose
 from emergency.outbox.service import queue_message
@@ -113,7 +113,7 @@ def refer(incident: Incident, note_text: str, *, user, now) -> SocialCareReferra
 
 
 def refuse_closing_while_live(incident: Incident) -> None:
-    """The incident is not resolved or cancelled while cover is live (incidents.service calls this)."""
+    """The incident is not resolved or cancelled while cover is live (incidents.closing calls this)."""
     cover = live_cover(incident.id)
     if cover is not None:
         raise Conflict(f"cover by {cover.provider.name} is still live: end the cover first", field="status")

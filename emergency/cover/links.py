@@ -11,7 +11,7 @@ from emergency.cover.models import Cover, CoverLink
 from emergency.cover.vocabulary import CoverStatus
 from emergency.extensions import db
 from emergency.incidents.models import Incident
-from emergency.incidents.service import note
+from emergency.incidents.timeline import note
 from emergency.incidents.vocabulary import EventKind
 
 

@@ -12,7 +12,7 @@ from emergency.cover.service import accept_ask, no_answer
 from emergency.cover.vocabulary import AskStatus, CoverStatus, EndedBy, Outcome
 from emergency.extensions import db
 from emergency.incidents.models import Incident
-from emergency.incidents.service import note
+from emergency.incidents.timeline import note
 from emergency.incidents.vocabulary import EventKind
 from emergency.plans.cards import has_valid_check_digit
 from emergency.plans.models import ContingencyPlan

@@ -17,7 +17,7 @@ from emergency.cover.vocabulary import AskMode, AskStatus, BookedBy, CoverStatus
 from emergency.errors import Conflict, RuleBroken
 from emergency.extensions import db
 from emergency.incidents.models import Incident
-from emergency.incidents.service import note
+from emergency.incidents.timeline import note
 from emergency.incidents.vocabulary import EventKind, IncidentStatus
 from emergency.outbox import opt_outs
 from emergency.outbox.models import Channel, Purpose

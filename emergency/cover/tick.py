@@ -12,7 +12,7 @@ from emergency.cover.service import no_answer
 from emergency.cover.vocabulary import AskStatus, CoverStatus
 from emergency.extensions import db
 from emergency.incidents.models import Incident
-from emergency.incidents.service import note
+from emergency.incidents.timeline import note
 from emergency.incidents.vocabulary import EventKind
 
 # (the column that says it was sent, how long before the planned end)

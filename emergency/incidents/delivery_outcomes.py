@@ -3,7 +3,7 @@ it calls what is subscribed here (see emergency.outbox.outcomes)."""
 from sqlalchemy import select
 
 from emergency.extensions import db
-from emergency.incidents import hand_over, service
+from emergency.incidents import answers, hand_over
 from emergency.incidents.models import Incident, Page
 from emergency.incidents.vocabulary import IncidentStatus, PageStatus
 from emergency.outbox.models import OutboxMessage
@@ -36,7 +36,7 @@ def unanswered_call(message: OutboxMessage) -> bool:
 
 def delivery_failed(message: OutboxMessage, now, why: str) -> None:
     """A failed ask moves the escalation on; a hand-over that could not go is emailed instead."""
-    service.channel_failed(message, now, why)
+    answers.channel_failed(message, now, why)
     hand_over.could_not_go(message, now)
 
 
@@ -49,7 +49,7 @@ def call_held(message: OutboxMessage, now) -> None:
     """An ask's call that cannot be made for now is no reason to wait: if no other way of that
     ask can reach the person, the escalation moves on (the call still goes once calls can be
     made, while the incident is still asking)."""
-    service.channel_failed(message, now, "calls cannot be made just now")
+    answers.channel_failed(message, now, "calls cannot be made just now")
 
 
 def subscribe_to(outcomes: Outcomes) -> None:

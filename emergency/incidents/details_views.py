@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, g, render_template
 from emergency.clock import local_zone, utc_now
 from emergency.console.login import logged_in_user
 from emergency.extensions import db
-from emergency.incidents import service
+from emergency.incidents import details_links
 from emergency.plans.models import KeySafeCode
 from emergency.rota import service as rota
 from emergency.rota.calendar import TIERS
@@ -19,7 +19,7 @@ blp = Blueprint("details", __name__)
 @blp.get("/details/<token>")
 def plan_details(token):
     now = utc_now()
-    found = service.details_for_link(token, now, viewer=logged_in_user())
+    found = details_links.details_for_link(token, now, viewer=logged_in_user())
     if found is None:
         return render_template("details/gone.html", fallback=current_app.config["FALLBACK_PHONE_NUMBER"],
                                line=current_app.config["LINE_PHONE_NUMBER"]), 404

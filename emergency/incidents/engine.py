@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 from emergency.extensions import db
-from emergency.incidents import service
+from emergency.incidents import caller_updates, steps, surveys, timeline
 from emergency.incidents.models import EngineHeartbeat, Incident
 from emergency.incidents.vocabulary import EventKind, IncidentStatus
 from emergency.monitoring import metrics
@@ -60,7 +60,7 @@ class _SharedLookups:
     """Who is on duty and which numbers refuse texts, read once per tick, not per incident."""
 
     def __init__(self, now):
-        self.now, self._on_duty, self._blocked, self._calls_down = now, service.OnDutyWhenAsked(now), None, None
+        self.now, self._on_duty, self._blocked, self._calls_down = now, steps.OnDutyWhenAsked(now), None, None
 
     def step(self, incident):
         """One incident's due work, in a savepoint: a fault in one incident is logged and
@@ -68,17 +68,17 @@ class _SharedLookups:
         try:
             with db.session.begin_nested():
                 if incident.status == IncidentStatus.RESOLVED:
-                    service.send_survey(incident, self.now)
+                    surveys.send_survey(incident, self.now)
                     return
                 if incident.caller_update_at is not None and incident.caller_update_at <= self.now:
-                    service.send_caller_update(incident, self.now)
+                    caller_updates.send_caller_update(incident, self.now)
                 if incident.next_action_at is None or incident.next_action_at > self.now:
                     return  # only the caller's text was due
                 metrics.STEP_LATENESS.observe(max(0.0, (self.now - incident.next_action_at).total_seconds()))
                 if self._blocked is None:
-                    self._blocked = service.sms_blocked_numbers()
+                    self._blocked = steps.sms_blocked_numbers()
                     self._calls_down = failover.calls_cannot_be_made()
-                service.take_next_step(incident, self.now, self._on_duty, self._blocked, self._calls_down)
+                steps.take_next_step(incident, self.now, self._on_duty, self._blocked, self._calls_down)
         except Exception:
             current_app.logger.exception("engine: incident %s failed its step; retrying in a minute", incident.id,
                                          extra={"incident_id": incident.id})
@@ -86,7 +86,7 @@ class _SharedLookups:
                 incident.next_action_at = self.now + OVERDUE
             if incident.caller_update_at is not None and incident.caller_update_at <= self.now:
                 incident.caller_update_at = self.now + OVERDUE
-            service.note(incident, self.now, EventKind.ENGINE_ERROR, "the step failed and will be retried in a minute")
+            timeline.note(incident, self.now, EventKind.ENGINE_ERROR, "the step failed and will be retried in a minute")
 
 
 def _tick_with_row_locks(now) -> int:

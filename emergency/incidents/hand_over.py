@@ -20,7 +20,7 @@ from sqlalchemy import select
 from emergency.alerts import service as alerts
 from emergency.alerts.reach import Addresses
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import opening, timeline
 from emergency.incidents.messages import LINE
 from emergency.incidents.models import HandOver, Incident
 from emergency.incidents.vocabulary import LIVE_STATUSES, EventKind, Origin
@@ -44,15 +44,15 @@ class HandedOver:
 def hand_to_a_person(caller: str | None, channel: Origin, reason, why: str, now, plan=None) -> HandedOver:
     """Record the call or text as needing a person (a repeat within 30 minutes joins it) and
     tell people, once per incident each."""
-    incident, _ = incidents.record_for_a_person(caller_number=caller, channel=channel, reason=reason, why=why,
-                                                now=now, plan=plan)
+    incident, _ = opening.record_for_a_person(caller_number=caller, channel=channel, reason=reason, why=why,
+                                              now=now, plan=plan)
     on_duty = rota.on_duty(now)
     body = f"{LINE}: {channel} from {caller or 'an unknown number'} with {why}. Please call them back now " \
            f"(incident {incident.id})."
     told = _tell(incident, channel, body, on_duty, now)
     people = people_to_put_through(on_duty) if channel == Origin.VOICE else []
     if told:
-        incidents.note(incident, now, EventKind.PERSON_TOLD, body)
+        timeline.note(incident, now, EventKind.PERSON_TOLD, body)
     elif not people:
         nobody_reached(incident, now, "nobody is on the rota, no coordinator has a mobile or an email address, and "
                                       "there is no fallback number")
@@ -109,8 +109,8 @@ def could_not_go(message: OutboxMessage, now) -> None:
         f"{incident.caller_number or 'a caller'} (incident {incident.id})", body=message.body,
         purpose=Purpose.HAND_OVER, now=now, by_text=False, incident_id=incident.id)
     if queued:
-        incidents.note(incident, now, EventKind.PERSON_TOLD, f"by email, since the {message.channel} to "
-                                                            f"{message.to_number} could not go: {message.body}")
+        timeline.note(incident, now, EventKind.PERSON_TOLD, f"by email, since the {message.channel} to "
+                                                           f"{message.to_number} could not go: {message.body}")
     elif not _caller_was_put_through(incident):
         nobody_reached(incident, now, f"the {message.channel} to {message.to_number} could not go "
                                       f"({message.last_error}) and no coordinator has an email address")
@@ -133,4 +133,4 @@ def nobody_reached(incident: Incident | None, now, why: str, what: str = "hand_o
     log.critical("nobody could be told of %s: %s", f"incident {incident.id}" if incident else "a caller", why)
     if incident is not None and incident.nobody_reached_at is None:
         incident.nobody_reached_at = now
-        incidents.note(incident, now, EventKind.NOBODY_REACHED, why)
+        timeline.note(incident, now, EventKind.NOBODY_REACHED, why)

@@ -87,7 +87,7 @@ class Incident(db.Model):
 
     pages: Mapped[list["Page"]] = relationship(order_by="Page.id", back_populates="incident",
                                                foreign_keys="Page.incident_id")
-    # Set only by the conditional UPDATE that decides who wins (incidents.service.accept).
+    # Set only by the conditional UPDATE that decides who wins (incidents.answers.accept).
     accepted_page: Mapped["Page | None"] = relationship(foreign_keys=[accepted_page_id], viewonly=True)
     events: Mapped[list["IncidentEvent"]] = relationship(order_by="IncidentEvent.id", back_populates="incident")
 

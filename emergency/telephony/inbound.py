@@ -7,8 +7,7 @@ from emergency.audit import service as audit
 from emergency.cover import replies as cover_replies
 from emergency.errors import Conflict
 from emergency.extensions import db
-from emergency.incidents import hand_over, messages
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, closing, hand_over, messages, opening, surveys, timeline
 from emergency.incidents.messages import first_name
 from emergency.incidents.models import Incident, Page
 from emergency.incidents.vocabulary import EventKind, IncidentStatus, NeedsPersonReason, Origin, PageStatus
@@ -58,20 +57,20 @@ def handle_text(sender: str, body: str, now) -> str | None:
         return _card_by_text(sender, found, body, now, language)
     if reply.kind == "rating" and _record_rating(sender, reply.rating, now):
         return phrase("text.rating_thanks", language)
-    open_asks = incidents.open_pages_for(sender)
+    open_asks = answers.open_pages_for(sender)
     if open_asks:
         return messages.not_understood([(page.code, page.incident.plan_snapshot) for page in open_asks], language)
     accepted = _live_accepted_page(sender)
     if accepted is not None:
         return messages.accepted_reminder(accepted.code, accepted.incident.plan_snapshot, language)
-    called = incidents.live_incident_called_by(sender, now)
+    called = opening.live_incident_called_by(sender, now)
     if called is not None:
-        incidents.note(called, now, EventKind.CALLERS_TEXT, _kept(body))
+        timeline.note(called, now, EventKind.CALLERS_TEXT, _kept(body))
         return _answered(called, now, _where_things_stand(called))
     if not reply.card_candidates and _is_known(sender):
         return phrase("text.help", language)
     handed = hand_over.hand_to_a_person(sender, Origin.SMS, found.reason, found.why, now)
-    incidents.note(handed.incident, now, EventKind.CALLERS_TEXT, _kept(body))
+    timeline.note(handed.incident, now, EventKind.CALLERS_TEXT, _kept(body))
     return _answered(handed.incident, now, messages.no_card_found(handed.told, mistyped=found.mistyped,
                                                                   language=language))
 
@@ -89,7 +88,7 @@ def _language_of(sender: str) -> str:
 
 def _answered(incident: Incident, now, words: str) -> str:
     """What the caller is told in answer to their text or call is on the timeline too."""
-    incidents.note(incident, now, EventKind.CALLER_TOLD, words)
+    timeline.note(incident, now, EventKind.CALLER_TOLD, words)
     return words
 
 
@@ -141,12 +140,12 @@ def _answer(sender: str, verb: str, code: str | None, now, language: str) -> str
         return problem
     language = page.language
     if verb == "accept":
-        incidents.accept(page, now)
+        answers.accept(page, now)
         return None  # the details text (or "already covered") goes out through the outbox
     if verb == "decline":
         if page.status == PageStatus.ACCEPTED:
             return phrase("ask.decline_after_accept", language)
-        incidents.decline(page, now)
+        answers.decline(page, now)
         return phrase("ask.declined", language)
     incident = page.incident
     if incident.accepted_page_id != page.id:
@@ -154,7 +153,7 @@ def _answer(sender: str, verb: str, code: str | None, now, language: str) -> str
     if incident.status != IncidentStatus.ACCEPTED:
         return phrase("ask.already_closed", language)
     try:
-        incidents.resolve(incident, now, by=f"{page.name} (DONE by text)")
+        closing.resolve(incident, now, by=f"{page.name} (DONE by text)")
     except Conflict:  # cover is still live: it ends first
         return phrase("cover.still_live", language)
     return phrase("ask.closed", language)
@@ -162,13 +161,13 @@ def _answer(sender: str, verb: str, code: str | None, now, language: str) -> str
 
 def _page_answered(sender: str, code: str | None, done: bool, language: str):
     if code:
-        page = incidents.page_for_reply(sender, code)
+        page = answers.page_for_reply(sender, code)
         return (page, None) if page else (None, phrase("ask.no_such_code", language, code=code))
     if done:
         accepted = db.session.scalars(select(Page).where(Page.phone == sender, Page.status == PageStatus.ACCEPTED)
                                       .order_by(Page.id.desc())).first()
         return (accepted, None) if accepted else (None, phrase("ask.done_needs_code", language))
-    pending = incidents.open_pages_for(sender)
+    pending = answers.open_pages_for(sender)
     if len(pending) == 1:
         return pending[0], None
     if not pending:
@@ -181,11 +180,11 @@ def _card_by_text(sender: str, found: _CardsFound, body: str, now, language: str
     if plan.status != PlanStatus.ACTIVE:
         handed = hand_over.hand_to_a_person(sender, Origin.SMS, NeedsPersonReason.PLAN_NOT_ACTIVE,
                                             f"a card whose plan is {plan.status}", now, plan)
-        incidents.note(handed.incident, now, EventKind.CALLERS_TEXT, _kept(body))
+        timeline.note(handed.incident, now, EventKind.CALLERS_TEXT, _kept(body))
         return _answered(handed.incident, now, messages.card_not_usable(handed.told, language))
-    incident, joined = incidents.open_incident(plan, caller_number=sender, channel=Origin.SMS, now=now,
-                                               caller_language=language)
-    incidents.note(incident, now, EventKind.CALLERS_TEXT, _kept(body))
+    incident, joined = opening.open_incident(plan, caller_number=sender, channel=Origin.SMS, now=now,
+                                             caller_language=language)
+    timeline.note(incident, now, EventKind.CALLERS_TEXT, _kept(body))
     if joined:
         return _answered(incident, now, _where_things_stand(incident))
     return _answered(incident, now, messages.caller_opened(incident.plan_snapshot, incident.caller_language))
@@ -208,10 +207,10 @@ def text_after_error(sender: str, now) -> str:
 
 
 def _record_rating(sender: str, rating: int, now) -> bool:
-    incident = incidents.awaiting_rating_from(sender, now)
+    incident = surveys.awaiting_rating_from(sender, now)
     if incident is None:
         return False
-    incidents.record_survey(incident, rating, now)
+    surveys.record_survey(incident, rating, now)
     return True
 
 
@@ -242,14 +241,14 @@ def card_by_keypad(caller: str, digits: str, retry_allowed: bool, now, language:
         return CallOutcome.CONNECT, _connect(caller, NeedsPersonReason.PLAN_NOT_ACTIVE,
                                              f"card {card}, whose plan is {plan.status}", now, plan,
                                              language=language)
-    incident, joined = incidents.open_incident(plan, caller_number=caller, channel=Origin.VOICE, now=now,
-                                               caller_language=language)
+    incident, joined = opening.open_incident(plan, caller_number=caller, channel=Origin.VOICE, now=now,
+                                             caller_language=language)
     said_in = spoken(language)
     carer, cared_for, _ = messages.who_and_where(incident.plan_snapshot, said_in)
     if not joined:
         return CallOutcome.OPENED, _answered(incident, now, phrase("voice.opened", said_in, carer=carer,
                                                                    cared_for=cared_for))
-    incidents.note(incident, now, EventKind.CALLER_RANG_AGAIN, caller or "an unknown number")
+    timeline.note(incident, now, EventKind.CALLER_RANG_AGAIN, caller or "an unknown number")
     if incident.status == IncidentStatus.EXHAUSTED:
         # Nobody is being asked any more: the truth, then a person.
         words = phrase("voice.nobody_found", said_in, cared_for=cared_for)
@@ -341,7 +340,7 @@ def nobody_took_the_call(put_through: PutThrough, now) -> None:
 
 def _note_call(put_through: PutThrough, now, detail: str) -> None:
     if put_through.incident_id is not None:
-        incidents.note(db.session.get(Incident, put_through.incident_id), now, EventKind.PUT_THROUGH, detail)
+        timeline.note(db.session.get(Incident, put_through.incident_id), now, EventKind.PUT_THROUGH, detail)
 
 
 def ask_words(page: Page) -> str:
@@ -352,13 +351,13 @@ def keypress(page: Page, digit: str, now) -> str:
     """What the person called hears after pressing a key, in the language they are asked in."""
     language = spoken(page.language)
     if digit == "1":
-        won, accepter = incidents.accept(page, now)
+        won, accepter = answers.accept(page, now)
         if not won:
             if accepter:
                 return phrase("ask.call.too_late", language, accepter=first_name(accepter))
             return phrase("ask.call.closed", language)
         return phrase("ask.call.thanks_for_going", language) + _essentials(page, now)
-    incidents.decline(page, now)
+    answers.decline(page, now)
     return phrase("ask.call.declined", language)
 
 
@@ -392,7 +391,7 @@ def essentials(page: Page, now) -> str:
 
 
 def unanswered_call(page: Page, now) -> None:
-    incidents.page_failed(page, now, "no key pressed on the call", unanswered=True)
+    answers.page_failed(page, now, "no key pressed on the call", unanswered=True)
 
 
 # Delivery reports

@@ -13,7 +13,7 @@ from emergency.clock import utc_now
 from emergency.cover import tick as cover_tick
 from emergency.cover.models import Cover, CoverAsk
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, opening
 from emergency.plans import service as plans
 from emergency.providers import service as providers
 from emergency.users import service as users
@@ -41,9 +41,9 @@ def test_an_officer_arranges_cover_the_provider_accepts_and_it_ends_with_an_outc
             "consent": {"status": "given", "recorded_on": "2026-01-10"}}])), by=cora, now=utc_now())
         provider("Acme Care", ACME_MOBILE, "LS6", cora)
         provider("Far Away Care", "+447700900733", "EN5", cora)
-        incident, _ = incidents.open_incident(plan, caller_number="+447700900734", channel="sms", now=utc_now())
+        incident, _ = opening.open_incident(plan, caller_number="+447700900734", channel="sms", now=utc_now())
         db.session.flush()
-        incidents.accept(incidents.open_pages_for("+447700900732")[0], utc_now())
+        answers.accept(answers.open_pages_for("+447700900732")[0], utc_now())
         incident_id = incident.id
 
     logged_in(page, live_server, "cover-cora", PASSWORD)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from emergency.api.plan_schemas import PlanSchema
 from emergency.clock import utc_now
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, opening
 from emergency.incidents.models import Page
 from emergency.outbox.models import OutboxMessage
 from emergency.plans import service as plans
@@ -26,9 +26,9 @@ def test_welsh_is_marked_reviewed_and_a_welsh_accepter_reads_the_details_page_in
         payload = plan_payload(contacts=[{"name": "Gwen Morgan", "relationship": "friend", "mobile": GWEN,
                                           "language": "cy", "consent": {"status": "given", "recorded_on": "2026-01-10"}}])
         plan = plans.create_plan(PlanSchema().load(payload), by=None, now=utc_now())
-        incident, _ = incidents.open_incident(plan, caller_number="+447700900909", channel="sms", now=utc_now(),
-                                              caller_language="cy")
-        incidents.accept(db.session.scalar(select(Page).where(Page.phone == GWEN)), utc_now())
+        incident, _ = opening.open_incident(plan, caller_number="+447700900909", channel="sms", now=utc_now(),
+                                            caller_language="cy")
+        answers.accept(db.session.scalar(select(Page).where(Page.phone == GWEN)), utc_now())
         details = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.purpose == "details"))
         incident_id = incident.id
     link = re.search(r"(/details/[\w-]+)", details).group(1)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from emergency.api.plan_schemas import PlanSchema
 from emergency.clock import utc_now
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, closing, opening
 from emergency.outbox.models import OutboxMessage
 from emergency.plans import service as plans
 from emergency.rota import service as rota
@@ -59,14 +59,14 @@ def night(live_server):
             carer = {**plan_payload()["carer"], "name": name, "landline": "0113 496 0123"}
             return plans.create_plan(PlanSchema().load(plan_payload(carer=carer, contacts=[])), by=coordinator, now=now)
 
-        asked, _ = incidents.open_incident(plan("Ada Asked"), caller_number="+447700900123", channel="sms",
-                                           now=last_night)
-        going, _ = incidents.open_incident(plan("Gail Going"), caller_number="+447700900456", channel="voice",
-                                           now=last_night)
-        incidents.accept(going.pages[0], now)
-        closed, _ = incidents.open_incident(plan("Cleo Closed"), caller_number=None, channel="sms", now=last_night)
-        incidents.accept(closed.pages[0], last_night + timedelta(minutes=5))
-        incidents.resolve(closed, last_night + timedelta(hours=2), "phone-cora", "Dee stayed until the carer was home")
+        asked, _ = opening.open_incident(plan("Ada Asked"), caller_number="+447700900123", channel="sms",
+                                         now=last_night)
+        going, _ = opening.open_incident(plan("Gail Going"), caller_number="+447700900456", channel="voice",
+                                         now=last_night)
+        answers.accept(going.pages[0], now)
+        closed, _ = opening.open_incident(plan("Cleo Closed"), caller_number=None, channel="sms", now=last_night)
+        answers.accept(closed.pages[0], last_night + timedelta(minutes=5))
+        closing.resolve(closed, last_night + timedelta(hours=2), "phone-cora", "Dee stayed until the carer was home")
         db.session.flush()
         body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.purpose == "details",
                                                                   OutboxMessage.page_id == going.pages[0].id))
@@ -130,7 +130,7 @@ def test_the_boards_refresh_brings_new_incidents_and_keeps_what_a_coordinator_is
         carer = {**plan_payload()["carer"], "name": "Nora New"}
         plan = plans.create_plan(PlanSchema().load(plan_payload(carer=carer, contacts=[])),
                                  by=users.get_user("phone-cora"), now=utc_now())
-        fresh, _ = incidents.open_incident(plan, caller_number="+447700900999", channel="sms", now=utc_now())
+        fresh, _ = opening.open_incident(plan, caller_number="+447700900999", channel="sms", now=utc_now())
         fresh_id = fresh.id
     fresh_card = page.get_by_role("link", name=re.compile(f"^Incident {fresh_id}:"))
     expect(fresh_card).to_have_count(0)

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from emergency.api.plan_schemas import PlanSchema
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, opening
 from emergency.plans import service as plans
 from emergency.reports.charts import has_chart
 from emergency.reports.figures import Period
@@ -42,10 +42,10 @@ def reported(live_server):
         made = [plans.create_plan(PlanSchema().load(plan_payload(**changes)), by=cora, now=SEEDED_AT)
                 for changes in ({"review_due_on": (today - timedelta(days=10)).isoformat()},
                                 {"review_due_on": (today + timedelta(days=10)).isoformat()}, {})]
-        called, _ = incidents.open_incident(made[0], caller_number="+447700900100", channel="voice", now=SEEDED_AT)
-        incidents.accept(called.pages[0], SEEDED_AT + timedelta(minutes=2))
-        incidents.open_incident(made[1], caller_number="+447700900100", channel="sms",
-                                now=SEEDED_AT + timedelta(hours=1))
+        called, _ = opening.open_incident(made[0], caller_number="+447700900100", channel="voice", now=SEEDED_AT)
+        answers.accept(called.pages[0], SEEDED_AT + timedelta(minutes=2))
+        opening.open_incident(made[1], caller_number="+447700900100", channel="sms",
+                              now=SEEDED_AT + timedelta(hours=1))
     return live_server
 
 

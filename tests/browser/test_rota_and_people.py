@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from emergency.api.plan_schemas import PlanSchema
 from emergency.clock import utc_now
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import opening
 from emergency.plans import service as plans
 from emergency.rota import service as rota
 from emergency.rota.models import RotaOverride
@@ -127,9 +127,9 @@ def test_a_duty_officer_sees_only_their_own_incidents_and_shifts(page, live_serv
         last_night = datetime.combine(now.date(), time(22), tzinfo=timezone.utc)
         last_night -= timedelta(days=1) if last_night > now else timedelta()
         no_contacts = plans.create_plan(PlanSchema().load(plan_payload(contacts=[])), by=coordinator, now=now)
-        asked, _ = incidents.open_incident(no_contacts, caller_number=None, channel="sms", now=last_night)
+        asked, _ = opening.open_incident(no_contacts, caller_number=None, channel="sms", now=last_night)
         with_contacts = plans.create_plan(PlanSchema().load(plan_payload()), by=coordinator, now=now)
-        not_asked, _ = incidents.open_incident(with_contacts, caller_number=None, channel="sms", now=last_night)
+        not_asked, _ = opening.open_incident(with_contacts, caller_number=None, channel="sms", now=last_night)
         return asked.id, not_asked.id
 
     asked, not_asked = seed(live_server, an_incident_asked_of_dee_and_one_not)

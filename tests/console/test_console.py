@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from emergency.api.plan_schemas import PlanSchema
 from emergency.clock import utc_now
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, closing, opening, steps
 from emergency.incidents.models import Incident
 from emergency.outbox.models import OutboxMessage
 from emergency.plans import service as plans
@@ -19,7 +19,7 @@ from tests.scenarios.conftest import THURSDAY_NIGHT
 
 
 def open_incident(world, when=THURSDAY_NIGHT):
-    incident, _ = incidents.open_incident(world.plan, caller_number="+447911123456", channel="sms", now=when)
+    incident, _ = opening.open_incident(world.plan, caller_number="+447911123456", channel="sms", now=when)
     db.session.commit()
     return incident
 
@@ -63,8 +63,8 @@ def test_an_exhausted_incident_is_at_the_top_until_a_coordinator_closes_it(world
 
 def test_a_closed_incident_says_who_went_and_how_it_ended_not_where_its_escalation_stood(world, cora):
     went = open_incident(world)
-    incidents.accept(went.pages[0], THURSDAY_NIGHT)
-    incidents.resolve(went, THURSDAY_NIGHT, "cora", "Susan stayed the night.")
+    answers.accept(went.pages[0], THURSDAY_NIGHT)
+    closing.resolve(went, THURSDAY_NIGHT, "cora", "Susan stayed the night.")
     db.session.commit()
     board = cora.page("/console/")
     closed = words(board.split('id="closed"')[1])
@@ -73,9 +73,9 @@ def test_a_closed_incident_says_who_went_and_how_it_ended_not_where_its_escalati
 
     false_alarm = open_incident(world)
     for _ in range(3):  # past the plan's contacts, on to the rota
-        incidents.take_next_step(false_alarm, THURSDAY_NIGHT)
+        steps.take_next_step(false_alarm, THURSDAY_NIGHT)
     assert false_alarm.stage == "rota"
-    incidents.cancel(false_alarm, "Margaret was home all along", THURSDAY_NIGHT, "cora")
+    closing.cancel(false_alarm, "Margaret was home all along", THURSDAY_NIGHT, "cora")
     db.session.commit()
     closed = words(cora.page("/console/").split('id="closed"')[1])
     assert "Cancelled by cora on Thu 03 Dec 22:00 as a false alarm: Margaret was home all along." in closed
@@ -150,7 +150,7 @@ def test_the_outbox_page_shows_what_would_have_been_sent(world, cora):
 
 def test_the_outbox_says_what_each_message_was_for_and_where_it_got_to_in_words_not_codes(world, cora):
     incident = open_incident(world)
-    incidents.accept(incident.pages[0], THURSDAY_NIGHT)
+    answers.accept(incident.pages[0], THURSDAY_NIGHT)
     db.session.commit()
     db.session.execute(update(OutboxMessage).where(OutboxMessage.purpose == "caller_confirmation")
                        .values(status="failed"))
@@ -176,7 +176,7 @@ def test_a_duty_officer_sees_only_incidents_they_were_asked_about_and_closes_non
     assert browser.submit(f"/console/incidents/{not_asked.id}/resolve").status_code == 403
 
     no_contacts = plans.create_plan(PlanSchema().load(plan_payload(contacts=[])), by=world.coordinator, now=NOW)
-    asked, _ = incidents.open_incident(no_contacts, caller_number=None, channel="sms", now=THURSDAY_NIGHT)
+    asked, _ = opening.open_incident(no_contacts, caller_number=None, channel="sms", now=THURSDAY_NIGHT)
     db.session.commit()
     assert f"/console/incidents/{asked.id}" in browser.page("/console/")
     page = browser.page(f"/console/incidents/{asked.id}")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from config import TestConfig
 from emergency import create_app, demo
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import answers
 from emergency.incidents.models import Page
 from emergency.outbox.models import OutboxMessage
 from emergency.users import service as users
@@ -34,7 +34,7 @@ def test_console_and_details_pages_carry_a_strict_policy_and_keep_to_it(app, wor
     db.session.commit()
     incident = open_incident(world)
     with freeze_time(THURSDAY_NIGHT):
-        incidents.accept(db.session.scalar(select(Page)), THURSDAY_NIGHT)
+        answers.accept(db.session.scalar(select(Page)), THURSDAY_NIGHT)
         db.session.commit()
         link = re.search(r"(/details/[A-Za-z0-9_-]+)", _details_body()).group(1)
         cora = Browser(app)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from emergency.api.plan_schemas import PlanSchema
 from emergency.audit.models import AuditEvent
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import opening
 from emergency.plans import service as plans
 from emergency.rota.models import DutyOfficer
 from tests.conftest import plan_payload
@@ -25,7 +25,7 @@ def test_machine_drafted_words_are_shown_until_a_coordinator_marks_them_reviewed
                                       "language": "cy", "consent": {"status": "given", "recorded_on": "2026-01-10"}}])
     plan = plans.create_plan(PlanSchema().load(payload), by=None, now=THURSDAY_NIGHT)
     with freeze_time(THURSDAY_NIGHT):
-        incident, _ = incidents.open_incident(plan, caller_number="+447700900906", channel="sms", now=THURSDAY_NIGHT)
+        incident, _ = opening.open_incident(plan, caller_number="+447700900906", channel="sms", now=THURSDAY_NIGHT)
     db.session.commit()
     assert WARNING in words(cora.page(f"/console/incidents/{incident.id}"))
     languages = words(cora.page("/console/languages"))

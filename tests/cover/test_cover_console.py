@@ -9,7 +9,7 @@ from sqlalchemy import select
 from emergency.clock import utc_now
 from emergency.cover.models import Cover
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, opening
 from emergency.rota import service as rota
 from emergency.users import service as users
 from tests.console.client import PASSWORD, Browser, error_summary, words
@@ -35,7 +35,7 @@ def cora(app, cover_world):
 @pytest.fixture
 def incident(cover_world):
     with freeze_time(at()):
-        incident, _ = incidents.open_incident(cover_world.plan, caller_number=CALLER, channel="sms", now=utc_now())
+        incident, _ = opening.open_incident(cover_world.plan, caller_number=CALLER, channel="sms", now=utc_now())
         db.session.commit()
     return incident
 
@@ -43,7 +43,7 @@ def incident(cover_world):
 def test_cover_is_offered_only_once_someone_accepted_with_matching_providers_first(cora, cover_world, incident):
     with freeze_time(at(minutes=1)):
         assert "Arrange cover" not in words(cora.page(f"/console/incidents/{incident.id}"))
-        incidents.accept(incidents.open_pages_for("+447700900456")[0], utc_now())
+        answers.accept(answers.open_pages_for("+447700900456")[0], utc_now())
         db.session.commit()
         assert "Arrange cover" in words(cora.page(f"/console/incidents/{incident.id}"))
         page = words(cora.page(f"/console/incidents/{incident.id}/cover"))
@@ -53,7 +53,7 @@ def test_cover_is_offered_only_once_someone_accepted_with_matching_providers_fir
 
 def test_a_bad_ask_shows_errors_beside_the_fields_and_keeps_what_was_typed(cora, cover_world, incident):
     with freeze_time(at(minutes=1)):
-        incidents.accept(incidents.open_pages_for("+447700900456")[0], utc_now())
+        answers.accept(answers.open_pages_for("+447700900456")[0], utc_now())
         db.session.commit()
         refused = cora.submit(f"/console/incidents/{incident.id}/cover/asks", provider_ids=[str(cover_world.acme.id)],
                               mode="all_at_once", starts_at="03/12/2026 23:00", ends_at="07/12/2026 23:00",
@@ -71,7 +71,7 @@ def test_a_bad_ask_shows_errors_beside_the_fields_and_keeps_what_was_typed(cora,
 
 def test_a_phone_booking_shows_on_the_incident_and_the_board_and_ends_with_an_outcome(cora, cover_world, incident):
     with freeze_time(at(minutes=1)):
-        incidents.accept(incidents.open_pages_for("+447700900456")[0], utc_now())
+        answers.accept(answers.open_pages_for("+447700900456")[0], utc_now())
         db.session.commit()
         booked = cora.submit(f"/console/incidents/{incident.id}/cover/bookings", provider_id=str(cover_world.far.id),
                              book_starts_at="03/12/2026 23:00", book_ends_at="05/12/2026 23:00",
@@ -104,7 +104,7 @@ def test_the_duty_officer_who_accepted_arranges_cover_but_only_a_coordinator_may
     db.session.commit()
     with freeze_time(at(minutes=10)):  # Susan did not answer; the rota's Priya is asked and accepts
         cover_world.tick_at(at(minutes=10))
-        incidents.accept(incidents.open_pages_for(cover_world.officers["priya"].mobile)[0], utc_now())
+        answers.accept(answers.open_pages_for(cover_world.officers["priya"].mobile)[0], utc_now())
         db.session.commit()
         officer = Browser(app)
         assert officer.log_in("priya").status_code == 302

@@ -12,7 +12,7 @@ from emergency.cover import tick as cover_tick
 from emergency.cover.done_words import outcome_from
 from emergency.cover.models import Cover, CoverAsk
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, opening
 from emergency.outbox import opt_outs, sender
 from emergency.reports.figures import Period
 from emergency.reports.service import build_report
@@ -42,10 +42,10 @@ def iso(moment):
 def accepted(cover_world):
     """An incident Susan, the plan's first contact, accepted at 22:05 on a Thursday night."""
     with freeze_time(at()):
-        incident, _ = incidents.open_incident(cover_world.plan, caller_number=CALLER, channel="sms", now=utc_now())
+        incident, _ = opening.open_incident(cover_world.plan, caller_number=CALLER, channel="sms", now=utc_now())
         db.session.commit()
     with freeze_time(at(minutes=5)):
-        incidents.accept(incidents.open_pages_for(SUSAN)[0], utc_now())
+        answers.accept(answers.open_pages_for(SUSAN)[0], utc_now())
         db.session.commit()
     cover_world.new_messages()
     return incident

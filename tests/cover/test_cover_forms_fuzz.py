@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from emergency.clock import utc_now
 from emergency.cover import service as cover
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, opening
 from emergency.users import service as users
 from tests.console.client import PASSWORD, Browser
 from tests.scenarios.conftest import CALLER
@@ -23,8 +23,8 @@ FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=[HealthChe
 def cora(app, cover_world):
     users.set_password(cover_world.coordinator, PASSWORD)
     now = utc_now()
-    incident, _ = incidents.open_incident(cover_world.plan, caller_number=CALLER, channel="sms", now=now)
-    incidents.accept(incidents.open_pages_for("+447700900456")[0], now)
+    incident, _ = opening.open_incident(cover_world.plan, caller_number=CALLER, channel="sms", now=now)
+    answers.accept(answers.open_pages_for("+447700900456")[0], now)
     db.session.commit()
     browser = Browser(app)
     assert browser.log_in("cora").status_code == 302

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from emergency.cover import service as cover
 from emergency.cover.models import Cover, CoverAsk
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, opening
 from emergency.outbox.models import OutboxMessage
 from emergency.providers import service as providers
 from tests.conftest import NOW, on_postgres
@@ -23,8 +23,8 @@ postgres_only = pytest.mark.skipif(not on_postgres(), reason="concurrent writers
 def test_eight_providers_accepting_at_once_leave_exactly_one_booked(app, cover_world):
     many = [providers.save_provider(None, provider_data(f"Agency {i}", f"+4477009007{40 + i}"), by=None, now=NOW)
             for i in range(8)]
-    incident, _ = incidents.open_incident(cover_world.plan, caller_number=CALLER, channel="sms", now=NOW)
-    incidents.accept(incidents.open_pages_for("+447700900456")[0], NOW)
+    incident, _ = opening.open_incident(cover_world.plan, caller_number=CALLER, channel="sms", now=NOW)
+    answers.accept(answers.open_pages_for("+447700900456")[0], NOW)
     cover.ask_providers(incident, {"provider_ids": [p.id for p in many], "mode": "all_at_once",
                                    "starts_at": NOW, "ends_at": NOW + timedelta(hours=24)},
                         user=cover_world.coordinator, now=NOW)

@@ -12,7 +12,7 @@ from emergency.cover import tick as cover_tick
 from emergency.cover.models import CoverAsk
 from emergency.cover.vocabulary import EndedBy
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, opening
 from emergency.reports.figures import Period
 from emergency.reports.headlines import headlines
 from emergency.reports.service import build_report
@@ -30,8 +30,8 @@ def at(hours=0, minutes=0):
 def test_cover_figures(app, cover_world):
     world = cover_world
     with freeze_time(at()):
-        incident, _ = incidents.open_incident(world.plan, caller_number=CALLER, channel="sms", now=utc_now())
-        incidents.accept(incidents.open_pages_for("+447700900456")[0], utc_now())
+        incident, _ = opening.open_incident(world.plan, caller_number=CALLER, channel="sms", now=utc_now())
+        answers.accept(answers.open_pages_for("+447700900456")[0], utc_now())
         db.session.commit()
     with freeze_time(at(minutes=10)):
         cover.ask_providers(incident, {"provider_ids": [world.far.id, world.acme.id, world.bright.id],

@@ -14,7 +14,7 @@ from emergency.cover import service as cover
 from emergency.cover import tick as cover_tick
 from emergency.cover.models import Cover, CoverAsk, SocialCareReferral
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, closing, opening
 from emergency.incidents.models import Page
 from emergency.outbox.models import OutboxMessage
 from emergency.retention.service import anonymise_incidents
@@ -34,11 +34,11 @@ def at(hours=0, minutes=0):
 def accepted(cover_world):
     """An incident Susan, the plan's first contact, accepted at 22:05."""
     with freeze_time(at()):
-        incident, _ = incidents.open_incident(cover_world.plan, caller_number=CALLER, channel="sms", now=utc_now())
+        incident, _ = opening.open_incident(cover_world.plan, caller_number=CALLER, channel="sms", now=utc_now())
         db.session.commit()
-    page = incidents.open_pages_for(SUSAN)[0]
+    page = answers.open_pages_for(SUSAN)[0]
     with freeze_time(at(minutes=5)):
-        incidents.accept(page, utc_now())
+        answers.accept(page, utc_now())
         db.session.commit()
     cover_world.new_messages()
     return incident
@@ -210,7 +210,7 @@ def test_anonymising_an_incident_removes_covers_free_text_and_keeps_what_reports
         ending.refer(accepted, "Arthur's dementia is worse", user=cover_world.coordinator, now=utc_now())
         ending.end_cover(booked, outcome="other", note_text="Arthur went to his son's", ended_by="console",
                          name="cora", now=utc_now())
-        incidents.resolve(accepted, utc_now(), by="cora")
+        closing.resolve(accepted, utc_now(), by="cora")
         db.session.commit()
         anonymise_incidents([accepted.id], utc_now(), keep_plan_link=False)
         db.session.commit()

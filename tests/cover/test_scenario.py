@@ -13,7 +13,7 @@ from emergency.cover import tick as cover_tick
 from emergency.cover.models import Cover, CoverAsk
 from emergency.errors import Conflict
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import closing
 from emergency.incidents.models import Incident
 from emergency.outbox import sender
 from tests.cover.conftest import ACME_MOBILE, BRIGHT_MOBILE, CARER_MOBILE
@@ -80,7 +80,7 @@ def test_two_providers_accept_at_once_one_is_booked_and_cover_runs_until_the_car
     # The incident cannot be resolved while cover is live.
     with freeze_time(at(hours=2)):
         with pytest.raises(Conflict, match="cover by Bright Homecare is still live"):
-            incidents.resolve(incident, utc_now(), by="cora")
+            closing.resolve(incident, utc_now(), by="cora")
     db.session.rollback()
 
     # Reminders at 12 h and 2 h before the end (23:00 Saturday), each once.
@@ -105,6 +105,6 @@ def test_two_providers_accept_at_once_one_is_booked_and_cover_runs_until_the_car
     assert any(to == BRIGHT_MOBILE and "has ended" in body for _, to, _, body in told)
     assert any(to == COORDINATOR_MOBILE and "the carer is back" in body for _, to, _, body in told)
     with freeze_time(end):
-        incidents.resolve(incident, utc_now(), by="cora")
+        closing.resolve(incident, utc_now(), by="cora")
         db.session.commit()
     assert incident.status == "resolved"

@@ -14,8 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from emergency.api.plan_schemas import PlanSchema
 from emergency.extensions import db
-from emergency.incidents import engine
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, engine, opening, steps
 from emergency.incidents.models import Incident, Page
 from emergency.outbox.models import OutboxMessage
 from emergency.plans import service as plans
@@ -45,7 +44,7 @@ def seed_incidents(count):
     payload = PlanSchema().load(plan_payload(contacts=plan_payload()["contacts"][:1]))
     for _ in range(count):
         plan = plans.create_plan(payload, by=None, now=NOW)
-        incidents.open_incident(plan, caller_number=None, channel="sms", now=OPENED)
+        opening.open_incident(plan, caller_number=None, channel="sms", now=OPENED)
     db.session.commit()
 
 
@@ -104,13 +103,13 @@ def test_fifty_simultaneous_accepts_leave_exactly_one_winner(app):
         db.session.add(RotaOverride(kind="add", tier=1, officer_id=officer.id, starts_at=OPENED - timedelta(hours=1),
                                     ends_at=OPENED + timedelta(hours=1), note="", created_by="t", created_at=NOW))
     plan = plans.create_plan(PlanSchema().load(plan_payload(contacts=[])), by=None, now=NOW)
-    incident, _ = incidents.open_incident(plan, caller_number="+441134960321", channel="sms", now=OPENED)
+    incident, _ = opening.open_incident(plan, caller_number="+441134960321", channel="sms", now=OPENED)
     db.session.commit()
     page_ids = [page.id for page in incident.pages]
     assert len(page_ids) == 50 and priya.id in {page.officer_id for page in incident.pages}
 
     def accept(index):
-        won, _ = incidents.accept(db.session.get(Page, page_ids[index]), OPENED + timedelta(minutes=1))
+        won, _ = answers.accept(db.session.get(Page, page_ids[index]), OPENED + timedelta(minutes=1))
         db.session.commit()
         return won
 
@@ -178,7 +177,7 @@ def test_two_open_asks_to_one_number_never_share_a_reply_code(app):
     db.session.execute(update(Page).where(Page.code == "123").values(status="declined"))
     db.session.add(officer_page(second, "123"))
     db.session.commit()
-    assert incidents.page_for_reply(PRIYA, "123").incident_id == second
+    assert answers.page_for_reply(PRIYA, "123").incident_id == second
 
 
 @postgres_only
@@ -191,7 +190,7 @@ def test_an_ask_that_loses_a_race_for_its_code_picks_another(app, monkeypatch):
     plan = plans.create_plan(PlanSchema().load(plan_payload(contacts=[])), by=None, now=NOW)  # asks the rota first
     db.session.commit()
     picks = iter([23, 24])  # randbelow(900) + 100: "123", then "124"
-    monkeypatch.setattr(incidents.secrets, "randbelow", lambda _below: next(picks))
+    monkeypatch.setattr(steps.secrets, "randbelow", lambda _below: next(picks))
 
     holder_ready, holder_errors = threading.Event(), []
 
@@ -215,7 +214,7 @@ def test_an_ask_that_loses_a_race_for_its_code_picks_another(app, monkeypatch):
     holder = threading.Thread(target=other_process)
     holder.start()
     holder_ready.wait(30)
-    incident, _ = incidents.open_incident(plan, caller_number=None, channel="sms", now=OPENED)
+    incident, _ = opening.open_incident(plan, caller_number=None, channel="sms", now=OPENED)
     db.session.commit()
     holder.join()
 
@@ -224,7 +223,7 @@ def test_an_ask_that_loses_a_race_for_its_code_picks_another(app, monkeypatch):
     open_codes = db.session.execute(
         select(Page.incident_id, Page.code).where(Page.phone == PRIYA, Page.status == "open").order_by(Page.id)).all()
     assert open_codes == [(earlier_incident, "123"), (incident.id, "124")]
-    assert incidents.page_for_reply(PRIYA, "124").incident_id == incident.id
+    assert answers.page_for_reply(PRIYA, "124").incident_id == incident.id
 
 
 def insert_is_waiting_on_a_lock():

@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import closing, opening
 from emergency.incidents.models import Incident
 from emergency.reports.figures import Period
 from emergency.reports.service import build_report
@@ -72,11 +72,11 @@ def test_incidents_per_month_by_channel_and_outcome(report):
 
 def test_a_call_handed_to_a_person_counts_as_needing_a_person_until_it_is_closed(app):
     """Not as "open", which is an escalation still asking people."""
-    handed, _ = incidents.record_for_a_person(caller_number="+447911123459", channel="sms", reason="unknown_card",
-                                              why="an unknown card 1234567890", now=utc(2026, 2, 3, 22))
+    handed, _ = opening.record_for_a_person(caller_number="+447911123459", channel="sms", reason="unknown_card",
+                                            why="an unknown card 1234567890", now=utc(2026, 2, 3, 22))
     db.session.commit()
     assert rows(build_report(Q1, NOW), "incidents-by-outcome")[1] == ["2026-02", 0, 0, 0, 0, 1, 0]
-    incidents.resolve(handed, utc(2026, 4, 2, 9), by="cora")  # closed after the period: still counted so
+    closing.resolve(handed, utc(2026, 4, 2, 9), by="cora")  # closed after the period: still counted so
     db.session.commit()
     assert rows(build_report(Q1, NOW), "incidents-by-outcome")[1] == ["2026-02", 0, 0, 0, 0, 1, 0]
 

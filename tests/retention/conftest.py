@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from emergency.api.plan_schemas import PlanSchema
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, closing, opening, surveys
 from emergency.incidents.models import Incident
 from emergency.plans import service as plans
 from emergency.plans.snapshot import plan_to_dict
@@ -53,21 +53,21 @@ def closed_incident(plan, opened_at: datetime, *, closed_at: datetime | None = N
     """An incident opened by the caller's text, accepted by the first contact, then resolved
     (surveyed and rated) or cancelled at closed_at."""
     closed_at = closed_at or opened_at + timedelta(hours=2)
-    incident, _ = incidents.open_incident(plan, caller_number=caller, channel="sms", now=opened_at)
+    incident, _ = opening.open_incident(plan, caller_number=caller, channel="sms", now=opened_at)
     if cancel:
-        incidents.cancel(incident, "Margaret's daughter was already there", closed_at, by="cora")
+        closing.cancel(incident, "Margaret's daughter was already there", closed_at, by="cora")
     else:
-        incidents.accept(incident.pages[0], opened_at + timedelta(minutes=3))
-        incidents.resolve(incident, closed_at, by="cora", detail=note)
-        incidents.send_survey(incident, closed_at + timedelta(days=1))
+        answers.accept(incident.pages[0], opened_at + timedelta(minutes=3))
+        closing.resolve(incident, closed_at, by="cora", detail=note)
+        surveys.send_survey(incident, closed_at + timedelta(days=1))
         if rating:
-            incidents.record_survey(incident, rating, closed_at + timedelta(days=1, hours=1))
+            surveys.record_survey(incident, rating, closed_at + timedelta(days=1, hours=1))
     db.session.commit()
     return incident
 
 
 def open_incident(plan, opened_at):
-    incident, _ = incidents.open_incident(plan, caller_number=CALLER, channel="voice", now=opened_at)
+    incident, _ = opening.open_incident(plan, caller_number=CALLER, channel="voice", now=opened_at)
     db.session.commit()
     return incident
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from emergency.audit.models import AuditEvent
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, details_links, opening
 from emergency.outbox.models import OutboxMessage
 from emergency.plans import service as plans
 from tests.conftest import NOW
@@ -19,12 +19,12 @@ def audit_text():
 
 def test_a_view_of_the_details_link_is_audited_by_ids_not_by_name_or_number(app, cora):
     plan = make_plan(cora)
-    incident, _ = incidents.open_incident(plan, caller_number=CALLER, channel="sms", now=NOW)
-    incidents.accept(incident.pages[0], NOW + timedelta(minutes=3))
+    incident, _ = opening.open_incident(plan, caller_number=CALLER, channel="sms", now=NOW)
+    answers.accept(incident.pages[0], NOW + timedelta(minutes=3))
     db.session.commit()
     body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.purpose == "details"))
     token = re.search(r"/details/(\S+)", body).group(1)
-    assert incidents.details_for_link(token, NOW + timedelta(minutes=10)) is not None  # the incident is live
+    assert details_links.details_for_link(token, NOW + timedelta(minutes=10)) is not None  # the incident is live
     db.session.commit()
     viewed = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "plan.details_viewed_by_accepter"))
     accepter = incident.pages[0]

@@ -7,7 +7,7 @@ from sqlalchemy.exc import DBAPIError
 
 from emergency.audit.models import AuditEvent
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import closing
 from emergency.incidents.models import Incident, Page
 from emergency.outbox.service import queue_message
 from emergency.plans import consent
@@ -147,7 +147,7 @@ def test_erasure_is_refused_while_the_plan_has_a_live_incident(app, admin, cora)
     db.session.expire_all()
     assert db.session.get(ContingencyPlan, plan.id).carer_name == "Margaret Hughes"
 
-    incidents.resolve(db.session.get(Incident, incident.id), NOW + DAY, by="cora")
+    closing.resolve(db.session.get(Incident, incident.id), NOW + DAY, by="cora")
     db.session.commit()
     assert erase(admin, plan).status_code == 200
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from emergency.clock import utc_now
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, opening
 from emergency.incidents.models import Page
 from tests.scenarios.conftest import CALLER, COORDINATOR_MOBILE, FALLBACK, THURSDAY_NIGHT
 
@@ -22,7 +22,7 @@ def minutes(n):
 
 def open_incident(world, caller=CALLER, channel="sms"):
     with freeze_time(THURSDAY_NIGHT):
-        incident, _ = incidents.open_incident(world.plan, caller_number=caller, channel=channel, now=utc_now())
+        incident, _ = opening.open_incident(world.plan, caller_number=caller, channel=channel, now=utc_now())
         db.session.commit()
     world.new_messages()
     return incident
@@ -70,7 +70,7 @@ def test_while_nobody_has_accepted_the_caller_hears_still_looking_every_20_minut
 def test_still_looking_texts_stop_once_someone_accepts(world):
     open_incident(world)
     with freeze_time(minutes(5)):
-        incidents.accept(db.session.scalar(select(Page).where(Page.phone == SUE)), utc_now())
+        answers.accept(db.session.scalar(select(Page).where(Page.phone == SUE)), utc_now())
         db.session.commit()
     sent = run_until(world, 45)
     assert [body for messages in sent.values() for body in to_caller(messages)] == [

@@ -5,8 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from emergency.extensions import db
-from emergency.incidents import engine
-from emergency.incidents import service as incidents
+from emergency.incidents import engine, opening
 from emergency.outbox.models import OutboxMessage
 from emergency.rota import service as rota
 from emergency.users.models import User
@@ -45,7 +44,7 @@ def test_rota_gaps_are_texted_and_emailed_and_an_email_only_coordinator_is_told_
 
 def test_an_exhausted_incident_is_emailed_to_coordinators(app, world):
     world.coordinator.email = "cora.jones@council.example"
-    incident, _ = incidents.open_incident(world.plan, caller_number=None, channel="sms", now=THURSDAY_NIGHT)
+    incident, _ = opening.open_incident(world.plan, caller_number=None, channel="sms", now=THURSDAY_NIGHT)
     incident.rounds = 1
     db.session.commit()
     moment = THURSDAY_NIGHT

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from emergency.api.plan_schemas import PlanSchema
 from emergency.clock import utc_now
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, closing, opening, surveys
 from emergency.incidents.models import Page
 from emergency.plans import service as plans
 from emergency.plans.snapshot import plan_to_dict
@@ -24,7 +24,7 @@ def minutes(n):
 
 def open_by_text(world, at=THURSDAY_NIGHT, caller=CALLER):
     with freeze_time(at):
-        incident, joined = incidents.open_incident(world.plan, caller_number=caller, channel="sms", now=utc_now())
+        incident, joined = opening.open_incident(world.plan, caller_number=caller, channel="sms", now=utc_now())
         db.session.commit()
     return incident, joined
 
@@ -73,7 +73,7 @@ def test_an_acceptance_stops_the_escalation_and_tells_everyone_the_right_thing(w
     world.new_messages()
     sue = page_to(incident, SUE)
     with freeze_time(minutes(12)):
-        won, name = incidents.accept(sue, utc_now())
+        won, name = answers.accept(sue, utc_now())
         db.session.commit()
     assert won and name == "Susan Hughes"
     messages = world.new_messages()
@@ -86,7 +86,7 @@ def test_an_acceptance_stops_the_escalation_and_tells_everyone_the_right_thing(w
 
     priya = page_to(incident, PRIYA)
     with freeze_time(minutes(13)):
-        won, name = incidents.accept(priya, utc_now())
+        won, name = answers.accept(priya, utc_now())
         db.session.commit()
     assert not won and name == "Susan Hughes"
     db.session.refresh(incident)
@@ -106,7 +106,7 @@ def test_no_text_ever_carries_health_details_addresses_or_key_safe_codes(world):
     for at in range(10, 80, 10):
         world.tick_at(minutes(at))
     with freeze_time(minutes(80)):
-        incidents.accept(page_to(incident, PRIYA), utc_now())
+        answers.accept(page_to(incident, PRIYA), utc_now())
         db.session.commit()
     sensitive = ["Donepezil", "Alzheimer", "kitchen cupboard", "Brudenell", "8642", "Key safe", "LS6 1HR"]
     bodies = [m.body for m in world.all_messages()]
@@ -118,7 +118,7 @@ def test_a_decline_moves_on_at_once(world):
     incident, _ = open_by_text(world)
     world.new_messages()
     with freeze_time(minutes(2)):
-        incidents.decline(page_to(incident, SUE), utc_now())
+        answers.decline(page_to(incident, SUE), utc_now())
         db.session.commit()
     world.tick_at(minutes(2))
     assert asked(world.new_messages()) == [("sms", PRIYA), ("call", PRIYA)]
@@ -128,7 +128,7 @@ def test_a_failed_delivery_moves_on_at_once(world):
     incident, _ = open_by_text(world)
     world.new_messages()
     with freeze_time(minutes(1)):
-        incidents.page_failed(page_to(incident, SUE), utc_now(), "undelivered (30003)")
+        answers.page_failed(page_to(incident, SUE), utc_now(), "undelivered (30003)")
         db.session.commit()
     world.tick_at(minutes(1))
     assert asked(world.new_messages()) == [("sms", PRIYA), ("call", PRIYA)]
@@ -148,11 +148,11 @@ def test_a_tier_waits_while_anyone_in_it_might_still_answer(world):
     world.tick_at(minutes(10))
     assert sorted(asked(world.new_messages())) == [("call", PRIYA), ("sms", PRIYA), ("sms", "+447700900102")]
     with freeze_time(minutes(11)):
-        incidents.decline(page_to(incident, PRIYA), utc_now())
+        answers.decline(page_to(incident, PRIYA), utc_now())
         db.session.commit()
     assert world.tick_at(minutes(11)) == 0  # Joe may still answer
     with freeze_time(minutes(12)):
-        incidents.decline(page_to(incident, "+447700900102"), utc_now())
+        answers.decline(page_to(incident, "+447700900102"), utc_now())
         db.session.commit()
     world.tick_at(minutes(12))
     assert asked(world.new_messages()) == [("sms", SAM), ("call", SAM)]
@@ -222,23 +222,23 @@ def test_overdue_work_runs_at_once_after_a_restart_without_skipping_a_step(world
 def test_done_resolves_and_the_carer_is_asked_a_day_later_how_it_went(world):
     incident, _ = open_by_text(world)
     with freeze_time(minutes(5)):
-        incidents.accept(page_to(incident, SUE), utc_now())
-        incidents.resolve(incident, utc_now(), by="Susan Hughes (DONE)")
+        answers.accept(page_to(incident, SUE), utc_now())
+        closing.resolve(incident, utc_now(), by="Susan Hughes (DONE)")
         db.session.commit()
     world.new_messages()
     assert world.tick_at(minutes(5) + timedelta(hours=23)) == 0
     world.tick_at(minutes(5) + timedelta(hours=24))
     [(channel, to, purpose, body)] = world.new_messages()
     assert (channel, to, purpose) == ("sms", "+447700900100", "survey") and "Reply 1" in body
-    incidents.record_survey(incident, 4, minutes(5) + timedelta(hours=25))
+    surveys.record_survey(incident, 4, minutes(5) + timedelta(hours=25))
     db.session.commit()
     assert incident.survey_rating == 4 and incident.status == "resolved"
 
 
 def test_an_officer_with_every_three_digit_code_in_use_still_gets_an_ask_with_a_longer_code(world):
     incident, _ = open_by_text(world)
-    other, _ = incidents.record_for_a_person(caller_number=None, channel="sms", reason="fault", why="busy night",
-                                             now=minutes(0))
+    other, _ = opening.record_for_a_person(caller_number=None, channel="sms", reason="fault", why="busy night",
+                                           now=minutes(0))
     for code in range(100, 1000):  # Priya's open asks from 900 other emergencies
         db.session.add(Page(incident=other, code=str(code), who="officer", name="Priya Shah", phone=PRIYA,
                             channels="sms", step=0, status="open", sent_at=minutes(0)))

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from emergency.clock import utc_now
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import closing
 from emergency.incidents.models import Incident, IncidentEvent, Page
 from emergency.jobs import run_job
 from emergency.monitoring import metrics
@@ -194,7 +194,7 @@ def test_closing_a_hand_over_asks_nobody_for_a_survey_and_the_engine_has_nothing
     with freeze_time(THURSDAY_NIGHT):
         phone.text(STRANGER, "hello? is anyone there")
     incident = db.session.scalar(select(Incident))
-    incidents.resolve(incident, THURSDAY_NIGHT, by="cora", detail="rang them back")
+    closing.resolve(incident, THURSDAY_NIGHT, by="cora", detail="rang them back")
     db.session.commit()
     world.tick_at(THURSDAY_NIGHT + timedelta(days=1, minutes=1))
     world.tick_at(THURSDAY_NIGHT + timedelta(days=1, minutes=3))

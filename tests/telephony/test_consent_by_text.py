@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from emergency.api.plan_schemas import PlanSchema
 from emergency.extensions import db
-from emergency.incidents import service as incidents
+from emergency.incidents import answers, opening
 from emergency.outbox.models import OutboxMessage
 from emergency.plans import consent
 from emergency.plans import service as plans
@@ -48,8 +48,8 @@ def test_refuse_is_recorded_and_the_escalation_then_skips_the_contact(world, pho
     assert "We will not contact you for Margaret" in reply
     db.session.refresh(tom)
     assert tom.consent_status == "refused"
-    incident, _ = incidents.open_incident(world.plan, caller_number="+441134960321", channel="sms", now=REPLIED_AT)
-    incidents.decline(incident.pages[0], REPLIED_AT)  # Susan cannot go
+    incident, _ = opening.open_incident(world.plan, caller_number="+441134960321", channel="sms", now=REPLIED_AT)
+    answers.decline(incident.pages[0], REPLIED_AT)  # Susan cannot go
     db.session.commit()
     world.tick_at(REPLIED_AT)
     db.session.refresh(incident)

@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from emergency.clock import utc_now
 from emergency.extensions import db
-from emergency.incidents import engine
-from emergency.incidents import service as incidents
+from emergency.incidents import closing, engine
 from emergency.incidents.models import IncidentEvent, Page
 from emergency.outbox import sender
 from emergency.outbox.models import OutboxMessage
@@ -145,7 +144,7 @@ def test_asks_of_an_incident_closed_during_the_outage_are_never_sent(app, world,
         phone.text("07911 123456", world.plan.card_number)
     run_line(app, THURSDAY_NIGHT)
     incident = db.session.scalar(select(Page)).incident
-    incidents.cancel(incident, "false alarm: Margaret is home", THURSDAY_NIGHT + timedelta(minutes=1), by="cora")
+    closing.cancel(incident, "false alarm: Margaret is home", THURSDAY_NIGHT + timedelta(minutes=1), by="cora")
     db.session.commit()
     twilio.down = False
     run_line(app, THURSDAY_NIGHT + timedelta(minutes=2))

@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from emergency.audit.models import AuditEvent
 from emergency.extensions import db
 from emergency.gunicorn_logging import RedactingLogger
-from emergency.incidents import service as incidents
+from emergency.incidents import closing
 from emergency.incidents.models import Incident, IncidentEvent, Page
 from emergency.outbox import sender
 from emergency.outbox.local_transport import LocalTransport
@@ -71,9 +71,9 @@ def test_the_details_link_stops_working_when_the_incident_is_closed(app, world, 
         assert client.get(path).status_code == 200
         incident = db.session.scalar(select(Incident))
         if close == "resolve":
-            incidents.resolve(incident, THURSDAY_NIGHT + timedelta(minutes=5), "cora")
+            closing.resolve(incident, THURSDAY_NIGHT + timedelta(minutes=5), "cora")
         else:
-            incidents.cancel(incident, "false alarm", THURSDAY_NIGHT + timedelta(minutes=5), "cora")
+            closing.cancel(incident, "false alarm", THURSDAY_NIGHT + timedelta(minutes=5), "cora")
         db.session.commit()
         gone = client.get(path)
     assert gone.status_code == 404 and "expired" in gone.get_data(as_text=True)
@@ -124,7 +124,7 @@ def test_a_stored_call_answer_keeps_no_essentials_and_a_repeat_reads_them_as_the
     assert "1 3 5 7" in again and "8 6 4 2" not in again
     assert db.session.scalar(select(Incident.status)) == "accepted"
 
-    incidents.resolve(db.session.scalar(select(Incident)), THURSDAY_NIGHT + timedelta(hours=1), "cora")
+    closing.resolve(db.session.scalar(select(Incident)), THURSDAY_NIGHT + timedelta(hours=1), "cora")
     db.session.commit()
     after = said(twiml(accept_by_call(phone, page)))
     assert "1 3 5 7" not in after and "Brudenell" not in after and "details are in the text" in after

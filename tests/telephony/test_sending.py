@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from emergency.clock import utc_now
 from emergency.extensions import db
-from emergency.incidents import engine
-from emergency.incidents import service as incidents
+from emergency.incidents import engine, opening
 from emergency.incidents.models import Page
 from emergency.outbox import sender
 from emergency.outbox.local_transport import LocalTransport
@@ -191,7 +190,7 @@ def test_without_an_account_messages_stay_in_the_local_outbox(app, world):
     assert isinstance(without_account.sms, LocalTransport) and isinstance(without_account.voice, LocalTransport)
     app.extensions["outbox"].transports = without_account
     with freeze_time(THURSDAY_NIGHT):
-        incidents.open_incident(world.plan, caller_number=None, channel="sms", now=utc_now())
+        opening.open_incident(world.plan, caller_number=None, channel="sms", now=utc_now())
         db.session.commit()
         sender.send_due(utc_now())
     assert [(m.status, m.provider_id.startswith("local-")) for m in messages()] == [("sent", True), ("sent", True)]
