@@ -57,7 +57,7 @@ from emergency.api.plan_schemas import PlanSchema  # noqa: E402
 from emergency.extensions import db  # noqa: E402
 from emergency.incidents.models import Incident, Page  # noqa: E402
 from emergency.plans import service as plans  # noqa: E402
-from emergency.telephony.inbound import HELP  # noqa: E402
+from emergency.telephony.incoming_texts import HELP  # noqa: E402
 from emergency.telephony.twiml import text_reply  # noqa: E402
 
 # Ofcom's drama numbers: 1,000 mobiles (07700 900xxx) and 1,000 landlines in each of these areas.

@@ -49,7 +49,7 @@ from emergency.outbox import sender  # noqa: E402
 from emergency.outbox.service import queue_message  # noqa: E402
 from emergency.outbox.twilio_transport import TwilioTransport  # noqa: E402
 from emergency.plans import service as plans  # noqa: E402
-from emergency.telephony.inbound import HELP  # noqa: E402
+from emergency.telephony.incoming_texts import HELP  # noqa: E402
 from emergency.telephony.twiml import text_reply  # noqa: E402
 from tests.conftest import plan_payload  # noqa: E402
 

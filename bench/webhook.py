@@ -44,7 +44,7 @@ from line_speed import (  # noqa: E402
 )
 
 from emergency.extensions import db  # noqa: E402
-from emergency.telephony.inbound import HELP  # noqa: E402
+from emergency.telephony.incoming_texts import HELP  # noqa: E402
 from emergency.telephony.twiml import text_reply  # noqa: E402
 
 

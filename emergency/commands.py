@@ -21,7 +21,7 @@ from emergency.phones import PhoneNumberError, normalise_mobile, normalise_phone
 from emergency.rota import service as rota
 from emergency.scheduling import add_jobs, listen_for_work
 from emergency.security_check import problems
-from emergency.telephony import inbound
+from emergency.telephony import incoming_texts
 from emergency.users import service as users
 from emergency.users.models import ApiToken, User
 from emergency.users.roles import ROLES
@@ -79,7 +79,7 @@ def text_the_line(sender, body):
     outbox keeps it redacted); everything else lands in the outbox (`flask phone outbox`)."""
 
     number = _phone_or_fail(sender)
-    reply = inbound.handle_text(number, body, utc_now())
+    reply = incoming_texts.handle_text(number, body, utc_now())
     db.session.commit()
     to_sender = [message.body for message in outbox.pending_texts_to(number)]
     outbox_sender.send_due(utc_now())

@@ -20,7 +20,7 @@ from emergency.incidents import hand_over
 from emergency.incidents.messages import LINE, readable_phone
 from emergency.outbox.models import Channel, Purpose
 from emergency.outbox.service import queue_message
-from emergency.telephony import inbound, spool
+from emergency.telephony import incoming_texts, spool
 from emergency.telephony.models import InboundRequest, sms_request_key
 
 
@@ -58,13 +58,13 @@ def _replay(kept: dict, now) -> int:
     if _handled_already(kept):
         return 0
     try:
-        reply = inbound.handle_text(kept["sender"], kept["body"], now)
+        reply = incoming_texts.handle_text(kept["sender"], kept["body"], now)
     except Exception as error:
         db.session.rollback()
         if spool.keeps(error):
             raise
         current_app.logger.exception("a kept text from %s could not be handled; handing it to a person", kept["sender"])
-        reply = inbound.text_after_error(kept["sender"], now)
+        reply = incoming_texts.text_after_error(kept["sender"], now)
     if reply:
         queue_message(key=f"kept-text:{kept['sid']}:reply", channel=Channel.SMS, to_number=kept["sender"],
                       body=reply, purpose=Purpose.KEPT_TEXT_REPLY, now=now)

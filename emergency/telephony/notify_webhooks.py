@@ -2,7 +2,7 @@
 receipts for what Notify sent. They verify Notify's bearer token, translate, and answer; they
 never call Notify (the sender does).
 
-A received text is handled exactly as one through Twilio (emergency.telephony.inbound), once
+A received text is handled exactly as one through Twilio (emergency.telephony.incoming_texts), once
 per Notify message id; Notify cannot carry a reply in its answer, so the reply goes through the
 outbox. Notify tries a callback again when it gets a 5xx or no answer, never after a 4xx: a
 body that cannot be read gets a 400 naming the field, and a database that cannot take a text
@@ -21,7 +21,7 @@ from emergency.outbox import delivery_reports, notify_transport
 from emergency.outbox.models import Channel, Purpose
 from emergency.outbox.service import queue_message
 from emergency.phones import PhoneNumberError, normalise_phone
-from emergency.telephony import inbound, spool
+from emergency.telephony import incoming_texts, spool
 from emergency.telephony.models import InboundRequest, sms_request_key
 
 blp = Blueprint("notify", __name__, url_prefix="/notify")
@@ -123,11 +123,11 @@ def received_text():
     if db.session.get(InboundRequest, key) is not None:
         return jsonify(handled="already"), 200
     try:
-        reply = inbound.handle_text(sender, text["message"], now)
+        reply = incoming_texts.handle_text(sender, text["message"], now)
     except Exception:
         db.session.rollback()
         current_app.logger.exception("text from %s through Notify could not be handled", sender)
-        reply = inbound.text_after_error(sender, now)
+        reply = incoming_texts.text_after_error(sender, now)
     if reply:
         queue_message(key=f"notify-text:{text['id']}:reply", channel=Channel.SMS, to_number=sender, body=reply,
                       purpose=Purpose.TEXT_REPLY, now=now)

@@ -17,7 +17,7 @@ from emergency.outbox.models import OutboxMessage
 from emergency.phones import PhoneNumberError, normalise_phone
 from emergency.plans.cards import CARD_NUMBER_LENGTH
 from emergency.records import get_or_none
-from emergency.telephony import inbound, spool, twiml
+from emergency.telephony import ask_calls, card_calls, delivery_status, incoming_texts, putting_through, spool, twiml
 from emergency.telephony.models import InboundRequest, PutThrough, sms_request_key
 from emergency.telephony.replies import keypad_digits
 from emergency.telephony.spoken_digits import spoken_digits
@@ -170,14 +170,14 @@ def sms():
 
     def answer():
         try:
-            return twiml.text_reply(inbound.handle_text(sender, request.form.get("Body", ""), utc_now()))
+            return twiml.text_reply(incoming_texts.handle_text(sender, request.form.get("Body", ""), utc_now()))
         except Exception as error:
             db.session.rollback()
             if spool.keeps(error):
                 raise  # the database cannot be reached: the text is kept on disk
             # A statement refused, a bug: the database answers, so a person is told now.
             current_app.logger.exception("sms from %s could not be handled", sender)
-            return twiml.text_reply(inbound.text_after_error(sender, utc_now()))
+            return twiml.text_reply(incoming_texts.text_after_error(sender, utc_now()))
 
     return once(sms_request_key(sid), answer)
 
@@ -281,11 +281,11 @@ def _card(digits: str, attempt: int, language: str):
     def answer():
         now = utc_now()
         try:
-            outcome, said = inbound.card_by_keypad(caller, digits, attempt == 1, now, language)
+            outcome, said = card_calls.card_by_keypad(caller, digits, attempt == 1, now, language)
         except Exception:
             db.session.rollback()
             current_app.logger.exception("call from %s could not be handled", caller)
-            outcome, said = CallOutcome.CONNECT, inbound.connect_after_error(caller, now)
+            outcome, said = CallOutcome.CONNECT, card_calls.connect_after_error(caller, now)
         if outcome == CallOutcome.RETRY:
             return twiml.ask_for_card(url_for("twilio.voice_card", attempt=2, language=_in_url(language)), retry=True,
                                       language=language, recordings=_recordings(language))
@@ -321,8 +321,8 @@ def _start_put_through(plan, call_sid: str | None, now, language: str = "en") ->
         words = phrase("voice.person_will_call_back", said_in) if plan.told else phrase("voice.sorry_nobody_reached",
                                                                                          said_in)
         return twiml.say_and_hang_up(words, said_in)
-    put_through = inbound.start_put_through(plan, call_sid, now)
-    inbound.leg_rung(put_through, 0, now)
+    put_through = putting_through.start_put_through(plan, call_sid, now)
+    putting_through.leg_rung(put_through, 0, now)
     return twiml.put_through(plan.words, plan.people[0][1], *_put_through_urls(put_through.id, 0), language=said_in)
 
 
@@ -352,7 +352,7 @@ def put_through_screen_answer(put_through_id):
         return xml(twiml.screened_in())
 
     def answer():
-        if inbound.leg_taken(put_through, leg, utc_now()):
+        if putting_through.leg_taken(put_through, leg, utc_now()):
             return twiml.screened_in()
         return twiml.say_and_hang_up(phrase("voice.someone_else_took"))
 
@@ -374,13 +374,13 @@ def put_through_next(put_through_id):
 
     def answer():
         now = utc_now()
-        if inbound.leg_ended(put_through, leg, dial_status, seconds, now) or caller_gone:
+        if putting_through.leg_ended(put_through, leg, dial_status, seconds, now) or caller_gone:
             return twiml.hang_up()
         following = leg + 1
         if following >= len(put_through.people):
-            inbound.nobody_took_the_call(put_through, now)
+            putting_through.nobody_took_the_call(put_through, now)
             return twiml.nobody_reached()
-        inbound.leg_rung(put_through, following, now)
+        putting_through.leg_rung(put_through, following, now)
         return twiml.put_through(phrase("voice.still_trying.stay"),
                                  put_through.people[following][1], *_put_through_urls(put_through.id, following))
 
@@ -399,7 +399,7 @@ def ask(page_id):
     if page is None or page.incident.status not in (IncidentStatus.OPEN, IncidentStatus.EXHAUSTED):
         return xml(twiml.say_and_hang_up(phrase("ask.call.already_covered", said_in), said_in))
     attempt = 2 if request.args.get("attempt") == "2" else 1
-    return xml(twiml.ask_by_phone(inbound.ask_words(page), url_for("twilio.ask_answer", page_id=page_id, attempt=attempt),
+    return xml(twiml.ask_by_phone(ask_calls.ask_words(page), url_for("twilio.ask_answer", page_id=page_id, attempt=attempt),
                                   said_in))
 
 
@@ -416,15 +416,15 @@ def ask_answer(page_id):
     def answer():
         now = utc_now()
         if digit == "1":
-            said = inbound.keypress(page, digit, now)
+            said = ask_calls.keypress(page, digit, now)
             if _accepted_by(page):
                 return Answer(twiml.say_and_hang_up(said, said_in), kept=accepted_kept(said_in))
             return twiml.say_and_hang_up(said, said_in)
         if digit == "2":
-            return twiml.say_and_hang_up(inbound.keypress(page, digit, now), said_in)
+            return twiml.say_and_hang_up(ask_calls.keypress(page, digit, now), said_in)
         if attempt == 1:
             return twiml.repeat_ask(url_for("twilio.ask", page_id=page_id, attempt=2))
-        inbound.unanswered_call(page, now)
+        ask_calls.unanswered_call(page, now)
         return twiml.say_and_hang_up(phrase("ask.call.no_key", said_in), said_in)
 
     def again(kept):
@@ -433,7 +433,7 @@ def ask_answer(page_id):
         the incident is still theirs."""
         if kept == accepted_kept(said_in) and _accepted_by(page):
             return twiml.say_and_hang_up(phrase("ask.call.thanks_for_going", said_in)
-                                         + inbound.essentials(page, utc_now()), said_in)
+                                         + ask_calls.essentials(page, utc_now()), said_in)
         return kept
 
     call = twilio_id("CallSid")
@@ -465,7 +465,7 @@ def status():
     sequence = form.get("SequenceNumber", "")
     error_code = form.get("ErrorCode", "")
     if provider_id and re.fullmatch(r"[a-z\-]{1,20}", state):
-        inbound.delivery_report(provider_id, state, error_code if error_code.isdigit() else None,
+        delivery_status.delivery_report(provider_id, state, error_code if error_code.isdigit() else None,
                                 int(sequence) if sequence.isdigit() and len(sequence) < 9 else None, utc_now())
         db.session.commit()
     return Response("", status=204)

@@ -16,7 +16,7 @@ from emergency.incidents import answers, opening
 from emergency.reports.figures import Period
 from emergency.reports.headlines import headlines
 from emergency.reports.service import build_report
-from emergency.telephony.inbound import handle_text
+from emergency.telephony.incoming_texts import handle_text
 from tests.cover.conftest import BRIGHT_MOBILE
 from tests.scenarios.conftest import CALLER, THURSDAY_NIGHT
 

@@ -8,7 +8,7 @@ from sqlalchemy.exc import OperationalError
 from emergency.audit.models import AuditEvent
 from emergency.extensions import db
 from emergency.incidents.models import Incident, Page
-from emergency.telephony import inbound
+from emergency.telephony import card_calls
 from tests.scenarios.conftest import THURSDAY_NIGHT
 from tests.telephony.conftest import query
 
@@ -92,7 +92,7 @@ def test_a_fault_inside_the_line_still_puts_the_caller_through(world, phone, mon
     def broken(*args, **kwargs):
         raise RuntimeError("simulated fault")
 
-    monkeypatch.setattr(inbound, "card_by_keypad", broken)
+    monkeypatch.setattr(card_calls, "card_by_keypad", broken)
     with freeze_time(THURSDAY_NIGHT):
         root = twiml(phone.call_step(query("/twilio/voice/card", attempt=1), CALLER, digits=world.plan.card_number))
         rung, _ = put_through_chain(phone, root)

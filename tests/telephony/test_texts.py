@@ -12,7 +12,7 @@ from emergency.incidents import engine
 from emergency.incidents.models import Incident, Page
 from emergency.outbox.models import OutboxMessage, SmsOptOut
 from emergency.plans import service as plans
-from emergency.telephony import inbound
+from emergency.telephony import incoming_texts
 from emergency.telephony.models import InboundRequest
 from tests.conftest import make_api_user, plan_payload
 from tests.scenarios.conftest import THURSDAY_NIGHT
@@ -175,7 +175,7 @@ def test_a_fault_inside_the_line_still_gets_the_texter_a_call_back(world, phone,
     def broken(*args, **kwargs):
         raise RuntimeError("simulated fault")
 
-    monkeypatch.setattr(inbound, "handle_text", broken)
+    monkeypatch.setattr(incoming_texts, "handle_text", broken)
     with freeze_time(THURSDAY_NIGHT):
         reply = reply_text(phone.text(CALLER, f"Margaret collapsed, card {world.plan.card_number}"))
     assert "duty officer is being told and will call you back" in reply
@@ -192,7 +192,7 @@ def test_the_same_text_delivered_twice_at_once_has_one_effect(world, phone, monk
 
 
     first_answer = "<Response><Message>answered by the other delivery</Message></Response>"
-    handle_text = inbound.handle_text
+    handle_text = incoming_texts.handle_text
 
     def other_delivery_commits_first(sender, body, now):
         with db.engine.begin() as other:
@@ -200,7 +200,7 @@ def test_the_same_text_delivered_twice_at_once_has_one_effect(world, phone, monk
                                                         answer=first_answer))
         return handle_text(sender, body, now)
 
-    monkeypatch.setattr(inbound, "handle_text", other_delivery_commits_first)
+    monkeypatch.setattr(incoming_texts, "handle_text", other_delivery_commits_first)
     with freeze_time(THURSDAY_NIGHT):
         response = phone.text(CALLER, world.plan.card_number, sid="SM" + "7" * 32)
     assert reply_text(response) == "answered by the other delivery"
