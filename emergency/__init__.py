@@ -106,10 +106,21 @@ def register_pages(app):
     from emergency.incidents import details_views
     from emergency.reports import views as report_views
     from emergency.rota import feed_views
-    from emergency.telephony import notify_webhooks, webhooks
+
+    # Twilio's views live in a module per job, each adding them to twilio_requests.blp when it is
+    # imported: all are imported here, before the blueprint is registered.
+    from emergency.telephony import (  # noqa: F401
+        ask_call_views,
+        message_views,
+        notify_webhooks,
+        put_through_views,
+        sms_views,
+        twilio_requests,
+        voice_views,
+    )
 
     app.register_blueprint(pages.blp)
-    app.register_blueprint(webhooks.blp)
+    app.register_blueprint(twilio_requests.blp)
     app.register_blueprint(notify_webhooks.blp)
     app.register_blueprint(feed_views.blp)
     app.register_blueprint(details_views.blp)

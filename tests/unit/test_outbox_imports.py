@@ -44,12 +44,12 @@ def test_the_outbox_imports_neither_telephony_nor_incidents_nor_any_concept_abov
 def test_the_import_check_sees_every_way_of_importing(tmp_path):
     checked = tmp_path / "emergency" / "outbox" / "any_file.py"
     checked.parent.mkdir(parents=True)
-    checked.write_text("import emergency.telephony.inbound\n"
+    checked.write_text("import emergency.telephony.incoming_texts\n"
                        "from emergency import incidents\n"
                        "def later():\n    from emergency.alerts.service import alert_coordinators\n"
                        "from . import sender\n"
-                       "from ..telephony import webhooks\n"
+                       "from ..telephony import sms_views\n"
                        "from emergency.outbox.models import OutboxMessage\n")
     assert not_allowed(checked, tmp_path) == {
-        "emergency.telephony.inbound", "emergency.incidents", "emergency.alerts.service",
-        "emergency.alerts.service.alert_coordinators", "emergency.telephony", "emergency.telephony.webhooks"}
+        "emergency.telephony.incoming_texts", "emergency.incidents", "emergency.alerts.service",
+        "emergency.alerts.service.alert_coordinators", "emergency.telephony", "emergency.telephony.sms_views"}
