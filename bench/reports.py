@@ -40,13 +40,15 @@ FIRST, LAST = date(2025, 12, 1), date(2026, 11, 30)
 PASSWORD = "bench password 1234"
 
 SEED = [
-    # Plans: 1 in 20 archived, 1 in 10 a draft; reviews due over two years; six districts, four languages.
+    # Plans: 1 in 20 archived, 1 in 10 a draft; reviews due over two years; six districts, four languages;
+    # ten surnames (a tenth of the register each); every carer's and contact's mobile its own.
     """INSERT INTO contingency_plan (id, card_number, status, carer_name, carer_mobile, carer_address_line1,
          carer_town, carer_postcode, carer_preferred_language, how_to_get_in, key_holders, instructions,
          review_due_on, created_at, updated_at, version, review_texts_opt_out)
        SELECT g, lpad(g::text, 10, '0'),
          CASE WHEN g % 20 = 0 THEN 'archived' WHEN g % 10 = 1 THEN 'draft' ELSE 'active' END,
-         'Carer ' || g, '+44113496' || lpad((g % 10000)::text, 4, '0'), '1 Street', 'Leeds',
+         (ARRAY['Hughes','Smith','Patel','Khan','Jones','Taylor','Brown','Wilson','Evans','Thomas'])[1 + (g / 10) % 10]
+           || ' ' || g, '+4479' || lpad(g::text, 9, '0'), '1 Street', 'Leeds',
          (ARRAY['LS6','LS7','BD1','LS1','HX1','WF1'])[1 + g % 6] || ' ' || (g % 9) || 'AB',
          (ARRAY['English','Polish','Urdu','Punjabi'])[1 + g % 4], '', '', '',
          DATE '2026-01-01' + (g % 730), TIMESTAMPTZ '2024-01-01 00:00Z' + (g % 1060) * INTERVAL '1 day'
@@ -60,7 +62,7 @@ SEED = [
        FROM contingency_plan p, generate_series(0, 1) AS k WHERE k = 0 OR p.id % 2 = 0""",
     """INSERT INTO emergency_contact (plan_id, position, name, relationship_to_carer, mobile, availability,
          holds_key, consent_status)
-       SELECT p.id, k, 'Contact ' || p.id || '.' || k, 'friend', '+44207946' || lpad((p.id % 10000)::text, 4, '0'),
+       SELECT p.id, k, 'Contact ' || p.id || '.' || k, 'friend', '+4420' || lpad((2 * p.id + k)::text, 9, '0'),
          '[]', false, (ARRAY['given','pending','refused'])[1 + (p.id + k) % 3]
        FROM contingency_plan p, generate_series(0, 1) AS k""",
     """INSERT INTO plan_version (plan_id, number, changed_at, changed_by, change, reason, snapshot, changes)
