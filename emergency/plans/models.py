@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emergency.db_types import UTCDateTime, values_of
@@ -148,3 +148,15 @@ class PlanVersion(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     snapshot: Mapped[dict] = mapped_column(JSON)
     changes: Mapped[list] = mapped_column(JSON)
+
+
+# A name search is "contains" (lower(name) LIKE '%hughes%'), which a B-tree cannot answer: on
+# PostgreSQL a trigram index (pg_trgm) finds the rows without reading the register. SQLite has
+# no trigram index and reads the table, as it always has.
+for _index in (
+    Index("ix_contingency_plan_carer_name_trgm", func.lower(ContingencyPlan.carer_name).label("carer_name_lower"),
+          postgresql_using="gin", postgresql_ops={"carer_name_lower": "gin_trgm_ops"}),
+    Index("ix_cared_for_person_name_trgm", func.lower(CaredForPerson.name).label("name_lower"),
+          postgresql_using="gin", postgresql_ops={"name_lower": "gin_trgm_ops"}),
+):
+    _index.ddl_if(dialect="postgresql")

@@ -4,7 +4,7 @@ import calendar
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import ARRAY, Integer, any_, cast, func, or_, select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -159,22 +159,18 @@ def search_plans(*, name=None, card_number=None, phone=None, postcode=None, stat
         query = query.where(ContingencyPlan.status != PlanStatus.ARCHIVED)
     if card_number:
         query = query.where(ContingencyPlan.card_number == card_number)
-    # Children are matched with IN (SELECT plan_id ...) rather than a correlated EXISTS, so that
-    # the databases look each child table up once, by its index, instead of once per plan.
     if name:
         wanted = name.strip().lower()
-        named = select(CaredForPerson.plan_id).where(func.lower(CaredForPerson.name).contains(wanted, autoescape=True))
-        query = query.where(
-            or_(func.lower(ContingencyPlan.carer_name).contains(wanted, autoescape=True), ContingencyPlan.id.in_(named))
-        )
+        query = query.where(_on_plan_or_child(
+            func.lower(ContingencyPlan.carer_name).contains(wanted, autoescape=True),
+            select(CaredForPerson.plan_id).where(func.lower(CaredForPerson.name).contains(wanted, autoescape=True)),
+        ))
     if phone:
-        contacts = select(EmergencyContact.plan_id).where(
-            or_(EmergencyContact.mobile == phone, EmergencyContact.landline == phone)
-        )
-        query = query.where(
-            or_(ContingencyPlan.carer_mobile == phone, ContingencyPlan.carer_landline == phone,
-                ContingencyPlan.id.in_(contacts))
-        )
+        query = query.where(_on_plan_or_child(
+            or_(ContingencyPlan.carer_mobile == phone, ContingencyPlan.carer_landline == phone),
+            select(EmergencyContact.plan_id).where(or_(EmergencyContact.mobile == phone,
+                                                       EmergencyContact.landline == phone)),
+        ))
     if postcode:
         if " " in postcode:
             carer_match = ContingencyPlan.carer_postcode == postcode
@@ -182,9 +178,21 @@ def search_plans(*, name=None, card_number=None, phone=None, postcode=None, stat
         else:
             carer_match = ContingencyPlan.carer_postcode.startswith(postcode + " ")
             cared_for_match = CaredForPerson.postcode.startswith(postcode + " ")
-        cared_for_there = select(CaredForPerson.plan_id).where(cared_for_match)
-        query = query.where(or_(carer_match, ContingencyPlan.id.in_(cared_for_there)))
+        query = query.where(_on_plan_or_child(carer_match, select(CaredForPerson.plan_id).where(cared_for_match)))
     return query.order_by(ContingencyPlan.carer_name, ContingencyPlan.id)
+
+
+def _on_plan_or_child(on_plan, child_plan_ids):
+    """Plans that match on their own row or through a child's (a cared-for person, a contact).
+    PostgreSQL turns `id IN (subquery)` inside an OR into a filter run on every plan; the
+    children's plan ids gathered once into an array (`id = ANY(...)`) let it combine the plan
+    column's index with the primary key's, so only matching plans are read. SQLite answers the
+    OR with IN from each side's index already."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        gathered = child_plan_ids.with_only_columns(func.array_agg(child_plan_ids.selected_columns[0]))
+        # The cast makes the subquery one array value, computed once, rather than `= ANY (SELECT ...)`.
+        return or_(on_plan, ContingencyPlan.id == any_(cast(gathered.scalar_subquery(), ARRAY(Integer))))
+    return or_(on_plan, ContingencyPlan.id.in_(child_plan_ids))
 
 
 def plans_due_for_review(*, today: date, within_days: int):
