@@ -61,6 +61,7 @@ def build_report(period: Period, now: datetime, zone: ZoneInfo | None = None,
     start, end = period.instants(zone)
     window = queries.Window(start, end, period.first, period.last, zone)
     today = now.astimezone(zone).date()
+    queries.settle_the_planner()
     builders = {
         "plans": lambda: _plans(window, min(today, period.last)),
         "incidents": lambda: _incidents(window),
@@ -73,7 +74,7 @@ def build_report(period: Period, now: datetime, zone: ZoneInfo | None = None,
 
 def _plans(w, as_of: date) -> Section:
     totals = queries.plan_totals(w, as_of)
-    statuses = queries.plans_by_status(w)
+    statuses = totals["by_status"]
     consent = queries.contacts_by_consent(w)
     districts = queries.plans_by_district(w)
     on_time = totals["live"] - totals["overdue"]
@@ -94,7 +95,7 @@ def _plans(w, as_of: date) -> Section:
               note=f"The {TOP_DISTRICTS} districts with most plans." if len(districts) > TOP_DISTRICTS else ""),
         Table("plans-by-language", "Plans by preferred language", "Live plans by the carer's preferred language",
               ["Language", "Plans"],
-              [[described(code, other), plans] for code, other, plans in queries.plans_by_language(w)]),
+              [[described(code, other), plans] for code, other, plans in totals["by_language"]]),
         Table("cared-for-covered", "Cared-for people covered", "People cared for under active plans",
               ["Figure", "People"], [["Cared-for people under active plans", queries.cared_for_covered(w)]],
               chart="none"),
