@@ -134,6 +134,14 @@ def _anonymise_cover(ids: list[int], quietly: dict) -> None:
                        .execution_options(**quietly))
 
 
+def _incident_in_key(key):
+    """The incident number in a key "incident:<number>:<what>"."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.split_part(key, ":", 2)
+    after = func.substr(key, len("incident:") + 1)
+    return func.substr(after, 1, func.instr(after, ":") - 1)
+
+
 def anonymise_incidents(ids: list[int], now, *, keep_plan_link: bool) -> int:
     """Remove names, numbers, free text and the plan snapshot from these incidents, their asks,
     timelines and messages; keep what reports count (status, channel, times, who kind and tier
@@ -147,7 +155,11 @@ def anonymise_incidents(ids: list[int], now, *, keep_plan_link: bool) -> int:
     # Only messages from the batch's first opening on need their keys read, which the index
     # on created_at finds quickly however long the outbox has grown.
     earliest = db.session.scalar(select(func.min(Incident.opened_at)).where(Incident.id.in_(ids)))
-    by_key = or_(*(OutboxMessage.idempotency_key.like(f"incident:{incident_id}:%") for incident_id in ids))
+    # The incident's number is read out of each key once and looked up among the batch's, rather
+    # than every key matched against a pattern per incident: that was the whole run's time (10 s
+    # for a day's 457 incidents against 420,000 messages).
+    by_key = and_(OutboxMessage.idempotency_key.like("incident:%:%"),
+                  _incident_in_key(OutboxMessage.idempotency_key).in_([str(incident_id) for incident_id in ids]))
     # Cover's messages (asks to providers, reminders) name the incident by its column.
     tied = or_(OutboxMessage.page_id.in_(page_ids), and_(OutboxMessage.created_at >= earliest, by_key),
                and_(OutboxMessage.created_at >= earliest, OutboxMessage.incident_id.in_(ids)))
