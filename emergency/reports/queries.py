@@ -61,8 +61,9 @@ def _live_plans_at_end(w: Window):
 
 def plan_totals(w: Window, as_of: date) -> dict:
     """The plan figures that need only the plan's own row, from one read of the register: the
-    totals, plans by status and live plans by language (reading it once per table is most of
-    the report's time on a large register)."""
+    totals, plans by status and live plans by language (reading the register once for each was
+    a large part of the report's time at 1,000,000 plans). New plans by month read it apart: a
+    local month worked out on every row made this read slower than the two."""
     created = ContingencyPlan.created_at < w.end
     language, other = ContingencyPlan.carer_preferred_language, ContingencyPlan.carer_other_language
     rows = db.session.execute(
@@ -167,11 +168,12 @@ def _outcome_at_end(w: Window):
     )
 
 
-def incidents_by_month_and(w: Window, what: str) -> dict[tuple[str, str], int]:
-    month = w.clock.month(Incident.opened_at)
-    kind = Incident.channel if what == "channel" else _outcome_at_end(w)
-    query = select(month, kind, func.count()).where(*_opened_in(w)).group_by(month, kind)
-    return {(row[0], row[1]): row[2] for row in db.session.execute(query)}
+def incidents_by_month(w: Window) -> list[tuple[str, str, str, int]]:
+    """(local month, channel, outcome at the end of the period, incidents) from one read."""
+    month, outcome = w.clock.month(Incident.opened_at), _outcome_at_end(w)
+    query = (select(month, Incident.channel, outcome, func.count()).where(*_opened_in(w))
+             .group_by(month, Incident.channel, outcome))
+    return [tuple(row) for row in db.session.execute(query)]
 
 
 def _first_ask_seconds(w: Window):

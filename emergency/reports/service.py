@@ -134,9 +134,11 @@ def w_period(w) -> Period:
 
 def _incidents(w) -> Section:
     period = w_period(w)
-    by_channel = {(month, channel_name(channel)): count
-                  for (month, channel), count in queries.incidents_by_month_and(w, "channel").items()}
-    by_outcome = queries.incidents_by_month_and(w, "outcome")
+    by_channel: dict[tuple[str, str], int] = {}
+    by_outcome: dict[tuple[str, str], int] = {}
+    for month, channel, outcome, count in queries.incidents_by_month(w):
+        by_channel[(month, channel_name(channel))] = by_channel.get((month, channel_name(channel)), 0) + count
+        by_outcome[(month, outcome)] = by_outcome.get((month, outcome), 0) + count
     first_ask, acceptance = queries.time_to_first_ask(w), queries.time_to_acceptance(w)
     accepters: dict[str, int] = {}
     for who, tier, count in queries.accepted_by(w):
