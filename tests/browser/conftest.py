@@ -1,7 +1,8 @@
 """Browser tests: Debian's chromium, driven by Playwright, against a real server process (gunicorn
 serving wsgi:app) on a free loopback port, over a fresh migrated database (SQLite, or PostgreSQL
-when TEST_DATABASE_URL is set). One server per test module; the tests seed what they need through
-the services, in the test process.
+when TEST_DATABASE_URL is set). One server per pytest-xdist worker, its database put back as
+the migrations left it before each module; the tests seed what they need through the services,
+in the test process.
 
 Playwright is started and stopped per module (the plugin's own fixtures keep it for the whole
 session): its sync API runs an event loop in the main thread, which must not outlive these tests.
@@ -10,10 +11,11 @@ import os
 import secrets
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -25,7 +27,7 @@ from playwright.sync_api import sync_playwright
 from twilio.request_validator import RequestValidator
 
 from emergency.extensions import db
-from tests.conftest import fresh_database, make_app
+from tests.conftest import EmptiedInPlace, fresh_database, make_app, on_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTH_TOKEN = "browser-tests-auth-token"
@@ -61,10 +63,12 @@ def _server_environment(url: str, database_url: str) -> dict:
     return environment
 
 
-@pytest.fixture(scope="module")
-def live_server(migrated_database_url, tmp_path_factory):
-    """gunicorn serving the app, as users reach it. Texts stay in the outbox (no Twilio account);
-    webhooks are checked against AUTH_TOKEN."""
+@pytest.fixture(scope="session")
+def served(migrated_database_url, tmp_path_factory):
+    """gunicorn serving the app, as users reach it, for all of a worker's browser tests (starting
+    one takes seconds of importing): each module gets it with its database as the migrations
+    left it (live_server). Texts stay in the outbox (no Twilio account); webhooks are checked
+    against AUTH_TOKEN."""
     directory = tmp_path_factory.mktemp("live")
     with fresh_database(migrated_database_url, directory) as database_url:
         port = _free_port()
@@ -75,16 +79,52 @@ def live_server(migrated_database_url, tmp_path_factory):
                 [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
                  "--graceful-timeout", "2", "wsgi:app"],
                 cwd=ROOT, env=_server_environment(url, database_url), stdout=log, stderr=subprocess.STDOUT)
+        restorer = _Restorer(migrated_database_url, database_url)
         try:
             _wait_until_it_answers(server, url, log_path)
-            yield LiveServer(url, database_url, log_path)
+            yield LiveServer(url, database_url, log_path), restorer
         finally:
+            restorer.dispose()
             server.terminate()
             try:
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+@pytest.fixture(scope="module")
+def live_server(served):
+    """The worker's server, its database as the migrations left it: what one module's tests
+    put there is not seen by the next module's."""
+    server, restorer = served
+    restorer.restore()
+    return server
+
+
+class _Restorer:
+    """Puts the server's database back as the template is, in place, while the server keeps
+    running: on SQLite by the backup API, page by page into the same file (the server's
+    connections read the new pages; a new file would leave them on the old one); on
+    PostgreSQL by emptying it (EmptiedInPlace)."""
+
+    def __init__(self, template_url: str, url: str):
+        if on_postgres():
+            self._in_place = EmptiedInPlace(template_url, url)
+        else:
+            self._in_place = None
+            self._template_path, self._path = (u.removeprefix("sqlite:///") for u in (template_url, url))
+
+    def restore(self) -> None:
+        if self._in_place is not None:
+            assert self._in_place.empty(), "a browser test changed the schema of its server's database"
+            return
+        with closing(sqlite3.connect(self._template_path)) as template, closing(sqlite3.connect(self._path)) as served:
+            template.backup(served)
+
+    def dispose(self) -> None:
+        if self._in_place is not None:
+            self._in_place.dispose()
 
 
 def _wait_until_it_answers(server, url, log_path):

@@ -494,7 +494,7 @@ paths = st.sampled_from(["carer.name", "carer.mobile", "carer.address.postcode",
                          "contacts.1.consent.recorded_on.year", "last_reviewed_on.day.x"])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(changes=st.dictionaries(paths, form_text, max_size=6))
 @example(changes={"version": "1", "contacts.0.id": "99999", "action": "save"})
 @example(changes={"action": "down:contacts:7"})
