@@ -3,6 +3,7 @@ DONE), a card number, a survey rating, or anything else, which reaches a person.
 translated into a domain verb and a reply. Callers commit."""
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from emergency.cover import replies as cover_replies
 from emergency.errors import Conflict
@@ -94,7 +95,13 @@ def _plan_named(candidates) -> _CardsFound:
     the check digit and name a plan count, an active plan first: a date never hides a card."""
     valid = [digits for digits in candidates if has_valid_check_digit(digits)]
     if valid:
-        plans = db.session.scalars(select(ContingencyPlan).where(ContingencyPlan.card_number.in_(valid))).all()
+        # An incident opened for the plan snapshots all of it: one query for the plan and its
+        # people, not four (cared-for people times contacts is a few rows).
+        plans = db.session.scalars(
+            select(ContingencyPlan).where(ContingencyPlan.card_number.in_(valid))
+            .options(joinedload(ContingencyPlan.cared_for), joinedload(ContingencyPlan.contacts),
+                     joinedload(ContingencyPlan.key_safe))
+        ).unique().all()
         if plans:
             plans.sort(key=lambda plan: (plan.status != PlanStatus.ACTIVE, valid.index(plan.card_number)))
             return _CardsFound(plans[0])
