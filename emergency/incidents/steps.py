@@ -13,7 +13,7 @@ from emergency.extensions import db
 from emergency.incidents import messages
 from emergency.incidents.caller_updates import tell_caller
 from emergency.incidents.models import Incident, Page
-from emergency.incidents.page_messages import queue_for_page
+from emergency.incidents.page_messages import queue_all_for_page, queue_for_page
 from emergency.incidents.policy import NewPage, OfficerOnDuty, Position, Settings, decide
 from emergency.incidents.timeline import note
 from emergency.incidents.vocabulary import AskChannels, Asked, EventKind, IncidentStatus, PageStatus
@@ -102,12 +102,12 @@ def _send_page(incident: Incident, new_page: NewPage, now) -> Page:
         queue_for_page(page, Channel.CALL, messages.fallback_call(incident.id, snapshot, incident.caller_number),
                        Purpose.FALLBACK, now)
     else:
+        asks = []
         if new_page.channels in (AskChannels.SMS, AskChannels.BOTH):
-            queue_for_page(page, Channel.SMS, messages.ask_text(snapshot, page.code, new_page.who, page.language),
-                           Purpose.ASK, now)
+            asks.append((Channel.SMS, messages.ask_text(snapshot, page.code, new_page.who, page.language)))
         if new_page.channels in (AskChannels.CALL, AskChannels.BOTH):
-            queue_for_page(page, Channel.CALL, messages.ask_call(snapshot, page.code, new_page.who, spoken(page.language)),
-                           Purpose.ASK, now)
+            asks.append((Channel.CALL, messages.ask_call(snapshot, page.code, new_page.who, spoken(page.language))))
+        queue_all_for_page(page, asks, Purpose.ASK, now)
     tier = f", tier {new_page.tier} round {new_page.rota_round}" if new_page.tier else ""
     note(incident, now, EventKind.ASKED, f"{new_page.name} ({new_page.who}{tier}) by {new_page.channels}, code {page.code}")
     return page
