@@ -45,9 +45,11 @@ def queue_messages(rows: list[dict]) -> None:
     """Record several messages (message_row) in one INSERT, each once per key as queue_message
     records one: for a hot path that queues a text and a call together and needs no ids back."""
     insert = _INSERT[db.session.get_bind().dialect.name]
-    queued = db.session.scalars(insert(OutboxMessage).values(rows)
+    # The rows as parameters, not in the statement: its compiled form is cached, and SQLAlchemy
+    # still sends them as one INSERT with many VALUES.
+    queued = db.session.scalars(insert(OutboxMessage.__table__)
                                 .on_conflict_do_nothing(index_elements=["idempotency_key"])
-                                .returning(OutboxMessage.id)).all()
+                                .returning(OutboxMessage.id), rows).all()
     if queued:
         wakeup.after_commit(wakeup.SENDER)
 
