@@ -45,6 +45,7 @@ from line_speed import (  # noqa: E402
     LINE,
     TOKEN,
     free_port,
+    help_answer,
     make_app,
     percentile,
     signed_text,
@@ -57,8 +58,6 @@ from emergency.api.plan_schemas import PlanSchema  # noqa: E402
 from emergency.extensions import db  # noqa: E402
 from emergency.incidents.models import Incident, Page  # noqa: E402
 from emergency.plans import service as plans  # noqa: E402
-from emergency.telephony.incoming_texts import HELP  # noqa: E402
-from emergency.telephony.twiml import text_reply  # noqa: E402
 
 # Ofcom's drama numbers: 1,000 mobiles (07700 900xxx) and 1,000 landlines in each of these areas.
 MOBILES = [f"+447700900{j:03d}" for j in range(1000)]
@@ -192,9 +191,9 @@ def send_all(url, requests_to_send, clients):
     return min(firsts), max(lasts), latencies, bad
 
 
-def bare_run(count, clients):
+def bare_run(app, count, clients):
     with tempfile.TemporaryDirectory() as folder:
-        Path(folder, "bare.py").write_text(BARE_APP.format(answer=text_reply(HELP)))
+        Path(folder, "bare.py").write_text(BARE_APP.format(answer=help_answer(app)))
         port = free_port()
         process = start_gunicorn(["bare:app"], {}, port, cwd=folder, ready_path="/")
         try:
@@ -284,7 +283,7 @@ def main():
         db.engine.dispose()
     n, clients = options.texts, options.clients
     print(f"\n== burst of {n} card texts, {clients} clients, gunicorn.conf.py, 2 workers ==")
-    bare_seconds, bare_latencies, bare_bad = bare_run(n, clients)
+    bare_seconds, bare_latencies, bare_bad = bare_run(app, n, clients)
     line = line_run(options.database_url, app, n, clients, options.timeout)
     ok = check(app, n, line)
     print(f"bare Flask: {n} answered in {bare_seconds:.2f} s ({n / bare_seconds:.0f}/s), median "

@@ -49,8 +49,8 @@ from emergency.outbox import sender  # noqa: E402
 from emergency.outbox.service import queue_message  # noqa: E402
 from emergency.outbox.twilio_transport import TwilioTransport  # noqa: E402
 from emergency.plans import service as plans  # noqa: E402
-from emergency.telephony.incoming_texts import HELP  # noqa: E402
 from emergency.telephony.twiml import text_reply  # noqa: E402
+from emergency.wording import phrase  # noqa: E402
 from tests.conftest import plan_payload  # noqa: E402
 
 ACCOUNT, TOKEN, LINE = "AC" + "0" * 32, "bench-auth-token", "+441134960500"
@@ -213,6 +213,13 @@ def sending(database_url, count):
     print(f"target >= 40 messages/s: {'met' if rate >= 40 else 'MISSED'}")
 
 
+def help_answer(app) -> str:
+    """The TwiML the line answers HELP with (its words come from the catalog), for the bare app
+    to give the same bytes."""
+    with app.app_context():
+        return text_reply(phrase("text.help"))
+
+
 BARE_APP = '''
 from flask import Flask, Response
 app = Flask(__name__)
@@ -252,7 +259,7 @@ def hammer(url, make_request, seconds, clients=16):
 
 def webhook(database_url, seconds):
     print(f"\n== SMS webhook vs a bare Flask app: 16 clients, {seconds} s each, gunicorn.conf.py, 2 workers ==")
-    make_app(database_url)  # migrated already
+    answer = help_answer(make_app(database_url))  # migrated already
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {"DATABASE_URL": database_url, "TWILIO_ACCOUNT_SID": ACCOUNT, "TWILIO_AUTH_TOKEN": TOKEN,
@@ -266,7 +273,7 @@ def webhook(database_url, seconds):
     finally:
         stop(server)
     with tempfile.TemporaryDirectory() as folder:
-        Path(folder, "bare.py").write_text(BARE_APP.format(answer=text_reply(HELP)))
+        Path(folder, "bare.py").write_text(BARE_APP.format(answer=answer))
         port = free_port()
         process = start_gunicorn(["bare:app"], {}, port, cwd=folder, ready_path="/")
         try:

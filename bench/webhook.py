@@ -36,6 +36,7 @@ from line_speed import (  # noqa: E402
     LINE,
     TOKEN,
     free_port,
+    help_answer,
     make_app,
     percentile,
     signed_text,
@@ -44,8 +45,6 @@ from line_speed import (  # noqa: E402
 )
 
 from emergency.extensions import db  # noqa: E402
-from emergency.telephony.incoming_texts import HELP  # noqa: E402
-from emergency.telephony.twiml import text_reply  # noqa: E402
 
 
 class Senders:
@@ -126,7 +125,7 @@ def main():
 
     line_all, bare_all, line_seconds, bare_seconds, bad = [], [], 0.0, 0.0, 0
     with tempfile.TemporaryDirectory() as folder:
-        Path(folder, "bare.py").write_text(BARE_APP.format(answer=text_reply(HELP)))
+        Path(folder, "bare.py").write_text(BARE_APP.format(answer=help_answer(app)))
         for round_ in range(1, options.rounds + 1):
             server = start_gunicorn(["wsgi:app"], env, port)
             try:

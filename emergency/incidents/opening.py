@@ -55,7 +55,8 @@ def open_incident(plan, *, caller_number: str | None, channel: str, now, opened_
         incident.caller_update_at = now + timedelta(minutes=minutes)
     # Not flushed yet: the first step's changes go into the incident's INSERT, not an UPDATE.
     take_next_step(incident, now)
-    db.session.flush()
+    if incident.id is None:
+        db.session.flush()  # no first ask inserted it: whoever opened it gets it with its id
     return incident, False
 
 

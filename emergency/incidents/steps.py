@@ -3,8 +3,8 @@ pages with unused reply codes, their texts and calls, coordinators' alerts. The 
 import secrets
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, text
+from sqlalchemy.dialects import postgresql, sqlite
 
 from emergency import wakeup
 from emergency.alerts import service as alerts
@@ -13,7 +13,7 @@ from emergency.extensions import db
 from emergency.incidents import messages
 from emergency.incidents.caller_updates import tell_caller
 from emergency.incidents.models import Incident, Page
-from emergency.incidents.page_messages import queue_for_page
+from emergency.incidents.page_messages import queue_all_for_page, queue_for_page
 from emergency.incidents.policy import NewPage, OfficerOnDuty, Position, Settings, decide
 from emergency.incidents.timeline import note
 from emergency.incidents.vocabulary import AskChannels, Asked, EventKind, IncidentStatus, PageStatus
@@ -23,6 +23,7 @@ from emergency.rota import service as rota
 from emergency.wording.languages import spoken
 
 CODE_ATTEMPTS = 5
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class OnDutyWhenAsked:
@@ -63,8 +64,8 @@ def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None, call
         )
     if decision.next_action_at is not None and decision.next_action_at <= now:
         wakeup.after_commit(wakeup.ENGINE)  # nobody to wait for: the next step is due at once
-    for text in decision.notes:
-        note(incident, now, EventKind.NOTE, text)
+    for words in decision.notes:
+        note(incident, now, EventKind.NOTE, words)
     incident.stage = decision.position.stage
     incident.next_contact = decision.position.next_contact
     incident.rota_round = decision.position.rota_round
@@ -101,43 +102,49 @@ def _send_page(incident: Incident, new_page: NewPage, now) -> Page:
         queue_for_page(page, Channel.CALL, messages.fallback_call(incident.id, snapshot, incident.caller_number),
                        Purpose.FALLBACK, now)
     else:
+        asks = []
         if new_page.channels in (AskChannels.SMS, AskChannels.BOTH):
-            queue_for_page(page, Channel.SMS, messages.ask_text(snapshot, page.code, new_page.who, page.language),
-                           Purpose.ASK, now)
+            asks.append((Channel.SMS, messages.ask_text(snapshot, page.code, new_page.who, page.language)))
         if new_page.channels in (AskChannels.CALL, AskChannels.BOTH):
-            queue_for_page(page, Channel.CALL, messages.ask_call(snapshot, page.code, new_page.who, spoken(page.language)),
-                           Purpose.ASK, now)
+            asks.append((Channel.CALL, messages.ask_call(snapshot, page.code, new_page.who, spoken(page.language))))
+        queue_all_for_page(page, asks, Purpose.ASK, now)
     tier = f", tier {new_page.tier} round {new_page.rota_round}" if new_page.tier else ""
     note(incident, now, EventKind.ASKED, f"{new_page.name} ({new_page.who}{tier}) by {new_page.channels}, code {page.code}")
     return page
 
 
 def _add_page_with_unused_code(incident: Incident, new_page: NewPage, now) -> Page:
-    """The new page, saved with a code no other open page to this number has. Another process
-    may take the same code between our look and our insert: the unique index refuses the
-    second, and it picks again."""
+    """The new page, saved with a code no other open page to this number has. The unique index
+    decides, even when another process picks the same code at the same moment: a taken code is
+    refused (ON CONFLICT DO NOTHING, so the transaction goes on without a savepoint) and
+    another is picked from the codes then in use."""
+    # Not looked up before a first refusal: most people asked have no other open ask, so the
+    # look would cost a round trip on nearly every page to spare a rare second insert.
+    in_use: set[str] = set()
+    insert = _INSERT[db.session.get_bind().dialect.name]
+    db.session.flush()  # the page names its incident by id: a new incident is inserted now
     for _ in range(CODE_ATTEMPTS):
-        code = _unused_code(new_page.phone)  # its query flushes everything pending first
-        try:
-            with db.session.begin_nested():
-                page = Page(
-                    incident=incident, code=code, who=new_page.who, contact_index=new_page.contact_index,
-                    officer_id=new_page.officer_id, name=new_page.name, phone=new_page.phone, channels=new_page.channels,
-                    language=new_page.language,
-                    step=incident.step, tier=new_page.tier, rota_round=new_page.rota_round, status=PageStatus.OPEN, sent_at=now,
-                )
-                db.session.add(page)
-                db.session.flush()
+        code = _code_not_in(in_use, new_page.phone)
+        page = db.session.scalar(
+            insert(Page)
+            .values(incident_id=incident.id, code=code, who=new_page.who, contact_index=new_page.contact_index,
+                    officer_id=new_page.officer_id, name=new_page.name, phone=new_page.phone,
+                    channels=new_page.channels, language=new_page.language, step=incident.step,
+                    tier=new_page.tier, rota_round=new_page.rota_round, status=PageStatus.OPEN, sent_at=now)
+            .on_conflict_do_nothing(index_elements=["phone", "code"], index_where=text("status = 'open'"))
+            .returning(Page)
+        )
+        if page is not None:
+            incident.pages.append(page)
             return page
-        except IntegrityError:
-            continue
-    raise RuntimeError(f"could not save an new_page to {new_page.phone} with an unused code")
+        in_use = set(db.session.scalars(select(Page.code).where(Page.phone == new_page.phone,
+                                                                Page.status == PageStatus.OPEN)))
+    raise RuntimeError(f"could not save an ask to {new_page.phone} with an unused code")
 
 
-def _unused_code(phone: str) -> str:
-    """A code this number has no open ask with: three digits while they are easy to find, then
-    longer, so a busy officer with hundreds of open asks never exhausts them."""
-    in_use = set(db.session.scalars(select(Page.code).where(Page.phone == phone, Page.status == PageStatus.OPEN)))
+def _code_not_in(in_use: set[str], phone: str) -> str:
+    """A code not in `in_use`: three digits while they are easy to find, then longer, so a
+    busy officer with hundreds of open asks never exhausts them."""
     for digits in (3, 4, 5, 6, 7, 8):
         for _ in range(10):
             code = str(secrets.randbelow(9 * 10 ** (digits - 1)) + 10 ** (digits - 1))

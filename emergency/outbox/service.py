@@ -20,10 +20,8 @@ def queue_message(*, key: str, channel: str, to_number: str | None = None, body:
     insert = _INSERT[db.session.get_bind().dialect.name]
     queued = db.session.scalar(
         insert(OutboxMessage)
-        .values(idempotency_key=key, channel=channel, to_number=to_number, to_email=to_email, subject=subject,
-                body=body, purpose=purpose, status=OutboxStatus.PENDING, created_at=now, next_attempt_at=now, attempts=0,
-                page_id=page_id, incident_id=incident_id, provider_sequence=-1,
-                segments=sms_segments(body) if channel == Channel.SMS else None)
+        .values(message_row(key=key, channel=channel, to_number=to_number, to_email=to_email, subject=subject,
+                            body=body, purpose=purpose, now=now, page_id=page_id, incident_id=incident_id))
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(OutboxMessage.id)
     )
@@ -31,6 +29,29 @@ def queue_message(*, key: str, channel: str, to_number: str | None = None, body:
         wakeup.after_commit(wakeup.SENDER)
         return queued
     return db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key))
+
+
+def message_row(*, key: str, channel: str, body: str, purpose: str, now, to_number: str | None = None,
+                to_email: str | None = None, subject: str | None = None, page_id: int | None = None,
+                incident_id: int | None = None) -> dict:
+    """A message to send, as the row queue_messages records."""
+    return {"idempotency_key": key, "channel": channel, "to_number": to_number, "to_email": to_email,
+            "subject": subject, "body": body, "purpose": purpose, "status": OutboxStatus.PENDING, "created_at": now,
+            "next_attempt_at": now, "attempts": 0, "page_id": page_id, "incident_id": incident_id,
+            "provider_sequence": -1, "segments": sms_segments(body) if channel == Channel.SMS else None}
+
+
+def queue_messages(rows: list[dict]) -> None:
+    """Record several messages (message_row) in one INSERT, each once per key as queue_message
+    records one: for a hot path that queues a text and a call together and needs no ids back."""
+    insert = _INSERT[db.session.get_bind().dialect.name]
+    # The rows as parameters, not in the statement: its compiled form is cached, and SQLAlchemy
+    # still sends them as one INSERT with many VALUES.
+    queued = db.session.scalars(insert(OutboxMessage.__table__)
+                                .on_conflict_do_nothing(index_elements=["idempotency_key"])
+                                .returning(OutboxMessage.id), rows).all()
+    if queued:
+        wakeup.after_commit(wakeup.SENDER)
 
 
 def messages(*, purpose: str | None = None, to_number: str | None = None):

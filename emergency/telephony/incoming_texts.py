@@ -2,7 +2,8 @@
 DONE), a card number, a survey rating, or anything else, which reaches a person. Each is
 translated into a domain verb and a reply. Callers commit."""
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from emergency.cover import replies as cover_replies
 from emergency.errors import Conflict
@@ -73,12 +74,12 @@ def handle_text(sender: str, body: str, now) -> str | None:
 def _language_of(sender: str) -> str:
     """Someone who has been asked is answered in the language they were asked in; anyone else
     in the language they last chose on the line, or English."""
-    asked = db.session.scalar(select(Page.language).where(Page.phone == sender).order_by(Page.id.desc()).limit(1))
-    if asked is not None:
-        return asked
-    chosen = db.session.scalar(select(Incident.caller_language).where(Incident.caller_number == sender)
-                               .order_by(Incident.id.desc()).limit(1))
-    return chosen or "en"
+    # One query for both: nearly every text needs its language, so it is one round trip, not two.
+    asked = (select(Page.language).where(Page.phone == sender)
+             .order_by(Page.id.desc()).limit(1).scalar_subquery())
+    chosen = (select(Incident.caller_language).where(Incident.caller_number == sender)
+              .order_by(Incident.id.desc()).limit(1).scalar_subquery())
+    return db.session.scalar(select(func.coalesce(asked, chosen))) or "en"
 
 
 class _CardsFound:
@@ -94,7 +95,13 @@ def _plan_named(candidates) -> _CardsFound:
     the check digit and name a plan count, an active plan first: a date never hides a card."""
     valid = [digits for digits in candidates if has_valid_check_digit(digits)]
     if valid:
-        plans = db.session.scalars(select(ContingencyPlan).where(ContingencyPlan.card_number.in_(valid))).all()
+        # An incident opened for the plan snapshots all of it: one query for the plan and its
+        # people, not four (cared-for people times contacts is a few rows).
+        plans = db.session.scalars(
+            select(ContingencyPlan).where(ContingencyPlan.card_number.in_(valid))
+            .options(joinedload(ContingencyPlan.cared_for), joinedload(ContingencyPlan.contacts),
+                     joinedload(ContingencyPlan.key_safe))
+        ).unique().all()
         if plans:
             plans.sort(key=lambda plan: (plan.status != PlanStatus.ACTIVE, valid.index(plan.card_number)))
             return _CardsFound(plans[0])

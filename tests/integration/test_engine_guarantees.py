@@ -180,6 +180,30 @@ def test_two_open_asks_to_one_number_never_share_a_reply_code(app):
     assert answers.page_for_reply(PRIYA, "123").incident_id == second
 
 
+def test_an_ask_whose_first_code_is_taken_gets_another_and_the_opening_goes_on(app, monkeypatch):
+    """Codes are picked without looking first: a pick that Priya's open ask already has is
+    refused by the unique index, and the ask is saved with another code in the same
+    transaction, with its text and call."""
+    seed_incidents(1)
+    earlier_incident = db.session.scalar(select(Incident.id))
+    db.session.add(officer_page(earlier_incident, "123"))
+    db.session.commit()
+    plan = plans.create_plan(PlanSchema().load(plan_payload(contacts=[])), by=None, now=NOW)  # asks the rota first
+    db.session.commit()
+    picks = iter([23, 24])  # randbelow(900) + 100: "123", then "124"
+    monkeypatch.setattr(steps.secrets, "randbelow", lambda _below: next(picks))
+
+    incident, _ = opening.open_incident(plan, caller_number=None, channel="sms", now=OPENED)
+    db.session.commit()
+
+    db.session.expire_all()
+    open_codes = db.session.execute(
+        select(Page.incident_id, Page.code).where(Page.phone == PRIYA, Page.status == "open").order_by(Page.id)).all()
+    assert open_codes == [(earlier_incident, "123"), (incident.id, "124")]
+    assert [page.code for page in incident.pages] == ["124"]
+    assert asks_to(PRIYA) == 2  # the new ask's text and call
+
+
 @postgres_only
 def test_an_ask_that_loses_a_race_for_its_code_picks_another(app, monkeypatch):
     """Another process gives Priya code 123 after our look for free codes and before our
