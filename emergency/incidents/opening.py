@@ -3,7 +3,7 @@ call or text the line cannot act on by itself for a person to pick up. The calle
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from emergency.errors import RuleBroken
 from emergency.extensions import db
@@ -12,6 +12,7 @@ from emergency.incidents.models import Incident
 from emergency.incidents.steps import take_next_step
 from emergency.incidents.timeline import note
 from emergency.incidents.vocabulary import ESCALATING_STATUSES, AskChannels, EventKind, IncidentStatus, Origin, Stage
+from emergency.plans.models import ContingencyPlan
 from emergency.plans.snapshot import plan_to_dict
 from emergency.plans.vocabulary import PlanStatus
 
@@ -33,6 +34,7 @@ def open_incident(plan, *, caller_number: str | None, channel: str, now, opened_
     The first asks are queued at once, in the same transaction."""
     if plan.status != PlanStatus.ACTIVE:
         raise RuleBroken(f"the plan is {plan.status}, not active", field="plan_id")
+    _wait_for_other_openings(plan.id)
     existing = live_incident_for(plan.id)
     if existing is not None:
         note(existing, now, EventKind.JOINED, f"another {channel} from {caller_number or opened_by or 'unknown'}")
@@ -58,6 +60,15 @@ def open_incident(plan, *, caller_number: str | None, channel: str, now, opened_
     if incident.id is None:
         db.session.flush()  # no first ask inserted it: whoever opened it gets it with its id
     return incident, False
+
+
+def _wait_for_other_openings(plan_id: int) -> None:
+    """Two calls or texts for one plan at the same moment open one incident, not two: this
+    write, the transaction's first on the plan, waits for another opening of the plan to commit
+    (PostgreSQL's row lock; SQLite's one writer), so that the look for a live incident after it
+    finds the other's and joins it. It changes nothing (not even the plan's version)."""
+    db.session.execute(update(ContingencyPlan).where(ContingencyPlan.id == plan_id).values(id=ContingencyPlan.id)
+                       .execution_options(synchronize_session=False))
 
 
 def needs_a_person_from(caller_number: str | None, now) -> Incident | None:

@@ -18,6 +18,7 @@ from emergency.incidents import answers, engine, opening, steps
 from emergency.incidents.models import Incident, Page
 from emergency.outbox.models import OutboxMessage
 from emergency.plans import service as plans
+from emergency.plans.models import ContingencyPlan
 from emergency.rota import service as rota
 from emergency.rota.models import RotaOverride
 from tests.conftest import NOW, on_postgres, plan_payload
@@ -250,8 +251,46 @@ def test_an_ask_that_loses_a_race_for_its_code_picks_another(app, monkeypatch):
     assert answers.page_for_reply(PRIYA, "124").incident_id == incident.id
 
 
-def insert_is_waiting_on_a_lock():
+@postgres_only
+def test_two_texts_for_one_plan_at_the_same_moment_open_one_incident_which_the_second_joins(app):
+    plan = plans.create_plan(PlanSchema().load(plan_payload()), by=None, now=NOW)
+    db.session.commit()
+    plan_id, second = plan.id, {}
+
+    def second_text():
+        with app.app_context():
+            try:
+                incident, joined = opening.open_incident(db.session.get(ContingencyPlan, plan_id), caller_number="+447700900222",
+                                                         channel="sms", now=OPENED)
+                db.session.commit()
+                second.update(incident_id=incident.id, joined=joined)
+            except Exception as error:  # reported below
+                second.update(error=error)
+            finally:
+                db.session.remove()
+
+    first, joined = opening.open_incident(plan, caller_number="+447700900111", channel="sms", now=OPENED)
+    assert not joined
+    other = threading.Thread(target=second_text)
+    other.start()
+    deadline = monotonic() + 30
+    while other.is_alive() and not statement_is_waiting_on_a_lock("UPDATE contingency_plan%") and monotonic() < deadline:
+        sleep(0.01)  # polling the server until the second opening waits for the first (or, wrongly, does not)
+    db.session.commit()
+    other.join()
+
+    assert "error" not in second
+    assert second == {"incident_id": first.id, "joined": True}
+    assert db.session.scalar(select(func.count(Incident.id)).where(Incident.plan_id == plan_id)) == 1
+    assert asks_to("+447700900456") == 2  # Susan is asked once: a text and a call
+
+
+def statement_is_waiting_on_a_lock(pattern: str) -> bool:
     with db.engine.connect() as connection:
         return connection.scalar(text(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO page%'")) > 0
+            "AND wait_event_type = 'Lock' AND query LIKE :pattern"), {"pattern": pattern}) > 0
+
+
+def insert_is_waiting_on_a_lock():
+    return statement_is_waiting_on_a_lock("INSERT INTO page%")
