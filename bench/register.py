@@ -28,17 +28,17 @@ import re
 import statistics
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import flask_migrate  # noqa: E402
+import reports as report_bench  # noqa: E402  the same seed as the report benchmark
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-import reports as report_bench  # noqa: E402  the same seed as the report benchmark
 from config import TestConfig  # noqa: E402
 from emergency import create_app  # noqa: E402
 from emergency.extensions import db  # noqa: E402
@@ -60,7 +60,7 @@ RETENTION = RetentionSchedule(incident_years=1)
 EXTRA_SEED = [
     # One text for every ask, sent when the ask was; bodies older than the outbox's 90 days were
     # redacted by the runs of the days before, save the one day now due.
-    """INSERT INTO outbox_message (idempotency_key, channel, to_number, body, purpose, status, created_at, page_id,
+    r"""INSERT INTO outbox_message (idempotency_key, channel, to_number, body, purpose, status, created_at, page_id,
          incident_id, attempts, sent_at, provider, provider_sequence)
        SELECT 'page:' || p.id || '\:sms', 'sms', p.phone,
          CASE WHEN p.sent_at < :redacted_before THEN :redacted ELSE 'Can you go to Carer 1? Reply ACCEPT ' || p.code END,
