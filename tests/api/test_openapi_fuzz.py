@@ -20,7 +20,7 @@ schema = schemathesis.openapi.from_wsgi(
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_request_gets_a_500_or_an_answer_outside_the_schema(case, app, coordinator):
     if db.session.scalar(select(func.count(ContingencyPlan.id))) == 0:
         plan = plans.create_plan(PlanSchema().load(plan_payload()), by=coordinator.user, now=NOW)

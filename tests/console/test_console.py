@@ -204,7 +204,7 @@ def test_logging_out_ends_the_session(world, cora):
 form_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=1200)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(card=form_text, caller=form_text, note=form_text, reason=form_text, username=form_text, password=form_text)
 @example(card="\x00", caller="\x00", note="\x00", reason="\x00", username="\x00", password="\x00")  # PostgreSQL refuses NUL
 def test_whatever_a_coordinator_types_the_console_answers_without_a_server_error(

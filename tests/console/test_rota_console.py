@@ -410,7 +410,7 @@ short = st.one_of(form_text, st.sampled_from(["1", "2", "0", "99999999999", "202
                                               "replace"]))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kind=short, tier_text=short, officer=short, replaces=short, starts=short, ends=short, note=form_text,
        name=form_text, mobile=form_text, day=short, csv_text=form_text)
 @example(kind="add", tier_text="1", officer="1", replaces="\x00", starts="\x00", ends="\x00", note="\x00", name="\x00",
