@@ -192,7 +192,9 @@ _axe = Axe()
 
 
 def assert_no_serious_axe_violations(page):
-    """axe-core finds nothing serious or critical on the page as it is now."""
+    """axe-core finds nothing serious or critical on the page as it is now, once it has loaded: a
+    check run while the page is still arriving sees a checkbox whose label is not parsed yet."""
+    page.wait_for_load_state()
     violations = [v for v in _axe.run(page).response["violations"] if v.get("impact") in SERIOUS]
     details = "\n".join(f"{v['impact']}: {v['id']} - {v['help']}: "
                         + "; ".join(node["target"][0] if node["target"] else "" for node in v["nodes"][:5])
