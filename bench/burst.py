@@ -14,7 +14,7 @@ non-zero).
          first text until the stand-in has received a first request for every plan's contact,
          and until the last webhook was answered.
 
-Target (issue 22): line <= 3x bare. Checked as well: every card opened exactly one incident,
+Target: line <= 3x bare. Checked as well: every card opened exactly one incident,
 every contact was asked exactly once (one page; at most one text and one call at the stand-in),
 every webhook answered 200 with TwiML. The database must be empty: it is migrated and filled,
 and left so.

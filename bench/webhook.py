@@ -8,7 +8,7 @@ Each round runs the line (gunicorn.conf.py, 2 workers, no scheduler, the given P
 seconds and then the bare app (the same TwiML, the same gunicorn.conf.py and workers) for S
 seconds; the rounds alternate so that a change in the machine's load falls on both. Printed: each
 round's throughput, median and p99, and over all rounds the line's throughput against the bare
-app's and the line's p99. Targets (issue 22): >= 0.5x and p99 < 50 ms.
+app's and the line's p99. Targets: >= 0.5x and p99 < 50 ms.
 
 Every request comes from a number not used before in the run (Ofcom drama numbers; after 13,999
 requests they repeat, which the output says). The load generator shares the machine's cores.

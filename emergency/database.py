@@ -2,7 +2,10 @@
 import sqlite3
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 @event.listens_for(Engine, "connect")
@@ -15,3 +18,8 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
+
+
+def insert_of(session):
+    """The INSERT of the session's database, which knows ON CONFLICT (both dialects spell it alike)."""
+    return _INSERTS[session.get_bind().dialect.name]

@@ -4,11 +4,11 @@ import secrets
 
 from flask import current_app
 from sqlalchemy import select, text
-from sqlalchemy.dialects import postgresql, sqlite
 
 from emergency import wakeup
 from emergency.alerts import service as alerts
 from emergency.clock import local_zone
+from emergency.database import insert_of
 from emergency.extensions import db
 from emergency.incidents import messages
 from emergency.incidents.caller_updates import tell_caller
@@ -23,7 +23,6 @@ from emergency.rota import service as rota
 from emergency.wording.languages import spoken
 
 CODE_ATTEMPTS = 5
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class OnDutyWhenAsked:
@@ -121,7 +120,7 @@ def _add_page_with_unused_code(incident: Incident, new_page: NewPage, now) -> Pa
     # Not looked up before a first refusal: most people asked have no other open ask, so the
     # look would cost a round trip on nearly every page to spare a rare second insert.
     in_use: set[str] = set()
-    insert = _INSERT[db.session.get_bind().dialect.name]
+    insert = insert_of(db.session)
     db.session.flush()  # the page names its incident by id: a new incident is inserted now
     for _ in range(CODE_ATTEMPTS):
         code = _code_not_in(in_use, new_page.phone)

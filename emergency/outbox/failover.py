@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from emergency import wakeup
+from emergency.database import insert_of
 from emergency.extensions import db
 from emergency.outbox import circuit
 from emergency.outbox.circuit import Breaker
@@ -22,7 +22,6 @@ from emergency.outbox.outcomes import Outcomes
 from emergency.outbox.service import PROVIDER_NAMES
 from emergency.outbox.transport import Transports
 
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 NEVER = timedelta.max  # the window when texts have no second way out: a circuit never opens
 
 
@@ -39,7 +38,7 @@ def store(row: ProviderHealth, breaker: Breaker) -> None:
 
 def locked_row(provider: str) -> ProviderHealth:
     """The provider's health row, made if need be, locked until the transaction ends."""
-    insert = _INSERT[db.session.get_bind().dialect.name]
+    insert = insert_of(db.session)
     db.session.execute(insert(ProviderHealth).values(provider=provider, circuit=Circuit.CLOSED)
                        .on_conflict_do_nothing(index_elements=["provider"]))
     return db.session.scalar(select(ProviderHealth).where(ProviderHealth.provider == provider)

@@ -1,14 +1,12 @@
 """Queue outbound texts, calls and emails, list them, and say whether a provider is out of reach.
 Sending them is the sender's job (emergency.outbox.sender)."""
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from emergency import wakeup
+from emergency.database import insert_of
 from emergency.extensions import db
 from emergency.outbox.models import PROVIDERS, Channel, OutboxMessage, OutboxStatus, ProviderHealth
 from emergency.outbox.segments import segments as sms_segments
-
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def queue_message(*, key: str, channel: str, to_number: str | None = None, body: str, purpose: str, now,
@@ -17,7 +15,7 @@ def queue_message(*, key: str, channel: str, to_number: str | None = None, body:
     """Record a message to send, once per key, and return its id: a second call with the same
     key, from this process or another at the same moment, returns the message already queued.
     The sender is woken when the transaction commits."""
-    insert = _INSERT[db.session.get_bind().dialect.name]
+    insert = insert_of(db.session)
     queued = db.session.scalar(
         insert(OutboxMessage)
         .values(message_row(key=key, channel=channel, to_number=to_number, to_email=to_email, subject=subject,
@@ -44,7 +42,7 @@ def message_row(*, key: str, channel: str, body: str, purpose: str, now, to_numb
 def queue_messages(rows: list[dict]) -> None:
     """Record several messages (message_row) in one INSERT, each once per key as queue_message
     records one: for a hot path that queues a text and a call together and needs no ids back."""
-    insert = _INSERT[db.session.get_bind().dialect.name]
+    insert = insert_of(db.session)
     # The rows as parameters, not in the statement: its compiled form is cached, and SQLAlchemy
     # still sends them as one INSERT with many VALUES.
     queued = db.session.scalars(insert(OutboxMessage.__table__)

@@ -10,11 +10,11 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from emergency.alerts import service as alerts
 from emergency.audit import service as audit
 from emergency.clock import local_date
+from emergency.database import insert_of
 from emergency.errors import DomainError
 from emergency.extensions import db
 from emergency.outbox.models import Purpose
@@ -31,12 +31,11 @@ from emergency.wording import phrase
 LIST_WITHIN_DAYS = 30
 TEXT_CARER_DAYS_BEFORE = 14
 LISTS_AT_MOST = 10
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def _claim(plan_id: int, due_on: date, kind: str, now) -> bool:
     """True if this call is the first to tell `kind` about this plan's review on `due_on`."""
-    insert = _INSERT[db.session.get_bind().dialect.name]
+    insert = insert_of(db.session)
     claimed = db.session.scalar(
         insert(PlanReviewNotice).values(plan_id=plan_id, due_on=due_on, kind=kind, sent_at=now)
         .on_conflict_do_nothing(index_elements=["plan_id", "due_on", "kind"]).returning(PlanReviewNotice.id)
