@@ -9,7 +9,7 @@ import emergency
 ROOT = Path(emergency.__file__).resolve().parent.parent
 OUTBOX = ROOT / "emergency" / "outbox"
 # What the outbox may use besides itself: the database, time, and keeping secrets out of texts.
-ALLOWED = ("emergency.outbox", "emergency.extensions", "emergency.db_types", "emergency.clock",
+ALLOWED = ("emergency.outbox", "emergency.extensions", "emergency.database", "emergency.db_types", "emergency.clock",
            "emergency.redaction", "emergency.wakeup")
 
 
