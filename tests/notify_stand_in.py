@@ -60,8 +60,7 @@ class NotifyStandIn:
         self.down = False  # while True, every request gets a 503
         self.templates = {SMS_TEMPLATE: {"type": "sms", "subject": None, "body": "((body))"},
                           EMAIL_TEMPLATE: {"type": "email", "subject": "((subject))", "body": "((body))"}}
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), _Handler)
         self.server.stand_in = self
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -233,6 +232,13 @@ def _public(notification: dict) -> dict:
 
 def _errors(status: int, kind: str, message: str) -> dict:
     return {"status_code": status, "errors": [{"error": kind, "message": message}]}
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # A sender's whole pool connects at once; the standard library's backlog of 5 would drop
+    # some of those connections, which a real service's never does.
+    request_queue_size = 128
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -19,10 +19,12 @@ long as a subscriber says it is still needed (an ask, while its incident is live
 outage delays asks rather than burning the escalation; other messages are tried for a day.
 Only a permanent answer (an invalid number, an opted-out number) fails a message at once.
 """
+from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
+from itertools import islice
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -68,18 +70,16 @@ def send_due(now, outbox: Outbox | None = None) -> int:
             # Claim only as many as the pool can take now, so a claimed message is handed
             # over within seconds and never looks interrupted to another sender.
             while len(in_flight) < outbox.pool.size:
-                message_id = next(waiting, None)
-                if message_id is None:
+                message_ids = list(islice(waiting, outbox.pool.size - len(in_flight)))
+                if not message_ids:
                     break
-                claim = _claim(message_id, now, routes)
-                if claim is None:
-                    continue
-                message = claim.message
-                if message.attempts > 1 and _cancelled_as_no_longer_needed(message, outbox.outcomes):
-                    message.provider = claim.kept_by  # never handed to the provider it was claimed for
-                    db.session.commit()  # a message kept waiting by an outage, and no longer needed
-                else:
-                    in_flight[pool.submit(_hand_over(message, outbox.transports, base))] = claim
+                for claim in _claim(message_ids, now, routes):
+                    message = claim.message
+                    if message.attempts > 1 and _cancelled_as_no_longer_needed(message, outbox.outcomes):
+                        message.provider = claim.kept_by  # never handed to the provider it was claimed for
+                        db.session.commit()  # a message kept waiting by an outage, and no longer needed
+                    else:
+                        in_flight[pool.submit(_hand_over(message, outbox.transports, base))] = claim
             if not in_flight:
                 break
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -89,8 +89,8 @@ def send_due(now, outbox: Outbox | None = None) -> int:
                     _record_probe(claim.provider, future, now, seen, routes)
                     continue
                 _record(claim, future, now, seen, outbox.outcomes, routes)
-                db.session.commit()
                 handed += 1
+            db.session.commit()  # the answers that came in together, in one commit
     finally:
         wait(in_flight)  # a run ends with its hand-overs; one cut off by an error is `unknown` later
     health.note(seen, now, routes)
@@ -112,25 +112,34 @@ class _Probe:
     provider: str
 
 
-def _claim(message_id: int, now, routes: failover.Routes) -> _Claim | None:
-    """Claim a message for this sender, recording the provider it goes to in the same commit:
-    a send cut off by a crash then says who may have it."""
-    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
-    if message is None or message.status != OutboxStatus.PENDING:
-        db.session.commit()
-        return None
-    kept_by, provider = message.provider, routes.provider_for(message)
-    claimed = db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING,
-                                    OutboxMessage.provider.is_(None) if kept_by is None
-                                    else OutboxMessage.provider == kept_by)
-        .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, sent_at=now, provider=provider)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+def _claim(message_ids: list[int], now, routes: failover.Routes) -> list[_Claim]:
+    """Claim these messages for this sender, in their order, recording in the same commit the
+    provider each goes to: a send cut off by a crash then says who may have it. A message
+    another sender claimed first (or that is no longer pending) is left out."""
+    pending = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.PENDING)
+        .execution_options(populate_existing=True)
+    ).all()
+    kept_by = {message.id: message.provider for message in pending}
+    going_to = defaultdict(list)  # (the provider it may already have, the provider it goes to): ids
+    for message in pending:
+        going_to[message.provider, routes.provider_for(message)].append(message.id)
+    claimed = set()
+    for (earlier, provider), ids in going_to.items():
+        claimed.update(db.session.scalars(
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING,
+                                        OutboxMessage.provider.is_(None) if earlier is None
+                                        else OutboxMessage.provider == earlier)
+            .values(status=OutboxStatus.SENDING, attempts=OutboxMessage.attempts + 1, sent_at=now, provider=provider)
+            .returning(OutboxMessage.id).execution_options(synchronize_session=False)
+        ).all())
     db.session.commit()
-    if claimed != 1:
-        return None
-    return _Claim(db.session.get(OutboxMessage, message_id, populate_existing=True), provider, kept_by)
+    if not claimed:
+        return []
+    messages = {message.id: message for message in db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).execution_options(populate_existing=True))}
+    return [_Claim(messages[message_id], messages[message_id].provider, kept_by[message_id])
+            for message_id in message_ids if message_id in claimed]
 
 
 def _hand_over(message: OutboxMessage, transports: Transports, base: str):
