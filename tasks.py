@@ -8,7 +8,8 @@
     python3 tasks.py test [--sqlite-only | --postgres-only] [pytest args...]
         Fetch the design system's assets, set up .venv, lint with ruff, run the
         test suite on SQLite (measuring branch coverage) and, at the same time,
-        on a throwaway PostgreSQL server if its binaries are installed.
+        on a throwaway PostgreSQL server if its binaries are installed (the
+        browser tests, then, in the PostgreSQL run only).
         REQUIRE_POSTGRES=1 makes a missing PostgreSQL a failure. Each run is
         spread over one pytest-xdist worker per core unless the pytest args
         choose (-n 0 runs in one process).
@@ -46,6 +47,7 @@ INSTALL_STAMP = VENV / "pyproject.sha256"
 UV = "uv==0.13.9"
 PYPROJECT = ROOT / "pyproject.toml"
 CATALOGS = ROOT / "emergency" / "wording" / "translations"
+BROWSER_TESTS = "tests/browser"
 
 TEST_DB_NAME = "emergency_test"
 PG_SUPERUSER = "postgres"
@@ -502,6 +504,9 @@ class PostgresRun:
         self._process = subprocess.Popen(cmd, cwd=ROOT, env=pytest_environment(url), stdout=self._output,
                                          stderr=subprocess.STDOUT)
 
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
     def finish(self):
         """Wait for the run, print its output, stop the server; returns (label, exit code, description)."""
         try:
@@ -551,7 +556,14 @@ def test(args):
             print("\n== tests on SQLite ==", flush=True)
             # Coverage is measured on the whole suite only: a chosen subset would fall under the floor.
             whole_suite = not pytest_args or all(arg.startswith("-") for arg in pytest_args)
-            code = run_pytest(pytest_args, measure_coverage=whole_suite)
+            sqlite_args = pytest_args
+            if whole_suite and postgres is not None and postgres.running():
+                # What a browser sees (layout, scripts, accessibility, the security policy) does not
+                # depend on the database, and the data behind every page is tested on both through
+                # Flask's test client: the browser tests run once, against PostgreSQL.
+                print("The browser tests run in the PostgreSQL run only.", flush=True)
+                sqlite_args = [*pytest_args, f"--ignore={BROWSER_TESTS}"]
+            code = run_pytest(sqlite_args, measure_coverage=whole_suite)
             results.append(("SQLite", code, describe_pytest_exit(code)))
             if whole_suite and code == 0:
                 print("\n== coverage (SQLite run, branches included) ==", flush=True)
