@@ -10,7 +10,10 @@ MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations"
 
 def create_app(config: Config | dict | None = None) -> Flask:
     """config: a settings object, or a dict of overrides on the environment's settings."""
+    from emergency.design_system import PageTemplates
+
     app = Flask(__name__, instance_relative_config=True)
+    app.jinja_environment = PageTemplates  # before app.jinja_env is first made
     settings = config if isinstance(config, Config) else config_from_environment(instance_path=app.instance_path)
     settings.check()
     app.config.from_object(settings)

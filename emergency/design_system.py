@@ -8,10 +8,12 @@ come from the settings."""
 import base64
 import hashlib
 import re
+from collections import ChainMap
 from pathlib import Path
 
 import govuk_frontend_jinja
 from flask import Blueprint, Flask, Response, abort, current_app, send_file
+from flask.templating import Environment
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from emergency.phones import labelled_phone, readable_phone
@@ -37,6 +39,23 @@ def _js_enabled_script() -> str:
 JS_ENABLED_SCRIPT = _js_enabled_script()
 # The Content-Security-Policy allows that script, and only it, by its hash.
 JS_ENABLED_SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(JS_ENABLED_SCRIPT.encode()).digest()).decode()
+
+
+class _Globals(ChainMap):
+    """A template's globals over the app's, whose keys are a set. At every `{% from ... import %}`
+    Jinja takes the difference of the importing template's globals and these; the components'
+    macros import on every call (some 470 times in the plan form), and a ChainMap's keys view
+    answers that one key at a time in Python. With a set, the plan form renders in half the CPU."""
+
+    def keys(self):
+        return set().union(*self.maps)
+
+
+class PageTemplates(Environment):
+    """The app's Jinja environment (Flask.jinja_environment)."""
+
+    def make_globals(self, d):
+        return _Globals(d or {}, self.globals)
 
 
 def assets_installed() -> bool:
