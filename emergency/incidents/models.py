@@ -35,6 +35,8 @@ class Incident(db.Model):
         # The engine's question: what is due? Only rows with work to do are in the index.
         Index("ix_incident_due", "next_action_at", postgresql_where="next_action_at IS NOT NULL"),
         Index("ix_incident_caller_update_due", "caller_update_at", postgresql_where="caller_update_at IS NOT NULL"),
+        # Every text asks for the texter's latest incident (their language, a live call of theirs).
+        Index("ix_incident_caller_number", "caller_number", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -126,7 +126,7 @@ def once(key: str | None, answer, again=None):
         record = {"key": key, "received_at": utc_now(), "answer": getattr(body, "kept", body)}
         session = db.session()
         if session.in_transaction() or session.new or session.dirty or session.deleted:
-            session.add(InboundRequest(**record))
+            session.execute(insert(InboundRequest), record)  # a plain INSERT: no unit of work for one row
             session.commit()
         else:
             # An answer that read and wrote nothing (HELP): the record is the only

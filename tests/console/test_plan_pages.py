@@ -437,7 +437,8 @@ def test_a_contact_whose_mobile_changed_after_the_ask_can_be_asked_again_at_the_
     page = cora.page(f"/console/plans/{plan.id}")
     assert "no longer their number" in page and "Ask Tom Baker for consent by text" in page
     assert cora.submit(f"/console/plans/{plan.id}/contacts/{tom.id}/ask-consent").status_code == 302
-    sent = db.session.scalars(select(OutboxMessage.to_number).where(OutboxMessage.purpose == "consent")).all()
+    sent = db.session.scalars(select(OutboxMessage.to_number).where(OutboxMessage.purpose == "consent")
+                            .order_by(OutboxMessage.id)).all()
     assert sent == ["+447700900789", "+447700900790"]
 
 
