@@ -129,7 +129,7 @@ def once(key: str | None, answer, again=None):
             session.execute(insert(InboundRequest), record)  # a plain INSERT: no unit of work for one row
             session.commit()
         else:
-            # An answer that read and wrote nothing (HELP): the record is the only
+            # An answer that neither read nor wrote: the record is the only
             # write, atomic by itself, so one round trip instead of BEGIN, INSERT and COMMIT.
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(insert(InboundRequest), record)
