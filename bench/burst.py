@@ -272,7 +272,7 @@ def check(app, count, line):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True, help="an empty PostgreSQL database")
-    parser.add_argument("--texts", type=int, default=1000, help="card texts in the burst (6000 for the issue's second)")
+    parser.add_argument("--texts", type=int, default=1000, help="card texts in the burst (6000 for the larger target)")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for every first ask")
     options = parser.parse_args()

@@ -5,7 +5,7 @@ incidents gets its first asks into the outbox.
                                                 [--only engine|burst] [--workers K]
                                                 [--seed auto|service|bulk]
 
-Two targets from the issue, measured and printed (nothing here asserts or exits non-zero):
+Two targets, measured and printed (nothing here asserts or exits non-zero):
 
   engine: "10,000 open incidents: each step executed within 2 s of its due time at p99 with
           a 1 s tick." N plans and N incidents are seeded, opened so that their second steps
