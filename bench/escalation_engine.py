@@ -425,12 +425,10 @@ def seed_in_bulk(count: int, coordinator, wait: int, counter: StatementCounter) 
                     db.session.execute(insert(table.__table__), rows[table])
                 rows[table] = []
             db.session.commit()
-    if db.engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
-        for table in tables:
+    if db.engine.dialect.name == "postgresql":
+        for table in tables:  # explicit ids: move the sequences past them
             name = table.__tablename__
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"))
-        db.session.commit()
-    if db.engine.dialect.name == "postgresql":
         # The planner's statistics, as autovacuum would have gathered them during a seeding that
         # took an hour; a bulk insert of a minute leaves them to chance at the first ticks.
         db.session.execute(text("ANALYZE"))

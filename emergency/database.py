@@ -19,7 +19,6 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.close()
 
 
-
 def insert_of(session):
     """The INSERT of the session's database, which knows ON CONFLICT (both dialects spell it alike)."""
     return _INSERTS[session.get_bind().dialect.name]
