@@ -18,12 +18,13 @@ _PENDING = "wake"
 
 
 def after_commit(kind: str) -> None:
-
     db.session.info.setdefault(_PENDING, set()).add(kind)
 
 
 @event.listens_for(Session, "before_commit")
 def _notify_other_processes(session):
+    if session.in_nested_transaction():
+        return  # a savepoint's release (these events come for savepoints too): not yet committed
     kinds = session.info.get(_PENDING)
     if kinds and session.get_bind().dialect.name == "postgresql":
         for kind in sorted(kinds):
@@ -32,6 +33,8 @@ def _notify_other_processes(session):
 
 @event.listens_for(Session, "after_commit")
 def _wake_this_process(session):
+    if session.in_nested_transaction():
+        return
     kinds = session.info.pop(_PENDING, None)
     if kinds and has_app_context():
         nudges = current_app.extensions.get("nudges")
@@ -42,4 +45,6 @@ def _wake_this_process(session):
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session):
+    if session.in_nested_transaction():
+        return  # a savepoint rolled back: what the transaction queued before it still stands
     session.info.pop(_PENDING, None)

@@ -65,6 +65,31 @@ def test_a_commit_that_queues_a_message_runs_the_sender_at_once(app):
     assert ran == ["outbox-send"]  # rolled back: nothing to send, no nudge
 
 
+def test_work_queued_in_a_savepoint_wakes_the_sender_when_its_transaction_commits_not_before(app):
+    # The engine takes each step in a savepoint and commits a few together: a nudge at a
+    # savepoint's release would send the sender looking before the message can be seen, and a
+    # later step's savepoint rolled back must not lose the earlier step's nudge.
+    ran = []
+
+    class Scheduler:
+        def modify_job(self, job_id, next_run_time):
+            ran.append(job_id)
+
+    nudges = app.extensions["nudges"] = Nudges()
+    nudges.scheduler = Scheduler()
+    with db.session.begin_nested():
+        queue_message(key="one", channel="sms", to_number="+447700900456", body="hello", purpose="caller_update",
+                      now=NOW)
+    try:
+        with db.session.begin_nested():
+            raise ValueError("a later step fails")
+    except ValueError:
+        pass
+    assert ran == []  # released, but nothing is committed yet
+    db.session.commit()
+    assert ran == ["outbox-send"]
+
+
 def test_a_nudge_while_the_job_runs_makes_it_run_again(app):
     nudges, runs = Nudges(), []
 
