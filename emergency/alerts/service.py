@@ -21,7 +21,7 @@ def alert_person(*, key: str, person: Addresses, wanted, body: str, purpose: str
                  urgent: bool = False, incident_id: int | None = None, sms_blocked=None) -> list[int]:
     """Queue the alert to one person by every way among `wanted` they can be reached; returns
     the outbox ids (none when the person has no address for any of them)."""
-    blocked = opt_outs.blocked_numbers() if sms_blocked is None else sms_blocked
+    blocked = opt_outs.OptedOutAmong([person.mobile]) if sms_blocked is None else sms_blocked
     queued = []
     for way in ways_to_reach(person, wanted, sms_blocked=blocked, urgent=urgent):
         addressed = {"to_email": way.to, "subject": subject} if way.channel == Channel.EMAIL else {"to_number": way.to}
@@ -36,9 +36,10 @@ def alert_coordinators(*, key: str, subject: str, body: str, purpose: str, now, 
     returns the outbox ids. by_text=False for alerts about texts not getting through: those go
     by email only."""
     wanted = (Channel.SMS, Channel.EMAIL) if by_text else (Channel.EMAIL,)
-    blocked = opt_outs.blocked_numbers()
+    recipients = alert_recipients()
+    blocked = opt_outs.OptedOutAmong(user.mobile for user in recipients)
     queued = []
-    for user in alert_recipients():
+    for user in recipients:
         queued += alert_person(key=f"{key}:user:{user.id}", person=Addresses(user.mobile, user.email), wanted=wanted,
                                body=body, purpose=purpose, now=now, subject=subject, urgent=urgent,
                                incident_id=incident_id, sms_blocked=blocked)

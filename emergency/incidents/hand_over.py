@@ -61,8 +61,8 @@ def hand_to_a_person(caller: str | None, channel: Origin, reason, why: str, now,
 
 def _tell(incident: Incident, channel: Origin, body: str, on_duty, now) -> bool:
     key = f"incident:{incident.id}:hand-over"
-    blocked = opt_outs.blocked_numbers()
     first_tier = next((on_duty[tier] for tier in TIERS if on_duty.get(tier)), [])
+    blocked = opt_outs.OptedOutAmong(officer.mobile for officer in first_tier)
     queued = []
     for officer in first_tier:
         queued += alerts.alert_person(key=f"{key}:{officer.mobile}", person=Addresses(mobile=officer.mobile),

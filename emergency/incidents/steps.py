@@ -49,6 +49,11 @@ def sms_blocked_numbers() -> frozenset[str]:
     return opt_outs.blocked_numbers()
 
 
+def _opted_out_among_contacts(incident: Incident) -> opt_outs.OptedOutAmong:
+    # An opening's first step asks the plan's contacts; anyone else is looked up if reached.
+    return opt_outs.OptedOutAmong(contact.get("mobile") for contact in incident.plan_snapshot["contacts"])
+
+
 def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None, calls_down=None) -> None:
     """Decide and apply the incident's next step. `on_duty`, `sms_blocked` and `calls_down`
     may be shared by a tick handling many incidents at the same `now`."""
@@ -58,7 +63,8 @@ def take_next_step(incident: Incident, now, on_duty=None, sms_blocked=None, call
         decision = decide(
             position, incident.plan_snapshot["contacts"], OnDutyWhenAsked(now) if on_duty is None else on_duty, now,
             local_zone(), Settings(incident.wait_seconds, incident.rounds, incident.channels),
-            sms_blocked_numbers() if sms_blocked is None else sms_blocked, current_app.config["FALLBACK_PHONE_NUMBER"],
+            _opted_out_among_contacts(incident) if sms_blocked is None else sms_blocked,
+            current_app.config["FALLBACK_PHONE_NUMBER"],
             failover.calls_cannot_be_made() if calls_down is None else calls_down,
         )
     if decision.next_action_at is not None and decision.next_action_at <= now:

@@ -24,7 +24,27 @@ def opted_out_at(phone: str | None):
 
 
 def blocked_numbers() -> frozenset[str]:
+    """Every number that texted STOP: for the engine's tick, which asks many people at once."""
     return frozenset(db.session.scalars(select(SmsOptOut.phone)))
+
+
+class OptedOutAmong:
+    """Which numbers texted STOP (`number in ...`), for one opening or alert: the numbers named
+    here are read in one query, any other when first asked about, never the whole list, which
+    grows with every STOP the line has had."""
+
+    def __init__(self, numbers=()):
+        wanted = {number for number in numbers if number}
+        self._opted_out = dict.fromkeys(wanted, False)
+        if wanted:
+            self._opted_out.update(dict.fromkeys(
+                db.session.scalars(select(SmsOptOut.phone).where(SmsOptOut.phone.in_(wanted))), True))
+
+    def __contains__(self, number) -> bool:
+        if number not in self._opted_out:
+            self._opted_out[number] = bool(number) and db.session.scalar(
+                select(SmsOptOut.phone).where(SmsOptOut.phone == number)) is not None
+        return self._opted_out[number]
 
 
 def opt_outs():

@@ -149,6 +149,20 @@ def test_stop_means_asks_go_by_call_only_until_start(app, world, phone):
     assert db.session.get(SmsOptOut, SUE) is None
 
 
+def test_an_opening_that_goes_straight_to_the_rota_calls_an_officer_whose_number_texted_stop(app, world, phone):
+    # Neither contact of this plan agreed to be contacted, so its first step asks tier 1 of the
+    # rota: Priya, whose number texted STOP, is called and not texted.
+    payload = plan_payload()
+    for contact in payload["contacts"]:
+        contact["consent"] = {"status": "refused", "recorded_on": "2026-01-10"}
+    plan = plans.create_plan(PlanSchema().load(payload), by=world.coordinator, now=utc_now())
+    phone.text(PRIYA, "STOP")
+    db.session.commit()
+    with freeze_time(THURSDAY_NIGHT):
+        phone.text(CALLER, plan.card_number)
+    assert [(m.channel, m.to_number) for m in queued("ask")] == [("call", PRIYA)]
+
+
 def test_an_officers_opt_out_belongs_to_the_number_and_does_not_follow_a_new_mobile(app, world, phone):
 
     coordinator = make_api_user(app, "cora2", "coordinator")
