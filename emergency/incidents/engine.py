@@ -1,9 +1,9 @@
 """The escalation engine: a clock calls tick(now); the database holds every incident's state.
 
 Due incidents are claimed so that several engines never take the same step twice: on
-PostgreSQL a few at a time with row locks (FOR UPDATE SKIP LOCKED), each step in its own
-savepoint and the few committed together; on SQLite, which has no row locks and serves one
-instance, one at a time with a conditional update (a lease).
+PostgreSQL a few at a time with row locks (FOR UPDATE SKIP LOCKED), their steps written and
+committed together, or, if one fails, each again in its own savepoint; on SQLite, which has no
+row locks and serves one instance, one at a time with a conditional update (a lease).
 """
 import os
 import socket
@@ -66,23 +66,27 @@ class _SharedLookups:
     def __init__(self, now):
         self.now, self._on_duty, self._blocked, self._calls_down = now, steps.OnDutyWhenAsked(now), None, None
 
+    def take(self, incident):
+        """One incident's due work; a fault raises."""
+        if incident.status == IncidentStatus.RESOLVED:
+            surveys.send_survey(incident, self.now)
+            return
+        if incident.caller_update_at is not None and incident.caller_update_at <= self.now:
+            caller_updates.send_caller_update(incident, self.now)
+        if incident.next_action_at is None or incident.next_action_at > self.now:
+            return  # only the caller's text was due
+        metrics.STEP_LATENESS.observe(max(0.0, (self.now - incident.next_action_at).total_seconds()))
+        if self._blocked is None:
+            self._blocked = steps.sms_blocked_numbers()
+            self._calls_down = failover.calls_cannot_be_made()
+        steps.take_next_step(incident, self.now, self._on_duty, self._blocked, self._calls_down)
+
     def step(self, incident):
         """One incident's due work, in a savepoint: a fault in one incident is logged and
         retried shortly, and never holds up the others."""
         try:
             with db.session.begin_nested():
-                if incident.status == IncidentStatus.RESOLVED:
-                    surveys.send_survey(incident, self.now)
-                    return
-                if incident.caller_update_at is not None and incident.caller_update_at <= self.now:
-                    caller_updates.send_caller_update(incident, self.now)
-                if incident.next_action_at is None or incident.next_action_at > self.now:
-                    return  # only the caller's text was due
-                metrics.STEP_LATENESS.observe(max(0.0, (self.now - incident.next_action_at).total_seconds()))
-                if self._blocked is None:
-                    self._blocked = steps.sms_blocked_numbers()
-                    self._calls_down = failover.calls_cannot_be_made()
-                steps.take_next_step(incident, self.now, self._on_duty, self._blocked, self._calls_down)
+                self.take(incident)
         except Exception:
             current_app.logger.exception("engine: incident %s failed its step; retrying in a minute", incident.id,
                                          extra={"incident_id": incident.id})
@@ -97,18 +101,36 @@ def _tick_with_row_locks(now) -> int:
     # A few incidents a transaction: a step's new asks hold their reply codes (unique per
     # number among open asks) until it commits, so another engine paging the same officer
     # waits for the few, not a whole tick. Two engines picking each other's codes for the same
-    # number at once would deadlock; PostgreSQL ends one statement, that step's savepoint is
-    # rolled back and it is retried in a minute like any failed step.
+    # number at once would deadlock; PostgreSQL ends one of the statements, and its few are
+    # taken again one by one.
     handled, lookups = 0, _SharedLookups(now)
     while handled < MOST_PER_TICK:
         claimed = _claim(Incident.next_action_at, now) | _claim(Incident.caller_update_at, now)
         if not claimed:
             break
-        for incident in claimed.values():
-            lookups.step(incident)
-        db.session.commit()
+        try:
+            # Written once, at the commit, in one flush for the few (a flush, and a savepoint,
+            # for each step cost more than the step's own statements).
+            with db.session.no_autoflush:
+                for incident in claimed.values():
+                    lookups.take(incident)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            _one_by_one(list(claimed), now, lookups)
         handled += len(claimed)
     return handled
+
+
+def _one_by_one(incident_ids: list[int], now, lookups: _SharedLookups) -> None:
+    """The few again after they failed together, each in its own savepoint: a fault stays with
+    the incident whose step caused it, and the others' steps are taken."""
+    for incident in db.session.scalars(
+        select(Incident).where(Incident.id.in_(incident_ids), *_due(now)).order_by(Incident.id)
+        .with_for_update(skip_locked=True).options(selectinload(Incident.pages))
+    ).all():
+        lookups.step(incident)
+    db.session.commit()
 
 
 def _claim(due_at, now) -> dict[int, Incident]:

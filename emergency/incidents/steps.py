@@ -127,7 +127,8 @@ def _add_page_with_unused_code(incident: Incident, new_page: NewPage, now) -> Pa
     # look would cost a round trip on nearly every page to spare a rare second insert.
     in_use: set[str] = set()
     insert = insert_of(db.session)
-    db.session.flush()  # the page names its incident by id: a new incident is inserted now
+    if incident.id is None:
+        db.session.flush()  # the page names its incident by id: a new incident is inserted now
     for _ in range(CODE_ATTEMPTS):
         code = _code_not_in(in_use, new_page.phone)
         page = db.session.scalar(

@@ -95,6 +95,26 @@ def test_two_engines_ticking_together_over_200_due_incidents_take_each_step_once
     assert_second_step_taken_exactly_once(200)
 
 
+def test_a_step_that_fails_is_retried_in_a_minute_and_the_other_due_steps_are_taken(app):
+    # One incident's snapshot has lost its contacts (a fault in the data, not in the rules):
+    # its step fails, and the steps due beside it, claimed and written together with it on
+    # PostgreSQL, are still taken.
+    seed_incidents(3)
+    broken_id = db.session.scalars(select(Incident.id).order_by(Incident.id)).all()[1]
+    broken = db.session.get(Incident, broken_id)
+    broken.plan_snapshot = {key: value for key, value in broken.plan_snapshot.items() if key != "contacts"}
+    db.session.commit()
+
+    assert engine.tick(DUE) == 3
+
+    db.session.expire_all()
+    assert db.session.scalars(select(Incident.step).order_by(Incident.id)).all() == [2, 1, 2]
+    assert asks_to(PRIYA) == 4  # a text and a call for each of the two that stepped
+    broken = db.session.get(Incident, broken_id)
+    assert broken.next_action_at == DUE + timedelta(minutes=1)
+    assert [event.kind for event in broken.events][-1] == "engine error"
+
+
 @postgres_only
 def test_fifty_simultaneous_accepts_leave_exactly_one_winner(app):
     priya = seed_rota()
