@@ -3,7 +3,7 @@ pages with unused reply codes, their texts and calls, coordinators' alerts. The 
 import secrets
 
 from flask import current_app
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 
 from emergency import wakeup
 from emergency.alerts import service as alerts
@@ -118,6 +118,23 @@ def _send_page(incident: Incident, new_page: NewPage, now) -> Page:
     return page
 
 
+_PAGE_COLUMNS = ("incident_id", "code", "who", "contact_index", "officer_id", "name", "phone", "channels", "language",
+                 "step", "tier", "rota_round", "status", "sent_at")
+_PAGE_INSERTS = {}
+
+
+def _page_insert():
+    """A page's INSERT, refused (not raised) on a code already open to the number, built once
+    per database: building it cost more than running it."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect not in _PAGE_INSERTS:
+        _PAGE_INSERTS[dialect] = (
+            insert_of(db.session)(Page).values({column: bindparam(f"new_{column}") for column in _PAGE_COLUMNS})
+            .on_conflict_do_nothing(index_elements=["phone", "code"], index_where=text("status = 'open'"))
+            .returning(Page))
+    return _PAGE_INSERTS[dialect]
+
+
 def _add_page_with_unused_code(incident: Incident, new_page: NewPage, now) -> Page:
     """The new page, saved with a code no other open page to this number has. The unique index
     decides, even when another process picks the same code at the same moment: a taken code is
@@ -126,20 +143,15 @@ def _add_page_with_unused_code(incident: Incident, new_page: NewPage, now) -> Pa
     # Not looked up before a first refusal: most people asked have no other open ask, so the
     # look would cost a round trip on nearly every page to spare a rare second insert.
     in_use: set[str] = set()
-    insert = insert_of(db.session)
     if incident.id is None:
         db.session.flush()  # the page names its incident by id: a new incident is inserted now
+    values = {"new_incident_id": incident.id, "new_who": new_page.who, "new_contact_index": new_page.contact_index,
+              "new_officer_id": new_page.officer_id, "new_name": new_page.name, "new_phone": new_page.phone,
+              "new_channels": new_page.channels, "new_language": new_page.language, "new_step": incident.step,
+              "new_tier": new_page.tier, "new_rota_round": new_page.rota_round, "new_status": PageStatus.OPEN,
+              "new_sent_at": now}
     for _ in range(CODE_ATTEMPTS):
-        code = _code_not_in(in_use, new_page.phone)
-        page = db.session.scalar(
-            insert(Page)
-            .values(incident_id=incident.id, code=code, who=new_page.who, contact_index=new_page.contact_index,
-                    officer_id=new_page.officer_id, name=new_page.name, phone=new_page.phone,
-                    channels=new_page.channels, language=new_page.language, step=incident.step,
-                    tier=new_page.tier, rota_round=new_page.rota_round, status=PageStatus.OPEN, sent_at=now)
-            .on_conflict_do_nothing(index_elements=["phone", "code"], index_where=text("status = 'open'"))
-            .returning(Page)
-        )
+        page = db.session.scalar(_page_insert(), {**values, "new_code": _code_not_in(in_use, new_page.phone)})
         if page is not None:
             incident.pages.append(page)
             return page
