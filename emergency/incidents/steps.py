@@ -145,13 +145,13 @@ def _add_page_with_unused_code(incident: Incident, new_page: NewPage, now) -> Pa
     in_use: set[str] = set()
     if incident.id is None:
         db.session.flush()  # the page names its incident by id: a new incident is inserted now
-    values = {"new_incident_id": incident.id, "new_who": new_page.who, "new_contact_index": new_page.contact_index,
-              "new_officer_id": new_page.officer_id, "new_name": new_page.name, "new_phone": new_page.phone,
-              "new_channels": new_page.channels, "new_language": new_page.language, "new_step": incident.step,
-              "new_tier": new_page.tier, "new_rota_round": new_page.rota_round, "new_status": PageStatus.OPEN,
-              "new_sent_at": now}
+    row = {"incident_id": incident.id, "who": new_page.who, "contact_index": new_page.contact_index,
+           "officer_id": new_page.officer_id, "name": new_page.name, "phone": new_page.phone,
+           "channels": new_page.channels, "language": new_page.language, "step": incident.step,
+           "tier": new_page.tier, "rota_round": new_page.rota_round, "status": PageStatus.OPEN, "sent_at": now}
     for _ in range(CODE_ATTEMPTS):
-        page = db.session.scalar(_page_insert(), {**values, "new_code": _code_not_in(in_use, new_page.phone)})
+        row["code"] = _code_not_in(in_use, new_page.phone)
+        page = db.session.scalar(_page_insert(), {f"new_{column}": value for column, value in row.items()})
         if page is not None:
             incident.pages.append(page)
             return page
