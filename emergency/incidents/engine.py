@@ -23,8 +23,8 @@ from emergency.outbox import failover
 
 MOST_PER_TICK = 20_000
 # Claimed and committed together on PostgreSQL: a commit, a NOTIFY and a claim for every few
-# steps rather than each (at 100,000 open incidents, 16 kept a 1 s tick at p99 lateness 1.4 s,
-# 32 at 1.0 s), while the reply codes of a few's asks are held for about a tenth of a second.
+# steps rather than each, while the reply codes of a few's asks are held for about a tenth of a
+# second (docs/benchmarks.md has 16 and 32 at 100,000 open incidents).
 CLAIMED_TOGETHER = 32
 LEASE = timedelta(seconds=60)
 OVERDUE = timedelta(minutes=1)
