@@ -29,12 +29,12 @@ CLAIMED_TOGETHER = 32
 LEASE = timedelta(seconds=60)
 OVERDUE = timedelta(minutes=1)
 INSTANCE = f"{socket.gethostname()}:{os.getpid()}"
+WITH_DUE_WORK = (IncidentStatus.OPEN, IncidentStatus.RESOLVED)  # escalating, or waiting to send the survey
 
 
 def _due(now):
     """An escalation step (or a survey) is due, or the caller's "still looking" text is."""
-    return (or_(Incident.next_action_at <= now, Incident.caller_update_at <= now),
-            Incident.status.in_((IncidentStatus.OPEN, IncidentStatus.RESOLVED)))
+    return (or_(Incident.next_action_at <= now, Incident.caller_update_at <= now), Incident.status.in_(WITH_DUE_WORK))
 
 
 def tick(now, instance: str = INSTANCE) -> int:
@@ -43,7 +43,7 @@ def tick(now, instance: str = INSTANCE) -> int:
     started = time.perf_counter()
     overdue = db.session.scalar(
         select(func.count(Incident.id))
-        .where(Incident.next_action_at < now - OVERDUE, Incident.status.in_((IncidentStatus.OPEN, IncidentStatus.RESOLVED)))
+        .where(Incident.next_action_at < now - OVERDUE, Incident.status.in_(WITH_DUE_WORK))
     )
     db.session.commit()
     if overdue:
@@ -116,34 +116,35 @@ def _tick_with_row_locks(now) -> int:
                 for incident in claimed.values():
                     lookups.take(incident)
             db.session.commit()
+            handled += len(claimed)
         except Exception:
             db.session.rollback()
-            _one_by_one(list(claimed), now, lookups)
-        handled += len(claimed)
+            handled += _one_by_one(list(claimed), now, lookups)
     return handled
 
 
-def _one_by_one(incident_ids: list[int], now, lookups: _SharedLookups) -> None:
+def _one_by_one(incident_ids: list[int], now, lookups: _SharedLookups) -> int:
     """The few again after they failed together, each in its own savepoint: a fault stays with
-    the incident whose step caused it, and the others' steps are taken."""
-    for incident in db.session.scalars(
-        select(Incident).where(Incident.id.in_(incident_ids), *_due(now)).order_by(Incident.id)
-        .with_for_update(skip_locked=True).options(selectinload(Incident.pages))
-    ).all():
+    the incident whose step caused it, and the others' steps are taken. Returns how many."""
+    incidents = _locked(select(Incident).where(Incident.id.in_(incident_ids), *_due(now)).order_by(Incident.id))
+    for incident in incidents:
         lookups.step(incident)
     db.session.commit()
+    return len(incidents)
 
 
 def _claim(due_at, now) -> dict[int, Incident]:
     """Up to CLAIMED_TOGETHER incidents whose `due_at` has come, locked for this transaction,
     read in that column's index order, so a claim reads what it returns however many are due
     (one query for either column reads every due row to sort them)."""
-    incidents = db.session.scalars(
-        select(Incident).where(due_at <= now, Incident.status.in_((IncidentStatus.OPEN, IncidentStatus.RESOLVED)))
-        .order_by(due_at, Incident.id).limit(CLAIMED_TOGETHER)
-        .with_for_update(skip_locked=True).options(selectinload(Incident.pages))
-    ).all()
+    incidents = _locked(select(Incident).where(due_at <= now, Incident.status.in_(WITH_DUE_WORK))
+                        .order_by(due_at, Incident.id).limit(CLAIMED_TOGETHER))
     return {incident.id: incident for incident in incidents}
+
+
+def _locked(query) -> list[Incident]:
+    """The incidents `query` finds that no other engine holds, locked, with their pages."""
+    return db.session.scalars(query.with_for_update(skip_locked=True).options(selectinload(Incident.pages))).all()
 
 
 def _tick_with_leases(now) -> int:

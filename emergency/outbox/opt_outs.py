@@ -42,8 +42,7 @@ class OptedOutAmong:
 
     def __contains__(self, number) -> bool:
         if number not in self._opted_out:
-            self._opted_out[number] = bool(number) and db.session.scalar(
-                select(SmsOptOut.phone).where(SmsOptOut.phone == number)) is not None
+            self._opted_out[number] = opted_out_at(number) is not None
         return self._opted_out[number]
 
 
