@@ -25,7 +25,7 @@ from emergency.errors import Conflict, DomainError
 from emergency.extensions import db
 from emergency.incidents.models import Incident
 from emergency.names import first_name
-from emergency.plans import consent
+from emergency.plans import consent, listing
 from emergency.plans import service as plans
 from emergency.plans.card_fonts import find_fonts
 from emergency.plans.card_pdf import CardDetails, LetterDetails, card_pdf, letter_pdf
@@ -78,14 +78,12 @@ def plans_page():
     due = request.args.get("due") == "yes"
     args, problems = load_form(PlanSearchArgs(), typed, messages.PLAN_SEARCH)
     today = _today()
-    query = plans.search_plans(**args, due_by=today + DUE_SOON if due else None)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) if not problems else 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = _whole(request.args.get("page"), 1, pages)
-    found = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all() if not problems else []
+    found = None if problems else listing.one_page(
+        plans.search_plans(**args, due_by=today + DUE_SOON if due else None),
+        page=_whole(request.args.get("page"), 1, listing.LISTED_AT_MOST), size=PAGE_SIZE, by_name=bool(args.get("name")))
     paging = {k: v for k, v in typed.items() if v} | ({"due": "yes"} if due else {})
-    return render_template("console/plans.html", typed=typed, due=due, problems=problems, plans=found, total=total,
-                           page=page, pages=pages, paging=paging, today=today, due_soon=today + DUE_SOON,
+    return render_template("console/plans.html", typed=typed, due=due, problems=problems, found=found,
+                           listed_at_most=listing.LISTED_AT_MOST, paging=paging, today=today, due_soon=today + DUE_SOON,
                            chosen=_chosen_filters(paging), page_has_errors=bool(problems),
                            statuses=[(status, status.capitalize()) for status in PLAN_STATUSES]), 422 if problems else 200
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from emergency.api.plan_schemas import PlanSchema
 from emergency.audit.models import AuditEvent
@@ -136,6 +136,40 @@ def test_the_list_pages_fifty_at_a_time(world, cora):
     last = cora.page("/console/plans?name=carer&page=3")
     assert "Carer 119" in last and last.count(rows) == 21 and "govuk-pagination__next" not in last
     assert "page 3 of 3" in cora.page("/console/plans?name=carer&page=999999999999")
+
+
+def _many_plans(count, name_of):
+    """Plans written straight to their table: the list's limits need a thousand of them."""
+    db.session.execute(insert(ContingencyPlan), [
+        {"card_number": f"8{number:09}", "status": "active", "carer_name": name_of(number),
+         "carer_address_line1": "1 Street", "carer_town": "Leeds", "carer_postcode": "LS7 2AB",
+         "carer_preferred_language": "en", "review_due_on": NOW.date() + timedelta(days=200),
+         "created_at": NOW, "updated_at": NOW} for number in range(count)])
+    db.session.commit()
+
+
+def test_a_name_found_in_more_than_a_thousand_plans_asks_for_more_of_the_name(world, cora):
+    _many_plans(1001, lambda number: f"Pat Common {number:04}")
+    page = words(cora.page("/console/plans?name=common"))
+    assert "More than 1,000 plans match that name, too many to list." in page
+    assert "Type more of the name, or add a postcode, card number or phone number." in page
+    assert "Pat Common" not in page and "govuk-pagination" not in page
+    narrower = words(cora.page("/console/plans?name=common+010"))
+    assert "10 plans found." in narrower and "Pat Common 0099" not in narrower and "Pat Common 0110" not in narrower
+    assert narrower.index("Pat Common 0100") < narrower.index("Pat Common 0101") < narrower.index("Pat Common 0109")
+
+
+def test_a_search_finding_more_than_a_thousand_lists_the_first_thousand_by_name(world, cora):
+    _many_plans(1001, lambda number: f"Pat Leeds {number:04}")
+    first = words(cora.page("/console/plans?postcode=LS7"))
+    assert "More than 1,000 plans found; page 1 of 20 lists the first 1,000 by name." in first
+    assert "To find any other, search by name, card number, phone or postcode." in first
+    assert "Pat Leeds 0000" in first and "Pat Leeds 0049" in first and "Pat Leeds 0050" not in first
+    last = cora.page("/console/plans?postcode=LS7&page=999")
+    assert "page 20 of 20" in words(last) and "Pat Leeds 0999" in last and "Pat Leeds 1000" not in last
+    assert "govuk-pagination__next" not in last
+    exactly = words(cora.page("/console/plans?postcode=LS7&status=active&name=pat"))
+    assert "More than 1,000 plans match that name" in exactly  # the name is the broad part
 
 
 # One plan
