@@ -20,6 +20,7 @@ from emergency.plans.models import (  # noqa: F401
     PlanVersion,
 )
 from emergency.providers.models import CareProvider, ProviderCapability, ProviderDistrict  # noqa: F401
+from emergency.reports.models import KeptReport  # noqa: F401
 from emergency.reviews.models import CarerReviewLink, PlanReviewNotice  # noqa: F401
 from emergency.rota.models import (  # noqa: F401
     CalendarFeed,

@@ -25,6 +25,7 @@ from emergency.incidents import engine
 from emergency.jobs import Job, run_job
 from emergency.outbox import letters as outbox_letters
 from emergency.outbox import sender
+from emergency.reports import kept as kept_reports
 from emergency.retention import service as retention
 from emergency.retention.schedule import RetentionSchedule
 from emergency.reviews import service as reviews
@@ -101,6 +102,12 @@ def _review_texts(now):
     return f"{len(texted)} carer(s) reminded of their review by text, {len(posted)} by post"
 
 
+def _report_counts(now):
+    counted = kept_reports.count_the_usual_periods(now)
+    db.session.commit()
+    return counted
+
+
 def _letter_statuses(now):
     asked = outbox_letters.ask_notify_about_letters(now, current_app.extensions["outbox"].transports)
     db.session.commit()
@@ -119,6 +126,8 @@ RETENTION_RUN = Job("retention run", _retention_run,
 REVIEW_LIST = Job("plan review list", _review_list, on_failure="it runs again next week; it lists each plan once")
 REVIEW_TEXTS = Job("plan review texts", _review_texts, on_failure="it runs again tomorrow; each carer is texted once")
 LETTER_STATUSES = Job("letter statuses", _letter_statuses, on_failure="it runs again in an hour")
+REPORT_COUNTS = Job("report counts", _report_counts,
+                    on_failure="each period is counted when a coordinator first opens it today")
 NUDGED_JOBS = {wakeup.ENGINE: ESCALATION_TICK, wakeup.SENDER: OUTBOX_SEND}
 
 
@@ -149,6 +158,7 @@ def add_jobs(scheduler, app):
         (REVIEW_LIST, "plan-review-list", CronTrigger(day_of_week="mon", hour=hour, minute=minute, timezone=zone)),
         (REVIEW_TEXTS, "plan-review-texts", CronTrigger(hour=10, minute=0, timezone=zone)),
         (LETTER_STATUSES, "letter-statuses", CronTrigger(minute=40, timezone=zone)),  # hourly
+        (REPORT_COUNTS, "report-counts", CronTrigger(hour=4, minute=15, timezone=zone)),  # after retention's run
     ):
         scheduler.add_job(run_job, trigger, args=[app, job], id=job_id, **daily)
     return scheduler

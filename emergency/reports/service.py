@@ -54,9 +54,8 @@ SECTION_TITLES = {"plans": "Plans", "incidents": "Incidents", "rota": "Rota", "c
 SECTION_NAMES = tuple(SECTION_TITLES)
 
 
-def build_report(period: Period, now: datetime, zone: ZoneInfo | None = None,
-                 only: tuple[str, ...] = SECTION_NAMES) -> Report:
-    """The report, or only the sections named (a chart's image needs just its own section)."""
+def build_report(period: Period, now: datetime, zone: ZoneInfo | None = None) -> Report:
+    """The report's every section, counted now (reports.kept keeps it for the day)."""
     zone = zone or local_zone()
     start, end = period.instants(zone)
     window = queries.Window(start, end, period.first, period.last, zone)
@@ -69,7 +68,7 @@ def build_report(period: Period, now: datetime, zone: ZoneInfo | None = None,
         "cover": lambda: cover_section(window),
         "feedback": lambda: _feedback(window),
     }
-    return Report(period, now, [builders[name]() for name in SECTION_NAMES if name in only])
+    return Report(period, now, [builders[name]() for name in SECTION_NAMES])
 
 
 def _plans(w, as_of: date) -> Section:

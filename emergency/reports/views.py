@@ -1,11 +1,12 @@
 """The console's reports, for coordinators and admins: the report page, one CSV per table, the
 print view for the strategy group, and the plans due for review."""
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from emergency.clock import utc_now
 from emergency.console.login import editors_only, require_login
 from emergency.console.views import private_pages
-from emergency.reports import service
+from emergency.extensions import db
+from emergency.reports import kept, service
 from emergency.reports.charts import ChartAddress, chart_from_token, chart_svg, chart_token, has_chart, svg_policy
 from emergency.reports.figures import PRESETS, PeriodError, period_from, to_csv
 from emergency.reports.headlines import headlines
@@ -41,10 +42,25 @@ def report_page():
     pages = {"sections": service.SECTION_TITLES, "section": section, "presets": PRESETS, "form": _form()}
     if problems:
         return render_template("reports/report.html", report=None, problems=problems, **pages), 422
-    report = service.build_report(period, utc_now(), only=(section,) if section else service.SECTION_NAMES)
-    return render_template("reports/report.html", report=report, problems={}, query=_period_query(period),
-                           charts=_charts(report) if section else {},
+    report = _kept_report(period)
+    shown = service.Report(report.period, report.made_at, [part for part in report.sections if part.key == section])
+    return render_template("reports/report.html", report=shown if section else report, problems={},
+                           query=_period_query(period), charts=_charts(shown) if section else {},
                            headlines=None if section else headlines(report), **pages)
+
+
+@blp.post("/count-again")
+@editors_only
+def count_again():
+    """The period's figures counted now, in place of those kept from earlier today."""
+    period, problems = _period_or_problem()
+    if problems:
+        abort(404, description=f"That period cannot be counted: {'; '.join(problems.values())}.")
+    kept.count_again(period, utc_now())
+    db.session.commit()
+    section = request.args.get("section")
+    return redirect(url_for("reports.report_page", **_period_query(period),
+                            **({"section": section} if section in service.SECTION_NAMES else {})), 303)
 
 
 @blp.get("/print")
@@ -53,7 +69,7 @@ def print_page():
     period, problems = _period_or_problem()
     if problems:
         abort(404, description=f"That period cannot be printed: {'; '.join(problems.values())}.")
-    report = service.build_report(period, utc_now())
+    report = _kept_report(period)
     return render_template("reports/print.html", report=report, charts=_charts(report), headlines=headlines(report))
 
 
@@ -63,7 +79,7 @@ def table_csv(key):
     period, problems = _period_or_problem()
     if problems:
         abort(404, description=f"No such period: {'; '.join(problems.values())}.")
-    table = service.build_report(period, utc_now()).table(key)
+    table = _kept_report(period).table(key)
     if table is None:
         abort(404, description=f"There is no report table called {key!r}.")
     filename = f"{key}_{period.first:%Y-%m-%d}_{period.last:%Y-%m-%d}.csv"
@@ -74,12 +90,12 @@ def table_csv(key):
 @blp.get("/chart/<token>.svg")
 @editors_only
 def chart_image(token):
-    """One table's chart, shown on the report and print pages with <img>; its section is
-    counted again (the address names the chart, never its figures)."""
+    """One table's chart, shown on the report and print pages with <img>, drawn from the
+    period's kept figures (the address names the chart, never its figures)."""
     chart = chart_from_token(token, current_app.secret_key)
     if chart is None or chart.section not in service.SECTION_NAMES:
         abort(404, description="There is no such chart, or its address has expired: open it from the reports page.")
-    table = service.build_report(chart.period, utc_now(), only=(chart.section,)).table(chart.key)
+    table = _kept_report(chart.period).table(chart.key)
     svg = chart_svg(table) if table is not None else None
     if svg is None:
         abort(404, description="There is no such chart: open it from the reports page.")
@@ -93,6 +109,12 @@ def reviews_page():
     overdue, due = reviews.due_and_overdue(today)
     return render_template("reports/reviews.html", overdue=overdue, due=due, today=today,
                            within=reviews.LIST_WITHIN_DAYS)
+
+
+def _kept_report(period) -> service.Report:
+    report = kept.report_for(period, utc_now())
+    db.session.commit()  # a report counted now is kept for the day
+    return report
 
 
 def _charts(report) -> dict:

@@ -331,7 +331,7 @@ def test_the_print_view_is_one_document_with_a_title_page_period_date_and_every_
     assert response.status_code == 200
     assert "Report to the carers' strategy group" in html
     assert "Period: 01 January 2026 to 31 March 2026" in html
-    assert "Printed on Wed 15 Apr 2026 13:00" in html  # BST
+    assert "Figures as counted on Wed 15 Apr 2026 13:00" in html  # BST
     stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)">', html).group(1)
     sheet = cora.get(stylesheet)
     css = sheet.get_data(as_text=True)
