@@ -1,7 +1,8 @@
 """The reports in a real browser against a real server, under the console's strict
 Content-Security-Policy: the report opens on the last 12 months with its headline figures, every
 chart is drawn and styled, a table reads right, a CSV downloads, the print view keeps its charts,
-the plans due for review are listed, and a duty officer is refused. axe-core checks every page; no
+the plans due for review are listed, a period's figures are kept until counted again, and a
+duty officer is refused. axe-core checks every page; no
 console page the browser visits reports a CSP violation."""
 import csv
 import io
@@ -13,7 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from emergency.api.plan_schemas import PlanSchema
+from emergency.extensions import db
 from emergency.incidents import answers, opening
+from emergency.incidents.models import Incident
 from emergency.plans import service as plans
 from emergency.reports.charts import has_chart
 from emergency.reports.figures import Period
@@ -203,4 +206,24 @@ def test_a_duty_officer_is_refused_the_reports(reported, page):
                  f"/console/reports/plans-summary.csv?{OCTOBER}"):
         response = page.goto(f"{reported.url}{path}")
         assert response.status == 403, path
+    assert_no_serious_axe_violations(page)
+
+
+def test_a_periods_figures_are_kept_until_a_coordinator_counts_them_again(reported, page):
+    """Counted on the first look of the day and kept, so a reload shows the same figures;
+    "Count again now" adds what has happened since."""
+    march = f"{reported.url}/console/reports/?from=2020-03-01&to=2020-03-31"  # no other test looks here
+    incidents = page.locator(".headlines div").first
+    logged_in(page, reported, "cora", PASSWORD)
+    visit(page, march)
+    expect(incidents).to_have_text(re.compile(r"^Incidents\s*0 incidents"))
+    with seeded(reported):
+        db.session.add(Incident(plan_id=None, plan_snapshot=None, caller_number="+447700900100", channel="sms",
+                                status="needs_person", needs_person_reason="no_card", stage="done", wait_seconds=0,
+                                rounds=0, channels="both", opened_at=datetime(2020, 3, 10, 12, tzinfo=timezone.utc)))
+    page.reload()
+    expect(incidents).to_have_text(re.compile(r"^Incidents\s*0 incidents"))
+    page.get_by_role("button", name="Count again now").click()
+    page.wait_for_url(march)
+    expect(incidents).to_have_text(re.compile(r"^Incidents\s*1 incident(?!s)"))
     assert_no_serious_axe_violations(page)
