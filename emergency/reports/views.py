@@ -26,6 +26,14 @@ def _period_or_problem():
         return period_from({}, today), {error.field: error.message[:1].upper() + error.message[1:]}
 
 
+def _period_or_404(refusal: str):
+    """The period asked for; a page that cannot show a form is not found for one it cannot read."""
+    period, problems = _period_or_problem()
+    if problems:
+        abort(404, description=f"{refusal}: {'; '.join(problems.values())}.")
+    return period
+
+
 def _form() -> dict:
     return {name: request.args.get(name, "") for name in ("from", "to", "preset")}
 
@@ -43,19 +51,19 @@ def report_page():
     if problems:
         return render_template("reports/report.html", report=None, problems=problems, **pages), 422
     report = _kept_report(period)
+    if section is None:
+        return render_template("reports/report.html", report=report, problems={}, query=_period_query(period),
+                               charts={}, headlines=headlines(report), **pages)
     shown = service.Report(report.period, report.made_at, [part for part in report.sections if part.key == section])
-    return render_template("reports/report.html", report=shown if section else report, problems={},
-                           query=_period_query(period), charts=_charts(shown) if section else {},
-                           headlines=None if section else headlines(report), **pages)
+    return render_template("reports/report.html", report=shown, problems={}, query=_period_query(period),
+                           charts=_charts(shown), headlines=None, **pages)
 
 
 @blp.post("/count-again")
 @editors_only
 def count_again():
     """The period's figures counted now, in place of those kept from earlier today."""
-    period, problems = _period_or_problem()
-    if problems:
-        abort(404, description=f"That period cannot be counted: {'; '.join(problems.values())}.")
+    period = _period_or_404("That period cannot be counted")
     kept.count_again(period, utc_now())
     db.session.commit()
     section = request.args.get("section")
@@ -66,19 +74,14 @@ def count_again():
 @blp.get("/print")
 @editors_only
 def print_page():
-    period, problems = _period_or_problem()
-    if problems:
-        abort(404, description=f"That period cannot be printed: {'; '.join(problems.values())}.")
-    report = _kept_report(period)
+    report = _kept_report(_period_or_404("That period cannot be printed"))
     return render_template("reports/print.html", report=report, charts=_charts(report), headlines=headlines(report))
 
 
 @blp.get("/<key>.csv")
 @editors_only
 def table_csv(key):
-    period, problems = _period_or_problem()
-    if problems:
-        abort(404, description=f"No such period: {'; '.join(problems.values())}.")
+    period = _period_or_404("No such period")
     table = _kept_report(period).table(key)
     if table is None:
         abort(404, description=f"There is no report table called {key!r}.")

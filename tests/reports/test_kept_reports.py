@@ -8,9 +8,9 @@ from emergency.extensions import db
 from emergency.jobs import run_job
 from emergency.reports.models import KeptReport
 from emergency.scheduling import REPORT_COUNTS, build_scheduler
-from tests.console.client import Browser, words
+from tests.console.client import words
 from tests.reports.seed import incident, seed_quarter, utc
-from tests.reports.test_report_pages import Q1, chart_addresses, logged_in
+from tests.reports.test_report_pages import Q1, chart_addresses, logged_in_browser
 
 OPEN_IN_MARCH = "/console/reports/incidents-by-outcome.csv"
 
@@ -25,17 +25,10 @@ def another_open_incident_in_march():
     db.session.commit()
 
 
-def coordinator(app) -> Browser:
-    logged_in(app, "cora", "coordinator")
-    browser = Browser(app)
-    assert browser.log_in("cora").status_code == 302
-    return browser
-
-
 def test_a_report_is_counted_once_a_day_and_again_when_a_coordinator_asks(app):
     seed_quarter()
     with freeze_time("2026-04-15 09:00:00") as clock:
-        cora = coordinator(app)
+        cora = logged_in_browser(app, "cora", "coordinator")
         page = words(cora.page("/console/reports/?section=incidents&from=2026-01-01&to=2026-03-31"))
         assert "as counted on Wed 15 Apr 2026 10:00" in page  # BST
         assert open_in_march(cora.client) == "2026-03,0,1,0,1,0,2"
@@ -66,7 +59,7 @@ def test_the_usual_periods_are_counted_overnight_and_earlier_days_let_go(app):
     seed_quarter()
     assert build_scheduler(app).get_job("report-counts") is not None
     with freeze_time("2026-04-15 09:00:00"):
-        cora = coordinator(app)
+        cora = logged_in_browser(app, "cora", "coordinator")
         cora.page("/console/reports/?from=2026-01-01&to=2026-03-31")  # an odd period, counted today
     with freeze_time("2026-04-16 03:15:00"):  # 04:15 BST
         assert run_job(app, REPORT_COUNTS) is True
@@ -85,11 +78,9 @@ def test_the_usual_periods_are_counted_overnight_and_earlier_days_let_go(app):
 
 def test_only_editors_count_a_report_again_and_a_period_that_cannot_be_read_is_not_found(app):
     seed_quarter()
-    cora = coordinator(app)
+    cora = logged_in_browser(app, "cora", "coordinator")
     assert cora.submit("/console/reports/count-again?from=2026-03-31&to=2026-01-01").status_code == 404
     assert cora.client.post("/console/reports/count-again", query_string=Q1).status_code == 400  # no CSRF token
-    logged_in(app, "dave", "duty_officer")
-    dave = Browser(app)
-    assert dave.log_in("dave").status_code == 302
+    dave = logged_in_browser(app, "dave", "duty_officer")
     assert dave.submit("/console/reports/count-again?from=2026-01-01&to=2026-03-31").status_code == 403
     assert db.session.scalars(select(KeptReport)).all() == []

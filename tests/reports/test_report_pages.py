@@ -28,13 +28,17 @@ Q1 = {"from": "2026-01-01", "to": "2026-03-31"}
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def logged_in(app, username, role):
+def logged_in_browser(app, username, role) -> Browser:
     user = users.create_user(username, username.title(), role, NOW)
     users.set_password(user, PASSWORD)
     db.session.commit()
     browser = Browser(app)
     assert browser.log_in(username, PASSWORD).status_code == 302
-    return browser.client
+    return browser
+
+
+def logged_in(app, username, role):
+    return logged_in_browser(app, username, role).client
 
 
 @pytest.fixture
